@@ -1,0 +1,61 @@
+# Two commands matter: `make run` (the whole service on this machine) and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# python3.13 is the Lambda runtime; find a working interpreter (a bare pyenv shim can exist
+# and still fail, so each candidate is asked for its version before it is trusted).
+PYTHON313 ?= $(shell for c in python3.13 "$$(PYENV_VERSION=3.13.0 pyenv which python 2>/dev/null)" "$$(ls -d $$HOME/.pyenv/versions/3.13*/bin/python 2>/dev/null | tail -1)"; do \
+	[ -n "$$c" ] && "$$c" -c 'import sys; assert sys.version_info[:2] == (3, 13)' 2>/dev/null && { command -v "$$c" || echo "$$c"; } && break; done)
+
+VENV := .venv
+TOOLS := .venv-tools
+PY := $(VENV)/bin/python
+export SAM_CLI_TELEMETRY := 0
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+
+SEED ?=
+
+.PHONY: help setup lint build test test-fast run clean python313
+
+help:
+	@echo "make run    start the local stack (moto, simulators, Lambda runner) on 127.0.0.1"
+	@echo "make test   set up if needed, lint, and run the whole test suite"
+	@echo "make setup | lint | build | clean"
+
+python313:
+	@if [ -z "$(PYTHON313)" ]; then \
+	  echo "python3.13 not found: install it with 'pyenv install 3.13.0' (or your OS package python3.13), then re-run make."; \
+	  exit 1; fi
+
+$(VENV)/.stamp: requirements-dev.txt layers/shared/requirements.txt | python313
+	@[ -x $(PY) ] || $(PYTHON313) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements-dev.txt
+	@touch $@
+
+$(TOOLS)/.stamp: requirements-tools.txt | python313
+	@[ -x $(TOOLS)/bin/python ] || $(PYTHON313) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install -q --upgrade pip
+	$(TOOLS)/bin/python -m pip install -q -r requirements-tools.txt
+	@touch $@
+
+setup: $(VENV)/.stamp $(TOOLS)/.stamp
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	$(TOOLS)/bin/sam validate --lint --region eu-west-1 --template template.yaml
+	$(TOOLS)/bin/cfn-lint template.yaml --append-rules cfn_lint_serverless.rules
+
+build: setup
+	$(TOOLS)/bin/sam build --template template.yaml --parallel --cached
+
+test: setup lint
+	$(PY) -m pytest
+
+run: setup
+	$(PY) -m local $(if $(SEED),--seed $(SEED),)
+
+clean:
+	rm -rf .aws-sam .pytest_cache .mypy_cache .ruff_cache

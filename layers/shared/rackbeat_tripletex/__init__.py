@@ -1,0 +1,1 @@
+"""Rackbeat <-> Tripletex integration: the domain package shared by every Lambda function."""

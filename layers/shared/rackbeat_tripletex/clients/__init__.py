@@ -1,0 +1,1 @@
+"""HTTP clients for the two APIs: auth, paging, rate limits, retries, typed errors."""

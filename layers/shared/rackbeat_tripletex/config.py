@@ -1,0 +1,40 @@
+"""Runtime configuration, parsed from the environment once per container.
+
+Each function's environment holds only references to its resources (set in template.yaml);
+a function reads the fields it needs and a missing one fails loudly at first use.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class RuntimeConfig(BaseModel):
+    model_config = ConfigDict(frozen=True, populate_by_name=True)
+
+    stage: str = Field(default="dev", alias="STAGE")
+    state_table_name: str | None = Field(default=None, alias="STATE_TABLE_NAME")
+    idempotency_table_name: str | None = Field(default=None, alias="IDEMPOTENCY_TABLE_NAME")
+    initial_sync_queue_url: str | None = Field(default=None, alias="INITIAL_SYNC_QUEUE_URL")
+    sync_queue_url: str | None = Field(default=None, alias="SYNC_QUEUE_URL")
+    tenant_secret_prefix: str | None = Field(default=None, alias="TENANT_SECRET_PREFIX")
+    sender_email: str | None = Field(default=None, alias="SENDER_EMAIL")
+    tripletex_base_url: str = Field(default="https://tripletex.no/v2", alias="TRIPLETEX_BASE_URL")
+    rackbeat_base_url: str = Field(default="https://app.rackbeat.com/api", alias="RACKBEAT_BASE_URL")
+    public_base_url: str | None = Field(default=None, alias="PUBLIC_BASE_URL")
+
+    def require(self, name: str) -> str:
+        """The value of a resource reference the calling function cannot run without."""
+        value = getattr(self, name)
+        if not value:
+            alias = type(self).model_fields[name].alias
+            raise RuntimeError(f"environment variable {alias} is not set for this function (template.yaml)")
+        return str(value)
+
+
+@lru_cache(maxsize=1)
+def runtime_config() -> RuntimeConfig:
+    return RuntimeConfig.model_validate(dict(os.environ))

@@ -1,0 +1,1 @@
+"""Pure mapping functions, one module per entity and direction. No I/O."""

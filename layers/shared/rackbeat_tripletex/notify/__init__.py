@@ -1,0 +1,1 @@
+"""Emails sent through SES."""

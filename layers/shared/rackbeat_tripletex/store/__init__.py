@@ -1,0 +1,1 @@
+"""Persistence: DynamoDB (tenants, settings, links, cursors, runs, failures) and Secrets Manager."""

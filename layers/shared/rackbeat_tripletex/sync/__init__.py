@@ -1,0 +1,1 @@
+"""The sync engine: streams, cursors, idempotent writes through entity links."""
