@@ -39,7 +39,15 @@ $(TOOLS)/.stamp: requirements-tools.txt | python313
 	$(TOOLS)/bin/python -m pip install -q -r requirements-tools.txt
 	@touch $@
 
-setup: $(VENV)/.stamp $(TOOLS)/.stamp
+# Browser tests drive Debian's chromium (Playwright cannot download its own browser here).
+CHROMIUM ?= /usr/bin/chromium
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	  || echo "chromium could not be installed: browser tests will be skipped"; \
+	else echo "chromium missing: install Debian's chromium (apt-get install chromium) for the browser tests"; fi
+
+setup: $(VENV)/.stamp $(TOOLS)/.stamp | $(CHROMIUM)
 
 lint: setup
 	$(VENV)/bin/ruff check .
