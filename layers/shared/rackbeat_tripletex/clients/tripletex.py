@@ -1,0 +1,663 @@
+"""Tripletex API v2 client (see specs/TRIPLETEX.md for the behaviour it is built around).
+
+Sessions: a session token is minted on the Oslo date for ``SESSION_DAYS`` ahead, renewed a day
+before it expires and once on a 401, and cached per warm container under a hash of the token
+pair (never the tokens). Reads page with from/count and stop on a short page, never on
+``fullResultSize``; a query over 10,000 results (422/23000) is split with the filters the
+endpoint offers. Creates that may have happened although the answer was lost are looked up by
+number before any retry.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal, TypeVar
+from zoneinfo import ZoneInfo
+
+import httpx
+from pydantic import BaseModel, ConfigDict, SecretStr
+
+from rackbeat_tripletex.clients.http import (
+    AccessDenied,
+    ApiError,
+    Conflict,
+    ErrorDetails,
+    HttpClient,
+    NotFound,
+    ValidationFailed,
+    ValidationMessage,
+)
+from rackbeat_tripletex.models.tripletex import (
+    Currency,
+    Customer,
+    EventSubscription,
+    Invoice,
+    Order,
+    PaymentType,
+    Product,
+    ProductUnit,
+    SessionToken,
+    Supplier,
+    TripletexModel,
+    VatType,
+    WhoAmI,
+)
+
+OSLO = ZoneInfo("Europe/Oslo")
+SESSION_DAYS = 3
+RESULT_LIMIT_CODE = 23000
+PAGE_SIZE = 1000
+Area = Literal["customer", "supplier", "product", "invoice"]
+AREAS: tuple[Area, ...] = ("customer", "supplier", "product", "invoice")
+M = TypeVar("M", bound=TripletexModel)
+
+
+class ResultTooLarge(ValidationFailed):
+    """422/23000: the query matches more than 10,000 objects whatever ``count`` is."""
+
+
+class TripletexCredentials(BaseModel):
+    """The token pair of one tenant. Its repr never shows the tokens."""
+
+    model_config = ConfigDict(frozen=True)
+
+    consumer_token: SecretStr
+    employee_token: SecretStr
+
+    def fingerprint(self) -> str:
+        raw = f"{self.consumer_token.get_secret_value()}\0{self.employee_token.get_secret_value()}"
+        return hashlib.sha256(raw.encode()).hexdigest()
+
+
+@dataclass
+class _Session:
+    token: SecretStr
+    expiration_date: dt.date
+
+
+# Per warm container: (base_url, fingerprint of the token pair) -> session.
+_SESSIONS: dict[tuple[str, str], _Session] = {}
+_SESSIONS_LOCK = threading.Lock()
+
+
+def clear_session_cache() -> None:
+    with _SESSIONS_LOCK:
+        _SESSIONS.clear()
+
+
+@dataclass(frozen=True)
+class ConditionalRead[T]:
+    """Result of a read guarded by If-None-Match; ``values`` is empty when not modified."""
+
+    not_modified: bool
+    values: list[T]
+    version_digest: str | None
+
+
+@dataclass(frozen=True)
+class _Range:
+    """A half-open filter range [low, high) over a numeric field; None is unbounded."""
+
+    field: str
+    low: float | None
+    high: float | None
+
+    def params(self) -> dict[str, Any]:
+        return {f"{self.field}From": self.low, f"{self.field}To": self.high}
+
+    def split(self) -> tuple[_Range, _Range] | None:
+        low, high = self.low, self.high
+        if low is None and high is None:
+            middle = 1000.0
+        elif low is None:
+            assert high is not None
+            middle = high - max(1000.0, abs(high))
+        elif high is None:
+            middle = low + max(1000.0, abs(low))
+        else:
+            if high - low <= 0.01:
+                return None
+            middle = round((low + high) / 2, 2)
+            if middle in (low, high):
+                return None
+        return _Range(self.field, low, middle), _Range(self.field, middle, high)
+
+
+class TripletexClient(HttpClient):
+    api_name = "Tripletex"
+    request_id_headers = ("x-tlx-request-id",)
+
+    def __init__(
+        self,
+        base_url: str,
+        credentials: TripletexCredentials,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        now: Callable[[], dt.datetime] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(
+            base_url,
+            transport=transport,
+            secrets=(
+                credentials.consumer_token.get_secret_value(),
+                credentials.employee_token.get_secret_value(),
+            ),
+            **kwargs,
+        )
+        self._credentials = credentials
+        self._now = now or (lambda: dt.datetime.now(dt.UTC))
+        self._cache_key = (self.base_url, credentials.fingerprint())
+
+    # ----- errors ----------------------------------------------------------------------------
+    def parse_error(self, response: httpx.Response) -> ErrorDetails:
+        try:
+            body = response.json()
+        except ValueError:
+            return ErrorDetails(message=response.reason_phrase or f"HTTP {response.status_code}")
+        if not isinstance(body, dict):
+            return ErrorDetails(message=str(body))
+        messages = tuple(
+            ValidationMessage(field=vm.get("field"), message=str(vm.get("message") or ""))
+            for vm in body.get("validationMessages") or []
+            if isinstance(vm, dict)
+        )
+        return ErrorDetails(
+            message=str(body.get("message") or response.reason_phrase),
+            code=body.get("code"),
+            validation_messages=messages,
+            request_id=body.get("requestId"),
+        )
+
+    def _call(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        try:
+            return self.request(method, path, **kwargs)
+        except ValidationFailed as error:
+            if error.code == RESULT_LIMIT_CODE:
+                raise ResultTooLarge(
+                    error.message,
+                    status=error.status,
+                    code=error.code,
+                    validation_messages=error.validation_messages,
+                    request_id=error.request_id,
+                    api=self.api_name,
+                    user_hint="Too many records matched one read; the sync splits the read automatically.",
+                ) from None
+            raise
+
+    # ----- sessions --------------------------------------------------------------------------
+    def oslo_today(self) -> dt.date:
+        return self._now().astimezone(OSLO).date()
+
+    def _session(self) -> _Session:
+        today = self.oslo_today()
+        with _SESSIONS_LOCK:
+            session = _SESSIONS.get(self._cache_key)
+        # Renew a day before expiry: a token stops working at 00:00 Oslo as its date begins.
+        if session is None or session.expiration_date - dt.timedelta(days=1) <= today:
+            session = self._create_session(today + dt.timedelta(days=SESSION_DAYS))
+        return session
+
+    def _create_session(self, expiration: dt.date) -> _Session:
+        response = self._call(
+            "PUT",
+            "/token/session/:create",
+            params={
+                "consumerToken": self._credentials.consumer_token.get_secret_value(),
+                "employeeToken": self._credentials.employee_token.get_secret_value(),
+                "expirationDate": expiration.isoformat(),
+            },
+            authenticated=False,
+        )
+        token = SessionToken.model_validate(response.json()["value"])
+        self.add_secret(token.token.get_secret_value())
+        session = _Session(token=token.token, expiration_date=token.expiration_date)
+        with _SESSIONS_LOCK:
+            _SESSIONS[self._cache_key] = session
+        return session
+
+    def auth_headers(self) -> dict[str, str]:
+        token = self._session().token.get_secret_value()
+        basic = base64.b64encode(f"0:{token}".encode()).decode()
+        return {"Authorization": f"Basic {basic}"}
+
+    def refresh_auth(self) -> bool:
+        with _SESSIONS_LOCK:
+            _SESSIONS.pop(self._cache_key, None)
+        self._create_session(self.oslo_today() + dt.timedelta(days=SESSION_DAYS))
+        return True
+
+    def who_am_i(self) -> WhoAmI:
+        return WhoAmI.model_validate(self._call("GET", "/token/session/>whoAmI").json()["value"])
+
+    # ----- access --------------------------------------------------------------------------------
+    def probe_access(self) -> list[Area]:
+        """The areas the employee token was not granted (each answers 403 to a count=1 read)."""
+        denied: list[Area] = []
+        today = self.oslo_today()
+        probes: dict[Area, tuple[str, dict[str, Any]]] = {
+            "customer": ("/customer", {}),
+            "supplier": ("/supplier", {}),
+            "product": ("/product", {}),
+            "invoice": (
+                "/invoice",
+                {
+                    "invoiceDateFrom": today.isoformat(),
+                    "invoiceDateTo": (today + dt.timedelta(1)).isoformat(),
+                },
+            ),
+        }
+        for area, (path, params) in probes.items():
+            try:
+                self._call("GET", path, params={**params, "count": 1, "fields": "id"})
+            except AccessDenied:
+                denied.append(area)
+        return denied
+
+    # ----- generic reads -----------------------------------------------------------------------
+    def _page(
+        self, path: str, params: Mapping[str, Any], *, if_none_match: str | None = None
+    ) -> httpx.Response:
+        headers = {"If-None-Match": if_none_match} if if_none_match is not None else None
+        return self._call("GET", path, params=params, headers=headers)
+
+    def _iterate_raw(self, path: str, params: Mapping[str, Any], page_size: int) -> Iterator[dict[str, Any]]:
+        start = 0
+        while True:
+            body = self._page(path, {**params, "from": start, "count": page_size}).json()
+            values: list[dict[str, Any]] = body.get("values") or []
+            yield from values
+            # A short page is the end; fullResultSize is not exact and is never consulted.
+            if len(values) < page_size:
+                return
+            start += page_size
+
+    def _iterate_split(
+        self,
+        path: str,
+        params: Mapping[str, Any],
+        splits: list[Callable[[Mapping[str, Any]], list[dict[str, Any]] | None]],
+        page_size: int,
+    ) -> Iterator[dict[str, Any]]:
+        """Read everything matching ``params``; on 23000, split with the first splitter that can."""
+        try:
+            first = self._page(path, {**params, "from": 0, "count": page_size}).json()
+        except ResultTooLarge:
+            for splitter in splits:
+                parts = splitter(params)
+                if parts:
+                    for part in parts:
+                        yield from self._iterate_split(path, part, splits, page_size)
+                    return
+            raise
+        values: list[dict[str, Any]] = first.get("values") or []
+        yield from values
+        if len(values) == page_size:
+            yield from self._iterate_raw_from(path, params, page_size, page_size)
+
+    def _iterate_raw_from(
+        self, path: str, params: Mapping[str, Any], page_size: int, start: int
+    ) -> Iterator[dict[str, Any]]:
+        while True:
+            body = self._page(path, {**params, "from": start, "count": page_size}).json()
+            values: list[dict[str, Any]] = body.get("values") or []
+            yield from values
+            if len(values) < page_size:
+                return
+            start += page_size
+
+    @staticmethod
+    def _split_bool(name: str) -> Callable[[Mapping[str, Any]], list[dict[str, Any]] | None]:
+        def split(params: Mapping[str, Any]) -> list[dict[str, Any]] | None:
+            if name in params:
+                return None
+            return [{**params, name: True}, {**params, name: False}]
+
+        return split
+
+    @staticmethod
+    def _split_range(field: str) -> Callable[[Mapping[str, Any]], list[dict[str, Any]] | None]:
+        def split(params: Mapping[str, Any]) -> list[dict[str, Any]] | None:
+            current = _Range(field, params.get(f"{field}From"), params.get(f"{field}To"))
+            halves = current.split()
+            if halves is None:
+                return None
+            return [{**params, **half.params()} for half in halves]
+
+        return split
+
+    @staticmethod
+    def _split_number_list(
+        field: str, block: int = 1000
+    ) -> Callable[[Mapping[str, Any]], list[dict[str, Any]] | None]:
+        """Customers and suppliers offer no range filter: read numbers in blocks of explicit lists,
+        up to a ceiling far beyond any real company's numbering (assumption)."""
+
+        def split(params: Mapping[str, Any]) -> list[dict[str, Any]] | None:
+            if field in params:
+                return None
+            return [
+                {**params, field: ",".join(str(n) for n in range(low, low + block))}
+                for low in range(0, 200_000, block)
+            ]
+
+        return split
+
+    def _models(self, model: type[M], rows: Iterator[dict[str, Any]]) -> Iterator[M]:
+        for row in rows:
+            yield model.model_validate(row)
+
+    # ----- customers -------------------------------------------------------------------------------
+    def iter_customers(
+        self, *, changed_since: dt.datetime | None = None, page_size: int = PAGE_SIZE, **filters: Any
+    ) -> Iterator[Customer]:
+        params = {"fields": "*", **filters, "changedSince": _tlx_datetime(changed_since)}
+        splits = [self._split_bool("isInactive"), self._split_number_list("customerAccountNumber")]
+        return self._models(Customer, self._iterate_split("/customer", params, splits, page_size))
+
+    def get_customer(self, customer_id: int) -> Customer:
+        return Customer.model_validate(self._call("GET", f"/customer/{customer_id}").json()["value"])
+
+    def find_customer_by_number(self, number: int) -> Customer | None:
+        body = self._page("/customer", {"customerAccountNumber": number, "count": 2, "fields": "*"}).json()
+        values = body.get("values") or []
+        return Customer.model_validate(values[0]) if values else None
+
+    def create_customer(self, customer: Customer) -> Customer:
+        return self._create(
+            "/customer",
+            customer,
+            Customer,
+            self._lookup(self.find_customer_by_number, customer.customer_number),
+        )
+
+    def update_customer(self, customer: Customer) -> Customer:
+        return self._update("/customer", customer, Customer, self.get_customer)
+
+    def create_customers(self, customers: list[Customer]) -> list[Customer]:
+        return self._create_list("/customer/list", customers, Customer)
+
+    # ----- suppliers ---------------------------------------------------------------------------------
+    def iter_suppliers(
+        self, *, changed_since: dt.datetime | None = None, page_size: int = PAGE_SIZE, **filters: Any
+    ) -> Iterator[Supplier]:
+        params = {"fields": "*", **filters, "changedSince": _tlx_datetime(changed_since)}
+        splits = [self._split_bool("isInactive"), self._split_number_list("supplierNumber")]
+        return self._models(Supplier, self._iterate_split("/supplier", params, splits, page_size))
+
+    def get_supplier(self, supplier_id: int) -> Supplier:
+        return Supplier.model_validate(self._call("GET", f"/supplier/{supplier_id}").json()["value"])
+
+    def find_supplier_by_number(self, number: int) -> Supplier | None:
+        body = self._page("/supplier", {"supplierNumber": number, "count": 2, "fields": "*"}).json()
+        values = body.get("values") or []
+        return Supplier.model_validate(values[0]) if values else None
+
+    def create_supplier(self, supplier: Supplier) -> Supplier:
+        lookup = self._lookup(self.find_supplier_by_number, supplier.supplier_number)
+        return self._create("/supplier", supplier, Supplier, lookup)
+
+    def update_supplier(self, supplier: Supplier) -> Supplier:
+        return self._update("/supplier", supplier, Supplier, self.get_supplier)
+
+    def create_suppliers(self, suppliers: list[Supplier]) -> list[Supplier]:
+        return self._create_list("/supplier/list", suppliers, Supplier)
+
+    # ----- products --------------------------------------------------------------------------------
+    _PRODUCT_SPLITS = ("isInactive", "isStockItem")
+
+    def iter_products(self, *, page_size: int = PAGE_SIZE, **filters: Any) -> Iterator[Product]:
+        """Every product matching ``filters``, each once, even beyond the 10,000 limit: the read is
+        split by isInactive, isStockItem and then by halving price ranges (From inclusive, To
+        exclusive) until each part fits."""
+        params = {"fields": "*", **filters}
+        splits = [
+            *(self._split_bool(name) for name in self._PRODUCT_SPLITS),
+            self._split_range("priceExcludingVatCurrency"),
+            self._split_range("costExcludingVatCurrency"),
+        ]
+        return self._models(Product, self._iterate_split("/product", params, splits, page_size))
+
+    def read_products_if_changed(self, version_digest: str | None) -> ConditionalRead[Product]:
+        """All products, or "not modified" when the list still has ``version_digest``.
+
+        Products have no changedSince; this (or the webhook events) is how their changes are seen.
+        Tripletex only fills versionDigest when If-None-Match is sent, so a first read sends a
+        value that cannot match.
+        """
+        params = {"fields": "*", "from": 0, "count": PAGE_SIZE}
+        response = self._page("/product", params, if_none_match=version_digest or "none")
+        if response.status_code == 304:
+            return ConditionalRead(not_modified=True, values=[], version_digest=version_digest)
+        body = response.json()
+        values = [Product.model_validate(v) for v in body.get("values") or []]
+        if len(values) == PAGE_SIZE:
+            values.extend(
+                self._models(Product, self._iterate_raw_from("/product", params, PAGE_SIZE, PAGE_SIZE))
+            )
+        return ConditionalRead(not_modified=False, values=values, version_digest=body.get("versionDigest"))
+
+    def get_product(self, product_id: int) -> Product:
+        return Product.model_validate(self._call("GET", f"/product/{product_id}").json()["value"])
+
+    def find_product_by_number(self, number: str) -> Product | None:
+        body = self._page("/product", {"productNumber": number, "count": 2, "fields": "*"}).json()
+        values = [v for v in body.get("values") or [] if v.get("number") == number]
+        return Product.model_validate(values[0]) if values else None
+
+    def create_product(self, product: Product) -> Product:
+        return self._create(
+            "/product", product, Product, self._lookup(self.find_product_by_number, product.number)
+        )
+
+    def update_product(self, product: Product) -> Product:
+        return self._update("/product", product, Product, self.get_product)
+
+    def create_products(self, products: list[Product]) -> list[Product]:
+        return self._create_list("/product/list", products, Product)
+
+    def update_products(self, products: list[Product]) -> list[Product]:
+        body = [p.payload() for p in products]
+        response = self._call("PUT", "/product/list", json=body)
+        return [Product.model_validate(v) for v in response.json().get("values") or []]
+
+    # ----- counts --------------------------------------------------------------------------------
+    def count(self, entity: Literal["customer", "supplier", "product"]) -> int:
+        """Exact count by reading ids (fullResultSize is not exact)."""
+        path = f"/{entity}"
+        splits = [self._split_bool("isInactive")]
+        if entity == "product":
+            splits += [self._split_bool("isStockItem"), self._split_range("priceExcludingVatCurrency")]
+        return sum(1 for _ in self._iterate_split(path, {"fields": "id"}, splits, PAGE_SIZE))
+
+    # ----- reference data ------------------------------------------------------------------------
+    def list_product_units(self) -> list[ProductUnit]:
+        return list(self._models(ProductUnit, self._iterate_raw("/product/unit", {"fields": "*"}, PAGE_SIZE)))
+
+    def create_product_unit(self, unit: ProductUnit) -> ProductUnit:
+        def lookup() -> ProductUnit | None:
+            return next((u for u in self.list_product_units() if u.name_short == unit.name_short), None)
+
+        return self._create("/product/unit", unit, ProductUnit, lookup if unit.name_short else None)
+
+    def list_vat_types(self) -> list[VatType]:
+        params = {"typeOfVat": "OUTGOING", "fields": "*"}
+        return list(self._models(VatType, self._iterate_raw("/ledger/vatType", params, PAGE_SIZE)))
+
+    def list_currencies(self, code: str | None = None) -> list[Currency]:
+        params = {"code": code, "fields": "*"}
+        return list(self._models(Currency, self._iterate_raw("/currency", params, PAGE_SIZE)))
+
+    def list_payment_types(self) -> list[PaymentType]:
+        return list(
+            self._models(PaymentType, self._iterate_raw("/invoice/paymentType", {"fields": "*"}, PAGE_SIZE))
+        )
+
+    # ----- orders and invoices -----------------------------------------------------------------
+    def create_order(self, order: Order) -> Order:
+        if order.is_prioritize_amounts_including_vat is None:
+            # Sent explicitly: the order's VAT side must match the unit price field on its lines.
+            order = order.model_copy(update={"is_prioritize_amounts_including_vat": False})
+        lookup = self._lookup(self._find_order_by_number, order) if order.number else None
+        return self._create("/order", order, Order, lookup)
+
+    def _find_order_by_number(self, order: Order) -> Order | None:
+        day = order.order_date or self.oslo_today()
+        params = {
+            "number": order.number,
+            "orderDateFrom": day.isoformat(),
+            "orderDateTo": (day + dt.timedelta(days=1)).isoformat(),
+            "fields": "*,orderLines(*)",
+        }
+        values = self._page("/order", params).json().get("values") or []
+        return Order.model_validate(values[0]) if values else None
+
+    def get_order(self, order_id: int) -> Order:
+        response = self._call("GET", f"/order/{order_id}", params={"fields": "*,orderLines(*)"})
+        return Order.model_validate(response.json()["value"])
+
+    def iter_orders(self, date_from: dt.date, date_to: dt.date) -> Iterator[Order]:
+        params = {
+            "orderDateFrom": date_from.isoformat(),
+            "orderDateTo": date_to.isoformat(),
+            "fields": "*,orderLines(*)",
+        }
+        return self._models(Order, self._iterate_raw("/order", params, PAGE_SIZE))
+
+    def invoice_order(
+        self, order_id: int, invoice_date: dt.date, *, send_to_customer: bool = False
+    ) -> Invoice:
+        """Not idempotent: a lost answer is resolved by reading the order's invoices, never by resending."""
+        params = {"invoiceDate": invoice_date.isoformat(), "sendToCustomer": send_to_customer}
+        try:
+            response = self._call("PUT", f"/order/{order_id}/:invoice", params=params, idempotent=False)
+        except ApiError as error:
+            if not error.maybe_applied:
+                raise
+            existing = self._find_invoice_of_order(order_id, invoice_date)
+            if existing is None:
+                raise
+            return existing
+        return Invoice.model_validate(response.json()["value"])
+
+    def _find_invoice_of_order(self, order_id: int, invoice_date: dt.date) -> Invoice | None:
+        params = {
+            "invoiceDateFrom": invoice_date.isoformat(),
+            "invoiceDateTo": (invoice_date + dt.timedelta(days=1)).isoformat(),
+            "fields": "*",
+        }
+        for row in self._iterate_raw("/invoice", params, PAGE_SIZE):
+            invoice = Invoice.model_validate(row)
+            if any(o.id == order_id for o in invoice.orders):
+                return invoice
+        return None
+
+    def create_invoice(self, invoice: Invoice, *, send_to_customer: bool = False) -> Invoice:
+        """POST /invoice with exactly one order (Tripletex creates the order behind it)."""
+        if len(invoice.orders) != 1:
+            raise ValueError("an invoice is created from exactly one order")
+        response = self._call(
+            "POST",
+            "/invoice",
+            params={"sendToCustomer": send_to_customer},
+            json=invoice.payload(),
+            idempotent=False,
+        )
+        return Invoice.model_validate(response.json()["value"])
+
+    def iter_invoices(self, date_from: dt.date, date_to: dt.date) -> Iterator[Invoice]:
+        params = {
+            "invoiceDateFrom": date_from.isoformat(),
+            "invoiceDateTo": date_to.isoformat(),
+            "fields": "*",
+        }
+        return self._models(Invoice, self._iterate_raw("/invoice", params, PAGE_SIZE))
+
+    # ----- event subscriptions --------------------------------------------------------------------
+    def list_subscriptions(self) -> list[EventSubscription]:
+        rows = self._iterate_raw("/event/subscription", {"fields": "*"}, PAGE_SIZE)
+        return list(self._models(EventSubscription, rows))
+
+    def create_subscription(self, subscription: EventSubscription) -> EventSubscription:
+        def lookup() -> EventSubscription | None:
+            return next(
+                (
+                    s
+                    for s in self.list_subscriptions()
+                    if s.event == subscription.event and s.target_url == subscription.target_url
+                ),
+                None,
+            )
+
+        return self._create("/event/subscription", subscription, EventSubscription, lookup)
+
+    def update_subscription(self, subscription: EventSubscription) -> EventSubscription:
+        def fetch(subscription_id: int) -> EventSubscription:
+            response = self._call("GET", f"/event/subscription/{subscription_id}")
+            return EventSubscription.model_validate(response.json()["value"])
+
+        return self._update("/event/subscription", subscription, EventSubscription, fetch)
+
+    def delete_subscription(self, subscription_id: int) -> None:
+        try:
+            self._call("DELETE", f"/event/subscription/{subscription_id}")
+        except NotFound:
+            return
+
+    # ----- write helpers ---------------------------------------------------------------------------
+    @staticmethod
+    def _lookup(find: Callable[[Any], M | None], key: Any) -> Callable[[], M | None] | None:
+        if key is None:
+            return None
+        return lambda: find(key)
+
+    def _create(self, path: str, record: M, model: type[M], lookup: Callable[[], M | None] | None) -> M:
+        def create() -> M:
+            response = self._call("POST", path, json=record.payload(), idempotent=False)
+            return model.model_validate(response.json()["value"])
+
+        if lookup is None:
+            # Without a number there is nothing to look up by, so an unknown outcome is not retried.
+            return create()
+        return self.create_once(create, lookup)
+
+    def _update(self, path: str, record: M, model: type[M], fetch: Callable[[int], M]) -> M:
+        record_id = getattr(record, "id", None)
+        if record_id is None:
+            raise ValueError("an update needs the record's id")
+        try:
+            response = self._call("PUT", f"{path}/{record_id}", json=record.payload())
+        except Conflict as error:
+            try:
+                current: M | None = fetch(record_id)
+            except ApiError:
+                current = None
+            raise Conflict(
+                error.message,
+                current=current,
+                status=error.status,
+                code=error.code,
+                validation_messages=error.validation_messages,
+                request_id=error.request_id,
+                api=self.api_name,
+            ) from None
+        return model.model_validate(response.json()["value"])
+
+    def _create_list(self, path: str, records: list[M], model: type[M]) -> list[M]:
+        """Batch create. Not retried on an unknown outcome: the caller re-reads by number and
+        creates only what is missing (the batch is all-or-nothing at Tripletex, assumption)."""
+        response = self._call("POST", path, json=[r.payload() for r in records], idempotent=False)
+        return [model.model_validate(v) for v in response.json().get("values") or []]
+
+
+def _tlx_datetime(value: dt.datetime | None) -> str | None:
+    if value is None:
+        return None
+    if value.tzinfo is not None:
+        value = value.astimezone(OSLO)
+    return value.strftime("%Y-%m-%dT%H:%M:%S")

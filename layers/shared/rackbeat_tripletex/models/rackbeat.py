@@ -1,0 +1,308 @@
+"""The subset of Rackbeat records the integration reads and writes (``specs/rackbeat-openapi.yaml``).
+
+Read models ignore fields they do not name, because Rackbeat adds fields without notice and the
+reference is a reconstruction. Write models send only what is set (``exclude_unset``) because
+PUT is a partial update.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+VatZone = Literal["domestic", "eu", "abroad"]
+
+
+class _Read(BaseModel):
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+
+class _Write(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    def payload(self) -> dict[str, Any]:
+        return self.model_dump(exclude_unset=True, mode="json")
+
+
+class UserAccount(_Read):
+    id: int
+    company_name: str
+
+
+class SelfInfo(_Read):
+    user_account: UserAccount
+
+
+class GroupRef(_Read):
+    number: int
+    name: str | None = None
+
+
+class PaymentTerm(_Read):
+    number: int
+    name: str
+    maturity_days: int
+    type: str
+    description: str | None = None
+    updated_at: str | None = None
+
+
+class Unit(_Read):
+    number: int
+    name: str
+
+
+class CustomerGroup(_Read):
+    number: int
+    name: str
+
+
+class SupplierGroup(_Read):
+    number: int
+    name: str
+
+
+class ProductGroup(_Read):
+    number: int
+    name: str
+    has_inventory: bool
+    vat_domestic: float | None = None
+    vat_eu: float | None = None
+    vat_abroad: float | None = None
+
+
+class Customer(_Read):
+    number: int
+    company_name: str
+    company_vat: str | None = None
+    address_street: str | None = None
+    address_street2: str | None = None
+    address_city: str | None = None
+    address_zipcode: str | None = None
+    address_country: str | None = None
+    contact_email: str | None = None
+    contact_phone: str | None = None
+    locale: str | None = None
+    currency: str | None = None
+    ean: str | None = None
+    vat_zone: VatZone | None = None
+    payment_terms_id: int | None = None
+    customer_group_id: int | None = None
+    is_barred: bool = False
+    created_at: str | None = None
+    updated_at: str | None = None
+
+
+class Supplier(_Read):
+    number: int
+    company_name: str
+    company_vat: str | None = None
+    address_street: str | None = None
+    address_street2: str | None = None
+    address_city: str | None = None
+    address_zipcode: str | None = None
+    address_country: str | None = None
+    contact_email: str | None = None
+    contact_phone: str | None = None
+    locale: str | None = None
+    currency: str | None = None
+    vat_zone: VatZone | None = None
+    payment_terms_id: int | None = None
+    supplier_group_id: int | None = None
+    is_barred: bool = False
+    created_at: str | None = None
+    updated_at: str | None = None
+
+
+class ProductGroupEmbedded(_Read):
+    number: int
+    name: str | None = None
+    has_inventory: bool | None = None
+
+
+class Product(_Read):
+    number: str
+    name: str
+    group: ProductGroupEmbedded
+    sales_price: float
+    urlfriendly_number: str | None = None
+    unit_id: int | None = None
+    barcode: str | None = None
+    description: str | None = None
+    recommended_cost_price: float | None = None
+    cost_price: float | None = None
+    is_barred: bool = False
+    inventory_enabled: bool | None = None
+    stock_quantity: float | None = None
+    default_supplier_id: int | None = None
+    created_at: str | None = None
+    updated_at: str | None = None
+
+    @field_validator("number", mode="before")
+    @classmethod
+    def _number_as_text(cls, value: Any) -> Any:
+        # Older accounts answer plain-digit numbers as JSON numbers.
+        return str(value) if isinstance(value, int) else value
+
+
+class DocumentLine(_Read):
+    id: int | None = None
+    child_type: str | None = None
+    child_id: str
+    name: str | None = None
+    quantity: float
+    line_price: float
+    discount_percentage: float = 0.0
+    vat_percentage: float | None = None
+    unit_id: int | None = None
+    total: float | None = None
+
+    @field_validator("child_id", mode="before")
+    @classmethod
+    def _child_id_as_text(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, int) else value
+
+
+class CustomerInvoice(_Read):
+    number: int
+    customer_id: int
+    currency: str
+    is_booked: bool
+    lines: list[DocumentLine] = Field(default_factory=list)
+    currency_rate: float | None = None
+    vat_zone: VatZone | None = None
+    payment_terms_id: int | None = None
+    order_id: int | None = None
+    heading: str | None = None
+    note: str | None = None
+    total_subtotal: float | None = None
+    total_vat: float | None = None
+    total_total: float
+    booked_at: str | None = None
+    invoice_date: str | None = None
+    due_date: str | None = None
+    address_name: str | None = None
+    address_street: str | None = None
+    address_city: str | None = None
+    address_zipcode: str | None = None
+    address_country: str | None = None
+    created_at: str | None = None
+    updated_at: str
+
+
+class Order(_Read):
+    number: int
+    customer_id: int
+    is_booked: bool
+    lines: list[DocumentLine] = Field(default_factory=list)
+    currency: str | None = None
+    order_date: str | None = None
+    is_invoiced: bool | None = None
+    total_total: float | None = None
+    updated_at: str
+
+
+class Webhook(_Read):
+    id: int
+    event: str
+    url: str
+    is_active: bool
+    failures_since_last_success: int | None = None
+
+
+class CreatedWebhook(Webhook):
+    """A webhook as its creating POST answers: the only time Rackbeat shows the token."""
+
+    token: str | None = Field(default=None, repr=False)
+
+
+# ----- writes --------------------------------------------------------------------------------
+class CustomerWrite(_Write):
+    number: int | None = None
+    company_name: str | None = None
+    company_vat: str | None = None
+    address_street: str | None = None
+    address_street2: str | None = None
+    address_city: str | None = None
+    address_zipcode: str | None = None
+    address_country: str | None = None
+    contact_email: str | None = None
+    contact_phone: str | None = None
+    locale: str | None = None
+    currency: str | None = None
+    ean: str | None = None
+    vat_zone: VatZone | None = None
+    payment_terms_id: int | None = None
+    customer_group_id: int | None = None
+    is_barred: bool | None = None
+
+
+class SupplierWrite(_Write):
+    number: int | None = None
+    company_name: str | None = None
+    company_vat: str | None = None
+    address_street: str | None = None
+    address_street2: str | None = None
+    address_city: str | None = None
+    address_zipcode: str | None = None
+    address_country: str | None = None
+    contact_email: str | None = None
+    contact_phone: str | None = None
+    locale: str | None = None
+    currency: str | None = None
+    vat_zone: VatZone | None = None
+    payment_terms_id: int | None = None
+    supplier_group_id: int | None = None
+    is_barred: bool | None = None
+
+
+class ProductWrite(_Write):
+    number: str | None = None
+    name: str | None = None
+    group: int | None = None
+    unit_id: int | None = None
+    barcode: str | None = None
+    description: str | None = None
+    sales_price: float | None = None
+    recommended_cost_price: float | None = None
+    is_barred: bool | None = None
+    default_supplier_id: int | None = None
+    stock_quantity: float | None = None
+
+
+class GroupWrite(_Write):
+    number: int | None = None
+    name: str
+
+
+class ProductGroupWrite(_Write):
+    number: int | None = None
+    name: str
+    has_inventory: bool
+    vat_domestic: float | None = None
+    vat_domestic_exempt: float | None = None
+    vat_eu: float | None = None
+    vat_abroad: float | None = None
+
+
+class DocumentLineWrite(_Write):
+    item_id: str
+    quantity: float
+    name: str | None = None
+    line_price: float | None = None
+    discount_percentage: float | None = None
+    vat_percentage: float | None = None
+    unit_id: int | None = None
+
+
+class CustomerInvoiceDraftWrite(_Write):
+    customer_id: int
+    lines: list[DocumentLineWrite]
+    number: int | None = None
+    currency: str | None = None
+    vat_zone: VatZone | None = None
+    payment_terms_id: int | None = None
+    invoice_date: str | None = None
+    heading: str | None = None
+    note: str | None = None

@@ -1,0 +1,1036 @@
+"""The Rackbeat simulator: in-memory accounts data behind Rackbeat's REST conventions.
+
+Behaviour follows ``specs/rackbeat-openapi.yaml``; everything that reference marks as assumed is
+taken from :mod:`local.simulators.rackbeat.assumptions`. Webhook deliveries are queued by the
+writes and sent by :meth:`RackbeatSimulator.deliver_pending` (or the optional background worker),
+never inside a request, so a slow subscriber cannot stall the API.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import math
+import string
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote, unquote
+
+import httpx
+from werkzeug.wrappers import Request, Response
+
+from local.simulators.base import SimulatorApp, json_response
+from local.simulators.rackbeat import assumptions as A
+from local.simulators.rackbeat.validation import spec, validate
+
+Record = dict[str, Any]
+
+
+class ApiError(Exception):
+    """An answer other than success, raised from deep inside a handler."""
+
+    def __init__(self, status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> None:
+        super().__init__(status)
+        self.status = status
+        self.body = body
+        self.headers = headers or {}
+
+
+def not_found() -> ApiError:
+    return ApiError(404, {"message": A.MESSAGE_NOT_FOUND})
+
+
+def invalid(errors: dict[str, list[str]]) -> ApiError:
+    return ApiError(422, {"message": A.MESSAGE_INVALID, "errors": errors})
+
+
+def format_timestamp(moment: dt.datetime) -> str:
+    return moment.astimezone(A.TIMEZONE).strftime(A.TIMESTAMP_FORMAT)
+
+
+def parse_timestamp(text: str) -> dt.datetime:
+    """A ``YYYY-MM-DD HH:MM:SS`` wall-clock time in the account's timezone, as an aware datetime."""
+    return dt.datetime.strptime(text, A.TIMESTAMP_FORMAT).replace(tzinfo=A.TIMEZONE)
+
+
+def double_encode(number: str) -> str:
+    return quote(quote(number, safe=""), safe="")
+
+
+def _writable_fields(schema_name: str) -> frozenset[str]:
+    return frozenset(spec()["components"]["schemas"][schema_name]["properties"])
+
+
+@dataclass(frozen=True)
+class Collection:
+    """One top-level resource: its path, envelope keys, number type and schemas."""
+
+    path: str
+    singular: str
+    plural: str
+    numeric: bool = True
+    write_schema: str | None = None
+    create_schema: str | None = None
+    update_schema: str | None = None
+    event_prefix: str | None = None
+    updated_at_filter: bool = False
+    auto_number: bool = True
+    boolean_filters: tuple[str, ...] = ()
+
+
+COLLECTIONS: dict[str, Collection] = {
+    c.path: c
+    for c in (
+        Collection(
+            "customers",
+            "customer",
+            "customers",
+            write_schema="CustomerWrite",
+            create_schema="CustomerCreate",
+            update_schema="CustomerUpdate",
+            event_prefix="customer",
+            updated_at_filter=True,
+            boolean_filters=("is_barred",),
+        ),
+        Collection(
+            "suppliers",
+            "supplier",
+            "suppliers",
+            write_schema="SupplierWrite",
+            create_schema="SupplierCreate",
+            update_schema="SupplierUpdate",
+            event_prefix="supplier",
+            updated_at_filter=True,
+        ),
+        Collection(
+            "products",
+            "product",
+            "products",
+            numeric=False,
+            write_schema="ProductWrite",
+            create_schema="ProductCreate",
+            update_schema="ProductUpdate",
+            event_prefix="product",
+            updated_at_filter=True,
+            auto_number=False,
+            boolean_filters=("is_barred",),
+        ),
+        Collection(
+            "customer-groups",
+            "customer_group",
+            "customer_groups",
+            write_schema="CustomerGroupWrite",
+            create_schema="CustomerGroupWrite",
+            update_schema="CustomerGroupWrite",
+        ),
+        Collection(
+            "supplier-groups",
+            "supplier_group",
+            "supplier_groups",
+            write_schema="SupplierGroupWrite",
+            create_schema="SupplierGroupWrite",
+            update_schema="SupplierGroupWrite",
+        ),
+        Collection(
+            "product-groups",
+            "product_group",
+            "product_groups",
+            write_schema="ProductGroupWrite",
+            create_schema="ProductGroupWrite",
+            update_schema="ProductGroupWrite",
+            boolean_filters=("has_inventory",),
+        ),
+        Collection(
+            "payment-terms",
+            "payment_term",
+            "payment_terms",
+            write_schema="PaymentTermWrite",
+            create_schema="PaymentTermWrite",
+            update_schema="PaymentTermWrite",
+            event_prefix="payment_terms",
+        ),
+        Collection("units", "unit", "units"),
+        Collection(
+            "customer-invoices",
+            "customer_invoice",
+            "customer_invoices",
+            event_prefix="customer_invoice",
+            updated_at_filter=True,
+            boolean_filters=("is_booked", "is_paid"),
+        ),
+        Collection(
+            "orders",
+            "order",
+            "orders",
+            updated_at_filter=True,
+            boolean_filters=("is_booked", "is_shipped", "is_invoiced"),
+        ),
+    )
+}
+
+# Fields that point at another record's number, and the collection that must hold it.
+REFERENCES: dict[str, dict[str, str]] = {
+    "customers": {"payment_terms_id": "payment-terms", "customer_group_id": "customer-groups"},
+    "suppliers": {"payment_terms_id": "payment-terms", "supplier_group_id": "supplier-groups"},
+    "products": {"group": "product-groups", "unit_id": "units", "default_supplier_id": "suppliers"},
+}
+
+ADDRESS_FIELDS = (
+    "address_name",
+    "address_street",
+    "address_street2",
+    "address_city",
+    "address_zipcode",
+    "address_country",
+)
+
+
+@dataclass
+class Delivery:
+    """One pending webhook delivery (one event occurrence for one subscription)."""
+
+    webhook_id: int
+    event: str
+    body: dict[str, Any]
+    due: dt.datetime
+    attempts: int = 0
+
+
+@dataclass
+class Options:
+    """Switches the reference asks for (components x-simulator notes); set via the seed's ``options``."""
+
+    strict_updated_at_filter: bool = False
+    documented_webhook_bodies: bool = False
+    rate_limit_per_window: int = A.RATE_LIMIT_PER_WINDOW
+    webhook_retry_schedule: tuple[dt.timedelta, ...] = A.WEBHOOK_RETRY_SCHEDULE
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Options:
+        options = cls()
+        if "strict_updated_at_filter" in data:
+            options.strict_updated_at_filter = bool(data["strict_updated_at_filter"])
+        if "documented_webhook_bodies" in data:
+            options.documented_webhook_bodies = bool(data["documented_webhook_bodies"])
+        if "rate_limit_per_window" in data:
+            options.rate_limit_per_window = int(data["rate_limit_per_window"])
+        if "webhook_retry_schedule_seconds" in data:
+            options.webhook_retry_schedule = tuple(
+                dt.timedelta(seconds=float(s)) for s in data["webhook_retry_schedule_seconds"]
+            )
+        return options
+
+
+@dataclass
+class RateWindow:
+    started: dt.datetime
+    used: int = 0
+
+
+@dataclass
+class State:
+    tokens: set[str] = field(default_factory=set)
+    currencies: set[str] = field(default_factory=set)
+    self_info: dict[str, Any] = field(default_factory=dict)
+    records: dict[str, dict[Any, Record]] = field(default_factory=lambda: {p: {} for p in COLLECTIONS})
+    webhooks: dict[int, Record] = field(default_factory=dict)
+    deliveries: list[Delivery] = field(default_factory=list)
+    delivery_log: list[dict[str, Any]] = field(default_factory=list)
+    mail_log: list[dict[str, Any]] = field(default_factory=list)
+    rate_windows: dict[str, RateWindow] = field(default_factory=dict)
+    next_internal_id: int = 1
+    next_line_id: int = 1
+    next_webhook_id: int = 1
+
+
+class RackbeatSimulator(SimulatorApp):
+    name = "rackbeat"
+
+    def __init__(
+        self,
+        seed: dict[str, Any] | None = None,
+        *,
+        rng_seed: int = 0,
+        webhook_transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self.webhook_transport = webhook_transport
+        self.options = Options()
+        self._worker: threading.Thread | None = None
+        self._worker_stop = threading.Event()
+        super().__init__(seed, rng_seed=rng_seed)
+
+    # ----- SimulatorApp hooks ---------------------------------------------------------------
+    def reset(self) -> None:
+        self.state = State()
+        self.options = Options()
+
+    def load_seed(self, seed: dict[str, Any]) -> None:
+        with self._lock:
+            state = self.state
+            if seed.get("api_token"):
+                state.tokens.add(str(seed["api_token"]))
+            state.tokens.update(str(t) for t in seed.get("extra_api_tokens", []))
+            state.currencies.update(str(c) for c in seed.get("currencies", []))
+            if "self" in seed:
+                state.self_info = copy.deepcopy(seed["self"])
+            if "options" in seed:
+                self.options = Options.from_json(seed["options"])
+            # Order matters: references must exist before the records that use them.
+            for key, path in (
+                ("units", "units"),
+                ("payment_terms", "payment-terms"),
+                ("customer_groups", "customer-groups"),
+                ("supplier_groups", "supplier-groups"),
+                ("product_groups", "product-groups"),
+                ("suppliers", "suppliers"),
+                ("customers", "customers"),
+                ("products", "products"),
+            ):
+                for item in seed.get(key, []):
+                    self._seed_record(path, item)
+            for item in seed.get("customer_invoices", []):
+                invoice = self._build_document("customer-invoices", dict(item))
+                if item.get("is_booked"):
+                    invoice["is_booked"] = True
+                    invoice["booked_at"] = invoice["updated_at"]
+                self.state.records["customer-invoices"][invoice["number"]] = invoice
+            for item in seed.get("orders", []):
+                order = self._build_document("orders", dict(item))
+                for flag in ("is_booked", "is_shipped", "is_invoiced", "is_archived", "is_cancelled"):
+                    order[flag] = bool(item.get(flag, False))
+                self.state.records["orders"][order["number"]] = order
+
+    def _seed_record(self, path: str, item: dict[str, Any]) -> None:
+        collection = COLLECTIONS[path]
+        if path == "units":
+            record: Record = {k: item[k] for k in ("number", "name") if k in item}
+            self._stamp(record, created=True)
+            record["is_draft"] = False
+            self.state.records[path][int(record["number"])] = record
+            return
+        errors = self._check_write(collection, item, creating=True)
+        if errors:
+            raise ValueError(f"seed {collection.singular} {item.get('number')!r} is invalid: {errors}")
+        self._insert(collection, item)
+
+    def dump_state(self) -> dict[str, Any]:
+        with self._lock:
+            state = self.state
+            return {
+                "self": state.self_info,
+                **{
+                    c.plural: [self._render(c, r) for r in state.records[p].values()]
+                    for p, c in COLLECTIONS.items()
+                },
+                "webhooks": [self._render_webhook(w) for w in state.webhooks.values()],
+                "pending_webhook_deliveries": len(state.deliveries),
+                "webhook_delivery_log": list(state.delivery_log),
+                "mail_log": list(state.mail_log),
+            }
+
+    def fault_response(self, request: Request, status: int) -> Response:
+        if status == 429:
+            return json_response(
+                {"message": A.MESSAGE_TOO_MANY},
+                status=429,
+                headers={A.RATE_LIMIT_HEADER_RETRY_AFTER: "1", "X-Request-Id": self.new_request_id()},
+            )
+        return json_response(
+            {"message": A.MESSAGE_SERVER_ERROR},
+            status=status,
+            headers={"X-Request-Id": self.new_request_id()},
+        )
+
+    # ----- request handling -------------------------------------------------------------------
+    def handle(self, request: Request) -> Response:
+        headers = {"X-Request-Id": self.new_request_id()}
+        try:
+            token = self._authenticate(request)
+            headers.update(self._count_request(token))
+            status, body = self._route(request)
+        except ApiError as error:
+            headers.update(error.headers)
+            return json_response(error.body, status=error.status, headers=headers)
+        return json_response(body, status=status, headers=headers)
+
+    def _authenticate(self, request: Request) -> str:
+        header = request.headers.get("Authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or token.strip() not in self.state.tokens:
+            raise ApiError(401, {"message": A.MESSAGE_UNAUTHENTICATED})
+        return token.strip()
+
+    def rate_limit(self) -> int:
+        return max(1, int(self.options.rate_limit_per_window * self.faults.rate_limit_scale))
+
+    def _count_request(self, token: str) -> dict[str, str]:
+        now = self.now()
+        window = self.state.rate_windows.get(token)
+        length = dt.timedelta(seconds=A.RATE_LIMIT_WINDOW_SECONDS)
+        if window is None or now - window.started >= length:
+            window = self.state.rate_windows[token] = RateWindow(started=now)
+        limit = self.rate_limit()
+        if window.used >= limit:
+            retry_after = max(1, math.ceil((window.started + length - now).total_seconds()))
+            raise ApiError(
+                429,
+                {"message": A.MESSAGE_TOO_MANY},
+                {
+                    A.RATE_LIMIT_HEADER_LIMIT: str(limit),
+                    A.RATE_LIMIT_HEADER_REMAINING: "0",
+                    A.RATE_LIMIT_HEADER_RETRY_AFTER: str(retry_after),
+                },
+            )
+        window.used += 1
+        return {
+            A.RATE_LIMIT_HEADER_LIMIT: str(limit),
+            A.RATE_LIMIT_HEADER_REMAINING: str(limit - window.used),
+        }
+
+    def _route(self, request: Request) -> tuple[int, Any]:
+        path = request.path
+        if path == A.API_PREFIX or path.startswith(A.API_PREFIX + "/"):
+            path = path[len(A.API_PREFIX) :]
+        raw_segments = [s for s in path.split("/") if s]
+        if not raw_segments:
+            raise not_found()
+        head = A.PATH_ALIASES.get(raw_segments[0], raw_segments[0])
+        # PATH_INFO was decoded once by the server; numbers were encoded twice, so decode again.
+        rest = [unquote(s) if A.DOUBLE_DECODE_PATH_NUMBERS else s for s in raw_segments[1:]]
+        method = request.method
+        if head == "self" and not rest and method == "GET":
+            return 200, self.state.self_info
+        if head == "webhooks":
+            return self._route_webhooks(request, rest)
+        collection = COLLECTIONS.get(head)
+        if collection is None:
+            raise not_found()
+        if not rest:
+            if method == "GET":
+                return 206, self._list(collection, request)
+            if method == "POST" and collection.create_schema:
+                return 201, self._create(collection, request)
+            raise not_found()
+        if head == "customer-invoices" and rest == ["drafts"] and method == "POST":
+            return 201, self._create_invoice_draft(request)
+        key = self._key(collection, rest[0])
+        if len(rest) == 1:
+            if method == "GET":
+                return 200, {collection.singular: self._render(collection, self._get(collection, key))}
+            if method == "PUT" and collection.update_schema:
+                return 200, self._update(collection, key, request)
+            if method == "DELETE" and collection.path in ("customers", "suppliers", "products"):
+                return 200, self._delete(collection, key, request)
+        if head == "customer-invoices" and len(rest) == 2 and rest[1] == "book" and method == "POST":
+            return 200, self._book(key, request)
+        raise not_found()
+
+    def _key(self, collection: Collection, segment: str) -> Any:
+        if not collection.numeric:
+            return segment
+        if not segment.isdigit():
+            raise not_found()
+        return int(segment)
+
+    def _get(self, collection: Collection, key: Any) -> Record:
+        record = self.state.records[collection.path].get(key)
+        if record is None:
+            raise not_found()
+        return record
+
+    # ----- bodies -------------------------------------------------------------------------------
+    @staticmethod
+    def _json_body(request: Request, required: bool = True) -> dict[str, Any]:
+        if not request.get_data(cache=True):
+            if required:
+                raise invalid({"body": ["The request body must be a JSON object."]})
+            return {}
+        body = request.get_json(force=True, silent=True)
+        if body is None:
+            raise ApiError(400, {"message": "The request body is not valid JSON."})
+        if not isinstance(body, dict):
+            raise invalid({"body": ["The request body must be a JSON object."]})
+        return body
+
+    @staticmethod
+    def _suppressed(request: Request, body: dict[str, Any]) -> bool:
+        flag = request.args.get("suppress_webhooks", "")
+        return flag.lower() in ("true", "1") or body.get("suppress_webhooks") is True
+
+    def _check_write(
+        self, collection: Collection, body: dict[str, Any], *, creating: bool
+    ) -> dict[str, list[str]]:
+        schema = collection.create_schema if creating else collection.update_schema
+        assert schema is not None
+        extra = A.EXTRA_REQUIRED_ON_CREATE.get(collection.singular, ()) if creating else ()
+        errors = validate(schema, body, extra)
+        for name, target in REFERENCES.get(collection.path, {}).items():
+            value = body.get(name)
+            if value is None or name in errors:
+                continue
+            if value not in self.state.records[target]:
+                errors[name] = [f"The selected {name.replace('_', ' ')} is invalid."]
+        currency = body.get("currency")
+        if (
+            A.CHECK_ACCOUNT_CURRENCIES
+            and self.state.currencies
+            and isinstance(currency, str)
+            and "currency" not in errors
+            and currency not in self.state.currencies
+        ):
+            errors["currency"] = ["The selected currency is invalid."]
+        number = body.get("number")
+        if number is not None and "number" not in errors and number in self.state.records[collection.path]:
+            errors["number"] = [A.DUPLICATE_NUMBER_MESSAGE]
+        return errors
+
+    def _stamp(self, record: Record, *, created: bool = False) -> None:
+        now = self.now()
+        record["_updated"] = now
+        record["updated_at"] = format_timestamp(now)
+        if created:
+            record["created_at"] = record["updated_at"]
+
+    def _next_number(self, path: str) -> int:
+        existing = [k for k in self.state.records[path] if isinstance(k, int)]
+        return max(existing, default=A.FIRST_NUMBER - 1) + 1
+
+    def _insert(self, collection: Collection, body: dict[str, Any]) -> Record:
+        assert collection.write_schema is not None
+        fields = _writable_fields(collection.write_schema)
+        record: Record = {k: copy.deepcopy(v) for k, v in body.items() if k in fields}
+        if record.get("number") is None:
+            record["number"] = self._next_number(collection.path)
+        if collection.path == "products":
+            record.setdefault("is_barred", False)
+            group = self.state.records["product-groups"][record["group"]]
+            record["stock_quantity"] = (
+                float(body.get("stock_quantity") or 0) if group["has_inventory"] else 0.0
+            )
+            record["id"] = self.state.next_internal_id
+            self.state.next_internal_id += 1
+        if collection.path in ("customers", "suppliers"):
+            record.setdefault("is_barred", False)
+        if collection.path == "product-groups":
+            record.setdefault("is_sellable", True)
+            record.setdefault("should_spread_cost", False)
+        self._stamp(record, created=True)
+        self.state.records[collection.path][record["number"]] = record
+        return record
+
+    # ----- CRUD ----------------------------------------------------------------------------------
+    def _create(self, collection: Collection, request: Request) -> dict[str, Any]:
+        body = self._json_body(request)
+        errors = self._check_write(collection, body, creating=True)
+        if errors:
+            raise invalid(errors)
+        record = self._insert(collection, body)
+        if collection.event_prefix and not self._suppressed(request, body):
+            self._emit(f"{collection.event_prefix}.created", record["number"])
+        return {collection.singular: self._render(collection, record)}
+
+    def _update(self, collection: Collection, key: Any, request: Request) -> dict[str, Any]:
+        record = self._get(collection, key)
+        body = self._json_body(request)
+        errors = self._check_write(collection, body, creating=False)
+        if body.get("number") == key:
+            errors.pop("number", None)
+        if collection.path == "product-groups" and "has_inventory" in body and "has_inventory" not in errors:
+            holds_stock = any(
+                p["group"] == key and p.get("stock_quantity") for p in self.state.records["products"].values()
+            )
+            if body["has_inventory"] != record["has_inventory"] and holds_stock:
+                errors["has_inventory"] = ["The has inventory cannot change while the group holds stock."]
+        if errors:
+            raise invalid(errors)
+        assert collection.write_schema is not None
+        fields = _writable_fields(collection.write_schema)
+        changed = [k for k in body if k in fields and record.get(k) != body[k]]
+        for name in changed:
+            record[name] = copy.deepcopy(body[name])
+        old_key = key
+        if "number" in changed:
+            records = self.state.records[collection.path]
+            records[record["number"]] = records.pop(old_key)
+        self._stamp(record)
+        if collection.event_prefix and not self._suppressed(request, body):
+            self._emit(
+                f"{collection.event_prefix}.updated", record["number"], old_key=old_key, changed=changed
+            )
+        return {collection.singular: self._render(collection, record)}
+
+    def _delete(self, collection: Collection, key: Any, request: Request) -> dict[str, Any]:
+        record = self._get(collection, key)
+        if self._in_use(collection, key):
+            raise invalid({"number": [A.IN_USE_MESSAGE.format(entity=collection.singular)]})
+        del self.state.records[collection.path][key]
+        if collection.event_prefix and not self._suppressed(request, {}):
+            self._emit(f"{collection.event_prefix}.deleted", record["number"])
+        return dict(A.DELETED_BODY)
+
+    def _in_use(self, collection: Collection, key: Any) -> bool:
+        records = self.state.records
+        documents = [*records["customer-invoices"].values(), *records["orders"].values()]
+        if collection.path == "customers":
+            return any(d["customer_id"] == key for d in documents)
+        if collection.path == "suppliers":
+            return any(p.get("default_supplier_id") == key for p in records["products"].values())
+        return any(line["child_id"] == key for d in documents for line in d["lines"])
+
+    # ----- lists ---------------------------------------------------------------------------------
+    def _list(self, collection: Collection, request: Request) -> dict[str, Any]:
+        args = request.args
+        errors: dict[str, list[str]] = {}
+        page = _positive_int(args.get("page"), 1, "page", errors)
+        limit = min(_positive_int(args.get("limit"), A.DEFAULT_LIMIT, "limit", errors), A.MAX_LIMIT)
+        bounds: dict[str, dt.datetime] = {}
+        if collection.updated_at_filter and not (
+            self.options.strict_updated_at_filter
+            and collection.path not in A.UPDATED_AT_FILTER_HONOURED_IN_STRICT_MODE
+        ):
+            for name in ("updated_at_from", "updated_at_to"):
+                if args.get(name):
+                    try:
+                        bounds[name] = parse_timestamp(args[name])
+                    except ValueError:
+                        errors[name] = [
+                            f"The {name.replace('_', ' ')} does not match the format Y-m-d H:i:s."
+                        ]
+        if errors:
+            raise invalid(errors)
+        items = [
+            r
+            for r in self.state.records[collection.path].values()
+            if self._matches(collection, r, args, bounds)
+        ]
+        order_by = args.get("order_by")
+        if order_by:
+            descending = args.get("order_direction", A.DEFAULT_ORDER_DIRECTION).upper() == "DESC"
+            present = [r for r in items if _scalar(r.get(order_by))]
+            missing = [r for r in items if not _scalar(r.get(order_by))]
+            sort_field = "_updated" if order_by == "updated_at" else order_by
+            present.sort(key=lambda r: r[sort_field], reverse=descending)
+            items = present + missing
+        total = len(items)
+        pages = max(A.EMPTY_LIST_PAGES, math.ceil(total / limit)) if total else A.EMPTY_LIST_PAGES
+        window = items[(page - 1) * limit : page * limit]
+        wanted = [f for f in args.get("fields", "").split(",") if f]
+        rendered = [self._render(collection, r) for r in window]
+        if wanted:
+            rendered = [{k: v for k, v in r.items() if k in wanted} for r in rendered]
+        return {collection.plural: rendered, "total": total, "pages": pages, "limit": limit, "page": page}
+
+    def _matches(
+        self, collection: Collection, record: Record, args: Any, bounds: dict[str, dt.datetime]
+    ) -> bool:
+        if "updated_at_from" in bounds and record["_updated"] < bounds["updated_at_from"].replace(
+            microsecond=0
+        ):
+            return False
+        if "updated_at_to" in bounds and record["_updated"].replace(microsecond=0) > bounds["updated_at_to"]:
+            return False
+        for name in collection.boolean_filters:
+            wanted = args.get(name)
+            if wanted is not None and bool(record.get(name)) != (wanted.lower() in ("true", "1")):
+                return False
+        search = args.get("search")
+        if search and not any(
+            search.lower() in str(record.get(f, "")).lower()
+            for f in A.SEARCH_FIELDS
+            if record.get(f) is not None
+        ):
+            return False
+        company_name = args.get("company_name")
+        if company_name and company_name.lower() not in str(record.get("company_name", "")).lower():
+            return False
+        if args.get("ean") and record.get("ean") != args["ean"]:
+            return False
+        for name, field_name in (("customer_number", "customer_id"), ("order_number", "order_id")):
+            if args.get(name) and str(record.get(field_name)) != args[name]:
+                return False
+        for name, op in (("invoice_date_from", "ge"), ("invoice_date_to", "le")):
+            if args.get(name) and record.get("invoice_date"):
+                day = args[name][:10]
+                if (op == "ge" and record["invoice_date"] < day) or (
+                    op == "le" and record["invoice_date"] > day
+                ):
+                    return False
+        return True
+
+    # ----- rendering -----------------------------------------------------------------------------
+    def _self_url(self, path: str, key: Any) -> str:
+        return f"https://app.rackbeat.com/api/{path}/{double_encode(str(key))}"
+
+    def _render(self, collection: Collection, record: Record) -> Record:
+        out = {k: copy.deepcopy(v) for k, v in record.items() if not k.startswith("_")}
+        records = self.state.records
+        out["self"] = self._self_url(collection.path, record["number"])
+        if collection.path in ("customers", "suppliers"):
+            group_path = "customer-groups" if collection.path == "customers" else "supplier-groups"
+            group_field = "customer_group_id" if collection.path == "customers" else "supplier_group_id"
+            term = records["payment-terms"].get(record.get("payment_terms_id"))
+            out["payment_terms"] = self._render(COLLECTIONS["payment-terms"], term) if term else None
+            group = records[group_path].get(record.get(group_field))
+            out[group_field.removesuffix("_id")] = (
+                {"number": group["number"], "name": group["name"]} if group else None
+            )
+            out["is_deleted"] = False
+        elif collection.path == "products":
+            group = records["product-groups"][record["group"]]
+            embedded = {
+                k: group.get(k)
+                for k in ("number", "name", "vat_domestic", "vat_domestic_exempt", "vat_eu", "vat_abroad")
+            }
+            if A.EMBED_HAS_INVENTORY_IN_PRODUCT_GROUP:
+                embedded["has_inventory"] = group["has_inventory"]
+            embedded["self"] = self._self_url("product-groups", group["number"])
+            stock = float(record.get("stock_quantity") or 0)
+            out.update(
+                urlfriendly_number=double_encode(record["number"]),
+                type="product",
+                group=embedded,
+                group_id=group["number"],
+                inventory_enabled=bool(group["has_inventory"]),
+                stock_quantity=stock,
+                in_order_quantity=0.0,
+                available_quantity=stock,
+                purchased_quantity=0.0,
+                cost_price=record.get("recommended_cost_price"),
+                recommended_sales_price=None,
+                is_draft=False,
+                deleted_at=None,
+            )
+        elif collection.path == "product-groups":
+            out["num_products"] = sum(
+                1 for p in records["products"].values() if p["group"] == record["number"]
+            )
+            out["is_draft"] = False
+        elif collection.path == "customer-groups":
+            out["is_draft"] = False
+        elif collection.path == "payment-terms":
+            out["type_translated"] = str(record.get("type", "")).capitalize()
+        elif collection.path in ("customer-invoices", "orders"):
+            customer = records["customers"].get(record["customer_id"])
+            out["customer"] = self._render(COLLECTIONS["customers"], customer) if customer else None
+        return out
+
+    @staticmethod
+    def _render_webhook(webhook: Record, *, with_token: bool = False) -> Record:
+        return {k: v for k, v in webhook.items() if not k.startswith("_") and (with_token or k != "token")}
+
+    # ----- documents -------------------------------------------------------------------------------
+    def _create_invoice_draft(self, request: Request) -> dict[str, Any]:
+        body = self._json_body(request)
+        errors = validate("CustomerInvoiceDraftCreate", body)
+        if errors:
+            raise invalid(errors)
+        invoice = self._build_document("customer-invoices", body)
+        self.state.records["customer-invoices"][invoice["number"]] = invoice
+        if not self._suppressed(request, body):
+            self._emit("customer_invoice.created", invoice["number"])
+        return {"customer_invoice": self._render(COLLECTIONS["customer-invoices"], invoice)}
+
+    def _build_document(self, path: str, body: dict[str, Any]) -> Record:
+        """A draft invoice or an order from its write form, with defaults and totals filled in."""
+        records = self.state.records
+        errors: dict[str, list[str]] = {}
+        customer = records["customers"].get(body.get("customer_id"))
+        if customer is None:
+            errors["customer_id"] = ["The selected customer id is invalid."]
+        elif customer.get("is_barred"):
+            errors["customer_id"] = [A.BARRED_MESSAGE.format(field="customer id")]
+        number = body.get("number")
+        if number is not None and number in records[path]:
+            errors["number"] = [A.DUPLICATE_NUMBER_MESSAGE]
+        terms_id = body.get("payment_terms_id", customer.get("payment_terms_id") if customer else None)
+        if terms_id is not None and terms_id not in records["payment-terms"]:
+            errors["payment_terms_id"] = ["The selected payment terms id is invalid."]
+        vat_zone = body.get("vat_zone") or (customer or {}).get("vat_zone") or "domestic"
+        lines: list[Record] = []
+        for index, line in enumerate(body.get("lines", [])):
+            product = records["products"].get(line.get("item_id"))
+            if product is None:
+                errors[f"lines.{index}.item_id"] = ["The selected item is invalid."]
+                continue
+            if product.get("is_barred"):
+                errors[f"lines.{index}.item_id"] = [A.BARRED_MESSAGE.format(field="item")]
+                continue
+            if line.get("unit_id") is not None and line["unit_id"] not in records["units"]:
+                errors[f"lines.{index}.unit_id"] = ["The selected unit id is invalid."]
+                continue
+            lines.append(self._build_line(line, product, vat_zone))
+        if errors:
+            raise invalid(errors)
+        assert customer is not None
+        now = self.now()
+        invoice_date = body.get("invoice_date") or now.astimezone(A.TIMEZONE).date().isoformat()
+        currency = body.get("currency") or customer.get("currency") or A.BASE_CURRENCY
+        rate = body.get("currency_rate") or A.BASE_CURRENCY_RATE
+        subtotal = round(sum(line["total"] for line in lines), A.LINE_ROUNDING_DECIMALS)
+        vat = round(
+            sum(
+                round(line["total"] * line["vat_percentage"] / 100, A.LINE_ROUNDING_DECIMALS)
+                for line in lines
+            ),
+            A.LINE_ROUNDING_DECIMALS,
+        )
+        total = round(subtotal + vat, A.LINE_ROUNDING_DECIMALS)
+        document: Record = {
+            "number": number if number is not None else self._next_number(path),
+            "customer_id": customer["number"],
+            "currency": currency,
+            "currency_rate": rate,
+            "vat_zone": vat_zone,
+            "payment_terms_id": terms_id,
+            "layout_id": body.get("layout_id"),
+            "heading": body.get("heading"),
+            "note": body.get("note"),
+            "address_name": body.get("address_name", customer.get("company_name")),
+            **{f: body.get(f, customer.get(f)) for f in ADDRESS_FIELDS if f != "address_name"},
+            "lines": lines,
+            "total_subtotal": subtotal,
+            "total_total": total,
+            "is_booked": False,
+        }
+        if path == "customer-invoices":
+            maturity = records["payment-terms"][terms_id]["maturity_days"] if terms_id is not None else 0
+            due = dt.date.fromisoformat(invoice_date) + dt.timedelta(days=maturity)
+            document.update(
+                order_id=body.get("order_id"),
+                total_vat=vat,
+                total_base_currency=round(total * rate / A.BASE_CURRENCY_RATE, A.LINE_ROUNDING_DECIMALS),
+                balance=total,
+                booked_at=None,
+                is_paid=False,
+                is_partly_paid=False,
+                invoice_date=invoice_date,
+                due_date=due.isoformat(),
+            )
+        else:
+            document.update(
+                order_date=body.get("order_date") or invoice_date,
+                deliver_at=body.get("deliver_at"),
+                is_shipped=False,
+                is_partly_shipped=False,
+                is_invoiced=False,
+                is_partly_invoiced=False,
+                is_archived=False,
+                is_cancelled=False,
+            )
+        self._stamp(document, created=True)
+        return document
+
+    def _build_line(self, line: dict[str, Any], product: Record, vat_zone: str) -> Record:
+        group = self.state.records["product-groups"][product["group"]]
+        quantity = float(line["quantity"])
+        price = float(line.get("line_price", product["sales_price"]) or 0)
+        discount = float(line.get("discount_percentage", 0))
+        vat_field = {"domestic": "vat_domestic", "eu": "vat_eu", "abroad": "vat_abroad"}[vat_zone]
+        vat = float(line.get("vat_percentage", group.get(vat_field)) or 0)
+        line_id = self.state.next_line_id
+        self.state.next_line_id += 1
+        return {
+            "id": line_id,
+            "child_type": "product",
+            "child_id": product["number"],
+            "name": line.get("name") or product["name"],
+            "quantity": quantity,
+            "line_price": price,
+            "discount_percentage": discount,
+            "vat_percentage": vat,
+            "unit_id": line.get("unit_id", product.get("unit_id")),
+            "location_id": line.get("location_id"),
+            "total": round(quantity * price * (1 - discount / 100), A.LINE_ROUNDING_DECIMALS),
+        }
+
+    def _book(self, key: Any, request: Request) -> dict[str, Any]:
+        invoice = self._get(COLLECTIONS["customer-invoices"], key)
+        body = self._json_body(request, required=False)
+        errors = validate("BookInvoiceRequest", body)
+        if errors:
+            raise invalid(errors)
+        if invoice["is_booked"]:
+            raise invalid({"number": [A.ALREADY_BOOKED_MESSAGE]})
+        invoice["is_booked"] = True
+        self._stamp(invoice)
+        invoice["booked_at"] = invoice["updated_at"]
+        mail = body.get("mail") or {}
+        if mail.get("send") or request.args.get("send_mail", "").lower() in ("true", "1"):
+            self.state.mail_log.append({"invoice": invoice["number"], "mail": mail})
+        if not self._suppressed(request, body):
+            self._emit("customer_invoice.booked", invoice["number"])
+        return {"customer_invoice": self._render(COLLECTIONS["customer-invoices"], invoice)}
+
+    # ----- webhooks ---------------------------------------------------------------------------------
+    def _route_webhooks(self, request: Request, rest: list[str]) -> tuple[int, Any]:
+        method = request.method
+        webhooks = self.state.webhooks
+        if not rest and method == "GET":
+            errors: dict[str, list[str]] = {}
+            page = _positive_int(request.args.get("page"), 1, "page", errors)
+            limit = min(
+                _positive_int(request.args.get("limit"), A.DEFAULT_LIMIT, "limit", errors), A.MAX_LIMIT
+            )
+            if errors:
+                raise invalid(errors)
+            event = request.args.get("event")
+            event = A.WEBHOOK_EVENT_ALIASES.get(event, event) if event else None
+            items = [w for w in webhooks.values() if event is None or w["event"] == event]
+            return 206, {
+                "webhooks": [self._render_webhook(w) for w in items[(page - 1) * limit : page * limit]],
+                "total": len(items),
+                "pages": max(A.EMPTY_LIST_PAGES, math.ceil(len(items) / limit)),
+                "limit": limit,
+                "page": page,
+            }
+        if not rest and method == "POST":
+            body = self._json_body(request)
+            errors = validate("WebhookCreate", body)
+            errors.pop("event", None)
+            event = body.get("event")
+            event = A.WEBHOOK_EVENT_ALIASES.get(event, event) if isinstance(event, str) else event
+            if event not in A.WEBHOOK_EVENTS:
+                errors["event"] = [
+                    "The selected event is invalid." if event else "The event field is required."
+                ]
+            if errors:
+                raise invalid(errors)
+            active = bool(body.get("is_active", True))
+            for webhook in webhooks.values():
+                if webhook["event"] == event and webhook["url"] == body["url"]:
+                    webhook["is_active"] = active
+                    self._stamp(webhook)
+                    return A.WEBHOOK_UPSERT_STATUS, {"webhook": self._render_webhook(webhook)}
+            alphabet = string.ascii_letters + string.digits
+            webhook = {
+                "id": self.state.next_webhook_id,
+                "event": event,
+                "url": body["url"],
+                "is_active": active,
+                "plugin": None,
+                "failures_since_last_success": 0,
+                "token": "".join(self.rng.choice(alphabet) for _ in range(A.WEBHOOK_TOKEN_LENGTH)),
+            }
+            self.state.next_webhook_id += 1
+            self._stamp(webhook, created=True)
+            webhook["self"] = f"https://app.rackbeat.com/api/webhooks/{webhook['id']}"
+            webhooks[webhook["id"]] = webhook
+            return 201, {"webhook": self._render_webhook(webhook, with_token=True)}
+        if len(rest) == 1 and method == "DELETE":
+            if not rest[0].isdigit() or int(rest[0]) not in webhooks:
+                raise not_found()
+            del webhooks[int(rest[0])]
+            self.state.deliveries = [d for d in self.state.deliveries if d.webhook_id != int(rest[0])]
+            return 200, dict(A.DELETED_BODY)
+        raise not_found()
+
+    def _emit(self, event: str, key: Any, *, old_key: Any = None, changed: list[str] | None = None) -> None:
+        body: dict[str, Any] = {"key_name": "number", "key": str(key)}
+        if self.options.documented_webhook_bodies:
+            body.update(event=event, data={})
+            if event.endswith(".updated"):
+                body.update(
+                    old_key=str(old_key if old_key is not None else key),
+                    new_key=str(key),
+                    changed=changed or [],
+                )
+        for webhook in self.state.webhooks.values():
+            if webhook["event"] == event and webhook["is_active"]:
+                self.state.deliveries.append(
+                    Delivery(webhook_id=webhook["id"], event=event, body=dict(body), due=self.now())
+                )
+
+    def pending_deliveries(self) -> list[Delivery]:
+        with self._lock:
+            return list(self.state.deliveries)
+
+    def deliver_pending(self) -> int:
+        """Send every delivery that is due now; returns how many were attempted.
+
+        HTTP happens outside the app lock, so the API keeps answering while subscribers are slow.
+        """
+        with self._lock:
+            now = self.now()
+            due = [d for d in self.state.deliveries if d.due <= now]
+            targets = {d.webhook_id: dict(self.state.webhooks[d.webhook_id]) for d in due}
+            account_id = str(self.state.self_info.get("user_account", {}).get("id", A.DEFAULT_ACCOUNT_ID))
+        outcomes: list[tuple[Delivery, int | None, str | None]] = []
+        timeout = httpx.Timeout(A.WEBHOOK_RESPONSE_TIMEOUT_SECONDS, connect=A.WEBHOOK_CONNECT_TIMEOUT_SECONDS)
+        with httpx.Client(transport=self.webhook_transport, timeout=timeout) as client:
+            for delivery in due:
+                target = targets[delivery.webhook_id]
+                try:
+                    response = client.post(
+                        target["url"],
+                        json=delivery.body,
+                        headers={
+                            "Rackbeat-Webhook-Token": target["token"],
+                            "Rackbeat-Webhook-Event": delivery.event,
+                            "Rackbeat-Account-Id": account_id,
+                            "User-Agent": A.WEBHOOK_USER_AGENT,
+                        },
+                    )
+                    outcomes.append((delivery, response.status_code, None))
+                except httpx.HTTPError as failure:
+                    outcomes.append((delivery, None, type(failure).__name__))
+        with self._lock:
+            now = self.now()
+            schedule = self.options.webhook_retry_schedule
+            for delivery, status, error in outcomes:
+                webhook = self.state.webhooks.get(delivery.webhook_id)
+                ok = status is not None and 200 <= status < 300
+                delivery.attempts += 1
+                self.state.delivery_log.append(
+                    {
+                        "webhook_id": delivery.webhook_id,
+                        "event": delivery.event,
+                        "key": delivery.body["key"],
+                        "attempt": delivery.attempts,
+                        "status": status,
+                        "error": error,
+                        "at": format_timestamp(now),
+                    }
+                )
+                if webhook is not None:
+                    webhook["failures_since_last_success"] = (
+                        0 if ok else webhook["failures_since_last_success"] + 1
+                    )
+                if ok or webhook is None or delivery.attempts > len(schedule):
+                    if delivery in self.state.deliveries:
+                        self.state.deliveries.remove(delivery)
+                else:
+                    delivery.due = now + schedule[delivery.attempts - 1]
+        return len(outcomes)
+
+    def start_webhook_worker(self, interval_seconds: float = 1.0) -> None:
+        """Deliver in a background thread (the local stack); tests call deliver_pending instead."""
+        if self._worker is not None:
+            return
+        self._worker_stop.clear()
+
+        def run() -> None:
+            while not self._worker_stop.wait(interval_seconds):
+                self.deliver_pending()
+
+        self._worker = threading.Thread(target=run, name="rackbeat-webhooks", daemon=True)
+        self._worker.start()
+
+    def stop_webhook_worker(self) -> None:
+        if self._worker is not None:
+            self._worker_stop.set()
+            self._worker.join(timeout=5)
+            self._worker = None
+
+
+def _positive_int(raw: str | None, default: int, name: str, errors: dict[str, list[str]]) -> int:
+    if raw is None or raw == "":
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        errors[name] = [f"The {name} must be at least 1."]
+        return default
+    return int(raw)
+
+
+def _scalar(value: Any) -> bool:
+    return isinstance(value, str | int | float | bool)

@@ -1,0 +1,985 @@
+"""The Tripletex API v2 simulator (the subset the integration uses).
+
+Facts marked C in specs/TRIPLETEX.md are reproduced; everything that rests on an assumption is
+listed in ASSUMPTIONS.md beside this file.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import hashlib
+import json
+import re
+import secrets
+from collections import deque
+from collections.abc import Callable
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from werkzeug.wrappers import Request, Response
+
+from local.simulators.base import SimulatorApp, json_response, spec_violations
+from local.simulators.tripletex import spec
+
+OSLO = ZoneInfo("Europe/Oslo")
+RESULT_LIMIT = 10_000
+RATE_LIMIT = 100
+RATE_WINDOW_SECONDS = 10.0
+NORWAY_COUNTRY_ID = 161
+DIGEST_PLACEHOLDER = "This is a placeholder. Send If-None-Match to get a digest."
+EVENTS = {
+    f"{subject}.{verb}"
+    for subject in ("customer", "supplier", "product", "order", "invoice", "contact", "employee", "project")
+    for verb in ("create", "update", "delete")
+} | {"invoice.charged"}
+
+# Which granted area a path belongs to (A in TRIPLETEX.md: 403/9000 outside the grants).
+AREA_OF_PREFIX = (
+    ("/customer", "customer"),
+    ("/supplier", "supplier"),
+    ("/product", "product"),
+    ("/order", "invoice"),
+    ("/invoice/paymentType", None),
+    ("/invoice", "invoice"),
+)
+
+# Entity collections: name in the seed/state -> (API path, the field holding its number).
+COLLECTIONS = {
+    "customers": "/customer",
+    "suppliers": "/supplier",
+    "products": "/product",
+    "productUnits": "/product/unit",
+    "vatTypes": "/ledger/vatType",
+    "currencies": "/currency",
+    "paymentTypes": "/invoice/paymentType",
+    "orders": "/order",
+    "orderLines": "/order/orderline",
+    "invoices": "/invoice",
+    "subscriptions": "/event/subscription",
+}
+# A reference field -> the collection it points into, for `fields=customer(*)` expansion.
+REFERENCE_TARGETS = {
+    "customer": "customers",
+    "supplier": "suppliers",
+    "product": "products",
+    "productUnit": "productUnits",
+    "vatType": "vatTypes",
+    "currency": "currencies",
+    "order": "orders",
+}
+# Embedded objects: rendered as {id, url} by default like Tripletex, expandable with `(*)`.
+EMBEDDED_LIST_TARGETS = {"orderLines": "orderLines", "orders": "orders"}
+
+
+class TripletexError(Exception):
+    def __init__(
+        self,
+        status: int,
+        code: int,
+        message: str,
+        validation: list[tuple[str | None, str]] | None = None,
+        developer_message: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.validation = validation or []
+        self.developer_message = developer_message
+        self.headers = headers or {}
+
+
+def validation_failed(field: str | None, message: str, code: int = 18000) -> TripletexError:
+    return TripletexError(422, code, "Validering feilet.", [(field, message)])
+
+
+def money(value: Decimal | float | int) -> float:
+    """Amounts are kept to øre, rounded half up like Tripletex."""
+    return float(Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+def precise(value: Decimal) -> float:
+    """Unit prices computed by Tripletex carry up to 10 decimals."""
+    return float(value.quantize(Decimal("0.0000000001"), rounding=ROUND_HALF_UP))
+
+
+def parse_fields(text: str | None) -> dict[str, Any]:
+    """`*,orderLines(*),customer(id,name)` -> {"*": {}, "orderLines": {"*": {}}, ...}."""
+    if not text:
+        return {"*": {}}
+    result: dict[str, Any] = {}
+    depth = 0
+    token = ""
+    items: list[str] = []
+    for char in text:
+        if char == "," and depth == 0:
+            items.append(token)
+            token = ""
+            continue
+        depth += char == "("
+        depth -= char == ")"
+        token += char
+    items.append(token)
+    for item in (i.strip() for i in items):
+        if not item:
+            continue
+        if "(" in item and item.endswith(")"):
+            name, inner = item.split("(", 1)
+            result[name.strip()] = parse_fields(inner[:-1])
+        else:
+            result[item] = {}
+    return result
+
+
+class TripletexSimulator(SimulatorApp):
+    name = "tripletex"
+
+    # ----- state --------------------------------------------------------------------------
+    def reset(self) -> None:
+        self.consumer_token = ""
+        self.employee_token = ""
+        self.environment = "production"
+        self.grants: set[str] = {"customer", "supplier", "product", "invoice"}
+        self.company: dict[str, Any] = {"id": 1, "name": "Simulert AS", "organizationNumber": "999999999"}
+        self.employee: dict[str, Any] = {"id": 1, "firstName": "Integrasjon", "lastName": "Bruker"}
+        self.sessions: dict[str, dict[str, Any]] = {}
+        self.store: dict[str, dict[int, dict[str, Any]]] = {name: {} for name in COLLECTIONS}
+        self.changed_at: dict[tuple[str, int], dt.datetime] = {}
+        self.next_id: dict[str, int] = dict.fromkeys(COLLECTIONS, 1)
+        self.rate_windows: dict[str, deque[float]] = {}
+        self.next_invoice_number = 1
+        self.next_order_number = 1
+
+    def load_seed(self, seed: dict[str, Any]) -> None:
+        self.consumer_token = seed.get("consumer_token", self.consumer_token)
+        self.employee_token = seed.get("employee_token", self.employee_token)
+        self.environment = seed.get("environment", self.environment)
+        if "grants" in seed:
+            self.grants = set(seed["grants"])
+        if "company" in seed:
+            self.company = {**self.company, **seed["company"]}
+        if "employee" in seed:
+            self.employee = {**self.employee, **seed["employee"]}
+        for name in (
+            "productUnits",
+            "vatTypes",
+            "currencies",
+            "paymentTypes",
+            "customers",
+            "suppliers",
+            "products",
+        ):
+            for record in seed.get(name, []):
+                self._insert(name, dict(record), keep_id=True)
+
+    def dump_state(self) -> dict[str, Any]:
+        return {
+            "environment": self.environment,
+            "grants": sorted(self.grants),
+            "company": self.company,
+            "sessions": len(self.sessions),
+            **{name: list(records.values()) for name, records in self.store.items()},
+        }
+
+    def _insert(self, collection: str, record: dict[str, Any], keep_id: bool = False) -> dict[str, Any]:
+        if keep_id and isinstance(record.get("id"), int):
+            record_id = record["id"]
+        else:
+            record_id = self.next_id[collection]
+        self.next_id[collection] = max(self.next_id[collection], record_id + 1)
+        record["id"] = record_id
+        record["version"] = int(record.get("version", 0)) if keep_id else 0
+        if collection == "customers":
+            record.setdefault("customerNumber", self._next_number("customers", "customerNumber"))
+            record.setdefault("isPrivateIndividual", False)
+            record.setdefault("invoiceSendMethod", "EMAIL" if record["isPrivateIndividual"] else "EHF")
+            record.setdefault("isInactive", False)
+            record["isCustomer"] = True
+        elif collection == "suppliers":
+            record.setdefault("supplierNumber", self._next_number("suppliers", "supplierNumber"))
+            record.setdefault("isInactive", False)
+            record["isSupplier"] = True
+        elif collection == "vatTypes" and "typeOfVat" in record:
+            # Not a field of VatType in the spec; kept internal to answer the typeOfVat filter.
+            record["_typeOfVat"] = record.pop("typeOfVat")
+        elif collection == "products":
+            record.setdefault("isInactive", False)
+            record.setdefault("isStockItem", False)
+            self._price_product(record)
+        self.store[collection][record_id] = record
+        self.changed_at[(collection, record_id)] = self.now()
+        return record
+
+    def _next_number(self, collection: str, field: str) -> int:
+        numbers = [r.get(field) or 0 for r in self.store[collection].values()]
+        return max(numbers, default=0) + 1 if collection != "customers" else max(numbers, default=10000) + 1
+
+    def _touch(self, collection: str, record: dict[str, Any]) -> None:
+        record["version"] = int(record.get("version", 0)) + 1
+        self.changed_at[(collection, record["id"])] = self.now()
+
+    # ----- WSGI hooks ------------------------------------------------------------------------
+    def fault_response(self, request: Request, status: int) -> Response:
+        code = {429: 0, 500: 1000, 502: 1000, 503: 1000, 504: 1000}.get(status, 1000)
+        error = TripletexError(status, code, "Simulated failure." if status != 429 else "Too many requests.")
+        return self._error_response(error, self.new_request_id())
+
+    def handle(self, request: Request) -> Response:
+        request_id = self.new_request_id()
+        extra_headers: dict[str, str] = {}
+        try:
+            if not request.path.startswith("/v2/"):
+                raise TripletexError(404, 6000, "Object not found.")
+            path = request.path[len("/v2") :]
+            response = self._route(request, path, extra_headers)
+        except TripletexError as error:
+            error.headers = {**extra_headers, **error.headers}
+            return self._error_response(error, request_id)
+        response.headers["x-tlx-request-id"] = request_id
+        for name, value in extra_headers.items():
+            response.headers[name] = value
+        return response
+
+    def _error_response(self, error: TripletexError, request_id: str) -> Response:
+        body = {
+            "status": error.status,
+            "code": error.code,
+            "message": error.message,
+            "link": "https://tripletex.no/v2-docs/",
+            "developerMessage": error.developer_message,
+            "validationMessages": [
+                {"field": field, "message": message, "path": None, "rootId": None}
+                for field, message in error.validation
+            ]
+            or None,
+            "requestId": request_id,
+        }
+        headers = {"x-tlx-request-id": request_id, **error.headers}
+        return json_response(body, status=error.status, headers=headers)
+
+    # ----- routing -------------------------------------------------------------------------------
+    def _route(self, request: Request, path: str, headers: dict[str, str]) -> Response:
+        method = request.method
+        if path == "/token/session/:create" and method == "PUT":
+            return self._create_session(request)
+        pair = self._authenticate(request)
+        self._rate_limit(pair, headers)
+        self._check_grant(path)
+
+        routes: list[tuple[str, str, Callable[..., Response]]] = [
+            ("GET", r"/token/session/>whoAmI", self._who_am_i),
+            ("GET", r"/customer", lambda r: self._list(r, "customers", "/customer")),
+            ("POST", r"/customer", lambda r: self._create(r, "customers", "/customer")),
+            ("POST", r"/customer/list", lambda r: self._create_list(r, "customers", "/customer/list")),
+            ("PUT", r"/customer/list", lambda r: self._update_list(r, "customers", "/customer/list")),
+            ("GET", r"/customer/(\d+)", lambda r, i: self._get(r, "customers", "/customer/{id}", i)),
+            ("PUT", r"/customer/(\d+)", lambda r, i: self._update(r, "customers", "/customer/{id}", i)),
+            ("GET", r"/supplier", lambda r: self._list(r, "suppliers", "/supplier")),
+            ("POST", r"/supplier", lambda r: self._create(r, "suppliers", "/supplier")),
+            ("POST", r"/supplier/list", lambda r: self._create_list(r, "suppliers", "/supplier/list")),
+            ("PUT", r"/supplier/list", lambda r: self._update_list(r, "suppliers", "/supplier/list")),
+            ("GET", r"/supplier/(\d+)", lambda r, i: self._get(r, "suppliers", "/supplier/{id}", i)),
+            ("PUT", r"/supplier/(\d+)", lambda r, i: self._update(r, "suppliers", "/supplier/{id}", i)),
+            ("GET", r"/product/unit", lambda r: self._list(r, "productUnits", "/product/unit")),
+            ("POST", r"/product/unit", lambda r: self._create(r, "productUnits", "/product/unit")),
+            (
+                "GET",
+                r"/product/unit/(\d+)",
+                lambda r, i: self._get(r, "productUnits", "/product/unit/{id}", i),
+            ),
+            ("GET", r"/product", lambda r: self._list(r, "products", "/product")),
+            ("POST", r"/product", lambda r: self._create(r, "products", "/product")),
+            ("POST", r"/product/list", lambda r: self._create_list(r, "products", "/product/list")),
+            ("PUT", r"/product/list", lambda r: self._update_list(r, "products", "/product/list")),
+            ("GET", r"/product/(\d+)", lambda r, i: self._get(r, "products", "/product/{id}", i)),
+            ("PUT", r"/product/(\d+)", lambda r, i: self._update(r, "products", "/product/{id}", i)),
+            ("GET", r"/ledger/vatType", lambda r: self._list(r, "vatTypes", "/ledger/vatType")),
+            ("GET", r"/currency", lambda r: self._list(r, "currencies", "/currency")),
+            ("GET", r"/invoice/paymentType", lambda r: self._list(r, "paymentTypes", "/invoice/paymentType")),
+            ("GET", r"/order", lambda r: self._list(r, "orders", "/order")),
+            ("POST", r"/order", lambda r: self._create(r, "orders", "/order")),
+            ("GET", r"/order/(\d+)", lambda r, i: self._get(r, "orders", "/order/{id}", i)),
+            ("PUT", r"/order/(\d+)/:invoice", self._invoice_order),
+            ("GET", r"/invoice", lambda r: self._list(r, "invoices", "/invoice")),
+            ("POST", r"/invoice", lambda r: self._create(r, "invoices", "/invoice")),
+            ("GET", r"/invoice/(\d+)", lambda r, i: self._get(r, "invoices", "/invoice/{id}", i)),
+            ("GET", r"/event/subscription", lambda r: self._list(r, "subscriptions", "/event/subscription")),
+            (
+                "POST",
+                r"/event/subscription",
+                lambda r: self._create(r, "subscriptions", "/event/subscription"),
+            ),
+            (
+                "GET",
+                r"/event/subscription/(\d+)",
+                lambda r, i: self._get(r, "subscriptions", "/event/subscription/{id}", i),
+            ),
+            (
+                "PUT",
+                r"/event/subscription/(\d+)",
+                lambda r, i: self._update(r, "subscriptions", "/event/subscription/{id}", i),
+            ),
+            ("DELETE", r"/event/subscription/(\d+)", self._delete_subscription),
+        ]
+        path_matched = False
+        for route_method, pattern, action in routes:
+            match = re.fullmatch(pattern, path)
+            if not match:
+                continue
+            path_matched = True
+            if route_method == method:
+                return action(request, *(int(g) for g in match.groups()))
+        if path_matched:
+            raise TripletexError(405, 4000, "HTTP method not allowed.")
+        raise TripletexError(404, 6000, "Object not found.")
+
+    # ----- auth, grants, rate limit -----------------------------------------------------------
+    def oslo_today(self) -> dt.date:
+        return self.now().astimezone(OSLO).date()
+
+    def _create_session(self, request: Request) -> Response:
+        args = request.args
+        for name in ("consumerToken", "employeeToken", "expirationDate"):
+            if not args.get(name):
+                raise validation_failed(f"arg:{name}", "Kan ikke være null.")
+        consumer, employee = args["consumerToken"], args["employeeToken"]
+        wants_test = self.environment == "test"
+        for name, given, expected in (
+            ("consumerToken", consumer, self.consumer_token),
+            ("employeeToken", employee, self.employee_token),
+        ):
+            wrong_environment = given.startswith("test-") != wants_test
+            if wrong_environment or not secrets.compare_digest(given, expected):
+                raise validation_failed(f"arg:{name}", "Ugyldig token.")
+        try:
+            expiration = dt.date.fromisoformat(args["expirationDate"])
+        except ValueError as exc:
+            raise validation_failed("arg:expirationDate", "Ugyldig dato.", code=15000) from exc
+        if expiration <= self.oslo_today():
+            raise validation_failed("arg:expirationDate", "Utløpsdato må være etter dagens dato.")
+        headers: dict[str, str] = {}
+        self._rate_limit(_pair_key(consumer, employee), headers)
+        token = "eyJ0b2tlbklkIjo" + secrets.token_urlsafe(24)
+        session = {
+            "id": len(self.sessions) + 1,
+            "version": 0,
+            "expirationDate": expiration.isoformat(),
+            "token": token,
+            "consumerToken": {"id": 1},
+            "employeeToken": {"id": 1},
+        }
+        self.sessions[token] = {"expirationDate": expiration, "pair": _pair_key(consumer, employee)}
+        body = {"value": {**session, "url": f"{request.host_url}v2/token/session/{session['id']}"}}
+        response = self._respond(body, "/token/session/:create", "PUT")
+        response.headers.update(headers)
+        return response
+
+    def _authenticate(self, request: Request) -> str:
+        header = request.headers.get("Authorization", "")
+        unauthorized = TripletexError(401, 3000, "Unauthorized.")
+        if not header.startswith("Basic "):
+            raise unauthorized
+        try:
+            decoded = base64.b64decode(header[6:], validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError) as exc:
+            raise unauthorized from exc
+        company, _, token = decoded.partition(":")
+        session = self.sessions.get(token)
+        if session is None or company not in ("0", str(self.company.get("id"))):
+            raise unauthorized
+        expires = dt.datetime.combine(session["expirationDate"], dt.time(0), tzinfo=OSLO)
+        if self.now() >= expires:
+            raise unauthorized
+        pair: str = session["pair"]
+        return pair
+
+    def _rate_limit(self, pair: str, headers: dict[str, str]) -> None:
+        limit = max(1, round(RATE_LIMIT * self.faults.rate_limit_scale))
+        now = self.now().timestamp()
+        window = self.rate_windows.setdefault(pair, deque())
+        while window and window[0] <= now - RATE_WINDOW_SECONDS:
+            window.popleft()
+        reset = str(max(1, int(window[0] + RATE_WINDOW_SECONDS - now + 0.999))) if window else "10"
+        if len(window) >= limit:
+            rejected = {"X-Rate-Limit-Limit": str(limit), "X-Rate-Limit-Remaining": "0"}
+            # R in TRIPLETEX.md: some 429 answers come without the reset header.
+            if self.rng.random() >= 0.3:
+                rejected["X-Rate-Limit-Reset"] = reset
+            raise TripletexError(429, 0, "Too many requests.", headers=rejected)
+        window.append(now)
+        headers.update(
+            {
+                "X-Rate-Limit-Limit": str(limit),
+                "X-Rate-Limit-Remaining": str(limit - len(window)),
+                "X-Rate-Limit-Reset": str(max(1, int(window[0] + RATE_WINDOW_SECONDS - now + 0.999))),
+            }
+        )
+
+    def _check_grant(self, path: str) -> None:
+        for prefix, area in AREA_OF_PREFIX:
+            if path == prefix or path.startswith(prefix + "/"):
+                if area is not None and area not in self.grants:
+                    raise TripletexError(403, 9000, "You do not have access to this functionality.")
+                return
+
+    # ----- rendering ---------------------------------------------------------------------------
+    def _url(self, request: Request, collection: str, record_id: int) -> str:
+        return f"{request.host_url}v2{COLLECTIONS[collection]}/{record_id}"
+
+    def _render(
+        self, request: Request, collection: str, record: dict[str, Any], selection: dict[str, Any]
+    ) -> dict[str, Any]:
+        everything = "*" in selection
+        out: dict[str, Any] = {}
+        for key, value in record.items():
+            if value is None or key.startswith("_"):
+                continue
+            if not everything and key not in selection:
+                continue
+            out[key] = self._render_value(request, key, value, selection.get(key))
+        if "url" in selection or everything:
+            out["url"] = self._url(request, collection, record["id"])
+        if "changes" in selection:
+            out["changes"] = [
+                {"timestamp": self.changed_at[(collection, record["id"])].strftime("%Y-%m-%dT%H:%M:%S")}
+            ]
+        return out
+
+    def _render_value(self, request: Request, key: str, value: Any, sub: dict[str, Any] | None) -> Any:
+        if isinstance(value, list):
+            target = EMBEDDED_LIST_TARGETS.get(key)
+            if target is None or not all(isinstance(v, dict) for v in value):
+                return value
+            return [self._render_value(request, key, v, sub) for v in value]
+        if not isinstance(value, dict):
+            return value
+        target = REFERENCE_TARGETS.get(key) or EMBEDDED_LIST_TARGETS.get(key)
+        stored = self.store[target].get(value.get("id", -1)) if target else None
+        if not sub:
+            if stored is not None and target is not None:
+                return {"id": stored["id"], "url": self._url(request, target, stored["id"])}
+            return {k: v for k, v in value.items() if v is not None}
+        if stored is not None and target is not None:
+            return self._render(request, target, stored, sub)
+        return {k: v for k, v in value.items() if v is not None}
+
+    def _respond(self, body: dict[str, Any], spec_path: str, method: str, status: int = 200) -> Response:
+        schema = spec.response_schema(spec_path, method)
+        if schema is not None:
+            for field, message in spec.violations(schema, body):
+                # A response the spec does not allow is a simulator bug; surface it in the log.
+                raise TripletexError(500, 1000, f"simulator produced an invalid response: {field}: {message}")
+        return json_response(body, status=status)
+
+    # ----- request bodies ----------------------------------------------------------------------
+    def _body(self, request: Request, spec_path: str) -> Any:
+        raw = request.get_data(cache=True)
+        try:
+            body = json.loads(raw) if raw else None
+        except ValueError as exc:
+            raise TripletexError(422, 22000, "Request body is not valid JSON.") from exc
+        schema = spec.request_schema(spec_path, request.method)
+        if schema is None:
+            return body
+        if body is None:
+            raise validation_failed("body", "Kan ikke være null.")
+        found = spec.violations(schema, body)
+        if found:
+            spec_violations(request).extend(f"{field}: {message}" for field, message in found)
+            raise TripletexError(422, 16000, "Request mapping failed", [(f, m) for f, m in found])
+        return spec.drop_nulls(body)
+
+    # ----- list reads ---------------------------------------------------------------------------
+    def _list(self, request: Request, collection: str, spec_path: str) -> Response:
+        args = request.args
+        if collection == "orders":
+            _require_args(args, "orderDateFrom", "orderDateTo")
+        if collection == "invoices":
+            _require_args(args, "invoiceDateFrom", "invoiceDateTo")
+        matches = [r for r in self.store[collection].values() if self._matches(collection, r, args)]
+        matches = _sort(matches, args.get("sorting"))
+        if len(matches) > RESULT_LIMIT:
+            raise TripletexError(422, 23000, "Result set too large. Limit of 10.000 reached.")
+        start = _int_arg(args, "from", 0)
+        count = _int_arg(args, "count", 1000)
+        page = matches[start : start + count]
+        selection = parse_fields(args.get("fields"))
+        digest_source = json.dumps(
+            # Over the whole result, so one conditional read of the first page tells if anything changed.
+            [(r["id"], r.get("version", 0)) for r in matches] + [args.get("fields")]
+        )
+        digest = hashlib.sha256(digest_source.encode()).hexdigest()[:32]
+        if_none_match = request.headers.get("If-None-Match")
+        if if_none_match is not None and if_none_match.strip('"') == digest:
+            return Response(status=304)
+        # C: fullResultSize is "not exact"; the skew makes clients that trust it fail.
+        skew = self.rng.choice((-3, -1, 0, 2, 5))
+        body = {
+            "fullResultSize": max(0, len(matches) + skew),
+            "from": start,
+            "count": len(page),
+            "versionDigest": digest if if_none_match is not None else DIGEST_PLACEHOLDER,
+            "values": [self._render(request, collection, r, selection) for r in page],
+        }
+        return self._respond(body, spec_path, "GET")
+
+    def _matches(self, collection: str, record: dict[str, Any], args: Any) -> bool:
+        def in_list(name: str, value: Any) -> bool:
+            wanted = args.get(name)
+            if wanted is None or wanted == "":
+                return True
+            return str(value) in {w.strip() for w in wanted.split(",")}
+
+        def in_range(name: str, value: Any) -> bool:
+            low, high = args.get(name + "From"), args.get(name + "To")
+            number = float(value or 0)
+            if low not in (None, "") and number < float(low):
+                return False
+            # Tripletex "To" filters are exclusive (assumption, see ASSUMPTIONS.md).
+            return not (high not in (None, "") and number >= float(high))
+
+        if not in_list("id", record["id"]) or not in_list("ids", record["id"]):
+            return False
+        if (
+            "isInactive" in args
+            and str(record.get("isInactive", False)).lower() != args["isInactive"].lower()
+        ):
+            return False
+        changed_since = args.get("changedSince")
+        if changed_since and collection in ("customers", "suppliers"):
+            since = _parse_changed_since(changed_since)
+            if self.changed_at[(collection, record["id"])] < since:
+                return False
+        if collection == "customers":
+            return (
+                in_list("customerAccountNumber", record.get("customerNumber"))
+                and in_list("organizationNumber", record.get("organizationNumber"))
+                and in_list("email", record.get("email"))
+                and _contains(args.get("customerName"), record.get("name"))
+            )
+        if collection == "suppliers":
+            return in_list("supplierNumber", record.get("supplierNumber")) and in_list(
+                "organizationNumber", record.get("organizationNumber")
+            )
+        if collection == "products":
+            if (
+                "isStockItem" in args
+                and str(record.get("isStockItem")).lower() != args["isStockItem"].lower()
+            ):
+                return False
+            numbers = args.getlist("productNumber")
+            if numbers and record.get("number") not in {n for v in numbers for n in v.split(",")}:
+                return False
+            return (
+                in_list("number", record.get("number"))
+                and _contains(args.get("name"), record.get("name"))
+                and in_range("priceExcludingVatCurrency", record.get("priceExcludingVatCurrency"))
+                and in_range("priceIncludingVatCurrency", record.get("priceIncludingVatCurrency"))
+                and in_range("costExcludingVatCurrency", record.get("costExcludingVatCurrency"))
+                and in_list("vatTypeId", (record.get("vatType") or {}).get("id"))
+                and in_list("productUnitId", (record.get("productUnit") or {}).get("id"))
+            )
+        if collection == "vatTypes":
+            type_of_vat = args.get("typeOfVat")
+            if type_of_vat and record.get("_typeOfVat", "OUTGOING") != type_of_vat:
+                return False
+            return in_list("number", record.get("number"))
+        if collection == "currencies":
+            return in_list("code", record.get("code"))
+        if collection == "productUnits":
+            return in_list("name", record.get("name")) and in_list("nameShort", record.get("nameShort"))
+        if collection == "orders":
+            day = record.get("orderDate", "")
+            return (
+                args["orderDateFrom"] <= day < args["orderDateTo"]
+                and in_list("customerId", (record.get("customer") or {}).get("id"))
+                and in_list("number", record.get("number"))
+            )
+        if collection == "invoices":
+            day = record.get("invoiceDate", "")
+            return args["invoiceDateFrom"] <= day < args["invoiceDateTo"] and in_list(
+                "invoiceNumber", record.get("invoiceNumber")
+            )
+        return True
+
+    def _get(self, request: Request, collection: str, spec_path: str, record_id: int) -> Response:
+        record = self._find(collection, record_id)
+        selection = parse_fields(request.args.get("fields"))
+        return self._respond(
+            {"value": self._render(request, collection, record, selection)}, spec_path, "GET"
+        )
+
+    def _find(self, collection: str, record_id: int) -> dict[str, Any]:
+        record = self.store[collection].get(record_id)
+        if record is None:
+            raise TripletexError(404, 6000, "Object not found.")
+        return record
+
+    def _who_am_i(self, request: Request) -> Response:
+        body = {
+            "value": {
+                "employeeId": self.employee["id"],
+                "actualEmployeeId": self.employee["id"],
+                "employee": {k: v for k, v in self.employee.items() if v is not None},
+                "companyId": self.company["id"],
+                "company": {k: v for k, v in self.company.items() if v is not None},
+                "language": "no",
+                "loggedInWithConnect": False,
+                "employeeIsProxy": False,
+            }
+        }
+        return self._respond(body, "/token/session/>whoAmI", "GET")
+
+    # ----- writes ------------------------------------------------------------------------------
+    def _create(self, request: Request, collection: str, spec_path: str) -> Response:
+        body = self._body(request, spec_path)
+        record = self._prepare_new(request, collection, body)
+        self._insert(collection, record)
+        if collection == "invoices":
+            self._finish_invoice(record)
+        return self._respond(
+            {"value": self._render(request, collection, record, {"*": {}})}, spec_path, "POST", status=201
+        )
+
+    def _create_list(self, request: Request, collection: str, spec_path: str) -> Response:
+        body = self._body(request, spec_path)
+        # All or nothing (assumption): every record is checked before any is stored.
+        prepared = [self._prepare_new(request, collection, item) for item in body]
+        numbers = [_number_of(collection, r) for r in prepared if _number_of(collection, r) is not None]
+        if len(numbers) != len(set(numbers)):
+            raise validation_failed(_number_field(collection), "Nummeret er brukt flere ganger i listen.")
+        stored = [self._insert(collection, record) for record in prepared]
+        values = [self._render(request, collection, r, {"*": {}}) for r in stored]
+        body_out = {"fullResultSize": len(values), "from": 0, "count": len(values), "values": values}
+        return self._respond(body_out, spec_path, "POST", status=201)
+
+    def _update(self, request: Request, collection: str, spec_path: str, record_id: int) -> Response:
+        body = self._body(request, spec_path)
+        record = self._apply_update(request, collection, record_id, body)
+        return self._respond(
+            {"value": self._render(request, collection, record, {"*": {}})}, spec_path, "PUT"
+        )
+
+    def _update_list(self, request: Request, collection: str, spec_path: str) -> Response:
+        body = self._body(request, spec_path)
+        for item in body:
+            if not isinstance(item.get("id"), int):
+                raise validation_failed("id", "Kan ikke være null.")
+            record = self._find(collection, item["id"])
+            _check_version(record, item)
+        stored = [self._apply_update(request, collection, item["id"], item) for item in body]
+        values = [self._render(request, collection, r, {"*": {}}) for r in stored]
+        out = {"fullResultSize": len(values), "from": 0, "count": len(values), "values": values}
+        return self._respond(out, spec_path, "PUT")
+
+    def _apply_update(
+        self, request: Request, collection: str, record_id: int, body: dict[str, Any]
+    ) -> dict[str, Any]:
+        record = self._find(collection, record_id)
+        _check_version(record, body)
+        merged = {**record, **_writable(body)}
+        merged["id"] = record["id"]
+        merged["version"] = record["version"]
+        self._validate_record(collection, merged, exclude_id=record_id)
+        if collection == "products":
+            self._price_product(merged, changed=body)
+        record.clear()
+        record.update(merged)
+        self._touch(collection, record)
+        return record
+
+    def _prepare_new(self, request: Request, collection: str, body: dict[str, Any]) -> dict[str, Any]:
+        record = _writable(body)
+        if collection == "customers":
+            record.setdefault("isPrivateIndividual", False)
+            # C: a company customer defaults to EHF.
+            record.setdefault("invoiceSendMethod", "EMAIL" if record["isPrivateIndividual"] else "EHF")
+        if collection == "subscriptions":
+            record["status"] = "ACTIVE"
+        if collection == "orders":
+            record = self._prepare_order(request, record)
+        if collection == "invoices":
+            record = self._prepare_invoice(request, record)
+        self._validate_record(collection, record, exclude_id=None)
+        return record
+
+    def _validate_record(self, collection: str, record: dict[str, Any], exclude_id: int | None) -> None:
+        number_field = _number_field(collection)
+        if number_field and record.get(number_field) is not None:
+            for other in self.store[collection].values():
+                if other["id"] != exclude_id and other.get(number_field) == record[number_field]:
+                    raise validation_failed(number_field, f"Nummeret {record[number_field]} er i bruk.")
+        if collection in ("customers", "suppliers"):
+            if not record.get("name"):
+                raise validation_failed("name", "Feltet må fylles ut.")
+            self._validate_organization_number(record)
+        if collection == "customers" and record.get("invoiceSendMethod") == "EHF":
+            address = record.get("postalAddress") or {}
+            if not any(address.get(k) for k in ("addressLine1", "postalCode", "city")):
+                raise validation_failed("postalAddress", "postalAddress is required for EHF")
+            if not re.fullmatch(r"\d{9}", record.get("organizationNumber") or ""):
+                raise validation_failed(
+                    "organizationNumber",
+                    "The organization number must consist of 9 numbers and cannot have any spaces.",
+                )
+            if record.get("singleCustomerInvoice"):
+                raise validation_failed(
+                    "singleCustomerInvoice",
+                    "singleCustomerInvoice must be false when invoiceSendMethod is EHF.",
+                )
+        if collection == "products":
+            if not record.get("name"):
+                raise validation_failed("name", "Feltet må fylles ut.")
+            for ref, target in (
+                ("vatType", "vatTypes"),
+                ("productUnit", "productUnits"),
+                ("currency", "currencies"),
+            ):
+                ref_id = (record.get(ref) or {}).get("id")
+                if ref_id is not None and ref_id not in self.store[target]:
+                    raise validation_failed(f"{ref}.id", "Objektet finnes ikke.")
+        if collection == "productUnits" and not record.get("name"):
+            raise validation_failed("name", "Feltet må fylles ut.")
+        if collection == "subscriptions":
+            if record.get("event") not in EVENTS:
+                raise validation_failed("event", "Ugyldig hendelse.")
+            if not str(record.get("targetUrl", "")).startswith("https://"):
+                raise validation_failed("targetUrl", "Adressen må bruke https.")
+
+    def _validate_organization_number(self, record: dict[str, Any]) -> None:
+        number = record.get("organizationNumber")
+        if not number:
+            return
+        country = ((record.get("physicalAddress") or {}).get("country") or {}).get("id", NORWAY_COUNTRY_ID)
+        if country == NORWAY_COUNTRY_ID and not re.fullmatch(r"\d{9}", number):
+            raise validation_failed(
+                "organizationNumber",
+                "The organization number must consist of 9 numbers and cannot have any spaces.",
+            )
+
+    def _vat_percentage(self, vat_ref: dict[str, Any] | None) -> Decimal:
+        vat = self.store["vatTypes"].get((vat_ref or {}).get("id", -1))
+        return Decimal(str(vat.get("percentage", 0))) if vat else Decimal(0)
+
+    def _price_product(self, record: dict[str, Any], changed: dict[str, Any] | None = None) -> None:
+        changed = changed if changed is not None else record
+        rate = 1 + self._vat_percentage(record.get("vatType")) / 100
+        excl, incl = record.get("priceExcludingVatCurrency"), record.get("priceIncludingVatCurrency")
+        if "priceExcludingVatCurrency" in changed and excl is not None:
+            record["priceIncludingVatCurrency"] = money(Decimal(str(excl)) * rate)
+        elif "priceIncludingVatCurrency" in changed and incl is not None:
+            record["priceExcludingVatCurrency"] = money(Decimal(str(incl)) / rate)
+        record.setdefault("priceExcludingVatCurrency", 0.0)
+        record.setdefault("priceIncludingVatCurrency", 0.0)
+        record.setdefault("costExcludingVatCurrency", 0.0)
+
+    # ----- orders and invoices ---------------------------------------------------------------
+    def _prepare_order(self, request: Request, order: dict[str, Any]) -> dict[str, Any]:
+        customer_id = (order.get("customer") or {}).get("id")
+        if customer_id is None or customer_id not in self.store["customers"]:
+            raise validation_failed("customer", "Kunde mangler eller finnes ikke.")
+        for field in ("orderDate", "deliveryDate"):
+            if not order.get(field):
+                raise validation_failed(field, "Feltet må fylles ut.")
+        including = bool(order.get("isPrioritizeAmountsIncludingVat", False))
+        order["isPrioritizeAmountsIncludingVat"] = including
+        if not order.get("number"):
+            order["number"] = str(self.next_order_number)
+            self.next_order_number += 1
+        order.setdefault("isClosed", False)
+        lines = []
+        for index, line in enumerate(order.get("orderLines") or []):
+            lines.append(self._prepare_line(line, including, index))
+        order["orderLines"] = lines
+        return order
+
+    def _prepare_line(self, line: dict[str, Any], including: bool, index: int) -> dict[str, Any]:
+        has_excl = line.get("unitPriceExcludingVatCurrency") is not None
+        has_incl = line.get("unitPriceIncludingVatCurrency") is not None
+        field = f"orderLines[{index}]"
+        if (has_excl and has_incl) or (including and has_excl) or (not including and has_incl):
+            text = (
+                "Enhetspris må være med mva siden enhetspris på ordre er med mva."
+                if including
+                else "Enhetspris må være uten mva siden enhetspris på ordre er uten mva."
+            )
+            raise validation_failed(field, text)
+        product = None
+        product_id = (line.get("product") or {}).get("id")
+        if product_id is not None:
+            product = self.store["products"].get(product_id)
+            if product is None:
+                raise validation_failed(f"{field}.product", "Objektet finnes ikke.")
+        vat_ref = line.get("vatType") or (product or {}).get("vatType")
+        rate = 1 + self._vat_percentage(vat_ref) / 100
+        if not has_excl and not has_incl and product is not None:
+            # Without a price the line takes the product's price on the order's side of VAT.
+            key = "priceIncludingVatCurrency" if including else "priceExcludingVatCurrency"
+            line["unitPriceIncludingVatCurrency" if including else "unitPriceExcludingVatCurrency"] = (
+                product.get(key, 0.0)
+            )
+            has_incl, has_excl = including, not including
+        if has_incl or including:
+            incl = Decimal(str(line.get("unitPriceIncludingVatCurrency") or 0))
+            excl = incl / rate
+        else:
+            excl = Decimal(str(line.get("unitPriceExcludingVatCurrency") or 0))
+            incl = excl * rate
+        count = Decimal(str(line.get("count", 1)))
+        discount = 1 - Decimal(str(line.get("discount", 0))) / 100
+        line["count"] = float(count)
+        line["unitPriceExcludingVatCurrency"] = precise(excl)
+        line["unitPriceIncludingVatCurrency"] = precise(incl)
+        line["amountExcludingVatCurrency"] = money(excl * count * discount)
+        line["amountIncludingVatCurrency"] = money(incl * count * discount)
+        if vat_ref is not None:
+            line["vatType"] = {"id": vat_ref["id"]}
+        line["id"] = self.next_id["orderLines"]
+        line["version"] = 0
+        self.next_id["orderLines"] += 1
+        self.store["orderLines"][line["id"]] = line
+        self.changed_at[("orderLines", line["id"])] = self.now()
+        return line
+
+    def _prepare_invoice(self, request: Request, invoice: dict[str, Any]) -> dict[str, Any]:
+        orders = invoice.get("orders") or []
+        if len(orders) != 1:
+            raise validation_failed("orders", "Fakturaen må ha nøyaktig én ordre.")
+        for field in ("invoiceDate", "invoiceDueDate"):
+            if not invoice.get(field):
+                raise validation_failed(field, "Feltet må fylles ut.")
+        given = orders[0]
+        if "id" in given and len(given) <= 2:
+            order = self._find("orders", given["id"])
+        else:
+            # C: POST /invoice always creates the order behind it.
+            order = self._insert("orders", self._prepare_order(request, _writable(given)))
+        if order.get("_invoiceId"):
+            raise validation_failed("orders", "Ordren er allerede fakturert.")
+        invoice["orders"] = [{"id": order["id"]}]
+        invoice["customer"] = {"id": order["customer"]["id"]}
+        return invoice
+
+    def _finish_invoice(self, invoice: dict[str, Any]) -> None:
+        order = self.store["orders"][invoice["orders"][0]["id"]]
+        lines = order.get("orderLines", [])
+        excl = sum(Decimal(str(line["amountExcludingVatCurrency"])) for line in lines)
+        incl = sum(Decimal(str(line["amountIncludingVatCurrency"])) for line in lines)
+        invoice.update(
+            {
+                "invoiceNumber": self.next_invoice_number,
+                "amount": money(incl),
+                "amountCurrency": money(incl),
+                "amountExcludingVat": money(excl),
+                "amountExcludingVatCurrency": money(excl),
+                "amountOutstanding": money(incl),
+                "isCharged": True,
+                "isCreditNote": False,
+                "orderLines": [{"id": line["id"]} for line in lines],
+            }
+        )
+        self.next_invoice_number += 1
+        order["_invoiceId"] = invoice["id"]
+        order["isClosed"] = True
+        self._touch("orders", order)
+
+    def _invoice_order(self, request: Request, order_id: int) -> Response:
+        _require_args(request.args, "invoiceDate")
+        order = self._find("orders", order_id)
+        invoice_date = request.args["invoiceDate"]
+        due = (dt.date.fromisoformat(invoice_date) + dt.timedelta(days=14)).isoformat()
+        invoice = self._prepare_invoice(
+            request, {"invoiceDate": invoice_date, "invoiceDueDate": due, "orders": [{"id": order["id"]}]}
+        )
+        self._insert("invoices", invoice)
+        self._finish_invoice(invoice)
+        body = {"value": self._render(request, "invoices", invoice, {"*": {}})}
+        return self._respond(body, "/order/{id}/:invoice", "PUT")
+
+    def _delete_subscription(self, request: Request, record_id: int) -> Response:
+        self._find("subscriptions", record_id)
+        del self.store["subscriptions"][record_id]
+        return Response(status=204)
+
+
+# ----- helpers -------------------------------------------------------------------------------------
+READ_ONLY = {"id", "version", "url", "changes", "displayName", "isCustomer", "isSupplier", "displayNumber"}
+
+
+def _writable(body: dict[str, Any]) -> dict[str, Any]:
+    """Read-only fields a client sends are ignored, as Tripletex does (ASSUMPTIONS.md)."""
+    return {k: v for k, v in body.items() if k not in READ_ONLY}
+
+
+def _check_version(record: dict[str, Any], body: dict[str, Any]) -> None:
+    sent = body.get("version")
+    if sent is not None and sent != record.get("version"):
+        raise TripletexError(
+            409,
+            8000,
+            "Objektet har blitt endret av noen andre. Oppdater og prøv igjen.",
+            developer_message=f"stale version {sent}, current {record.get('version')}",
+        )
+
+
+def _number_field(collection: str) -> str | None:
+    return {"customers": "customerNumber", "suppliers": "supplierNumber", "products": "number"}.get(
+        collection
+    )
+
+
+def _number_of(collection: str, record: dict[str, Any]) -> Any:
+    field = _number_field(collection)
+    return record.get(field) if field else None
+
+
+def _require_args(args: Any, *names: str) -> None:
+    for name in names:
+        if not args.get(name):
+            raise validation_failed(name, "Kan ikke være null.", code=15000)
+
+
+def _int_arg(args: Any, name: str, default: int) -> int:
+    value = args.get(name)
+    if value in (None, ""):
+        return default
+    try:
+        number = int(value)
+    except ValueError as exc:
+        raise validation_failed(name, "Ugyldig tall.", code=15000) from exc
+    if number < 0:
+        raise validation_failed(name, "Kan ikke være negativ.", code=15000)
+    return number
+
+
+def _contains(wanted: str | None, value: Any) -> bool:
+    return not wanted or wanted.lower() in str(value or "").lower()
+
+
+def _parse_changed_since(text: str) -> dt.datetime:
+    try:
+        value = dt.datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise validation_failed("changedSince", "Ugyldig dato.", code=15000) from exc
+    if value.tzinfo is None:
+        # Tripletex dates without an offset are Oslo local time.
+        value = value.replace(tzinfo=OSLO)
+    return value
+
+
+def _sort(records: list[dict[str, Any]], sorting: str | None) -> list[dict[str, Any]]:
+    ordered = sorted(records, key=lambda r: r["id"])
+    for key in reversed([k.strip() for k in (sorting or "").split(",") if k.strip()]):
+        descending = key.startswith("-")
+        name = key.lstrip("-")
+        ordered.sort(key=lambda r: (r.get(name) is None, r.get(name) or 0), reverse=descending)
+    return ordered
+
+
+def _pair_key(consumer: str, employee: str) -> str:
+    # Keyed by a hash so the state dump never shows the tokens.
+    return hashlib.sha256(f"{consumer}\0{employee}".encode()).hexdigest()[:16]

@@ -1,0 +1,303 @@
+"""RackbeatClient against the simulator: every method (contract), then faults."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from pydantic import SecretStr
+
+from local.simulators.base import transport
+from local.simulators.rackbeat import RackbeatSimulator, create_app
+from local.simulators.rackbeat.app import format_timestamp
+from rackbeat_tripletex.clients.http import AuthError, RateLimited, RetryPolicy, ValidationFailed
+from rackbeat_tripletex.clients.rackbeat import RackbeatClient, encode_number
+from rackbeat_tripletex.models.rackbeat import (
+    CustomerInvoiceDraftWrite,
+    CustomerWrite,
+    DocumentLineWrite,
+    GroupWrite,
+    ProductGroupWrite,
+    ProductWrite,
+    SupplierWrite,
+)
+
+from .conftest import BASE, TOKEN, small_seed
+
+NEW_CUSTOMER = CustomerWrite(
+    number=500,
+    company_name="Åsen Snekkeri AS",
+    payment_terms_id=1,
+    customer_group_id=1,
+    vat_zone="domestic",
+    currency="NOK",
+)
+
+
+def posts(sim: RackbeatSimulator, path: str) -> list[dict]:
+    return [e for e in sim.request_log if e["method"] == "POST" and e["path"].endswith(path)]
+
+
+def test_encode_number_double_encodes() -> None:
+    assert encode_number("ABC/123") == "ABC%252F123"
+    assert encode_number("A+B C") == "A%252BB%2520C"
+    assert encode_number(10001) == "10001"
+
+
+def test_self_checks_the_token(client: RackbeatClient, sim: RackbeatSimulator) -> None:
+    assert client.self().user_account.company_name == "Fjord Handel AS"
+    with (
+        RackbeatClient(
+            BASE, SecretStr("wrong-token-value"), transport=transport(sim), sleep=lambda _: None
+        ) as bad,
+        pytest.raises(AuthError) as raised,
+    ):
+        bad.self()
+    assert "wrong-token-value" not in str(raised.value) + repr(raised.value)
+
+
+def test_reference_data_iterators(client: RackbeatClient) -> None:
+    assert [g.name for g in client.customer_groups()] == ["Kunder"]
+    assert [g.name for g in client.supplier_groups()] == ["Leverandører"]
+    assert [g.number for g in client.product_groups(has_inventory=True)] == [1]
+    assert [t.maturity_days for t in client.payment_terms()] == [14, 30]
+    assert [u.name for u in client.units()] == ["stk", "time"]
+
+
+def test_create_groups(client: RackbeatClient) -> None:
+    assert client.create_customer_group(GroupWrite(name="Utland")).number == 2
+    assert client.create_supplier_group(GroupWrite(number=7, name="Import")).number == 7
+    service = client.create_product_group(
+        ProductGroupWrite(name="Frakt", has_inventory=False, vat_domestic=25)
+    )
+    assert service.has_inventory is False
+
+
+def test_customer_list_pages_through_everything(client: RackbeatClient, sim: RackbeatSimulator) -> None:
+    numbers = [c.number for c in client.customers()]
+    assert numbers == list(range(1, 46))
+    pages = [e["query"]["page"] for e in sim.request_log if e["path"] == "/api/customers"]
+    assert pages == ["1", "2", "3"]
+
+
+def test_customer_crud(client: RackbeatClient, sim: RackbeatSimulator) -> None:
+    created = client.create_customer(NEW_CUSTOMER)
+    assert created.number == 500
+    assert posts(sim, "/customers")[0]["query"] == {"suppress_webhooks": "true"}
+    updated = client.update_customer(500, CustomerWrite(contact_email="post@asen.no"))
+    assert updated.contact_email == "post@asen.no"
+    assert updated.company_name == "Åsen Snekkeri AS"
+    fetched = client.get_customer(500)
+    assert fetched is not None
+    assert fetched.contact_email == "post@asen.no"
+    assert client.get_customer(99999) is None
+
+
+def test_supplier_crud(client: RackbeatClient) -> None:
+    supplier = client.create_supplier(
+        SupplierWrite(
+            number=20001,
+            company_name="Bjørke Grossist AS",
+            payment_terms_id=2,
+            supplier_group_id=1,
+            vat_zone="domestic",
+            locale="nb",
+            currency="NOK",
+        )
+    )
+    assert supplier.number == 20001
+    assert client.update_supplier(20001, SupplierWrite(contact_phone="+47 22000000")).contact_phone
+    assert [s.number for s in client.suppliers()] == [20001]
+    assert client.get_supplier(20001) is not None
+
+
+def test_product_crud_with_awkward_numbers(client: RackbeatClient) -> None:
+    product = client.create_product(
+        ProductWrite(number="RØR 1/2+", name="Rørkobling ½ tomme", group=1, unit_id=1, sales_price=49.5)
+    )
+    assert product.number == "RØR 1/2+"
+    assert client.update_product("RØR 1/2+", ProductWrite(sales_price=55.0)).sales_price == 55.0
+    fetched = client.get_product("AB/123")
+    assert fetched is not None
+    assert fetched.group.has_inventory is True
+    assert {p.number for p in client.products()} == {"AB/123", "KIT+1", "NV 0001", "RØR 1/2+"}
+
+
+def test_validation_error_carries_field_messages(client: RackbeatClient) -> None:
+    with pytest.raises(ValidationFailed) as raised:
+        client.create_product(ProductWrite(number="Z-1", name="Z", group=42, unit_id=1, sales_price=1))
+    error = raised.value
+    assert error.status == 422
+    assert [(m.field, m.message) for m in error.validation_messages] == [
+        ("group", "The selected group is invalid.")
+    ]
+    assert error.user_hint
+
+
+def test_updated_at_from_reads_changes_newest_first(client: RackbeatClient, sim: RackbeatSimulator) -> None:
+    sim.set_clock(offset_seconds=3 * 3600)
+    cursor = format_timestamp(sim.now())
+    client.update_customer(12, CustomerWrite(contact_phone="12"))
+    sim.set_clock(offset_seconds=4 * 3600)
+    client.update_customer(30, CustomerWrite(contact_phone="30"))
+    assert [c.number for c in client.customers(updated_at_from=cursor)] == [30, 12]
+
+
+def test_updated_at_fallback_when_the_filter_is_ignored() -> None:
+    sim = create_app({**small_seed(), "options": {"strict_updated_at_filter": True}})
+    with RackbeatClient(BASE, SecretStr(TOKEN), transport=transport(sim), sleep=lambda _: None) as rackbeat:
+        sim.set_clock(offset_seconds=3 * 3600)
+        cursor = format_timestamp(sim.now())
+        rackbeat.update_customer(8, CustomerWrite(contact_phone="8"))
+        assert [c.number for c in rackbeat.customers(updated_at_from=cursor)] == [8]
+        list_reads = [e for e in sim.request_log if e["path"] == "/api/customers"]
+        assert len(list_reads) == 1  # stopped at the first older record instead of reading all
+
+
+def test_invoices_draft_book_and_read(client: RackbeatClient, sim: RackbeatSimulator) -> None:
+    cursor = format_timestamp(sim.now())
+    draft = client.create_customer_invoice_draft(
+        CustomerInvoiceDraftWrite(
+            customer_id=3,
+            number=3001,
+            lines=[DocumentLineWrite(item_id="NV 0001", quantity=2, line_price=100)],
+        )
+    )
+    assert draft.is_booked is False
+    assert list(client.booked_invoices_since(cursor)) == []
+    booked = client.book_customer_invoice(3001)
+    assert booked.is_booked is True
+    [listed] = list(client.booked_invoices_since(cursor))
+    assert listed.number == 3001
+    full = client.get_customer_invoice(3001)
+    assert full is not None
+    assert full.lines[0].child_id == "NV 0001"
+    assert full.total_total == 250.0
+
+
+def test_orders(sim: RackbeatSimulator) -> None:
+    seed = {
+        **small_seed(),
+        "orders": [{"number": 9, "customer_id": 2, "lines": [{"item_id": "KIT+1", "quantity": 1}]}],
+    }
+    app = create_app(seed)
+    with RackbeatClient(BASE, SecretStr(TOKEN), transport=transport(app), sleep=lambda _: None) as rackbeat:
+        assert [o.number for o in rackbeat.orders()] == [9]
+        order = rackbeat.get_order(9)
+        assert order is not None
+        assert order.lines[0].child_id == "KIT+1"
+
+
+def test_webhooks_register_list_delete(client: RackbeatClient) -> None:
+    created = client.register_webhook("product.updated", "https://sync.example.com/webhooks/rackbeat/t1")
+    assert created.token is not None
+    assert len(created.token) == 32
+    assert created.token not in repr(created)
+    again = client.register_webhook("product.updated", "https://sync.example.com/webhooks/rackbeat/t1")
+    assert again.token
+    assert again.token != created.token
+    assert [w.event for w in client.webhooks(event="product.updated")] == ["product.updated"]
+    client.delete_webhook(again.id)
+    assert list(client.webhooks()) == []
+
+
+def test_token_never_in_repr_or_logs(
+    client: RackbeatClient, sim: RackbeatSimulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    sim.set_faults({"sequence": ["500", "ok"]})
+    client.self()
+    assert TOKEN not in repr(client)
+    assert TOKEN not in caplog.text
+
+
+# ----- faults -------------------------------------------------------------------------------------
+@pytest.mark.parametrize("outcome", ["429", "500", "502", "503", "timeout", "reset"])
+def test_reads_complete_through_faults(client: RackbeatClient, sim: RackbeatSimulator, outcome: str) -> None:
+    sim.set_faults({"sequence": ["ok", outcome, outcome, "ok"]})
+    assert [c.number for c in client.customers()] == list(range(1, 46))
+
+
+@pytest.mark.parametrize("outcome", ["500", "502", "503", "timeout", "reset", "429"])
+def test_create_is_never_duplicated(client: RackbeatClient, sim: RackbeatSimulator, outcome: str) -> None:
+    # The fault hits the POST; for timeout/reset/5xx the simulator may not have created anything
+    # (an injected fault answers before the handler runs), so the client must look up, then create.
+    sim.set_faults({"sequence": [outcome], "only_paths": "/customers$"})
+    created = client.create_customer(NEW_CUSTOMER)
+    assert created.number == 500
+    assert len(list(sim.state.records["customers"])) == 46
+    if outcome != "429":
+        lookups = [e for e in sim.request_log if e["method"] == "GET" and e["path"] == "/api/customers/500"]
+        assert len(lookups) == 1
+    assert sum(1 for e in posts(sim, "/customers") if e["status"] == 201) == 1
+
+
+def test_ambiguous_create_of_an_existing_record_finds_it(
+    client: RackbeatClient, sim: RackbeatSimulator
+) -> None:
+    # The record exists already (an earlier attempt went through but its answer was lost):
+    # after a 503 the client finds it by number instead of posting again.
+    client.create_customer(NEW_CUSTOMER)
+    sim.set_faults({"sequence": ["503"], "only_paths": "/customers$"})
+    again = client.create_customer(NEW_CUSTOMER)
+    assert again.number == 500
+    assert [e["status"] for e in posts(sim, "/customers")] == [201, 503]
+
+
+def test_booking_is_not_repeated_after_a_lost_answer(client: RackbeatClient, sim: RackbeatSimulator) -> None:
+    client.create_customer_invoice_draft(
+        CustomerInvoiceDraftWrite(
+            customer_id=1, number=77, lines=[DocumentLineWrite(item_id="KIT+1", quantity=1)]
+        )
+    )
+    sim.set_faults({"sequence": ["timeout"], "only_paths": "/book$"})
+    assert client.book_customer_invoice(77).is_booked is True
+    assert [e["status"] for e in posts(sim, "/book")] == ["timeout", 200]
+
+
+def test_rate_limit_is_waited_out_with_the_headers(sim: RackbeatSimulator) -> None:
+    sim.set_faults({"rate_limit_scale": 2 / 480})
+    sleeps: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        # Waiting is simulated: the simulator's clock moves by what the client sleeps.
+        sleeps.append(seconds)
+        sim.set_clock(offset_seconds=sum(sleeps))
+
+    with RackbeatClient(BASE, SecretStr(TOKEN), transport=transport(sim), sleep=sleep, page_size=20) as rb:
+        assert [c.number for c in rb.customers()] == list(range(1, 46))
+    statuses = [e["status"] for e in sim.request_log]
+    assert statuses.count(429) >= 1
+    assert statuses.count(206) == 3
+    # The client waited for the Retry-After the simulator gave, not a blind short backoff.
+    assert sum(sleeps) >= 1.0
+
+
+def test_persistent_rate_limit_surfaces_as_rate_limited(sim: RackbeatSimulator) -> None:
+    sim.set_faults({"error_rates": {"429": 1.0}})
+    policy = RetryPolicy(max_attempts=3, base_delay=0.0, max_delay=0.0)
+    with (
+        RackbeatClient(
+            BASE, SecretStr(TOKEN), transport=transport(sim), sleep=lambda _: None, retry=policy
+        ) as rb,
+        pytest.raises(RateLimited),
+    ):
+        rb.self()
+
+
+def test_client_side_budget_keeps_under_480_per_minute(sim: RackbeatSimulator) -> None:
+    waits: list[float] = []
+    now = [0.0]
+
+    def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        now[0] += seconds
+
+    with RackbeatClient(
+        BASE, SecretStr(TOKEN), transport=transport(sim), sleep=sleep, clock=lambda: now[0]
+    ) as rb:
+        for _ in range(100):
+            rb.self()
+    # 20 requests of burst, then 8 per second: 80 more need 10 simulated seconds.
+    assert sum(waits) == pytest.approx(10.0, rel=0.01)
+    assert all(e["status"] == 200 for e in sim.request_log)
