@@ -35,6 +35,15 @@ class RuntimeConfig(BaseModel):
         return str(value)
 
 
-@lru_cache(maxsize=1)
+_VARIABLES = tuple(field.alias for field in RuntimeConfig.model_fields.values() if field.alias)
+
+
 def runtime_config() -> RuntimeConfig:
-    return RuntimeConfig.model_validate(dict(os.environ))
+    """Parsed once per distinct environment: in Lambda that is once per container; the local
+    runner loads several functions into one process, each with its own environment."""
+    return _parse(tuple((name, os.environ.get(name)) for name in _VARIABLES))
+
+
+@lru_cache(maxsize=16)
+def _parse(values: tuple[tuple[str, str | None], ...]) -> RuntimeConfig:
+    return RuntimeConfig.model_validate({name: value for name, value in values if value is not None})
