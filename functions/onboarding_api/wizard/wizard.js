@@ -1,0 +1,501 @@
+// The onboarding wizard. Plain JS, no build step. The management token lives only in memory and
+// sessionStorage (gone when the tab closes); it is read from the settings link's URL fragment,
+// which the browser never sends to the server.
+"use strict";
+
+const STRINGS = {
+  en: {
+    title: "Rackbeat ↔ Tripletex integration",
+    step_company: "Company", step_tokens: "Tokens", step_prerequisites: "Groups",
+    step_settings: "Settings", step_done: "Done",
+    company_heading: "Who are you?",
+    company_intro: "We use these details only to reach you about this integration.",
+    company_name: "Company name", contact_name: "Contact person", contact_email: "Contact email",
+    start_onboarding: "Start onboarding",
+    token_heading: "Your management key",
+    token_warning: "This key is shown only once. It lets anyone change this integration: keep it somewhere safe. You will also get it by email, inside your settings link, when setup is finished.",
+    token_saved: "I have saved it, continue",
+    tokens_heading: "Connect Rackbeat and Tripletex",
+    rackbeat_api_token: "Rackbeat API token",
+    tripletex_consumer_token: "Tripletex consumer token",
+    tripletex_employee_token: "Tripletex employee token",
+    howto: "How do I get it?",
+    rb_howto_1: "Log in to Rackbeat as an administrator.",
+    rb_howto_2: "Open Settings → API and create a new token, named “Tripletex”.",
+    rb_howto_3: "Copy the whole token at once: Rackbeat shows it only when it is created.",
+    tx_consumer_howto: "The consumer token identifies this integration to Tripletex. It is given to you with the integration (by your provider); you do not create it in Tripletex.",
+    tx_howto_1: "In Tripletex, go to Company → My subscription and order “API 2.0” (once).",
+    tx_howto_2: "Click your company name in the left menu → My profile → More → API access.",
+    tx_howto_3: "Create a new token: application “Rackbeat WMS”, name it “Rackbeat”.",
+    tx_howto_4: "Give the token access to customers, suppliers, products and customer invoices, then copy it.",
+    check_tokens: "Check the tokens", checking: "Checking…",
+    tokens_ok: "All checks passed. The tokens are saved.",
+    next: "Next",
+    prereq_heading: "Groups in Rackbeat",
+    prereq_intro: "Records imported from Tripletex are put into a customer group, a supplier group, a product group (stock goods) and a service group (products not kept in stock). We looked them up in your Rackbeat.",
+    customer_groups: "Customer groups", supplier_groups: "Supplier groups",
+    product_groups: "Product groups", payment_terms: "Payment terms",
+    stock: "stock", service: "service", none_found: "none",
+    counts: "In Tripletex: {customers} customers, {suppliers} suppliers, {products} products.",
+    missing: "Missing in Rackbeat: {kinds}.",
+    kind_customer_group: "a customer group", kind_supplier_group: "a supplier group",
+    kind_product_group: "a product group for stock goods", kind_service_group: "a service group",
+    create_groups: "Create them for me",
+    prereq_complete: "All the groups the import needs exist.",
+    settings_heading: "What should be synchronised?",
+    settings_for: "Settings for {company}",
+    relink_warning: "Your tokens stopped working, so synchronisation is paused. Enter new tokens to resume.",
+    to_tripletex: "Rackbeat → Tripletex", to_rackbeat: "Tripletex → Rackbeat",
+    customers: "Customers", suppliers: "Suppliers", products: "Products", invoices: "Booked invoices",
+    mode_invoice: "as a booked invoice", mode_order: "as a sales order",
+    interval: "Check for changes every (minutes)",
+    notification_email: "Email for sync problems",
+    save_settings: "Save settings",
+    settings_saved: "Settings saved.",
+    link_sent: "Settings saved. We emailed a settings link to {email}.",
+    edit_tokens: "Enter new tokens", rotate: "Create a new settings link",
+    rotate_confirm: "The current link stops working and a new one is emailed to the contact. Continue?",
+    done_heading: "The integration is running",
+    done_text: "We emailed a link to {email}. Use it to change these settings at any time.",
+    open_settings: "Change settings",
+    err_required: "Please fill this in.",
+    err_email: "This is not an email address (expected name@company.no).",
+    err_network: "We could not reach the service. Check your connection and try again.",
+    err_session: "This page no longer has access to the integration. Open the settings link from your latest email.",
+    err_generic: "Something went wrong: {message}",
+  },
+  nb: {
+    title: "Rackbeat ↔ Tripletex-integrasjon",
+    step_company: "Firma", step_tokens: "Nøkler", step_prerequisites: "Grupper",
+    step_settings: "Innstillinger", step_done: "Ferdig",
+    company_heading: "Hvem er dere?",
+    company_intro: "Vi bruker opplysningene bare for å kontakte dere om denne integrasjonen.",
+    company_name: "Firmanavn", contact_name: "Kontaktperson", contact_email: "Kontakt-e-post",
+    start_onboarding: "Start oppsettet",
+    token_heading: "Din administrasjonsnøkkel",
+    token_warning: "Nøkkelen vises bare én gang. Den gir full tilgang til å endre integrasjonen: ta vare på den. Du får den også på e-post, i innstillingslenken, når oppsettet er ferdig.",
+    token_saved: "Jeg har lagret den, fortsett",
+    tokens_heading: "Koble til Rackbeat og Tripletex",
+    rackbeat_api_token: "Rackbeat API-nøkkel",
+    tripletex_consumer_token: "Tripletex consumer token",
+    tripletex_employee_token: "Tripletex employee token (ansattnøkkel)",
+    howto: "Hvordan får jeg den?",
+    rb_howto_1: "Logg inn i Rackbeat som administrator.",
+    rb_howto_2: "Åpne Innstillinger → API og lag en ny nøkkel med navnet «Tripletex».",
+    rb_howto_3: "Kopier hele nøkkelen med en gang: Rackbeat viser den bare når den lages.",
+    tx_consumer_howto: "Consumer token identifiserer integrasjonen overfor Tripletex. Du får den sammen med integrasjonen (fra leverandøren); den lages ikke i Tripletex.",
+    tx_howto_1: "I Tripletex: gå til Selskap → Mitt abonnement og bestill «API 2.0» (én gang).",
+    tx_howto_2: "Klikk på firmanavnet i menyen til venstre → Min profil → Mer → API-tilgang.",
+    tx_howto_3: "Lag en ny nøkkel: applikasjon «Rackbeat WMS», navn «Rackbeat».",
+    tx_howto_4: "Gi nøkkelen tilgang til kunder, leverandører, produkter og kundefakturaer, og kopier den.",
+    check_tokens: "Sjekk nøklene", checking: "Sjekker…",
+    tokens_ok: "Alle sjekkene er godkjent. Nøklene er lagret.",
+    next: "Neste",
+    prereq_heading: "Grupper i Rackbeat",
+    prereq_intro: "Poster som hentes fra Tripletex legges i en kundegruppe, en leverandørgruppe, en varegruppe (lagervarer) og en tjenestegruppe (varer uten lager). Vi har sett etter dem i Rackbeat.",
+    customer_groups: "Kundegrupper", supplier_groups: "Leverandørgrupper",
+    product_groups: "Varegrupper", payment_terms: "Betalingsbetingelser",
+    stock: "lager", service: "tjeneste", none_found: "ingen",
+    counts: "I Tripletex: {customers} kunder, {suppliers} leverandører, {products} produkter.",
+    missing: "Mangler i Rackbeat: {kinds}.",
+    kind_customer_group: "en kundegruppe", kind_supplier_group: "en leverandørgruppe",
+    kind_product_group: "en varegruppe for lagervarer", kind_service_group: "en tjenestegruppe",
+    create_groups: "Lag dem for meg",
+    prereq_complete: "Alle gruppene importen trenger finnes.",
+    settings_heading: "Hva skal synkroniseres?",
+    settings_for: "Innstillinger for {company}",
+    relink_warning: "Nøklene fungerer ikke lenger, så synkroniseringen er satt på pause. Legg inn nye nøkler for å fortsette.",
+    to_tripletex: "Rackbeat → Tripletex", to_rackbeat: "Tripletex → Rackbeat",
+    customers: "Kunder", suppliers: "Leverandører", products: "Produkter", invoices: "Bokførte fakturaer",
+    mode_invoice: "som bokført faktura", mode_order: "som salgsordre",
+    interval: "Se etter endringer hvert (minutter)",
+    notification_email: "E-post for synkroniseringsproblemer",
+    save_settings: "Lagre innstillinger",
+    settings_saved: "Innstillingene er lagret.",
+    link_sent: "Innstillingene er lagret. Vi har sendt en innstillingslenke til {email}.",
+    edit_tokens: "Legg inn nye nøkler", rotate: "Lag en ny innstillingslenke",
+    rotate_confirm: "Den nåværende lenken slutter å virke, og en ny sendes til kontaktpersonen. Fortsette?",
+    done_heading: "Integrasjonen kjører",
+    done_text: "Vi har sendt en lenke til {email}. Bruk den når du vil endre innstillingene.",
+    open_settings: "Endre innstillinger",
+    err_required: "Fyll ut dette feltet.",
+    err_email: "Dette er ikke en e-postadresse (f.eks. navn@firma.no).",
+    err_network: "Vi fikk ikke kontakt med tjenesten. Sjekk nettforbindelsen og prøv igjen.",
+    err_session: "Denne siden har ikke lenger tilgang til integrasjonen. Åpne innstillingslenken fra den siste e-posten.",
+    err_generic: "Noe gikk galt: {message}",
+  },
+};
+
+// Which form field a failed check points at, so its fix appears next to that field.
+const CHECK_FIELD = {
+  rackbeat_token: "rackbeat_api_token",
+  tripletex_session: "tripletex_employee_token",
+  tripletex_company: "tripletex_employee_token",
+  tripletex_access_customer: "tripletex_employee_token",
+  tripletex_access_supplier: "tripletex_employee_token",
+  tripletex_access_product: "tripletex_employee_token",
+  tripletex_access_invoice: "tripletex_employee_token",
+  tripletex_environment: "tripletex_employee_token",
+};
+
+// The order of steps. INSERTION POINT (initial-sync issue): put "initial_sync" between
+// "prerequisites" and "settings", with a show_initial_sync() loader in LOADERS.
+const FLOW = ["company", "tokens", "prerequisites", "settings", "done"];
+
+const state = {
+  lang: sessionStorage.getItem("lang") || (/^(nb|nn|no)/.test((navigator.language || "").toLowerCase()) ? "nb" : "en"),
+  tenantId: sessionStorage.getItem("tenantId"),
+  token: sessionStorage.getItem("managementToken"),
+  tenant: null,
+  returnToSettings: false,
+};
+
+const $ = (selector) => document.querySelector(selector);
+
+function t(key, values) {
+  const text = (STRINGS[state.lang] && STRINGS[state.lang][key]) || STRINGS.en[key] || key;
+  return text.replace(/\{(\w+)\}/g, (_, name) => (values && name in values ? values[name] : ""));
+}
+
+function applyLanguage() {
+  document.documentElement.lang = state.lang === "nb" ? "nb" : "en";
+  document.querySelectorAll("[data-i18n]").forEach((el) => { el.textContent = t(el.dataset.i18n); });
+  document.querySelectorAll("[data-lang]").forEach((b) => b.setAttribute("aria-pressed", String(b.dataset.lang === state.lang)));
+}
+
+function baseUrl() {
+  const path = location.pathname.endsWith("/") ? location.pathname : location.pathname + "/";
+  return location.origin + path;
+}
+
+class ApiError extends Error {
+  constructor(status, body) {
+    super((body && body.message) || "HTTP " + status);
+    this.status = status;
+    this.body = body || {};
+  }
+}
+
+async function api(method, path, body) {
+  const headers = { "Accept": "application/json" };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (state.token) headers["Authorization"] = "Bearer " + state.token;
+  let response;
+  try {
+    response = await fetch(new URL(path, baseUrl()), {
+      method, headers, body: body === undefined ? undefined : JSON.stringify(body), cache: "no-store",
+    });
+  } catch (e) {
+    throw new ApiError(0, { message: t("err_network") });
+  }
+  let data = {};
+  try { data = await response.json(); } catch (e) { data = {}; }
+  if (!response.ok) throw new ApiError(response.status, data);
+  return data;
+}
+
+function tenantPath(suffix) {
+  return "tenants/" + encodeURIComponent(state.tenantId) + (suffix || "");
+}
+
+// ---------- errors next to fields ----------
+function clearErrors(form) {
+  $("#global-error").hidden = true;
+  (form || document).querySelectorAll(".field-error").forEach((p) => { p.textContent = ""; });
+  (form || document).querySelectorAll("[aria-invalid]").forEach((el) => el.removeAttribute("aria-invalid"));
+}
+
+function fieldError(name, message) {
+  const slot = document.querySelector('.field-error[data-for="' + name + '"]');
+  const input = document.getElementsByName(name)[0];
+  if (input) input.setAttribute("aria-invalid", "true");
+  if (!slot) return false;
+  slot.textContent = slot.textContent ? slot.textContent + " " + message : message;
+  return true;
+}
+
+function showError(error) {
+  if (error.status === 404) {
+    globalError(t("err_session"));
+    return;
+  }
+  const detail = error.body && Array.isArray(error.body.detail) ? error.body.detail : [];
+  let placed = false;
+  detail.forEach((d) => {
+    const name = String(d.field || "").split(".").pop();
+    placed = fieldError(name, d.message) || placed;
+  });
+  if (!placed) globalError(t("err_generic", { message: error.message }));
+}
+
+function globalError(message) {
+  const banner = $("#global-error");
+  banner.textContent = message;
+  banner.hidden = false;
+}
+
+function requireFields(form, names) {
+  let ok = true;
+  names.forEach((name) => {
+    const input = form.elements[name];
+    if (!input.value.trim()) { fieldError(name, t("err_required")); ok = false; }
+    else if (input.type === "email" && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(input.value.trim())) {
+      fieldError(name, t("err_email")); ok = false;
+    }
+  });
+  return ok;
+}
+
+// ---------- navigation ----------
+function show(step) {
+  document.querySelectorAll("section.step").forEach((s) => { s.hidden = s.id !== "step-" + step && s.id !== step; });
+  document.querySelectorAll("#progress li").forEach((li) => {
+    li.classList.toggle("current", li.dataset.step === step);
+    li.classList.toggle("past", FLOW.indexOf(li.dataset.step) < FLOW.indexOf(step));
+  });
+  const loader = LOADERS[step];
+  if (loader) loader().catch(showError);
+}
+
+function next(step) {
+  show(FLOW[FLOW.indexOf(step) + 1]);
+}
+
+function remember() {
+  sessionStorage.setItem("tenantId", state.tenantId || "");
+  sessionStorage.setItem("managementToken", state.token || "");
+}
+
+// ---------- step: company ----------
+async function submitCompany(event) {
+  event.preventDefault();
+  const form = event.target;
+  clearErrors(form);
+  if (!requireFields(form, ["company_name", "contact_name", "contact_email"])) return;
+  const body = {
+    company_name: form.company_name.value.trim(),
+    contact_name: form.contact_name.value.trim(),
+    contact_email: form.contact_email.value.trim(),
+  };
+  try {
+    const created = await api("POST", "tenants", body);
+    state.tenantId = created.tenant_id;
+    state.token = created.management_token;
+    remember();
+    $("#management-token").textContent = created.management_token;
+    show("token-shown");
+  } catch (e) { showError(e); }
+}
+
+// ---------- step: tokens ----------
+async function submitTokens(event) {
+  event.preventDefault();
+  const form = event.target;
+  clearErrors(form);
+  const names = ["rackbeat_api_token", "tripletex_consumer_token", "tripletex_employee_token"];
+  if (!requireFields(form, names)) return;
+  const body = {};
+  names.forEach((n) => { body[n] = form.elements[n].value.trim(); });
+  const button = $("#tokens-submit");
+  button.disabled = true;
+  button.textContent = t("checking");
+  $("#checks").replaceChildren();
+  $("#tokens-next").hidden = true;
+  try {
+    const report = await api("PUT", tenantPath("/credentials"), body);
+    renderChecks(report.checks);
+    // The tokens are stored server-side now; the page does not need them any more.
+    names.forEach((n) => { form.elements[n].value = ""; });
+    const ok = document.createElement("li");
+    ok.className = "ok summary";
+    ok.textContent = t("tokens_ok");
+    $("#checks").append(ok);
+    $("#tokens-next").hidden = false;
+  } catch (e) {
+    if (e.status === 422 && Array.isArray(e.body.checks)) {
+      renderChecks(e.body.checks);
+      e.body.checks.filter((c) => !c.ok && c.fix).forEach((c) => fieldError(CHECK_FIELD[c.id] || "tripletex_employee_token", c.fix));
+    } else {
+      showError(e);
+    }
+  } finally {
+    button.disabled = false;
+    button.textContent = t("check_tokens");
+  }
+}
+
+function renderChecks(checks) {
+  const list = $("#checks");
+  list.replaceChildren();
+  checks.forEach((check) => {
+    const li = document.createElement("li");
+    li.className = check.ok ? "ok" : "fail";
+    li.dataset.check = check.id;
+    const label = document.createElement("strong");
+    label.textContent = (check.ok ? "✓ " : "✗ ") + check.label;
+    li.append(label);
+    if (check.detail) li.append(document.createTextNode(" — " + check.detail));
+    if (!check.ok && check.fix) {
+      const fix = document.createElement("div");
+      fix.className = "fix";
+      fix.textContent = check.fix;
+      li.append(fix);
+    }
+    list.append(li);
+  });
+}
+
+// ---------- step: prerequisites ----------
+async function loadPrerequisites() {
+  renderPrerequisites(await api("GET", tenantPath("/prerequisites")));
+}
+
+function renderPrerequisites(p) {
+  const found = $("#prereq-found");
+  found.replaceChildren();
+  const groups = [
+    ["customer_groups", p.rackbeat.customer_groups],
+    ["supplier_groups", p.rackbeat.supplier_groups],
+    ["product_groups", p.rackbeat.product_groups],
+    ["payment_terms", p.rackbeat.payment_terms],
+  ];
+  groups.forEach(([key, items]) => {
+    const h = document.createElement("h3");
+    h.textContent = t(key);
+    const ul = document.createElement("ul");
+    ul.dataset.list = key;
+    if (!items.length) {
+      const li = document.createElement("li");
+      li.className = "muted";
+      li.textContent = t("none_found");
+      ul.append(li);
+    }
+    items.forEach((item) => {
+      const li = document.createElement("li");
+      let text = item.number + " " + item.name;
+      if ("has_inventory" in item) text += " (" + t(item.has_inventory ? "stock" : "service") + ")";
+      li.textContent = text;
+      ul.append(li);
+    });
+    found.append(h, ul);
+  });
+  $("#prereq-counts").textContent = t("counts", p.tripletex_counts);
+  const missing = p.missing || [];
+  $("#prereq-missing").hidden = missing.length === 0;
+  $("#prereq-complete").hidden = missing.length !== 0;
+  $("#prereq-missing-text").textContent = t("missing", { kinds: missing.map((k) => t("kind_" + k)).join(", ") });
+  state.missing = missing;
+}
+
+async function createGroups() {
+  clearErrors();
+  try {
+    renderPrerequisites(await api("POST", tenantPath("/prerequisites/groups"), { kinds: state.missing }));
+  } catch (e) { showError(e); }
+}
+
+// ---------- step: settings ----------
+const STREAMS = [
+  "customers_to_tripletex", "suppliers_to_tripletex", "products_to_tripletex", "invoices_to_tripletex",
+  "customers_to_rackbeat", "suppliers_to_rackbeat", "products_to_rackbeat",
+];
+
+async function loadSettings() {
+  const [tenant, view] = await Promise.all([api("GET", tenantPath("")), api("GET", tenantPath("/settings"))]);
+  state.tenant = tenant;
+  $("#settings-tenant").textContent = t("settings_for", { company: tenant.company_name });
+  $("#relink-warning").hidden = tenant.status !== "needs_relink";
+  $("#settings-saved").hidden = true;
+  const form = $("#settings-form");
+  const settings = view.settings;
+  if (settings) {
+    STREAMS.forEach((s) => { form.elements[s].checked = Boolean(settings.streams[s]); });
+    form.querySelector('input[name="invoice_mode"][value="' + settings.invoice_mode + '"]').checked = true;
+    form.sync_interval_minutes.value = settings.sync_interval_minutes;
+    form.notification_email.value = settings.notification_email;
+  } else if (!form.notification_email.value) {
+    form.notification_email.value = tenant.contact_email;
+  }
+}
+
+async function submitSettings(event) {
+  event.preventDefault();
+  const form = event.target;
+  clearErrors(form);
+  if (!requireFields(form, ["notification_email"])) return;
+  const streams = {};
+  STREAMS.forEach((s) => { streams[s] = form.elements[s].checked; });
+  const body = {
+    streams,
+    invoice_mode: form.querySelector('input[name="invoice_mode"]:checked').value,
+    sync_interval_minutes: Number(form.sync_interval_minutes.value),
+    notification_email: form.notification_email.value.trim(),
+  };
+  try {
+    const saved = await api("PUT", tenantPath("/settings"), body);
+    const firstTime = state.tenant && !state.tenant.settings_saved;
+    if (firstTime && saved.settings_link_sent_to) {
+      $("#done-text").textContent = t("done_text", { email: saved.settings_link_sent_to });
+      show("done");
+      return;
+    }
+    const note = $("#settings-saved");
+    note.textContent = saved.settings_link_sent_to ? t("link_sent", { email: saved.settings_link_sent_to }) : t("settings_saved");
+    note.hidden = false;
+    state.tenant = await api("GET", tenantPath(""));
+  } catch (e) { showError(e); }
+}
+
+async function rotateToken() {
+  if (!window.confirm(t("rotate_confirm"))) return;
+  try {
+    const answer = await api("POST", tenantPath("/management-token"));
+    state.token = null;
+    remember();
+    globalError(answer.message);
+  } catch (e) { showError(e); }
+}
+
+const LOADERS = { prerequisites: loadPrerequisites, settings: loadSettings };
+
+// ---------- the settings link: #settings?tenant=...&token=... ----------
+function openFromLink() {
+  const hash = location.hash || "";
+  if (!hash.startsWith("#settings")) return false;
+  const params = new URLSearchParams(hash.slice(hash.indexOf("?") + 1));
+  if (params.get("tenant") && params.get("token")) {
+    state.tenantId = params.get("tenant");
+    state.token = params.get("token");
+    remember();
+    // Take the token out of the address bar (and so out of history and screenshots).
+    history.replaceState(null, "", location.pathname + "#settings");
+  }
+  if (!state.tenantId || !state.token) return false;
+  show("settings");
+  return true;
+}
+
+function start() {
+  applyLanguage();
+  document.querySelectorAll("[data-lang]").forEach((b) => b.addEventListener("click", () => {
+    state.lang = b.dataset.lang;
+    sessionStorage.setItem("lang", state.lang);
+    applyLanguage();
+  }));
+  $("#company-form").addEventListener("submit", submitCompany);
+  $("#token-continue").addEventListener("click", () => { $("#management-token").textContent = ""; show("tokens"); });
+  $("#tokens-form").addEventListener("submit", submitTokens);
+  $("#tokens-next").addEventListener("click", () => {
+    if (state.returnToSettings) { state.returnToSettings = false; show("settings"); } else next("tokens");
+  });
+  $("#create-groups").addEventListener("click", createGroups);
+  $("#prereq-next").addEventListener("click", () => next("prerequisites"));
+  $("#settings-form").addEventListener("submit", submitSettings);
+  $("#edit-tokens").addEventListener("click", () => { state.returnToSettings = true; show("tokens"); });
+  $("#rotate-token").addEventListener("click", rotateToken);
+  $("#done-settings").addEventListener("click", () => show("settings"));
+  window.addEventListener("hashchange", openFromLink);
+  if (!openFromLink()) show("company");
+}
+
+document.addEventListener("DOMContentLoaded", start);

@@ -1,0 +1,189 @@
+"""Our own domain: tenants, their credentials and settings, and the token validation report."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    StringConstraints,
+)
+
+# Plain-text names shown back to the user and put into emails: no control characters, bounded.
+DisplayName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+def _check_email(value: str) -> str:
+    # A deliberately small check (one "@", a dotted domain, no spaces): SES is the real judge,
+    # this only catches typos while the user can still fix them in the form.
+    local, at, domain = value.partition("@")
+    if not at or not local or "." not in domain or domain.startswith(".") or domain.endswith("."):
+        raise ValueError("is not an email address (expected name@company.no)")
+    if any(ch.isspace() for ch in value) or "@" in domain:
+        raise ValueError("is not an email address (expected name@company.no)")
+    return value
+
+
+EmailAddress = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=3, max_length=254),
+    AfterValidator(_check_email),
+]
+
+# Tokens are opaque to us; the bounds only stop garbage (pasted documents) early.
+TokenValue = Annotated[SecretStr, Field(min_length=8, max_length=4096)]
+
+
+class TenantStatus(StrEnum):
+    ONBOARDING = "onboarding"
+    ACTIVE = "active"
+    PAUSED = "paused"
+    NEEDS_RELINK = "needs_relink"
+
+
+class TripletexEnvironment(StrEnum):
+    PRODUCTION = "production"
+    TEST = "test"
+
+
+class Credentials(BaseModel):
+    """The three tokens a tenant pastes. SecretStr keeps them out of reprs, logs and dumps."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    rackbeat_api_token: TokenValue
+    tripletex_consumer_token: TokenValue
+    tripletex_employee_token: TokenValue
+
+    def secret_values(self) -> dict[str, str]:
+        """The raw values, for the one place allowed to hold them: the tenant's secret."""
+        return {
+            "rackbeat_api_token": self.rackbeat_api_token.get_secret_value(),
+            "tripletex_consumer_token": self.tripletex_consumer_token.get_secret_value(),
+            "tripletex_employee_token": self.tripletex_employee_token.get_secret_value(),
+        }
+
+
+class CredentialsSummary(BaseModel):
+    """What we may show about a tenant's credentials: who they belong to, never the tokens."""
+
+    validated_at: datetime | None = None
+    rackbeat_company: str | None = None
+    tripletex_company: str | None = None
+    tripletex_environment: TripletexEnvironment | None = None
+
+
+class Tenant(BaseModel):
+    """A tenant's profile row. `management_token_hash` never leaves the store layer in a reply."""
+
+    tenant_id: str
+    company_name: str
+    contact_name: str
+    contact_email: str
+    status: TenantStatus = TenantStatus.ONBOARDING
+    created_at: datetime
+    updated_at: datetime
+    management_token_hash: str = Field(repr=False)
+    credentials: CredentialsSummary = Field(default_factory=CredentialsSummary)
+    # Set when the "tokens stopped working" email went out; cleared by new valid credentials,
+    # so the contact hears about one outage exactly once.
+    relink_notified_at: datetime | None = None
+    settings_saved_at: datetime | None = None
+
+
+class Streams(BaseModel):
+    """Which entity/direction pairs run. All off until the tenant chooses."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    customers_to_tripletex: bool = False
+    suppliers_to_tripletex: bool = False
+    products_to_tripletex: bool = False
+    invoices_to_tripletex: bool = False
+    customers_to_rackbeat: bool = False
+    suppliers_to_rackbeat: bool = False
+    products_to_rackbeat: bool = False
+
+
+InvoiceMode = Literal["invoice", "order"]
+
+
+class Settings(BaseModel):
+    """What the tenant chose in the settings step."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    streams: Streams = Field(default_factory=Streams)
+    invoice_mode: InvoiceMode = Field(
+        default="invoice",
+        description="Booked Rackbeat invoices go to Tripletex as a booked invoice or as a sales order.",
+    )
+    sync_interval_minutes: int = Field(default=15, ge=5, le=1440)
+    notification_email: EmailAddress
+
+
+class GroupKind(StrEnum):
+    """The four Rackbeat groups the import needs (setup guide, step "groups")."""
+
+    CUSTOMER_GROUP = "customer_group"
+    SUPPLIER_GROUP = "supplier_group"
+    PRODUCT_GROUP = "product_group"
+    SERVICE_GROUP = "service_group"
+
+
+class GroupMapping(BaseModel):
+    """The Rackbeat group numbers imported records are put into, one per kind."""
+
+    customer_group: str | None = None
+    supplier_group: str | None = None
+    product_group: str | None = None
+    service_group: str | None = None
+
+
+class CheckId(StrEnum):
+    RACKBEAT_TOKEN = "rackbeat_token"  # noqa: S105 - a check id
+    TRIPLETEX_SESSION = "tripletex_session"
+    TRIPLETEX_COMPANY = "tripletex_company"
+    TRIPLETEX_ACCESS_CUSTOMER = "tripletex_access_customer"
+    TRIPLETEX_ACCESS_SUPPLIER = "tripletex_access_supplier"
+    TRIPLETEX_ACCESS_PRODUCT = "tripletex_access_product"
+    TRIPLETEX_ACCESS_INVOICE = "tripletex_access_invoice"
+    TRIPLETEX_ENVIRONMENT = "tripletex_environment"
+
+
+class Check(BaseModel):
+    """One line of the validation report. `fix` says, in plain words, what the user does next."""
+
+    id: CheckId
+    label: str
+    ok: bool
+    detail: str = ""
+    fix: str | None = None
+    # True when the answer was "could not ask" (timeout, 5xx), not "no": the daily check must
+    # not pause a tenant because a vendor had a bad minute.
+    inconclusive: bool = Field(default=False, exclude=True)
+
+
+class ValidationReport(BaseModel):
+    checks: list[Check]
+    rackbeat_company: str | None = None
+    tripletex_company: str | None = None
+    tripletex_environment: TripletexEnvironment | None = None
+
+    @property
+    def ok(self) -> bool:
+        return all(check.ok for check in self.checks)
+
+    @property
+    def inconclusive(self) -> bool:
+        return any(check.inconclusive for check in self.checks)
+
+    @property
+    def failed(self) -> list[Check]:
+        return [check for check in self.checks if not check.ok]

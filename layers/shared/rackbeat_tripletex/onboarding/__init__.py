@@ -1,0 +1,1 @@
+"""Onboarding: the logic behind the onboarding API routes and the daily token check."""

@@ -1,0 +1,406 @@
+"""Onboarding's calls to Rackbeat and Tripletex: token validation, prerequisites, group creation,
+and removing what we registered. Every failed check says, in plain words, what to do next."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import httpx
+
+from rackbeat_tripletex.clients.http import (
+    AccessDenied,
+    ApiError,
+    AuthError,
+    RateLimited,
+    RetryPolicy,
+    ServerError,
+    TransportError,
+    ValidationFailed,
+)
+from rackbeat_tripletex.clients.rackbeat import RackbeatClient
+from rackbeat_tripletex.clients.tripletex import AREAS, Area, TripletexClient, TripletexCredentials
+from rackbeat_tripletex.models.domain import (
+    Check,
+    CheckId,
+    Credentials,
+    GroupKind,
+    TripletexEnvironment,
+    ValidationReport,
+)
+from rackbeat_tripletex.models.rackbeat import GroupWrite, ProductGroupWrite
+from rackbeat_tripletex.onboarding.schemas import (
+    NamedRecord,
+    Prerequisites,
+    ProductGroupView,
+    RackbeatPrerequisites,
+    TripletexCounts,
+)
+
+logger = logging.getLogger(__name__)
+
+# The user waits for these calls (API Gateway gives up after 29 s): fail fast, retry little.
+ONBOARDING_RETRY = RetryPolicy(max_attempts=2, base_delay=0.2, max_delay=1.0, max_rate_limit_wait=2.0)
+TIMEOUT_SECONDS = 8.0
+TEST_TOKEN_PREFIX = "test-"  # noqa: S105 - how Tripletex marks test tokens
+
+# Names of the groups "create them for me" makes; Norwegian, as the tenants are Norwegian.
+DEFAULT_GROUP_NAMES = {
+    GroupKind.CUSTOMER_GROUP: "Kunder",
+    GroupKind.SUPPLIER_GROUP: "Leverandører",
+    GroupKind.PRODUCT_GROUP: "Varer",
+    GroupKind.SERVICE_GROUP: "Tjenester",
+}
+
+_AREA_CHECKS: dict[Area, tuple[CheckId, str, str]] = {
+    "customer": (CheckId.TRIPLETEX_ACCESS_CUSTOMER, "Tripletex access to customers", "customers"),
+    "supplier": (CheckId.TRIPLETEX_ACCESS_SUPPLIER, "Tripletex access to suppliers", "suppliers"),
+    "product": (CheckId.TRIPLETEX_ACCESS_PRODUCT, "Tripletex access to products", "products"),
+    "invoice": (
+        CheckId.TRIPLETEX_ACCESS_INVOICE,
+        "Tripletex access to customer invoices",
+        "customer invoices",
+    ),
+}
+
+UNREACHABLE = (TransportError, ServerError, RateLimited)
+
+
+def environment_of(tripletex_base_url: str) -> TripletexEnvironment:
+    """Which Tripletex the service talks to; test tokens only work against the test environment."""
+    host = httpx.URL(tripletex_base_url).host
+    if host.endswith("tripletex.tech") or host.startswith("api-test"):
+        return TripletexEnvironment.TEST
+    return TripletexEnvironment.PRODUCTION
+
+
+@dataclass
+class LiveVendors:
+    tripletex_base_url: str
+    rackbeat_base_url: str
+    tripletex_transport: httpx.BaseTransport | None = None
+    rackbeat_transport: httpx.BaseTransport | None = None
+
+    # -- clients --------------------------------------------------------------------------
+
+    def rackbeat(self, credentials: Credentials) -> RackbeatClient:
+        return RackbeatClient(
+            self.rackbeat_base_url,
+            credentials.rackbeat_api_token,
+            transport=self.rackbeat_transport,
+            timeout=TIMEOUT_SECONDS,
+            retry=ONBOARDING_RETRY,
+        )
+
+    def tripletex(self, credentials: Credentials) -> TripletexClient:
+        return TripletexClient(
+            self.tripletex_base_url,
+            TripletexCredentials(
+                consumer_token=credentials.tripletex_consumer_token,
+                employee_token=credentials.tripletex_employee_token,
+            ),
+            transport=self.tripletex_transport,
+            timeout=TIMEOUT_SECONDS,
+            retry=ONBOARDING_RETRY,
+        )
+
+    # -- validation -----------------------------------------------------------------------
+
+    def validate(self, credentials: Credentials) -> ValidationReport:
+        rackbeat_check, rackbeat_company = self._check_rackbeat(credentials)
+        tripletex_checks, tripletex_company, environment = self._check_tripletex(credentials)
+        return ValidationReport(
+            checks=[rackbeat_check, *tripletex_checks],
+            rackbeat_company=rackbeat_company,
+            tripletex_company=tripletex_company,
+            tripletex_environment=environment,
+        )
+
+    def _check_rackbeat(self, credentials: Credentials) -> tuple[Check, str | None]:
+        label = "Rackbeat API token"
+        with self.rackbeat(credentials) as client:
+            try:
+                company = client.self().user_account.company_name
+            except AuthError:
+                return Check(
+                    id=CheckId.RACKBEAT_TOKEN,
+                    label=label,
+                    ok=False,
+                    detail="Rackbeat did not accept the API token.",
+                    fix=(
+                        "Create a new token in Rackbeat under Settings \u2192 API and paste all of it "
+                        "(it is long; copy it in one go, without spaces or line breaks)."
+                    ),
+                ), None
+            except ApiError as error:
+                return _unreachable(CheckId.RACKBEAT_TOKEN, label, "Rackbeat", error), None
+        return Check(
+            id=CheckId.RACKBEAT_TOKEN, label=label, ok=True, detail=f"Rackbeat account \u201c{company}\u201d."
+        ), company
+
+    def _check_tripletex(
+        self, credentials: Credentials
+    ) -> tuple[list[Check], str | None, TripletexEnvironment | None]:
+        expected = environment_of(self.tripletex_base_url)
+        environment_check = self._environment_check(credentials, expected)
+        session_label = "Tripletex session"
+        company_label = "Tripletex company"
+        if not environment_check.ok:
+            # Tripletex only says "invalid token" for an environment mix-up; our check above
+            # names the real cause, so the other checks are not run against the wrong system.
+            skipped = _skipped_tripletex_checks(
+                "Not checked: the token is for the other Tripletex environment."
+            )
+            return [*skipped, environment_check], None, None
+
+        with self.tripletex(credentials) as client:
+            try:
+                who = client.who_am_i()
+            except (AuthError, ValidationFailed) as error:
+                session = Check(
+                    id=CheckId.TRIPLETEX_SESSION,
+                    label=session_label,
+                    ok=False,
+                    detail="Tripletex did not accept the tokens.",
+                    fix=_session_fix(error),
+                )
+                skipped = _skipped_tripletex_checks("Not checked: no Tripletex session.")[1:]
+                return [session, *skipped, environment_check], None, None
+            except ApiError as error:
+                session = _unreachable(CheckId.TRIPLETEX_SESSION, session_label, "Tripletex", error)
+                skipped = _skipped_tripletex_checks("Not checked: Tripletex could not be reached.")[1:]
+                for check in skipped:
+                    check.inconclusive = True
+                return [session, *skipped, environment_check], None, None
+
+            checks = [
+                Check(id=CheckId.TRIPLETEX_SESSION, label=session_label, ok=True, detail="Session created.")
+            ]
+            company = who.company.name if who.company and who.company.name else None
+            if company:
+                checks.append(
+                    Check(
+                        id=CheckId.TRIPLETEX_COMPANY,
+                        label=company_label,
+                        ok=True,
+                        detail=f"Tripletex company \u201c{company}\u201d.",
+                    )
+                )
+            else:
+                checks.append(
+                    Check(
+                        id=CheckId.TRIPLETEX_COMPANY,
+                        label=company_label,
+                        ok=False,
+                        detail="Tripletex did not say which company the token belongs to.",
+                        fix="Create the employee token while logged in to the company you want to connect.",
+                    )
+                )
+            checks.extend(self._access_checks(client))
+        checks.append(environment_check)
+        return checks, company, expected
+
+    def _access_checks(self, client: TripletexClient) -> list[Check]:
+        try:
+            denied = set(client.probe_access())
+        except ApiError as error:
+            return [
+                _unreachable(check_id, label, "Tripletex", error)
+                for check_id, label, _ in _AREA_CHECKS.values()
+            ]
+        checks = []
+        for area in AREAS:
+            check_id, label, words = _AREA_CHECKS[area]
+            if area in denied:
+                checks.append(
+                    Check(
+                        id=check_id,
+                        label=label,
+                        ok=False,
+                        detail=f"The Tripletex token has no access to {words}.",
+                        fix=(
+                            f"The Tripletex token has no access to {words}: edit the token in Tripletex "
+                            "\u2192 your name \u2192 My profile \u2192 API access, grant access to "
+                            f"{words}, and check again."
+                        ),
+                    )
+                )
+            else:
+                checks.append(Check(id=check_id, label=label, ok=True, detail=f"Can read {words}."))
+        return checks
+
+    @staticmethod
+    def _environment_check(credentials: Credentials, expected: TripletexEnvironment) -> Check:
+        label = "Tripletex environment"
+        tokens = (
+            credentials.tripletex_consumer_token.get_secret_value(),
+            credentials.tripletex_employee_token.get_secret_value(),
+        )
+        test_tokens = [token.startswith(TEST_TOKEN_PREFIX) for token in tokens]
+        if expected == TripletexEnvironment.PRODUCTION and any(test_tokens):
+            return Check(
+                id=CheckId.TRIPLETEX_ENVIRONMENT,
+                label=label,
+                ok=False,
+                detail=(
+                    "A token from Tripletex's test environment was entered "
+                    "(it starts with \u201ctest-\u201d)."
+                ),
+                fix=(
+                    "This service works with your real Tripletex company. Create the employee token "
+                    "in tripletex.no (not in the test environment, api-test.tripletex.tech) and use the "
+                    "production consumer token."
+                ),
+            )
+        if expected == TripletexEnvironment.TEST and not all(test_tokens):
+            return Check(
+                id=CheckId.TRIPLETEX_ENVIRONMENT,
+                label=label,
+                ok=False,
+                detail="A production token was entered, but this service uses Tripletex's test environment.",
+                fix=(
+                    "Create the tokens in Tripletex's test environment (api-test.tripletex.tech); "
+                    "they start with \u201ctest-\u201d."
+                ),
+            )
+        return Check(
+            id=CheckId.TRIPLETEX_ENVIRONMENT,
+            label=label,
+            ok=True,
+            detail=f"Tokens match Tripletex's {expected.value} environment.",
+        )
+
+    # -- prerequisites --------------------------------------------------------------------
+
+    def prerequisites(self, credentials: Credentials) -> Prerequisites:
+        with self.rackbeat(credentials) as rackbeat:
+            rb = RackbeatPrerequisites(
+                customer_groups=[
+                    NamedRecord(number=str(g.number), name=g.name) for g in rackbeat.customer_groups()
+                ],
+                supplier_groups=[
+                    NamedRecord(number=str(g.number), name=g.name) for g in rackbeat.supplier_groups()
+                ],
+                product_groups=[
+                    ProductGroupView(number=str(g.number), name=g.name, has_inventory=g.has_inventory)
+                    for g in rackbeat.product_groups()
+                ],
+                payment_terms=[
+                    NamedRecord(number=str(t.number), name=t.name) for t in rackbeat.payment_terms()
+                ],
+            )
+        with self.tripletex(credentials) as tripletex:
+            counts = TripletexCounts(
+                customers=tripletex.count("customer"),
+                suppliers=tripletex.count("supplier"),
+                products=tripletex.count("product"),
+            )
+        return Prerequisites(rackbeat=rb, tripletex_counts=counts, missing=missing_groups(rb))
+
+    def create_groups(self, credentials: Credentials, kinds: list[GroupKind]) -> None:
+        with self.rackbeat(credentials) as rackbeat:
+            creators: dict[GroupKind, Callable[[], object]] = {
+                GroupKind.CUSTOMER_GROUP: lambda: rackbeat.create_customer_group(
+                    GroupWrite(name=DEFAULT_GROUP_NAMES[GroupKind.CUSTOMER_GROUP])
+                ),
+                GroupKind.SUPPLIER_GROUP: lambda: rackbeat.create_supplier_group(
+                    GroupWrite(name=DEFAULT_GROUP_NAMES[GroupKind.SUPPLIER_GROUP])
+                ),
+                GroupKind.PRODUCT_GROUP: lambda: rackbeat.create_product_group(
+                    ProductGroupWrite(name=DEFAULT_GROUP_NAMES[GroupKind.PRODUCT_GROUP], has_inventory=True)
+                ),
+                GroupKind.SERVICE_GROUP: lambda: rackbeat.create_product_group(
+                    ProductGroupWrite(name=DEFAULT_GROUP_NAMES[GroupKind.SERVICE_GROUP], has_inventory=False)
+                ),
+            }
+            for kind in kinds:
+                creators[kind]()
+
+    # -- offboarding ----------------------------------------------------------------------
+
+    def remove_webhooks(self, credentials: Credentials, tenant_id: str) -> int:
+        """Delete the subscriptions we registered for this tenant in both systems.
+
+        Our delivery URLs carry the tenant id (deliveries must be routed to one tenant), so a
+        subscription whose URL holds the id is ours; the tenant's other subscriptions stay.
+        """
+        removed = 0
+        with self.rackbeat(credentials) as rackbeat:
+            for webhook in list(rackbeat.webhooks()):
+                if tenant_id in webhook.url:
+                    rackbeat.delete_webhook(webhook.id)
+                    removed += 1
+        with self.tripletex(credentials) as tripletex:
+            for subscription in tripletex.list_subscriptions():
+                if tenant_id in subscription.target_url and subscription.id is not None:
+                    tripletex.delete_subscription(subscription.id)
+                    removed += 1
+        return removed
+
+
+def missing_groups(rackbeat: RackbeatPrerequisites) -> list[GroupKind]:
+    missing = []
+    if not rackbeat.customer_groups:
+        missing.append(GroupKind.CUSTOMER_GROUP)
+    if not rackbeat.supplier_groups:
+        missing.append(GroupKind.SUPPLIER_GROUP)
+    if not any(group.has_inventory for group in rackbeat.product_groups):
+        missing.append(GroupKind.PRODUCT_GROUP)
+    if not any(not group.has_inventory for group in rackbeat.product_groups):
+        missing.append(GroupKind.SERVICE_GROUP)
+    return missing
+
+
+def _session_fix(error: ApiError) -> str:
+    fields = {vm.field for vm in error.validation_messages}
+    if "arg:consumerToken" in fields:
+        return (
+            "The Tripletex consumer token was not accepted. Paste the consumer token you were given "
+            "with the integration again, exactly as given."
+        )
+    if "arg:employeeToken" in fields:
+        return (
+            "The Tripletex employee token was not accepted. In Tripletex open your name \u2192 My profile "
+            "\u2192 API access, create a new token for the application \u201cRackbeat WMS\u201d and paste it."
+        )
+    return (
+        "Tripletex did not accept the tokens. Check that the \u201cAPI 2.0\u201d add-on is ordered under "
+        "Company \u2192 My subscription, and create a new employee token under My profile \u2192 API access."
+    )
+
+
+def _unreachable(check_id: CheckId, label: str, system: str, error: ApiError) -> Check:
+    if isinstance(error, AccessDenied):
+        return Check(
+            id=check_id,
+            label=label,
+            ok=False,
+            detail=f"{system} refused the request.",
+            fix=f"The token has no access to this part of {system}; grant it and check again.",
+        )
+    logger.warning("%s unreachable during validation: %s", system, error)
+    return Check(
+        id=check_id,
+        label=label,
+        ok=False,
+        detail=f"{system} could not be reached or answered with an error.",
+        fix=f"{system} seems to have a problem right now. Wait a few minutes and check again.",
+        inconclusive=isinstance(error, UNREACHABLE),
+    )
+
+
+def _skipped_tripletex_checks(reason: str) -> list[Check]:
+    skipped = [
+        Check(
+            id=CheckId.TRIPLETEX_SESSION,
+            label="Tripletex session",
+            ok=False,
+            detail=reason,
+            fix="Fix the check that failed first.",
+        ),
+        Check(id=CheckId.TRIPLETEX_COMPANY, label="Tripletex company", ok=False, detail=reason),
+    ]
+    for check_id, label, _ in _AREA_CHECKS.values():
+        skipped.append(Check(id=check_id, label=label, ok=False, detail=reason))
+    return skipped

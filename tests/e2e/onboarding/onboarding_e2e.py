@@ -1,0 +1,170 @@
+"""Helpers for the onboarding end-to-end tests: seeds, the leak recorder, and a Stack that drives
+the onboarding API over real HTTP."""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import boto3
+import httpx
+import pytest
+
+from local.outbox import sent_emails
+from local.simulators.rackbeat import RackbeatSimulator
+from local.simulators.tripletex import TripletexSimulator
+from local.stack import LocalStack
+
+TEMPLATE = Path(__file__).resolve().parents[3] / "template.yaml"
+
+RACKBEAT_TOKEN = "eyJhbGciOiJIUzI1NiJ9.rackbeat-e2e-token.c2lnbmF0dXJl"
+CONSUMER_TOKEN = "consumer-e2e-3f9a1c7d2b8e4a6f"
+EMPLOYEE_TOKEN = "employee-e2e-8c2d4e6f1a3b5c7d"
+RACKBEAT_COMPANY = "Fjord Lager AS"
+TRIPLETEX_COMPANY = "Fjord Lager AS (Tripletex)"
+
+
+def rackbeat_seed(*, with_groups: bool) -> dict[str, Any]:
+    seed: dict[str, Any] = {
+        "api_token": RACKBEAT_TOKEN,
+        "self": {"user_account": {"id": 7, "company_name": RACKBEAT_COMPANY}},
+        "currencies": ["NOK"],
+        "payment_terms": [{"number": 1, "name": "Netto 14 dager", "maturity_days": 14, "type": "net"}],
+    }
+    if with_groups:
+        seed["customer_groups"] = [{"number": 1, "name": "Kunder"}]
+        seed["supplier_groups"] = [{"number": 1, "name": "Leverandører"}]
+        seed["product_groups"] = [
+            {"number": 1, "name": "Varer", "has_inventory": True},
+            {"number": 2, "name": "Tjenester", "has_inventory": False},
+        ]
+    return seed
+
+
+def tripletex_seed() -> dict[str, Any]:
+    return {
+        "consumer_token": CONSUMER_TOKEN,
+        "employee_token": EMPLOYEE_TOKEN,
+        "grants": ["customer", "supplier", "product", "invoice"],
+        "company": {"id": 1, "name": TRIPLETEX_COMPANY, "organizationNumber": "912345678"},
+        "customers": [
+            {"id": 1, "name": "Kunde En AS", "customerNumber": 10001, "email": "en@kunde.no"},
+            {"id": 2, "name": "Kunde To AS", "customerNumber": 10002, "email": "to@kunde.no"},
+        ],
+        "suppliers": [{"id": 1, "name": "Leverandør AS", "supplierNumber": 20001}],
+    }
+
+
+def good_credentials() -> dict[str, str]:
+    return {
+        "rackbeat_api_token": RACKBEAT_TOKEN,
+        "tripletex_consumer_token": CONSUMER_TOKEN,
+        "tripletex_employee_token": EMPLOYEE_TOKEN,
+    }
+
+
+class LeakRecorder(logging.Handler):
+    """Everything the service said, to search for token values afterwards: every log record
+    (message, arguments and extra fields), every response body and every email."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.lines: list[str] = []
+        self.responses: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            message = record.getMessage()
+        except Exception:  # a broken format string is still evidence to search
+            message = str(record.msg)
+        self.lines.append(f"{message} {record.__dict__!r}")
+
+    def attach(self) -> None:
+        """Hook every logger that does not propagate (Powertools' own) plus the root."""
+        loggers = [logging.getLogger()]
+        for candidate in list(logging.root.manager.loggerDict.values()):
+            if isinstance(candidate, logging.Logger) and not candidate.propagate:
+                loggers.append(candidate)
+        for logger in loggers:
+            if self not in logger.handlers:
+                logger.addHandler(self)
+            if logger.level in (logging.NOTSET,) or logger.level > logging.INFO:
+                logger.setLevel(logging.INFO)
+
+
+@dataclass
+class Stack:
+    local: LocalStack
+    tripletex: TripletexSimulator
+    rackbeat: RackbeatSimulator
+    recorder: LeakRecorder
+    http: httpx.Client
+    known_secrets: set[str] = field(default_factory=set)
+
+    @property
+    def api_url(self) -> str:
+        return self.local.api_url
+
+    def request(self, method: str, path: str, *, token: str | None = None, **kwargs: Any) -> httpx.Response:
+        headers = dict(kwargs.pop("headers", {}) or {})
+        if token is not None:
+            headers["Authorization"] = f"Bearer {token}"
+        response = self.http.request(method, path, headers=headers, **kwargs)
+        self.recorder.responses.append(f"{method} {path} -> {response.status_code} {response.text}")
+        return response
+
+    def reset_simulators(self, *, with_groups: bool = True) -> None:
+        self.tripletex.reset_all()
+        self.tripletex.load_seed(tripletex_seed())
+        self.rackbeat.reset_all()
+        self.rackbeat.load_seed(rackbeat_seed(with_groups=with_groups))
+
+    def new_tenant(self, company: str = "Fjord Lager AS") -> tuple[str, str, str]:
+        """A fresh tenant; returns (tenant_id, management_token, contact_email)."""
+        email = f"owner-{uuid.uuid4().hex[:10]}@fjordlager.no"
+        response = self.request(
+            "POST",
+            "/tenants",
+            json={"company_name": company, "contact_name": "Ingrid Fjord", "contact_email": email},
+        )
+        assert response.status_code == 201, response.text
+        body = response.json()
+        self.known_secrets.add(body["management_token"])
+        return body["tenant_id"], body["management_token"], email
+
+    def onboarded_tenant(self) -> tuple[str, str, str]:
+        tenant_id, token, email = self.new_tenant()
+        response = self.request(
+            "PUT", f"/tenants/{tenant_id}/credentials", token=token, json=good_credentials()
+        )
+        assert response.status_code == 200, response.text
+        return tenant_id, token, email
+
+    def emails_to(self, address: str) -> list[Any]:
+        return [mail for mail in sent_emails() if address in mail.to]
+
+    def queue_messages(self) -> list[str]:
+        """Every message body waiting in any of the stack's queues (read without consuming)."""
+        sqs = boto3.client("sqs", endpoint_url=self.local.moto.endpoint if self.local.moto else None)
+        bodies = []
+        for url in sqs.list_queues().get("QueueUrls", []):
+            answer = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=0)
+            bodies.extend(message["Body"] for message in answer.get("Messages", []))
+        return bodies
+
+    def fire_daily_check(self) -> Any:
+        assert self.local.runner is not None
+        result = self.local.runner.fire_schedule("DailyTokenCheck")
+        assert result.ok, result.error
+        return result.payload
+
+
+def as_json(response: httpx.Response) -> Any:
+    try:
+        return response.json()
+    except json.JSONDecodeError:
+        pytest.fail(f"not JSON: {response.status_code} {response.text[:200]}")

@@ -1,0 +1,152 @@
+"""A new user completes the wizard in Chromium, then opens the emailed settings link and changes
+a setting. Every step leaves a screenshot in tests/artifacts/onboarding/."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from local.outbox import sent_emails
+from tests.e2e.onboarding.onboarding_e2e import (
+    CONSUMER_TOKEN,
+    EMPLOYEE_TOKEN,
+    RACKBEAT_TOKEN,
+    Stack,
+)
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "onboarding"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (make setup)"),
+]
+
+
+def test_new_user_completes_the_wizard_and_uses_the_settings_link(stack: Stack) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    stack.reset_simulators(with_groups=False)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    email = "ingrid@fjord-wizard.no"
+    shots = iter(range(1, 100))
+
+    def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+        page.screenshot(path=str(ARTIFACTS / f"{next(shots):02d}-{name}.png"), full_page=True)
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        try:
+            page = browser.new_page(locale="en-GB")
+            page.on("dialog", lambda dialog: dialog.accept())
+            page.goto(stack.api_url + "/")
+
+            # Step 1: company and contact; a typo in the email is caught next to the field.
+            page.fill("#company_name", "Fjord Lager AS")
+            page.fill("#contact_name", "Ingrid Fjord")
+            page.fill("#contact_email", "ingrid.fjord-wizard.no")
+            page.click("#company-submit")
+            expect(page.locator('.field-error[data-for="contact_email"]')).to_contain_text(
+                "not an email address"
+            )
+            shot(page, "company-error")
+            page.fill("#contact_email", email)
+            shot(page, "company")
+            page.click("#company-submit")
+
+            # The management key is shown once.
+            expect(page.locator("#token-shown")).to_be_visible()
+            key = page.locator("#management-token").inner_text()
+            assert key.startswith("rbtx_")
+            stack.known_secrets.add(key)
+            shot(page, "management-key")
+            page.click("#token-continue")
+
+            # Step 2: tokens. A wrong employee token: the fix appears next to that field.
+            page.fill("#rackbeat_api_token", RACKBEAT_TOKEN)
+            page.fill("#tripletex_consumer_token", CONSUMER_TOKEN)
+            page.fill("#tripletex_employee_token", "employee-typo-0000000000")
+            page.click("#tokens-submit")
+            expect(page.locator('.field-error[data-for="tripletex_employee_token"]')).to_contain_text(
+                "employee token was not accepted"
+            )
+            expect(page.locator('#checks li[data-check="tripletex_session"]')).to_have_class(
+                re.compile("fail")
+            )
+            shot(page, "tokens-error")
+            page.fill("#rackbeat_api_token", RACKBEAT_TOKEN)
+            page.fill("#tripletex_consumer_token", CONSUMER_TOKEN)
+            page.fill("#tripletex_employee_token", EMPLOYEE_TOKEN)
+            page.click("#tokens-submit")
+            expect(page.locator("#tokens-next")).to_be_visible()
+            expect(page.locator("#checks li.fail")).to_have_count(0)
+            shot(page, "tokens-ok")
+            page.click("#tokens-next")
+
+            # Step 3: groups. None exist yet; "create them for me".
+            expect(page.locator("#prereq-missing")).to_be_visible()
+            expect(page.locator("#prereq-missing-text")).to_contain_text("a service group")
+            expect(page.locator("#prereq-counts")).to_contain_text("2 customers")
+            shot(page, "groups-missing")
+            page.click("#create-groups")
+            expect(page.locator("#prereq-complete")).to_be_visible()
+            expect(page.locator('ul[data-list="product_groups"]')).to_contain_text("Tjenester (service)")
+            shot(page, "groups-created")
+            page.click("#prereq-next")
+
+            # Step 4: settings.
+            expect(page.locator("#step-settings")).to_be_visible()
+            page.check('input[name="customers_to_tripletex"]')
+            page.check('input[name="invoices_to_tripletex"]')
+            page.check('input[name="invoice_mode"][value="order"]')
+            shot(page, "settings")
+            page.click("#settings-submit")
+
+            # Done: the settings link went to the contact.
+            expect(page.locator("#step-done")).to_be_visible()
+            expect(page.locator("#done-text")).to_contain_text(email)
+            shot(page, "done")
+            page.close()
+
+            (mail,) = [m for m in sent_emails() if email in m.to]
+            link = re.search(r"http\S+#settings\?\S+", mail.text or "")
+            assert link, mail.text
+
+            # Later, in a fresh browser: the emailed link opens this tenant's settings directly.
+            later = browser.new_page(locale="nb-NO")
+            later.on("dialog", lambda dialog: dialog.accept())
+            later.goto(link.group(0))
+            expect(later.locator("#step-settings")).to_be_visible()
+            expect(later.locator("#settings-tenant")).to_contain_text("Fjord Lager AS")
+            assert "token=" not in later.url, "the token must leave the address bar"
+            expect(later.locator('input[name="invoice_mode"][value="order"]')).to_be_checked()
+            later.click("#lang-en")
+            shot(later, "settings-link")
+            later.check('input[name="products_to_rackbeat"]')
+            later.click("#settings-submit")
+            expect(later.locator("#settings-saved")).to_have_text("Settings saved.")
+            shot(later, "settings-changed")
+            later.click("#lang-nb")
+            expect(later.locator("#settings-submit")).to_have_text("Lagre innstillinger")
+            shot(later, "settings-norwegian")
+        finally:
+            browser.close()
+
+    tenant_id = re.search(r"tenant=([0-9a-f]+)", link.group(0)).group(1)  # type: ignore[union-attr]
+    saved = stack.request("GET", f"/tenants/{tenant_id}/settings", token=key).json()
+    assert saved["status"] == "active"
+    assert saved["settings"]["streams"]["products_to_rackbeat"] is True
+    assert saved["settings"]["invoice_mode"] == "order"
+    assert len([m for m in sent_emails() if email in m.to]) == 1, "a later save sends no email"
