@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Self
 
 from local.apigw import ApiGateway, InvokeEndpoint
-from local.aws import MotoServer, ProvisionedStack, provision
+from local.aws import MotoServer, ProvisionedStack, provision, reset_moto
 from local.outbox import LOCAL_PAGES
 from local.runner import LambdaRunner
 from local.servers import PortBusy, ServerThread, port_is_free
@@ -77,7 +77,12 @@ class LocalStack:
         try:
             for extra in self.extra_apps:
                 self.servers[extra.label] = ServerThread(extra.app, extra.port, extra.label)
-            self.moto = self.shared_moto or MotoServer(self.ports.moto)
+            if self.shared_moto is None:
+                self.moto = MotoServer(self.ports.moto)
+                # A new server still sees the process-wide state earlier servers left behind.
+                reset_moto(self.moto.endpoint)
+            else:
+                self.moto = self.shared_moto
             urls = {label: server.url for label, server in self.servers.items()}
             overrides = self.parameter_overrides
             if callable(overrides):
