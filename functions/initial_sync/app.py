@@ -1,0 +1,49 @@
+"""InitialSyncQueue worker: parse each SyncTask message and hand it to the layer.
+
+Each record succeeds or fails alone (ReportBatchItemFailures); a failed one returns to the queue
+after its visibility timeout and reaches the DLQ after maxReceiveCount deliveries.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from rackbeat_tripletex.initial_sync.context import InitialSyncContext
+from rackbeat_tripletex.initial_sync.worker import describe, handle_task
+from rackbeat_tripletex.models.sync import parse_task
+
+logger = Logger()
+processor = BatchProcessor(event_type=EventType.SQS)
+_context: InitialSyncContext | None = None
+
+
+def sync_context() -> InitialSyncContext:
+    global _context
+    if _context is None:
+        _context = InitialSyncContext.from_config()
+    return _context
+
+
+def use_context(context: InitialSyncContext | None) -> None:
+    """Tests and the local stack hand in a context wired to their own endpoints."""
+    global _context
+    _context = context
+
+
+def record_handler(record: SQSRecord) -> None:
+    task = parse_task(record.body)
+    logger.info("initial-sync task", extra={"task": describe(task), "message_id": record.message_id})
+    handle_task(sync_context(), task)
+
+
+@logger.inject_lambda_context
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+    return process_partial_response(
+        event=event, record_handler=record_handler, processor=processor, context=context
+    )

@@ -1,0 +1,1 @@
+"""The one-time import of Tripletex customers, suppliers and products into Rackbeat."""

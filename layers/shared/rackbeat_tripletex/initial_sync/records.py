@@ -1,0 +1,326 @@
+"""Reading records from both systems, and writing one page of them into Rackbeat.
+
+Write rule for each mapped record (the same on every delivery of the message):
+
+1. A link for its Rackbeat number to *another* Tripletex record: the number is a duplicate in
+   Tripletex; the record fails with ``duplicate_number``.
+2. A finished link with the same content hash: already imported by an earlier delivery; nothing
+   is written and the record counts as what it was then (created or linked).
+3. Otherwise the number is claimed (a conditional write), then:
+   * the number existed in Rackbeat when the run was planned, or the record was linked before:
+     **link and update** - the Tripletex values of every mapped field overwrite Rackbeat's
+     (a partial PUT); fields the import does not map (stock, prices per customer group, notes
+     typed in Rackbeat) stay as they are. Tripletex is the source of truth for an import.
+   * else **create**. Rackbeat answering "number already taken" (our own create whose answer was
+     lost before the link was written, or a record added in Rackbeat after planning) turns the
+     create into the update above, never into a second record.
+4. The link is written with the content hash, then the record counts.
+
+A refused write fails that record alone; any other error (rate limit or outage past the
+client's retries) fails the whole message so SQS delivers it again, and rule 2 makes the
+records already written cost nothing the second time.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+from rackbeat_tripletex.clients.http import NotFound, ValidationFailed
+from rackbeat_tripletex.clients.rackbeat import RackbeatClient
+from rackbeat_tripletex.clients.tripletex import TripletexClient
+from rackbeat_tripletex.initial_sync import budget
+from rackbeat_tripletex.initial_sync.context import InitialSyncContext
+from rackbeat_tripletex.mappers.common import content_hash
+from rackbeat_tripletex.mappers.customer_to_rackbeat import map_customer
+from rackbeat_tripletex.mappers.product_to_rackbeat import map_product
+from rackbeat_tripletex.mappers.supplier_to_rackbeat import map_supplier
+from rackbeat_tripletex.models.rackbeat import CustomerWrite, ProductWrite, SupplierWrite
+from rackbeat_tripletex.models.sync import (
+    EntityLink,
+    EntityProgress,
+    EntityType,
+    FailureReason,
+    InitialSyncRequest,
+    LinkState,
+    RecordFailure,
+    ReferenceData,
+)
+from rackbeat_tripletex.models.tripletex import Customer, Product, Supplier
+from rackbeat_tripletex.store.links import NumberTaken
+
+logger = logging.getLogger(__name__)
+
+TripletexRecord = Customer | Supplier | Product
+RackbeatWrite = CustomerWrite | SupplierWrite | ProductWrite
+_TAKEN = "already been taken"
+
+
+# ----- reading ----------------------------------------------------------------------------------
+def resolve_reference_data(tripletex: TripletexClient, rackbeat: RackbeatClient) -> ReferenceData:
+    return ReferenceData(
+        currency_codes={c.id: c.code for c in tripletex.list_currencies() if c.id is not None and c.code},
+        unit_names={
+            u.id: (u.name_short or u.name or "").casefold()
+            for u in tripletex.list_product_units()
+            if u.id is not None
+        },
+        rackbeat_units={u.name.casefold(): u.number for u in rackbeat.units()},
+        rackbeat_payment_terms=[t.number for t in rackbeat.payment_terms()],
+    )
+
+
+def read_ids(tripletex: TripletexClient, entity: EntityType) -> list[int]:
+    """Every id of the entity, each once (the client splits reads around the 10,000 limit)."""
+    rows: Iterator[TripletexRecord]
+    if entity == "customer":
+        rows = tripletex.iter_customers(fields="id")
+    elif entity == "supplier":
+        rows = tripletex.iter_suppliers(fields="id")
+    else:
+        rows = tripletex.iter_products(fields="id")
+    return sorted({row.id for row in rows if row.id is not None})
+
+
+def read_all(tripletex: TripletexClient, entity: EntityType) -> list[TripletexRecord]:
+    rows: Iterator[TripletexRecord]
+    if entity == "customer":
+        rows = tripletex.iter_customers()
+    elif entity == "supplier":
+        rows = tripletex.iter_suppliers()
+    else:
+        rows = tripletex.iter_products()
+    return sorted(rows, key=lambda r: r.id or 0)
+
+
+def read_by_ids(tripletex: TripletexClient, entity: EntityType, ids: Sequence[int]) -> list[TripletexRecord]:
+    found: dict[int, TripletexRecord] = {}
+    for start in range(0, len(ids), budget.IDS_PER_READ):
+        chunk = list(ids[start : start + budget.IDS_PER_READ])
+        rows: Iterator[TripletexRecord]
+        if entity == "customer":
+            rows = tripletex.iter_customers(id=chunk)
+        elif entity == "supplier":
+            rows = tripletex.iter_suppliers(id=chunk)
+        else:
+            rows = tripletex.iter_products(ids=chunk)
+        for row in rows:
+            if row.id is not None:
+                found[row.id] = row
+    return [found[i] for i in sorted(found)]
+
+
+def rackbeat_numbers(rackbeat: RackbeatClient, entity: EntityType) -> list[str]:
+    if entity == "customer":
+        return [str(c.number) for c in rackbeat.customers()]
+    if entity == "supplier":
+        return [str(s.number) for s in rackbeat.suppliers()]
+    return [p.number for p in rackbeat.products()]
+
+
+# ----- mapping ----------------------------------------------------------------------------------
+def map_record(
+    record: TripletexRecord, request: InitialSyncRequest, refs: ReferenceData
+) -> RackbeatWrite | RecordFailure:
+    if isinstance(record, Customer):
+        return map_customer(record, request, refs)
+    if isinstance(record, Supplier):
+        return map_supplier(record, request, refs)
+    return map_product(record, request, refs)
+
+
+def rackbeat_key(write: RackbeatWrite) -> str:
+    return str(write.number)
+
+
+# ----- writing ----------------------------------------------------------------------------------
+@dataclass
+class PageResult:
+    counts: EntityProgress = field(default_factory=EntityProgress)
+    failures: list[RecordFailure] = field(default_factory=list)
+    succeeded: list[tuple[int, str]] = field(default_factory=list)  # (tripletex id, origin)
+
+
+def import_records(
+    ctx: InitialSyncContext,
+    tenant_id: str,
+    rackbeat: RackbeatClient,
+    entity: EntityType,
+    records: Sequence[TripletexRecord],
+    request: InitialSyncRequest,
+    refs: ReferenceData,
+) -> PageResult:
+    result = PageResult()
+    existing = ctx.runs.get_index(tenant_id, entity)
+    mapped = [(record, map_record(record, request, refs)) for record in records]
+    keys = [rackbeat_key(m) for _, m in mapped if not isinstance(m, RecordFailure)]
+    links = ctx.links.get_many(tenant_id, entity, keys)
+    # Records left pending by an earlier delivery: a create may have happened for them.
+    leftovers = {k for k, link in links.items() if link.state == LinkState.PENDING}
+    wanted: dict[str, int] = {}
+    for record, write in mapped:
+        if not isinstance(write, RecordFailure) and record.id is not None:
+            key = rackbeat_key(write)
+            if key not in links and key not in wanted:
+                wanted[key] = record.id
+    links.update(ctx.links.claim_many(tenant_id, entity, wanted))
+    synced: list[EntityLink] = []
+    try:
+        for record, write in mapped:
+            if isinstance(write, RecordFailure):
+                _fail(ctx, tenant_id, result, write)
+                continue
+            assert record.id is not None
+            outcome = _import_one(ctx, tenant_id, rackbeat, entity, record, write, links, existing, leftovers)
+            if isinstance(outcome, RecordFailure):
+                _fail(ctx, tenant_id, result, outcome)
+                continue
+            synced.append(links[rackbeat_key(write)])
+            setattr(result.counts, outcome, getattr(result.counts, outcome) + 1)
+            result.succeeded.append((record.id, outcome))
+    finally:
+        # Also on the way out of a failing message, so its next delivery skips what was written.
+        ctx.links.save_synced(tenant_id, [link for link in synced if link.state == LinkState.SYNCED])
+    return result
+
+
+def _fail(ctx: InitialSyncContext, tenant_id: str, result: PageResult, failure: RecordFailure) -> None:
+    ctx.failures.record(tenant_id, failure, ctx.now())
+    result.failures.append(failure)
+    result.counts.failed += 1
+
+
+def _import_one(
+    ctx: InitialSyncContext,
+    tenant_id: str,
+    rackbeat: RackbeatClient,
+    entity: EntityType,
+    record: TripletexRecord,
+    write: RackbeatWrite,
+    links: dict[str, EntityLink],
+    existing: set[str],
+    leftovers: set[str],
+) -> str | RecordFailure:
+    assert record.id is not None
+    key = rackbeat_key(write)
+    payload_hash = content_hash(write.payload())
+    link = links.get(key)
+    if link is not None and link.tripletex_id != record.id:
+        return _duplicate(entity, record, key, link.tripletex_id)
+    if link is not None and link.state == LinkState.SYNCED and link.rackbeat_hash == payload_hash:
+        return link.origin
+    leftover = key in leftovers
+    if link is None:
+        try:
+            link = ctx.links.claim(tenant_id, entity, key, record.id)
+        except NumberTaken as taken:
+            return _duplicate(entity, record, key, taken.owner)
+        links[key] = link
+    if link.state == LinkState.SYNCED:
+        outcome, origin = "updated", link.origin
+    elif key in existing:
+        outcome = origin = "linked"
+    else:
+        outcome = origin = "created"
+    try:
+        if outcome == "created":
+            try:
+                _create(rackbeat, write)
+            except ValidationFailed as error:
+                if not _number_taken(error):
+                    raise
+                origin = "created" if leftover else "linked"
+                outcome = origin
+                _update(rackbeat, key, write)
+        else:
+            try:
+                _update(rackbeat, key, write)
+            except NotFound:
+                # Deleted in Rackbeat since it was read: it is created again.
+                _create(rackbeat, write)
+    except ValidationFailed as error:
+        if link.state == LinkState.PENDING:
+            ctx.links.release(tenant_id, link)
+            links.pop(key, None)
+        return _rejected(entity, record, key, error)
+    synced = link.model_copy(
+        update={
+            "state": LinkState.SYNCED,
+            "origin": origin,
+            "rackbeat_hash": payload_hash,
+            "tripletex_hash": content_hash(record.model_dump(mode="json", by_alias=True)),
+        }
+    )
+    links[key] = synced
+    return outcome
+
+
+def _create(rackbeat: RackbeatClient, write: RackbeatWrite) -> None:
+    if isinstance(write, CustomerWrite):
+        rackbeat.create_customer(write)
+    elif isinstance(write, SupplierWrite):
+        rackbeat.create_supplier(write)
+    else:
+        rackbeat.create_product(write)
+
+
+def _update(rackbeat: RackbeatClient, key: str, write: RackbeatWrite) -> None:
+    if isinstance(write, CustomerWrite):
+        rackbeat.update_customer(int(key), write)
+    elif isinstance(write, SupplierWrite):
+        rackbeat.update_supplier(int(key), write)
+    else:
+        rackbeat.update_product(key, write)
+
+
+def _number_taken(error: ValidationFailed) -> bool:
+    return any(vm.field == "number" and _TAKEN in vm.message for vm in error.validation_messages)
+
+
+def _duplicate(entity: EntityType, record: TripletexRecord, key: str, owner: int) -> RecordFailure:
+    return RecordFailure(
+        entity=entity,
+        key=str(record.id),
+        number=key,
+        name=record.name,
+        reason=FailureReason.DUPLICATE_NUMBER,
+        message=(
+            f"Another Tripletex {entity} (id {owner}) has the same number {key}; "
+            "Rackbeat needs unique numbers."
+        ),
+        suggested_fix=f"Give one of the two {entity}s a number of its own in Tripletex, then retry this one.",
+    )
+
+
+def _rejected(
+    entity: EntityType, record: TripletexRecord, key: str, error: ValidationFailed
+) -> RecordFailure:
+    fields = {vm.field for vm in error.validation_messages}
+    details = "; ".join(
+        f"{vm.field}: {vm.message}" if vm.field else vm.message for vm in error.validation_messages
+    )
+    if "currency" in fields:
+        reason, fix = (
+            FailureReason.UNKNOWN_CURRENCY,
+            f"Add the {entity}'s currency to the Rackbeat account, or change the {entity}'s currency in "
+            "Tripletex, then retry it.",
+        )
+        message = f"Rackbeat does not have the {entity}'s currency ({details})."
+    elif "unit_id" in fields:
+        reason = FailureReason.UNKNOWN_UNIT
+        message = f"Rackbeat does not have the product's unit ({details})."
+        fix = "Create the unit in Rackbeat or change the product's unit in Tripletex, then retry it."
+    else:
+        reason = FailureReason.REJECTED
+        message = f"Rackbeat refused the {entity}: {details or error.message}"
+        fix = error.user_hint
+    return RecordFailure(
+        entity=entity,
+        key=str(record.id),
+        number=key,
+        name=record.name,
+        reason=reason,
+        message=message,
+        suggested_fix=fix,
+    )

@@ -1,0 +1,161 @@
+"""The InitialSyncQueue worker: ``plan`` fans out ``page`` messages, ``page`` imports one page,
+``retry`` imports failed records again; the last page to finish sends the summary email."""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from collections.abc import Sequence
+
+from rackbeat_tripletex.initial_sync import budget
+from rackbeat_tripletex.initial_sync.context import InitialSyncContext
+from rackbeat_tripletex.initial_sync.records import (
+    import_records,
+    rackbeat_numbers,
+    read_by_ids,
+    read_ids,
+    resolve_reference_data,
+)
+from rackbeat_tripletex.initial_sync.summary import send_summary
+from rackbeat_tripletex.models.sync import (
+    Cursor,
+    EntityProgress,
+    PageTask,
+    PlanTask,
+    RetryTask,
+    RunState,
+)
+
+logger = logging.getLogger(__name__)
+SQS_BATCH = 10
+
+
+class StalePlan(Exception):
+    """The run the plan message names is not waiting for a plan."""
+
+
+def handle_task(ctx: InitialSyncContext, task: PlanTask | PageTask | RetryTask) -> None:
+    if isinstance(task, PlanTask):
+        plan(ctx, task)
+    elif isinstance(task, PageTask):
+        import_page(ctx, task)
+    else:
+        retry(ctx, task)
+
+
+def send_tasks(ctx: InitialSyncContext, tasks: Sequence[PlanTask | PageTask | RetryTask]) -> None:
+    """SendMessageBatch, ten at a time; a partly failed batch raises so the caller's message is retried."""
+    for start in range(0, len(tasks), SQS_BATCH):
+        entries = [
+            {"Id": str(i), "MessageBody": task.model_dump_json()}
+            for i, task in enumerate(tasks[start : start + SQS_BATCH])
+        ]
+        answer = ctx.sqs.send_message_batch(QueueUrl=ctx.queue_url, Entries=entries)
+        failed = answer.get("Failed") or []
+        if failed:
+            raise RuntimeError(
+                f"{len(failed)} of {len(entries)} initial-sync messages were not sent: {failed[0]}"
+            )
+
+
+def plan(ctx: InitialSyncContext, task: PlanTask) -> int:
+    """Enumerate the pages and enqueue one message each; returns the number of pages sent."""
+    run = ctx.runs.get(task.tenant_id)
+    if run is None or run.run_id != task.run_id:
+        logger.warning("plan for an unknown run %s of tenant %s: dropped", task.run_id, task.tenant_id)
+        return 0
+    if run.pages_total is not None:
+        # A redelivered plan whose pages were all sent and recorded already.
+        return 0
+    started = ctx.now()
+    pages: list[PageTask] = []
+    totals = {}
+    with ctx.clients(task.tenant_id) as clients:
+        ctx.runs.set_refs(task.tenant_id, resolve_reference_data(clients.tripletex, clients.rackbeat))
+        for entity in run.request.entity_types():
+            # Read Rackbeat's list once per entity per run; every page consults this index.
+            ctx.runs.put_index(task.tenant_id, entity, rackbeat_numbers(clients.rackbeat, entity))
+            ids = read_ids(clients.tripletex, entity)
+            totals[entity] = len(ids)
+            for number, start in enumerate(range(0, len(ids), budget.PAGE_SIZE)):
+                chunk = ids[start : start + budget.PAGE_SIZE]
+                pages.append(
+                    PageTask(
+                        tenant_id=task.tenant_id, run_id=run.run_id, entity=entity, page=number, ids=chunk
+                    )
+                )
+    send_tasks(ctx, pages)
+    cursors = [Cursor(stream=f"{entity}s_to_rackbeat", value=started.isoformat()) for entity in totals]
+    ctx.runs.set_plan(task.tenant_id, len(pages), totals, cursors)
+    finish_if_done(ctx, task.tenant_id)
+    return len(pages)
+
+
+def import_page(ctx: InitialSyncContext, task: PageTask) -> EntityProgress | None:
+    run = ctx.runs.get(task.tenant_id)
+    if run is None or run.run_id != task.run_id or run.refs is None:
+        logger.warning("page for an unknown run %s of tenant %s: dropped", task.run_id, task.tenant_id)
+        return None
+    with ctx.clients(task.tenant_id) as clients:
+        records = read_by_ids(clients.tripletex, task.entity, task.ids)
+        result = import_records(
+            ctx, task.tenant_id, clients.rackbeat, task.entity, records, run.request, run.refs
+        )
+    # Records deleted in Tripletex since the plan: nothing to import, but the page is done with them.
+    result.counts.skipped = len(set(task.ids)) - len(records)
+    ctx.runs.complete_page(task.tenant_id, task.entity, task.page, result.counts)
+    finish_if_done(ctx, task.tenant_id)
+    return result.counts
+
+
+def retry(ctx: InitialSyncContext, task: RetryTask) -> EntityProgress | None:
+    """Import failed records again with fresh reference data (the cause may have been fixed)."""
+    run = ctx.runs.get(task.tenant_id)
+    if run is None or run.run_id != task.run_id:
+        return None
+    with ctx.clients(task.tenant_id) as clients:
+        refs = resolve_reference_data(clients.tripletex, clients.rackbeat)
+        ctx.runs.set_refs(task.tenant_id, refs)
+        records = read_by_ids(clients.tripletex, task.entity, task.ids)
+        result = import_records(
+            ctx, task.tenant_id, clients.rackbeat, task.entity, records, run.request, refs
+        )
+    for tripletex_id, origin in result.succeeded:
+        ctx.runs.resolve_failure(task.tenant_id, task.entity, str(tripletex_id), origin)
+    if run.state == RunState.COMPLETED_WITH_FAILURES and not any(
+        True for _ in ctx.failures.list(task.tenant_id)
+    ):
+        ctx.runs.set_state(task.tenant_id, RunState.COMPLETED, expected=RunState.COMPLETED_WITH_FAILURES)
+    return result.counts
+
+
+def finish_if_done(ctx: InitialSyncContext, tenant_id: str) -> None:
+    run = ctx.runs.get(tenant_id)
+    if run is None or run.pages_total is None or run.pages_done < run.pages_total:
+        return
+    if run.state == RunState.RUNNING:
+        failed = sum(c.failed for c in run.counters.values())
+        state = RunState.COMPLETED_WITH_FAILURES if failed else RunState.COMPLETED
+        ctx.runs.finish(tenant_id, state, ctx.now())
+        run = ctx.runs.get(tenant_id)
+        if run is None:
+            return
+    if (
+        run.state != RunState.RUNNING
+        and run.summary_sent_at is None
+        and ctx.runs.mark_summary_sent(tenant_id, ctx.now())
+    ):
+        # Claimed before sending: a crash here loses the email rather than sending it twice.
+        send_summary(ctx, run, list(ctx.failures.list(tenant_id)))
+
+
+def new_run_id() -> str:
+    return uuid.uuid4().hex
+
+
+def describe(task: PlanTask | PageTask | RetryTask) -> str:
+    """A log-safe one-line description (ids only; there are no secrets on the queue)."""
+    data = json.loads(task.model_dump_json())
+    data.pop("ids", None)
+    return json.dumps(data, sort_keys=True)

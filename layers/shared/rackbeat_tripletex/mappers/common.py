@@ -1,0 +1,141 @@
+"""Pieces every Tripletex -> Rackbeat mapper shares: countries, VAT zones, locales, failures.
+
+Pure: no I/O. Everything a mapper needs to know about the tenant's accounts comes in as
+:class:`~rackbeat_tripletex.models.sync.ReferenceData` and the start request.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from rackbeat_tripletex.models.rackbeat import VatZone
+from rackbeat_tripletex.models.sync import EntityType, FailureReason, RecordFailure
+from rackbeat_tripletex.models.tripletex import Address
+
+# Rackbeat's reference caps names and numbers at 255 characters.
+MAX_TEXT = 255
+HOME_COUNTRY = "NO"
+BASE_CURRENCY = "NOK"
+
+# Tripletex country ids -> ISO 3166 alpha-2. Norway (161) is Tripletex's own id; the others are
+# the ids the simulator and demo seed use (assumed: the real list comes from GET /country, which
+# the client does not read yet). Add a country here when a tenant's data shows a new id.
+COUNTRY_CODES: dict[int, str] = {161: "NO", 205: "SE", 57: "DK", 81: "DE", 230: "GB", 231: "US"}
+
+# EU member states: a sale there is Rackbeat's "eu" VAT zone; everything else abroad is "abroad".
+EU_COUNTRIES = frozenset({
+    "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU",
+    "IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK",
+})  # fmt: skip
+
+# Tripletex language -> Rackbeat locale.
+LOCALES = {"NO": "nb", "EN": "en"}
+DEFAULT_LOCALE = "nb"
+
+
+@dataclass(frozen=True)
+class MapFailure(Exception):
+    """Raised inside a mapper and turned into a RecordFailure at its edge; never escapes it."""
+
+    reason: FailureReason
+    message: str
+    suggested_fix: str
+
+
+def failure(
+    entity: EntityType, key: int | None, number: Any, name: str | None, error: MapFailure
+) -> RecordFailure:
+    return RecordFailure(
+        entity=entity,
+        key=str(key) if key is not None else "",
+        number=None if number is None else str(number),
+        name=name,
+        reason=error.reason,
+        message=error.message,
+        suggested_fix=error.suggested_fix,
+    )
+
+
+def clean(text: str | None) -> str | None:
+    if text is None:
+        return None
+    stripped = text.strip()
+    return stripped or None
+
+
+def required_name(name: str | None, what: str) -> str:
+    value = clean(name)
+    if value is None:
+        raise MapFailure(
+            FailureReason.MISSING_NAME,
+            f"The {what} has no name.",
+            f"Give the {what} a name in Tripletex, then retry it.",
+        )
+    if len(value) > MAX_TEXT:
+        raise MapFailure(
+            FailureReason.NAME_TOO_LONG,
+            f"The {what}'s name is {len(value)} characters; Rackbeat allows {MAX_TEXT}.",
+            f"Shorten the {what}'s name in Tripletex to at most {MAX_TEXT} characters, then retry it.",
+        )
+    return value
+
+
+def country_code(address: Address | None) -> str:
+    """ISO code of an address's country; an address (or country) left empty is the home country."""
+    if address is None or address.country is None:
+        return HOME_COUNTRY
+    code = COUNTRY_CODES.get(address.country.id)
+    if code is None:
+        raise MapFailure(
+            FailureReason.UNKNOWN_COUNTRY,
+            f"The address uses Tripletex country id {address.country.id}, which the integration "
+            "does not know.",
+            "Contact support so the country can be added, then retry the record.",
+        )
+    return code
+
+
+def vat_zone(country: str) -> VatZone:
+    if country == HOME_COUNTRY:
+        return "domestic"
+    return "eu" if country in EU_COUNTRIES else "abroad"
+
+
+def locale(language: str | None) -> str:
+    return LOCALES.get(language or "", DEFAULT_LOCALE)
+
+
+def currency_code(currency_id: int | None, codes: dict[int, str], what: str) -> str:
+    if currency_id is None:
+        return BASE_CURRENCY
+    code = codes.get(currency_id)
+    if code is None:
+        raise MapFailure(
+            FailureReason.UNKNOWN_CURRENCY,
+            f"The {what}'s currency (Tripletex id {currency_id}) is not one of the company's currencies.",
+            f"Choose a currency for the {what} in Tripletex that the company uses, then retry it.",
+        )
+    return code
+
+
+def pick_address(*candidates: Address | None) -> Address | None:
+    """The first address that holds anything at all."""
+    for address in candidates:
+        if address is not None and any(
+            clean(v)
+            for v in (address.address_line1, address.address_line2, address.postal_code, address.city)
+        ):
+            return address
+    for address in candidates:
+        if address is not None and address.country is not None:
+            return address
+    return None
+
+
+def content_hash(payload: dict[str, Any]) -> str:
+    """Stable hash of a write payload: equal payloads, equal hash, whatever the key order."""
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()[:32]

@@ -1,0 +1,102 @@
+"""Tripletex product -> Rackbeat product."""
+
+from __future__ import annotations
+
+import math
+
+from rackbeat_tripletex.mappers.common import (
+    BASE_CURRENCY,
+    MAX_TEXT,
+    MapFailure,
+    clean,
+    currency_code,
+    failure,
+    required_name,
+)
+from rackbeat_tripletex.models.rackbeat import ProductWrite
+from rackbeat_tripletex.models.sync import FailureReason, InitialSyncRequest, RecordFailure, ReferenceData
+from rackbeat_tripletex.models.tripletex import Product
+
+# A product without a unit in Tripletex is counted in pieces.
+DEFAULT_UNIT = "stk"
+
+
+def map_product(
+    product: Product, request: InitialSyncRequest, refs: ReferenceData
+) -> ProductWrite | RecordFailure:
+    """The Rackbeat product for ``product``, or why it cannot be imported. Never raises."""
+    try:
+        return _map(product, request, refs)
+    except MapFailure as error:
+        return failure("product", product.id, clean(product.number), product.name, error)
+
+
+def _map(product: Product, request: InitialSyncRequest, refs: ReferenceData) -> ProductWrite:
+    number = clean(product.number)
+    if number is None:
+        raise MapFailure(
+            FailureReason.MISSING_NUMBER,
+            "The product has no product number; Rackbeat identifies products by number.",
+            "Give the product a product number in Tripletex, then retry it.",
+        )
+    if len(number) > MAX_TEXT:
+        raise MapFailure(
+            FailureReason.INVALID_NUMBER,
+            f"The product number is {len(number)} characters; Rackbeat allows {MAX_TEXT}.",
+            f"Shorten the product number in Tripletex to at most {MAX_TEXT} characters, then retry it.",
+        )
+    name = required_name(product.name, "product")
+    # Rackbeat keeps one sales price in the account's base currency.
+    currency = currency_code(
+        product.currency.id if product.currency else None, refs.currency_codes, "product"
+    )
+    if currency != BASE_CURRENCY:
+        raise MapFailure(
+            FailureReason.UNKNOWN_CURRENCY,
+            f"The product is priced in {currency}; Rackbeat keeps sales prices in {BASE_CURRENCY}.",
+            f"Price the product in {BASE_CURRENCY} in Tripletex, then retry it.",
+        )
+    price = product.price_excluding_vat_currency or 0.0
+    cost = product.cost_excluding_vat_currency
+    for label, value in (("sales price", price), ("cost price", cost)):
+        if value is not None and (not math.isfinite(value) or value < 0):
+            raise MapFailure(
+                FailureReason.INVALID_PRICE,
+                f"The product's {label} ({value}) is negative.",
+                f"Correct the product's {label} in Tripletex, then retry it.",
+            )
+    return ProductWrite(
+        number=number,
+        name=name,
+        description=clean(product.description),
+        # Stock goods go to the group that keeps inventory, everything else to the service group.
+        group=request.product_group if product.is_stock_item else request.service_group,
+        unit_id=_unit(product, refs),
+        barcode=clean(product.ean),
+        sales_price=round(price, 6),
+        recommended_cost_price=None if cost is None else round(cost, 6),
+        is_barred=bool(product.is_inactive),
+    )
+
+
+def _unit(product: Product, refs: ReferenceData) -> int:
+    name = DEFAULT_UNIT
+    if product.product_unit is not None:
+        known = refs.unit_names.get(product.product_unit.id)
+        if known is None:
+            raise MapFailure(
+                FailureReason.UNKNOWN_UNIT,
+                f"The product's unit (Tripletex id {product.product_unit.id}) is not one of the "
+                "company's units.",
+                "Choose one of the company's units for the product in Tripletex, then retry it.",
+            )
+        name = known
+    unit = refs.rackbeat_units.get(name.casefold())
+    if unit is None:
+        raise MapFailure(
+            FailureReason.UNKNOWN_UNIT,
+            f"The product's unit '{name}' does not exist in Rackbeat.",
+            f"Create the unit '{name}' in Rackbeat (Settings > Units) or change the product's unit in "
+            "Tripletex, then retry the product.",
+        )
+    return unit
