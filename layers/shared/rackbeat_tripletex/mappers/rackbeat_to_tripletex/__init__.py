@@ -1,0 +1,38 @@
+"""Rackbeat -> Tripletex mappers: pure functions, one module per entity, no I/O.
+
+Each returns either the Tripletex record with its write payload and content hash, or a
+:class:`MappingFailure` saying why and what to do; none raises for bad data.
+"""
+
+from rackbeat_tripletex.mappers.rackbeat_to_tripletex.customer import invoice_send_method, map_customer
+from rackbeat_tripletex.mappers.rackbeat_to_tripletex.invoice import (
+    InvoiceTotals,
+    MappedInvoice,
+    map_invoice,
+    tripletex_totals,
+)
+from rackbeat_tripletex.mappers.rackbeat_to_tripletex.product import map_product
+from rackbeat_tripletex.mappers.rackbeat_to_tripletex.reference import Reference
+from rackbeat_tripletex.mappers.rackbeat_to_tripletex.result import (
+    Dependency,
+    FailureReason,
+    Mapped,
+    MappingFailure,
+)
+from rackbeat_tripletex.mappers.rackbeat_to_tripletex.supplier import map_supplier
+
+__all__ = [
+    "Dependency",
+    "FailureReason",
+    "InvoiceTotals",
+    "Mapped",
+    "MappedInvoice",
+    "MappingFailure",
+    "Reference",
+    "invoice_send_method",
+    "map_customer",
+    "map_invoice",
+    "map_product",
+    "map_supplier",
+    "tripletex_totals",
+]

@@ -1,0 +1,401 @@
+"""Booked Rackbeat customer invoice (or credit note) -> Tripletex order, invoiced or left open.
+
+Two Tripletex traps are handled here. The VAT rule: an order says whether its unit prices include
+VAT (``isPrioritizeAmountsIncludingVat``, always sent) and every line sends exactly the one
+matching unit price field. The amounts: Tripletex computes each line's amounts itself (half up
+to øre, from a unit price it keeps to 10 decimals), so the mapper predicts that arithmetic and
+picks unit prices for which Tripletex arrives at Rackbeat's line amounts, and therefore at
+Rackbeat's totals, to the øre. When no unit price can do that the invoice fails with a reason
+rather than reaching the books with other amounts.
+
+A credit note is a booked invoice with negative quantities, or negative prices (Rackbeat's
+reference has no credit-note resource and only accepts positive quantities); either way it maps
+to an order whose lines have negative counts and positive unit prices.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, localcontext
+from typing import Any
+
+from rackbeat_tripletex.mappers.common import content_hash
+from rackbeat_tripletex.mappers.rackbeat_to_tripletex.reference import Reference
+from rackbeat_tripletex.mappers.rackbeat_to_tripletex.result import (
+    Dependency,
+    FailureReason,
+    MappingFailure,
+    Unmappable,
+    Warnings,
+)
+from rackbeat_tripletex.models import rackbeat as rb
+from rackbeat_tripletex.models import tripletex as tx
+from rackbeat_tripletex.models.domain import InvoiceMode
+
+CENT = Decimal("0.01")
+HALF_CENT = Decimal("0.005")
+UNIT_PRICE_PLACES = Decimal("1e-10")  # Tripletex keeps unit prices to 10 decimals
+ORDER_NUMBER_PREFIX = "RB-"
+# Decimal's default context, fixed here so a caller's context cannot change the arithmetic.
+_ARITHMETIC = Context(prec=28, rounding=ROUND_HALF_EVEN)
+
+
+def exact(value: float | int | str) -> Decimal:
+    """A number from Rackbeat or on the wire as the decimal it was written as (0.1 -> 0.1)."""
+    return Decimal(str(value))
+
+
+def half_up(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class InvoiceTotals:
+    excluding_vat: Decimal
+    including_vat: Decimal
+
+    @property
+    def vat(self) -> Decimal:
+        return self.including_vat - self.excluding_vat
+
+
+@dataclass(frozen=True)
+class MappedInvoice:
+    mode: InvoiceMode
+    order: tx.Order
+    # Set in "invoice" mode: POST /invoice with the order inside. In "order" mode: POST /order.
+    invoice: tx.Invoice | None
+    payload: dict[str, Any]
+    content_hash: str
+    # Rackbeat's totals, which Tripletex's own arithmetic on ``payload`` reproduces exactly.
+    totals: InvoiceTotals
+    currency: str
+    is_credit_note: bool
+    warnings: tuple[str, ...] = ()
+
+
+def tripletex_line_amounts(
+    line: tx.OrderLine, *, including_vat: bool, vat_percentage: Decimal
+) -> tuple[Decimal, Decimal]:
+    """(excluding, including) VAT as Tripletex computes them for a line it is sent."""
+    with localcontext(_ARITHMETIC):
+        rate = 1 + vat_percentage / 100
+        if including_vat:
+            incl = exact(line.unit_price_including_vat_currency or 0.0)
+            excl = incl / rate
+        else:
+            excl = exact(line.unit_price_excluding_vat_currency or 0.0)
+            incl = excl * rate
+        count = exact(line.count if line.count is not None else 1.0)
+        factor = 1 - exact(line.discount or 0.0) / 100
+        return half_up(excl * count * factor), half_up(incl * count * factor)
+
+
+def tripletex_totals(order: tx.Order, reference: Reference) -> InvoiceTotals:
+    """The order's totals as Tripletex computes them: the sum of its rounded line amounts."""
+    including = bool(order.is_prioritize_amounts_including_vat)
+    excl = incl = Decimal(0)
+    for line in order.order_lines:
+        percentage = reference.vat_percentage(line.vat_type.id) if line.vat_type else Decimal(0)
+        line_excl, line_incl = tripletex_line_amounts(
+            line, including_vat=including, vat_percentage=percentage
+        )
+        excl += line_excl
+        incl += line_incl
+    return InvoiceTotals(excluding_vat=excl, including_vat=incl)
+
+
+@dataclass
+class _Target:
+    """One Rackbeat line and the amounts Tripletex has to arrive at for it."""
+
+    line: rb.DocumentLine
+    product_id: int | None
+    vat_type_id: int
+    vat_percentage: Decimal
+    excluding_vat: Decimal
+    vat: Decimal
+    raw_vat: Decimal
+
+    @property
+    def including_vat(self) -> Decimal:
+        return self.excluding_vat + self.vat
+
+
+def map_invoice(
+    invoice: rb.CustomerInvoice,
+    reference: Reference,
+    *,
+    customer_id: int | None,
+    product_ids: Mapping[str, int],
+    mode: InvoiceMode,
+    prices_including_vat: bool = False,
+) -> MappedInvoice | MappingFailure:
+    """``customer_id`` and ``product_ids`` (Rackbeat product number -> Tripletex id) come from the
+    links; what is missing there is returned as dependencies to sync first.
+    ``prices_including_vat`` asks for an order whose unit prices include VAT."""
+    warnings = Warnings()
+    try:
+        return _map(invoice, reference, customer_id, product_ids, mode, prices_including_vat, warnings)
+    except Unmappable as error:
+        return error.failure("invoice", invoice.number)
+
+
+def _map(
+    invoice: rb.CustomerInvoice,
+    reference: Reference,
+    customer_id: int | None,
+    product_ids: Mapping[str, int],
+    mode: InvoiceMode,
+    prices_including_vat: bool,
+    warnings: Warnings,
+) -> MappedInvoice:
+    if not invoice.is_booked:
+        raise Unmappable(
+            FailureReason.NOT_BOOKED,
+            f"Invoice {invoice.number} is a draft in Rackbeat.",
+            "Book the invoice in Rackbeat; it is sent to Tripletex when booked.",
+        )
+    if not invoice.lines:
+        raise Unmappable(
+            FailureReason.NO_LINES,
+            f"Invoice {invoice.number} has no lines.",
+            "Add the lines in Rackbeat (or credit the empty invoice there).",
+        )
+    _require_dependencies(invoice, customer_id, product_ids)
+    assert customer_id is not None  # checked above; narrows the type
+    invoice_date = _date(invoice.invoice_date or invoice.booked_at, invoice.number, "invoice date")
+    due_date = _due_date(invoice, invoice_date, reference)
+    currency_id = reference.currency_id(invoice.currency)
+    targets = _targets(invoice, reference, product_ids)
+    expected = _rackbeat_totals(invoice, targets)
+
+    lines = _order_lines(targets, including_vat=prices_including_vat)
+    including = prices_including_vat
+    if lines is None:
+        # The other side of VAT can always hit a line's two amounts where this one cannot.
+        lines = _order_lines(targets, including_vat=not prices_including_vat)
+        including = not prices_including_vat
+    if lines is None:
+        raise Unmappable(
+            FailureReason.AMOUNTS_DO_NOT_ADD_UP,
+            f"No unit prices make Tripletex arrive at invoice {invoice.number}'s amounts to the øre.",
+            "Contact support with the invoice number; nothing was sent to Tripletex.",
+        )
+    order = tx.Order(
+        customer=tx.Ref(id=customer_id),
+        number=f"{ORDER_NUMBER_PREFIX}{invoice.number}",
+        reference=f"Rackbeat invoice {invoice.number}",
+        order_date=invoice_date,
+        delivery_date=invoice_date,
+        is_prioritize_amounts_including_vat=including,
+        currency=tx.Ref(id=currency_id),
+        order_lines=lines,
+    )
+    predicted = tripletex_totals(order, reference)
+    if predicted != expected:
+        raise Unmappable(
+            FailureReason.AMOUNTS_DO_NOT_ADD_UP,
+            f"Tripletex would total invoice {invoice.number} at {predicted.including_vat}, "
+            f"Rackbeat at {expected.including_vat}.",
+            "Contact support with the invoice number; nothing was sent to Tripletex.",
+        )
+    tx_invoice = None
+    if mode == "invoice":
+        tx_invoice = tx.Invoice(
+            invoice_date=invoice_date,
+            invoice_due_date=due_date,
+            customer=tx.Ref(id=customer_id),
+            orders=[order],
+        )
+        payload = tx_invoice.payload()
+    else:
+        payload = order.payload()
+    return MappedInvoice(
+        mode=mode,
+        order=order,
+        invoice=tx_invoice,
+        payload=payload,
+        content_hash=content_hash(payload),
+        totals=expected,
+        currency=(invoice.currency or "NOK").upper(),
+        is_credit_note=expected.including_vat < 0,
+        warnings=tuple(warnings.items),
+    )
+
+
+def _require_dependencies(
+    invoice: rb.CustomerInvoice, customer_id: int | None, product_ids: Mapping[str, int]
+) -> None:
+    missing: list[Dependency] = []
+    if customer_id is None:
+        missing.append(Dependency("customer", str(invoice.customer_id)))
+    for line in invoice.lines:
+        if _is_product(line) and line.child_id not in product_ids:
+            dependency = Dependency("product", line.child_id)
+            if dependency not in missing:
+                missing.append(dependency)
+    if missing:
+        names = ", ".join(f"{d.entity} {d.rackbeat_key}" for d in missing)
+        raise Unmappable(
+            FailureReason.MISSING_DEPENDENCY,
+            f"Invoice {invoice.number} needs {names} in Tripletex first.",
+            "Nothing to do: they are synced first and the invoice follows.",
+            missing=tuple(missing),
+        )
+
+
+def _is_product(line: rb.DocumentLine) -> bool:
+    return line.child_type in (None, "product")
+
+
+def _date(text: str | None, number: int, what: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat((text or "")[:10])
+    except ValueError:
+        raise Unmappable(
+            FailureReason.MISSING_DATE,
+            f"Invoice {number} has no readable {what} ({text!r}).",
+            f"Set the {what} on the invoice in Rackbeat, then retry it.",
+        ) from None
+
+
+def _due_date(invoice: rb.CustomerInvoice, invoice_date: dt.date, reference: Reference) -> dt.date:
+    if invoice.due_date:
+        return max(_date(invoice.due_date, invoice.number, "due date"), invoice_date)
+    days = reference.payment_days(invoice.payment_terms_id) or 0
+    return invoice_date + dt.timedelta(days=days)
+
+
+def _targets(
+    invoice: rb.CustomerInvoice, reference: Reference, product_ids: Mapping[str, int]
+) -> list[_Target]:
+    targets = []
+    with localcontext(_ARITHMETIC):
+        for index, line in enumerate(invoice.lines, start=1):
+            if line.vat_percentage is None:
+                raise Unmappable(
+                    FailureReason.UNKNOWN_VAT_TYPE,
+                    f"Line {index} of invoice {invoice.number} has no VAT rate.",
+                    "Set the VAT rate on the line in Rackbeat, then retry the invoice.",
+                )
+            vat_type_id = reference.vat_type_id(line.vat_percentage, invoice.vat_zone or "domestic")
+            excl = (
+                exact(line.total)
+                if line.total is not None
+                else half_up(
+                    exact(line.quantity)
+                    * exact(line.line_price)
+                    * (1 - exact(line.discount_percentage) / 100)
+                )
+            )
+            raw_vat = excl * exact(line.vat_percentage) / 100
+            targets.append(
+                _Target(
+                    line=line,
+                    product_id=product_ids.get(line.child_id) if _is_product(line) else None,
+                    vat_type_id=vat_type_id,
+                    vat_percentage=reference.vat_percentage(vat_type_id),
+                    excluding_vat=excl,
+                    vat=half_up(raw_vat),
+                    raw_vat=raw_vat,
+                )
+            )
+    return targets
+
+
+def _is_tie(value: Decimal) -> bool:
+    """Exactly half an øre beyond a whole øre, where rounding conventions disagree."""
+    hundredths = value * 100
+    return (value * 200) == (value * 200).to_integral_value() and hundredths != hundredths.to_integral_value()
+
+
+def _rackbeat_totals(invoice: rb.CustomerInvoice, targets: list[_Target]) -> InvoiceTotals:
+    """Rackbeat's totals, with each line's VAT settled so that the lines add up to them."""
+    subtotal = sum((t.excluding_vat for t in targets), Decimal(0))
+    total = exact(invoice.total_total)
+    given_subtotal = exact(invoice.total_subtotal) if invoice.total_subtotal is not None else subtotal
+    vat = exact(invoice.total_vat) if invoice.total_vat is not None else total - given_subtotal
+    if given_subtotal != subtotal or half_up(given_subtotal + vat) != total:
+        raise Unmappable(
+            FailureReason.AMOUNTS_DO_NOT_ADD_UP,
+            f"Invoice {invoice.number}'s totals in Rackbeat do not equal the sum of its lines "
+            f"(lines {subtotal}, subtotal {given_subtotal}, VAT {vat}, total {total}).",
+            "Open and re-save the invoice in Rackbeat so its totals are recalculated, then retry it.",
+        )
+    # Rackbeat rounds each line's VAT; where that lands exactly on half an øre its convention
+    # may differ from half-up, so those lines are settled against Rackbeat's own VAT total.
+    difference = vat - sum((t.vat for t in targets), Decimal(0))
+    for target in targets:
+        if difference == 0:
+            break
+        if not _is_tie(target.raw_vat):
+            continue
+        step = -CENT if target.raw_vat > 0 else CENT  # the same tie rounded toward zero
+        if (step > 0) == (difference > 0):
+            target.vat += step
+            difference -= step
+    if difference != 0:
+        raise Unmappable(
+            FailureReason.AMOUNTS_DO_NOT_ADD_UP,
+            f"Invoice {invoice.number}'s VAT in Rackbeat ({vat}) does not equal its lines' VAT "
+            f"({vat - difference}).",
+            "Open and re-save the invoice in Rackbeat so its VAT is recalculated, then retry it.",
+        )
+    return InvoiceTotals(excluding_vat=subtotal, including_vat=subtotal + vat)
+
+
+def _order_lines(targets: list[_Target], *, including_vat: bool) -> list[tx.OrderLine] | None:
+    lines = []
+    for target in targets:
+        line = _order_line(target, including_vat=including_vat)
+        if line is None:
+            return None
+        lines.append(line)
+    return lines
+
+
+def _order_line(target: _Target, *, including_vat: bool) -> tx.OrderLine | None:
+    """The line with a unit price for which Tripletex arrives at the target amounts, if any.
+
+    Rackbeat's own price (excluding VAT) or its VAT-inclusive price in whole øre is preferred, as
+    a person reads it; otherwise the unit price is solved from the amounts: any line total within
+    half an øre of both targets works, and the middle of that range is the safest.
+    """
+    line = target.line
+    wanted = (target.excluding_vat, target.including_vat)
+    quantity, price_given = line.quantity, line.line_price
+    if price_given < 0 < quantity:
+        # A credit line written as a negative price: Tripletex credits with negative counts.
+        quantity, price_given = -quantity, -price_given
+    with localcontext(_ARITHMETIC):
+        rate = 1 + target.vat_percentage / 100
+        price = exact(price_given)
+        candidates = [half_up(price * rate) if including_vat else price]
+        factor = exact(quantity) * (1 - exact(line.discount_percentage) / 100)
+        if factor != 0:
+            low = max(target.excluding_vat - HALF_CENT, (target.including_vat - HALF_CENT) / rate)
+            high = min(target.excluding_vat + HALF_CENT, (target.including_vat + HALF_CENT) / rate)
+            if low < high:
+                middle = (low + high) / 2 * (rate if including_vat else 1)
+                # Whole øre first, as a person would write the price; then to Tripletex's precision.
+                candidates.append(half_up(middle / factor))
+                candidates.append((middle / factor).quantize(UNIT_PRICE_PLACES))
+    for candidate in candidates:
+        order_line = tx.OrderLine(
+            product=tx.Ref(id=target.product_id) if target.product_id is not None else None,
+            description=line.name,
+            count=float(quantity),
+            unit_price_including_vat_currency=float(candidate) if including_vat else None,
+            unit_price_excluding_vat_currency=None if including_vat else float(candidate),
+            discount=float(line.discount_percentage) if line.discount_percentage else None,
+            vat_type=tx.Ref(id=target.vat_type_id),
+        )
+        amounts = tripletex_line_amounts(
+            order_line, including_vat=including_vat, vat_percentage=target.vat_percentage
+        )
+        if amounts == wanted:
+            return order_line
+    return None
