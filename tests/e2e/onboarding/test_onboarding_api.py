@@ -350,14 +350,21 @@ def test_rotating_the_token_emails_a_new_link_and_kills_the_old(stack: Stack) ->
 def test_delete_needs_the_company_name_then_removes_everything(stack: Stack) -> None:
     tenant_id, token, _ = stack.onboarded_tenant()
     stack.request("PUT", f"/tenants/{tenant_id}/settings", token=token, json=SETTINGS)
-    # Register webhooks through Rackbeat's own API, as the sync issue's code will.
+    # Activation registered our webhooks; someone else's hook on the same account must survive.
     rb_api = f"http://127.0.0.1:{_port_of(stack.local.runner, 'RACKBEAT_BASE_URL')}"
     headers = {"Authorization": f"Bearer {RACKBEAT_TOKEN}"}
-    for url in (f"https://hooks.example.com/webhooks/rackbeat/{tenant_id}", "https://other.example.com/hook"):
-        created = httpx.post(
-            f"{rb_api}/api/webhooks", json={"event": "customer.updated", "url": url}, headers=headers
-        )
-        assert created.status_code == 201, created.text
+    ours = [
+        w
+        for w in httpx.get(f"{rb_api}/api/webhooks", headers=headers).json()["webhooks"]
+        if tenant_id in w["url"]
+    ]
+    assert ours, "activating the tenant registers its Rackbeat webhooks"
+    created = httpx.post(
+        f"{rb_api}/api/webhooks",
+        json={"event": "customer.updated", "url": "https://other.example.com/hook"},
+        headers=headers,
+    )
+    assert created.status_code == 201, created.text
 
     refused = stack.request(
         "DELETE", f"/tenants/{tenant_id}", token=token, json={"confirm_company_name": "Someone Else AS"}
@@ -370,7 +377,7 @@ def test_delete_needs_the_company_name_then_removes_everything(stack: Stack) -> 
         "DELETE", f"/tenants/{tenant_id}", token=token, json={"confirm_company_name": "fjord lager as"}
     )
     assert deleted.status_code == 200
-    assert deleted.json()["webhooks_removed"] == 1
+    assert deleted.json()["webhooks_removed"] == len(ours)
     assert not secret_exists(stack, tenant_id)
     assert stack.request("GET", f"/tenants/{tenant_id}", token=token).status_code == 404
     remaining = httpx.get(f"{rb_api}/api/webhooks", headers=headers).json()["webhooks"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol
 
@@ -36,6 +36,7 @@ from rackbeat_tripletex.onboarding.schemas import (
 )
 from rackbeat_tripletex.store.secrets import TenantSecrets
 from rackbeat_tripletex.store.tenants import ConcurrentUpdateError, TenantStore
+from rackbeat_tripletex.webhooks.registration import register_rackbeat_webhooks
 
 logger = logging.getLogger(__name__)
 
@@ -101,6 +102,8 @@ class Onboarding:
     mailer: Mailer
     vendors: Vendors
     clock: Callable[[], datetime] = _now
+    # (tenant_id, credentials, public base URL) -> webhooks registered; run when a tenant is active.
+    register_webhooks: Callable[[str, Credentials, str], int] = field(default=register_rackbeat_webhooks)
 
     # -- tenants and authorisation --------------------------------------------------------
 
@@ -221,6 +224,10 @@ class Onboarding:
             return current.model_copy(update=changes)
 
         saved = self._update(tenant.tenant_id, activate)
+        if saved.status == TenantStatus.ACTIVE:
+            # Idempotent at Rackbeat (one subscription per event and URL), so every save of an
+            # active tenant makes sure the webhooks exist.
+            self.register_webhooks(tenant.tenant_id, self._stored_credentials(saved), public_base_url)
         sent_to = None
         if first_save or update.send_settings_link:
             # The caller proved it holds the management token, so the link can carry it without

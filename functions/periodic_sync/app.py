@@ -1,0 +1,76 @@
+"""periodic_sync: the schedule fans out one task per active tenant; SyncQueue runs the tasks.
+
+Schedule events carry ``{"action": "fan_out", "full": false}`` (every few minutes) or
+``"full": true`` (the nightly reconcile, which re-reads everything and sends the failure
+digest). SQS records are tenant-level or entity-level tasks; each fails alone
+(ReportBatchItemFailures), so one tenant's outage never holds back another's changes.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import boto3
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from rackbeat_tripletex.config import runtime_config
+from rackbeat_tripletex.store.tenants import TenantStore
+from rackbeat_tripletex.sync.context import SyncContext
+from rackbeat_tripletex.sync.digest import send_digest
+from rackbeat_tripletex.sync.engine import SyncEngine
+from rackbeat_tripletex.sync.fanout import fan_out
+from rackbeat_tripletex.sync.model import TenantSyncTask, parse_sync_task
+
+logger = Logger()
+metrics = Metrics()
+processor = BatchProcessor(event_type=EventType.SQS)
+
+
+@cache
+def context() -> SyncContext:
+    import logging
+
+    # httpx logs request URLs at INFO, and Tripletex takes tokens as query parameters.
+    for name in ("httpx", "httpcore"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    return SyncContext.from_config(metrics=metrics)
+
+
+def record_handler(record: SQSRecord) -> None:
+    task = parse_sync_task(record.body)
+    ctx = context()
+    engine = SyncEngine(ctx)
+    if isinstance(task, TenantSyncTask):
+        runs = engine.run_tenant(task)
+        logger.info(
+            "tenant sync finished",
+            extra={"tenant_id": task.tenant_id, "streams": {r.stream.value: r.outcome.value for r in runs}},
+        )
+        if task.full:
+            tenant = ctx.tenants.get(task.tenant_id)
+            if tenant is not None:
+                send_digest(ctx.table, ctx.mailer, tenant, list(ctx.failures.list(task.tenant_id)), ctx.now())
+    else:
+        outcome = engine.run_entity(task)
+        logger.info("entity synced", extra={"tenant_id": task.tenant_id, "key": task.key, "outcome": outcome})
+
+
+@metrics.log_metrics
+@logger.inject_lambda_context(clear_state=True)
+def lambda_handler(event: dict[str, Any], context_: LambdaContext) -> Any:
+    if "Records" in event:
+        return process_partial_response(
+            event=event, record_handler=record_handler, processor=processor, context=context_
+        )
+    config = runtime_config()
+    count = fan_out(
+        TenantStore.from_config(),
+        boto3.client("sqs"),
+        config.require("sync_queue_url"),
+        full=bool(event.get("full")),
+    )
+    return {"enqueued": count}

@@ -1,0 +1,55 @@
+"""SyncRun history: one row per run and stream, kept about 90 days (DynamoDB TTL).
+
+sk = SYNCRUN#<started_at ISO>#<run id>#<stream>   so a tenant's history reads newest first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from boto3.dynamodb.conditions import Key
+
+from rackbeat_tripletex.store.tenants import _plain, tenant_pk
+from rackbeat_tripletex.sync.model import SyncRun
+
+PREFIX = "SYNCRUN#"
+RETENTION = dt.timedelta(days=90)
+
+
+def run_sk(run: SyncRun) -> str:
+    return f"{PREFIX}{run.started_at.astimezone(dt.UTC).isoformat()}#{run.run_id}#{run.stream.value}"
+
+
+class SyncRunStore:
+    def __init__(self, table: Any) -> None:
+        self._table = table
+
+    def put(self, run: SyncRun) -> None:
+        finished = run.finished_at or run.started_at
+        self._table.put_item(
+            Item={
+                "pk": tenant_pk(run.tenant_id),
+                "sk": run_sk(run),
+                **run.model_dump(mode="json", exclude_none=True),
+                "expires_at": int((finished + RETENTION).timestamp()),
+            }
+        )
+
+    def latest(self, tenant_id: str, limit: int = 50) -> list[SyncRun]:
+        """The newest ``limit`` stream runs, newest first."""
+        runs: list[SyncRun] = []
+        query: dict[str, Any] = {
+            "KeyConditionExpression": Key("pk").eq(tenant_pk(tenant_id)) & Key("sk").begins_with(PREFIX),
+            "ScanIndexForward": False,
+            "Limit": limit,
+        }
+        while len(runs) < limit:
+            page = self._table.query(**query)
+            for item in page.get("Items", []):
+                body = {k: v for k, v in item.items() if k not in ("pk", "sk", "expires_at")}
+                runs.append(SyncRun.model_validate(_plain(body)))
+            if "LastEvaluatedKey" not in page:
+                break
+            query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        return runs[:limit]

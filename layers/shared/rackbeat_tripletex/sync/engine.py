@@ -1,0 +1,836 @@
+"""The sync engine: streams read changes since their cursor, map them, and write them idempotently.
+
+Per record (both directions):
+1. Skip without mapping when the link says this exact version is already on the other side
+   (Rackbeat ``updated_at`` / Tripletex ``version`` we wrote or synced): our own echo, a
+   duplicate webhook, or a re-read inside the cursor overlap.
+2. Map (pure). A mapping failure is recorded with its reason and fix; the record fails alone.
+3. Skip when the payload's content hash equals the one we last wrote (nothing changed for the
+   other side).
+4. Write: find the target by link, then by the record's number in the target, and only then
+   create. Tripletex updates carry the ``version`` just read.
+5. Record the link, then (for the stream) advance the cursor once every record's write is done.
+
+Conflict policy (409 on a Tripletex update): the record changed in Tripletex between our read and
+our write, so the Tripletex change is the newer one. With the Tripletex -> Rackbeat stream on,
+it wins: we do not overwrite it, and its own stream carries it to Rackbeat. With that stream off,
+Rackbeat is the only source of truth for the entity: we re-read and apply our change on the fresh
+version (never blindly: a second 409 leaves the record for the next run).
+
+A dead token (401) pauses the tenant (``needs_relink``) and emails the contact once; the cursor of
+the running stream is not advanced, so the next run after relinking re-reads everything since.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, cast
+from zoneinfo import ZoneInfo
+
+from aws_lambda_powertools.metrics import MetricUnit
+
+from rackbeat_tripletex.clients.http import (
+    ApiError,
+    AuthError,
+    Conflict,
+    NotFound,
+    RateLimited,
+    ServerError,
+    TransportError,
+    ValidationFailed,
+)
+from rackbeat_tripletex.clients.rackbeat import RackbeatClient
+from rackbeat_tripletex.clients.tripletex import TripletexClient
+from rackbeat_tripletex.initial_sync.context import Clients, MissingCredentials
+from rackbeat_tripletex.mappers import rackbeat_to_tripletex as r2t
+from rackbeat_tripletex.mappers.common import COUNTRY_CODES, content_hash
+from rackbeat_tripletex.mappers.customer_to_rackbeat import map_customer as customer_to_rackbeat
+from rackbeat_tripletex.mappers.product_to_rackbeat import map_product as product_to_rackbeat
+from rackbeat_tripletex.mappers.supplier_to_rackbeat import map_supplier as supplier_to_rackbeat
+from rackbeat_tripletex.models import rackbeat as rb
+from rackbeat_tripletex.models import tripletex as tx
+from rackbeat_tripletex.models.domain import Check, CheckId, Settings, Tenant, TenantStatus
+from rackbeat_tripletex.models.sync import RecordFailure
+from rackbeat_tripletex.store.tenants import ConcurrentUpdateError
+from rackbeat_tripletex.sync.context import SyncContext
+from rackbeat_tripletex.sync.links import SyncLink
+from rackbeat_tripletex.sync.model import (
+    EntitySyncTask,
+    RunOutcome,
+    StreamName,
+    SyncEntity,
+    SyncFailure,
+    SyncRun,
+    TenantSyncTask,
+    Trigger,
+    enabled_streams,
+    stream_for,
+)
+
+logger = logging.getLogger(__name__)
+
+# Rackbeat timestamps are wall-clock without a zone (reference conventions 5, timezone assumed).
+RACKBEAT_TIMEZONE = ZoneInfo("Europe/Copenhagen")
+RACKBEAT_TIMESTAMP = "%Y-%m-%d %H:%M:%S"
+# Reference conventions 5: incremental reads overlap their updated_at_from cursor by 2 hours.
+RACKBEAT_OVERLAP = dt.timedelta(hours=2)
+# Tripletex changedSince: a little overlap for clock skew between us and Tripletex.
+TRIPLETEX_OVERLAP = dt.timedelta(minutes=5)
+# A record's write takes a few calls; the lease outlives that but not a redelivery.
+LEASE_SECONDS = 60
+LEASE_WAIT_SECONDS = 10.0
+LEASE_POLL_SECONDS = 0.25
+
+TRANSIENT = (ServerError, RateLimited, TransportError)
+
+
+class TenantPaused(Exception):
+    """A token stopped working; the tenant is now needs_relink."""
+
+
+class RecordBusy(Exception):
+    """Another worker is writing this record right now; try again shortly."""
+
+
+class StreamAborted(Exception):
+    """The stream could not finish (the API is unavailable); its cursor stays."""
+
+
+@dataclass
+class Written:
+    outcome: str  # "written" | "skipped" | "failed"
+    tripletex_id: int | None = None
+
+
+@dataclass
+class _Session:
+    """One tenant's work in one invocation: clients, settings, and lazily loaded reference data."""
+
+    tenant: Tenant
+    settings: Settings
+    clients: Clients
+    trigger: Trigger
+    run_id: str
+    _reference: r2t.Reference | None = None
+    api_calls: int = 0
+    syncing: set[tuple[SyncEntity, str]] = field(default_factory=set)
+
+    @property
+    def tripletex(self) -> TripletexClient:
+        return self.clients.tripletex
+
+    @property
+    def rackbeat(self) -> RackbeatClient:
+        return self.clients.rackbeat
+
+    def reference(self) -> r2t.Reference:
+        # Loaded only when a change has to be mapped: an idle run costs one read per stream.
+        if self._reference is None:
+            self._reference = r2t.Reference.build(
+                vat_types=self.tripletex.list_vat_types(),
+                product_units=self.tripletex.list_product_units(),
+                currencies=self.tripletex.list_currencies(),
+                countries={code: country_id for country_id, code in COUNTRY_CODES.items()},
+                rackbeat_units=list(self.rackbeat.units()),
+                payment_terms=list(self.rackbeat.payment_terms()),
+                product_groups=list(self.rackbeat.product_groups()),
+            )
+        return self._reference
+
+    def both_ways(self, entity: SyncEntity) -> bool:
+        reverse = stream_for("tripletex", entity)
+        return reverse is not None and bool(getattr(self.settings.streams, reverse.value))
+
+
+def rackbeat_timestamp(moment: dt.datetime) -> str:
+    return moment.astimezone(RACKBEAT_TIMEZONE).strftime(RACKBEAT_TIMESTAMP)
+
+
+class SyncEngine:
+    def __init__(self, ctx: SyncContext) -> None:
+        self.ctx = ctx
+
+    # ----- entry points ------------------------------------------------------------------------
+    def run_tenant(self, task: TenantSyncTask) -> list[SyncRun]:
+        """Every enabled stream of the tenant, dependencies first. Returns the stream runs."""
+        opened = self._open(task.tenant_id, task.trigger)
+        if opened is None:
+            return []
+        tenant, settings = opened
+        runs: list[SyncRun] = []
+        try:
+            with self.ctx.clients(task.tenant_id) as clients:
+                session = _Session(tenant, settings, clients, task.trigger, uuid.uuid4().hex)
+                for stream in enabled_streams(settings.streams):
+                    run = self._run_stream(session, stream, full=task.full)
+                    runs.append(run)
+                    if run.outcome == RunOutcome.PAUSED:
+                        break
+        except MissingCredentials:
+            logger.warning(
+                "tenant has no stored credentials; nothing synced", extra={"tenant_id": tenant.tenant_id}
+            )
+        return runs
+
+    def run_entity(self, task: EntitySyncTask) -> str:
+        """One changed record from a webhook. Raises on transient failures so SQS retries it."""
+        stream = stream_for(task.source, task.entity)
+        opened = self._open(task.tenant_id, "webhook")
+        if opened is None or stream is None:
+            return "ignored"
+        tenant, settings = opened
+        if not getattr(settings.streams, stream.value):
+            return "stream_off"
+        if task.deleted:
+            # Deletions are not mirrored: a record with history (invoices, stock) cannot be
+            # deleted in the other system, and the user decides what to do with it there.
+            return "ignored"
+        with self.ctx.clients(task.tenant_id) as clients:
+            session = _Session(tenant, settings, clients, "webhook", uuid.uuid4().hex)
+            run = SyncRun(
+                tenant_id=tenant.tenant_id,
+                run_id=session.run_id,
+                stream=stream,
+                trigger="webhook",
+                started_at=self.ctx.now(),
+            )
+            try:
+                if task.source == "rackbeat":
+                    record = self._fetch_rackbeat(session, task.entity, task.key)
+                    result = (
+                        Written("skipped")
+                        if record is None
+                        else self._sync_rackbeat_record(session, stream, task.entity, record)
+                    )
+                else:
+                    result = self._sync_tripletex_id(session, stream, task.entity, int(task.key))
+            except AuthError as error:
+                self._pause(tenant, error)
+                run.outcome = RunOutcome.PAUSED
+                result = Written("failed")
+            except TRANSIENT as error:
+                run.outcome = RunOutcome.FAILED
+                run.detail = error.user_hint
+                self._finish(run)
+                raise
+            run.read = 1
+            self._count(run, result)
+            self._finish(run)
+            return result.outcome
+
+    # ----- tenant and stream plumbing -------------------------------------------------------------
+    def _open(self, tenant_id: str, trigger: Trigger) -> tuple[Tenant, Settings] | None:
+        tenant = self.ctx.tenants.get(tenant_id)
+        if tenant is None or tenant.status != TenantStatus.ACTIVE:
+            # Paused or offboarded: nothing is read, so every cursor stays where it was.
+            logger.info("tenant not active; sync skipped", extra={"tenant_id": tenant_id, "trigger": trigger})
+            return None
+        settings = self.ctx.tenants.get_settings(tenant_id)
+        if settings is None:
+            return None
+        return tenant, settings
+
+    def _run_stream(self, session: _Session, stream: StreamName, *, full: bool) -> SyncRun:
+        run = SyncRun(
+            tenant_id=session.tenant.tenant_id,
+            run_id=session.run_id,
+            stream=stream,
+            trigger=session.trigger,
+            started_at=self.ctx.now(),
+        )
+        try:
+            if stream.source == "rackbeat":
+                self._rackbeat_stream(session, stream, run, full=full)
+            else:
+                self._tripletex_stream(session, stream, run, full=full)
+        except AuthError as error:
+            self._pause(session.tenant, error)
+            run.outcome = RunOutcome.PAUSED
+            run.detail = "A token stopped working; the tenant is paused until new tokens are entered."
+        except (StreamAborted, RecordBusy, *TRANSIENT) as error:
+            run.outcome = RunOutcome.FAILED
+            run.detail = error.user_hint if isinstance(error, ApiError) else str(error)
+            logger.warning(
+                "stream stopped; its cursor stays and the next run re-reads",
+                extra={"tenant_id": session.tenant.tenant_id, "stream": stream.value, "error": run.detail},
+            )
+        if run.outcome == RunOutcome.OK and run.failed:
+            run.outcome = RunOutcome.PARTIAL
+        self._finish(run)
+        return run
+
+    def _finish(self, run: SyncRun) -> None:
+        run.finished_at = self.ctx.now()
+        self.ctx.runs.put(run)
+        metrics = self.ctx.metrics
+        metrics.add_metric(f"{run.stream.value}.synced", MetricUnit.Count, run.written)
+        metrics.add_metric(f"{run.stream.value}.failed", MetricUnit.Count, run.failed)
+
+    @staticmethod
+    def _count(run: SyncRun, result: Written) -> None:
+        if result.outcome == "written":
+            run.written += 1
+        elif result.outcome == "failed":
+            run.failed += 1
+        else:
+            run.skipped += 1
+
+    def _pause(self, tenant: Tenant, error: ApiError) -> None:
+        """needs_relink (the scheduler lists only active tenants) and one email per outage."""
+        for _ in range(3):
+            current = self.ctx.tenants.get_with_version(tenant.tenant_id)
+            if current is None:
+                return
+            profile, version = current
+            if profile.status not in (TenantStatus.ACTIVE, TenantStatus.NEEDS_RELINK):
+                return
+            notify = profile.relink_notified_at is None
+            updated = profile.model_copy(
+                update={
+                    "status": TenantStatus.NEEDS_RELINK,
+                    "updated_at": self.ctx.now(),
+                    "relink_notified_at": profile.relink_notified_at or self.ctx.now(),
+                }
+            )
+            try:
+                self.ctx.tenants.save(updated, expected_version=version)
+            except ConcurrentUpdateError:
+                continue
+            logger.warning(
+                "token rejected during sync; tenant paused",
+                extra={"tenant_id": tenant.tenant_id, "api": error.api},
+            )
+            if notify:
+                rackbeat = error.api == "Rackbeat"
+                check = Check(
+                    id=CheckId.RACKBEAT_TOKEN if rackbeat else CheckId.TRIPLETEX_SESSION,
+                    label=f"{error.api or 'API'} token",
+                    ok=False,
+                    detail=f"{error.api or 'The API'} rejected the token while synchronising.",
+                    fix=(
+                        "Create a new API token in Rackbeat (Settings > API) and enter it in the settings."
+                        if rackbeat
+                        else "Create a new employee token in Tripletex (API access) and enter it in "
+                        "the settings."
+                    ),
+                )
+                self.ctx.mailer.send_relink_needed(updated, [check])
+            return
+
+    def _fail(
+        self, session: _Session, stream: StreamName, entity: SyncEntity, key: str, **why: str
+    ) -> Written:
+        self.ctx.failures.record(
+            session.tenant.tenant_id,
+            SyncFailure(stream=stream, entity=entity, key=key, **why),
+            self.ctx.now(),
+        )
+        logger.info(
+            "record failed",
+            extra={
+                "tenant_id": session.tenant.tenant_id,
+                "stream": stream.value,
+                "key": key,
+                "reason": why["reason"],
+            },
+        )
+        return Written("failed")
+
+    def _resolved(self, session: _Session, stream: StreamName, key: str) -> None:
+        self.ctx.failures.resolve(session.tenant.tenant_id, stream, key)
+
+    def _leased[T](self, session: _Session, entity: SyncEntity, key: str, work: Callable[[], T]) -> T:
+        tenant_id = session.tenant.tenant_id
+        waited = 0.0
+        while not self.ctx.links.lease(tenant_id, entity, key, self.ctx.now(), LEASE_SECONDS):
+            if waited >= LEASE_WAIT_SECONDS:
+                raise RecordBusy(f"{entity} {key} is being synced by another worker")
+            self.ctx.sleep(LEASE_POLL_SECONDS)
+            waited += LEASE_POLL_SECONDS
+        try:
+            return work()
+        finally:
+            self.ctx.links.release(tenant_id, entity, key)
+
+    # ----- Rackbeat -> Tripletex -----------------------------------------------------------------
+    def _rackbeat_stream(self, session: _Session, stream: StreamName, run: SyncRun, *, full: bool) -> None:
+        tenant_id = session.tenant.tenant_id
+        cursor = self.ctx.cursors.get(tenant_id, stream.value)
+        read_started = self.ctx.now()
+        since: str | None = None
+        if not full:
+            # No cursor yet: changes since the tenant was activated (older records are the
+            # initial import's and the nightly reconcile's business).
+            base = dt.datetime.fromisoformat(cursor) if cursor else session.tenant.settings_saved_at
+            since = rackbeat_timestamp((base or read_started) - RACKBEAT_OVERLAP)
+            if cursor:
+                self.ctx.metrics.add_metric(
+                    f"{stream.value}.lag",
+                    MetricUnit.Seconds,
+                    (read_started - dt.datetime.fromisoformat(cursor)).total_seconds(),
+                )
+        for record in self._rackbeat_changes(session, stream.entity, since):
+            run.read += 1
+            result = self._sync_rackbeat_record(session, stream, stream.entity, record)
+            self._count(run, result)
+        self.ctx.cursors.advance(
+            tenant_id, stream.value, read_started.astimezone(dt.UTC).isoformat(), read_started
+        )
+
+    def _rackbeat_changes(self, session: _Session, entity: SyncEntity, since: str | None) -> Iterator[Any]:
+        rackbeat = session.rackbeat
+        if entity == "customer":
+            return rackbeat.customers(updated_at_from=since)
+        if entity == "supplier":
+            return rackbeat.suppliers(updated_at_from=since)
+        if entity == "product":
+            return rackbeat.products(updated_at_from=since)
+        return rackbeat.booked_invoices_since(since)
+
+    def _fetch_rackbeat(self, session: _Session, entity: SyncEntity, key: str) -> Any:
+        rackbeat = session.rackbeat
+        if entity == "product":
+            return rackbeat.get_product(key)
+        if not key.isdigit():
+            return None
+        if entity == "customer":
+            return rackbeat.get_customer(int(key))
+        if entity == "supplier":
+            return rackbeat.get_supplier(int(key))
+        return rackbeat.get_customer_invoice(int(key))
+
+    def _sync_rackbeat_record(
+        self, session: _Session, stream: StreamName, entity: SyncEntity, record: Any
+    ) -> Written:
+        key = str(record.number)
+        link = self.ctx.links.get(session.tenant.tenant_id, entity, key)
+        if entity == "invoice":
+            if link is not None and link.state == "synced":
+                return Written("skipped", link.tripletex_id)  # booked invoices reach the books once
+        elif (
+            link is not None
+            and link.state == "synced"
+            and link.rackbeat_source_hash == self._source_hash(record)
+        ):
+            return Written("skipped", link.tripletex_id)
+        if (entity, key) in session.syncing:
+            raise StreamAborted(f"{entity} {key} depends on itself")
+        session.syncing.add((entity, key))
+        try:
+            return self._leased(
+                session, entity, key, lambda: self._write_to_tripletex(session, stream, entity, record)
+            )
+        finally:
+            session.syncing.discard((entity, key))
+
+    @staticmethod
+    def _source_hash(record: Any) -> str:
+        """The Rackbeat record's own content. Rackbeat stamps ``updated_at`` in whole seconds, so
+        two changes inside one second look alike by stamp; by content they never do."""
+        return content_hash(record.model_dump(mode="json", exclude={"updated_at"}))
+
+    def _write_to_tripletex(
+        self, session: _Session, stream: StreamName, entity: SyncEntity, record: Any
+    ) -> Written:
+        if entity == "invoice":
+            return self._write_invoice(session, stream, cast(rb.CustomerInvoice, record))
+        key = str(record.number)
+        tenant_id = session.tenant.tenant_id
+        link = self.ctx.links.get(tenant_id, entity, key)  # again, under the lease
+        reference = session.reference()
+        if entity == "customer":
+            mapped: Any = r2t.map_customer(record, reference)
+        elif entity == "supplier":
+            mapped = r2t.map_supplier(record, reference)
+        else:
+            mapped = r2t.map_product(record, reference)
+        if isinstance(mapped, r2t.MappingFailure):
+            return self._fail(
+                session,
+                stream,
+                entity,
+                key,
+                reason=mapped.reason.value,
+                message=mapped.message,
+                suggested_fix=mapped.suggested_fix,
+            )
+        if (
+            link is not None
+            and link.tripletex_id is not None
+            and link.to_tripletex_hash == mapped.content_hash
+        ):
+            self.ctx.links.record(
+                tenant_id,
+                entity,
+                key,
+                rackbeat_updated_at=record.updated_at,
+                synced_at=self.ctx.now(),
+                rackbeat_source_hash=self._source_hash(record),
+            )
+            self._resolved(session, stream, key)
+            return Written("skipped", link.tripletex_id)
+        try:
+            saved = self._upsert_tripletex(session, entity, link, mapped.record)
+        except ValidationFailed as error:
+            return self._fail(
+                session,
+                stream,
+                entity,
+                key,
+                reason="rejected",
+                message=str(error),
+                suggested_fix=error.user_hint,
+            )
+        if saved is None:
+            # A newer change in Tripletex won the conflict; its own stream carries it back.
+            self.ctx.links.record(
+                tenant_id, entity, key, rackbeat_updated_at=record.updated_at, synced_at=self.ctx.now()
+            )
+            return Written("skipped", link.tripletex_id if link else None)
+        self.ctx.links.record(
+            tenant_id,
+            entity,
+            key,
+            tripletex_id=saved.id,
+            origin="created",
+            rackbeat_updated_at=record.updated_at,
+            synced_at=self.ctx.now(),
+            rackbeat_source_hash=self._source_hash(record),
+            tripletex_version=saved.version,
+            to_tripletex_hash=mapped.content_hash,
+        )
+        self._resolved(session, stream, key)
+        return Written("written", saved.id)
+
+    def _upsert_tripletex(
+        self, session: _Session, entity: SyncEntity, link: SyncLink | None, record: Any
+    ) -> Any:
+        """Update the linked record, else the one with the same number, else create it.
+        Returns the record as saved, or None when a newer Tripletex change won a conflict."""
+        api = session.tripletex
+        get: Callable[[int], Any]
+        find: Callable[[], Any]
+        create: Callable[[Any], Any]
+        update: Callable[[Any], Any]
+        if entity == "customer":
+            get, find = api.get_customer, lambda: api.find_customer_by_number(record.customer_number)
+            create, update = api.create_customer, api.update_customer
+        elif entity == "supplier":
+            get, find = api.get_supplier, lambda: api.find_supplier_by_number(record.supplier_number)
+            create, update = api.create_supplier, api.update_supplier
+        else:
+            get, find = api.get_product, lambda: api.find_product_by_number(record.number)
+            create, update = api.create_product, api.update_product
+        current: Any = None
+        if link is not None and link.tripletex_id is not None:
+            try:
+                current = get(link.tripletex_id)
+            except NotFound:
+                current = None  # deleted in Tripletex: found by number or created again
+        if current is None:
+            current = find()
+        if current is None:
+            return create(record)
+        for attempt in range(2):
+            try:
+                return update(record.model_copy(update={"id": current.id, "version": current.version}))
+            except Conflict as conflict:
+                if session.both_ways(entity) or attempt == 1:
+                    if session.both_ways(entity):
+                        return None
+                    raise StreamAborted(f"{entity} {current.id} keeps changing in Tripletex") from None
+                current = conflict.current if conflict.current is not None else get(current.id)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _write_invoice(self, session: _Session, stream: StreamName, invoice: rb.CustomerInvoice) -> Written:
+        tenant_id = session.tenant.tenant_id
+        key = str(invoice.number)
+        link = self.ctx.links.get(tenant_id, "invoice", key)
+        if link is not None and link.state == "synced":
+            return Written("skipped", link.tripletex_id)
+        for _ in range(3):
+            customer = self.ctx.links.get(tenant_id, "customer", str(invoice.customer_id))
+            product_ids: dict[str, int] = {}
+            for line in invoice.lines:
+                if line.child_type in (None, "product"):
+                    product_link = self.ctx.links.get(tenant_id, "product", line.child_id)
+                    if product_link is not None and product_link.tripletex_id is not None:
+                        product_ids[line.child_id] = product_link.tripletex_id
+            mapped = r2t.map_invoice(
+                invoice,
+                session.reference(),
+                customer_id=customer.tripletex_id if customer else None,
+                product_ids=product_ids,
+                mode=session.settings.invoice_mode,
+            )
+            if isinstance(mapped, r2t.MappingFailure) and mapped.missing:
+                # Dependencies first, then the invoice: never a failure for a missing customer.
+                for dependency in mapped.missing:
+                    self._sync_dependency(session, dependency)
+                continue
+            break
+        if isinstance(mapped, r2t.MappingFailure):
+            return self._fail(
+                session,
+                stream,
+                "invoice",
+                key,
+                reason=mapped.reason.value,
+                message=mapped.message,
+                suggested_fix=mapped.suggested_fix,
+            )
+        try:
+            order = self._existing_order(session, mapped.order, link)
+            if order is None:
+                order = session.tripletex.create_order(mapped.order)
+            assert order.id is not None
+            self.ctx.links.record(
+                tenant_id,
+                "invoice",
+                key,
+                state="pending",
+                order_id=order.id,
+                to_tripletex_hash=mapped.content_hash,
+            )
+            target_id = order.id
+            if mapped.mode == "invoice":
+                assert mapped.order.order_date is not None
+                issued = self._invoice_of(session, order.id, mapped.order.order_date)
+                if issued is None:
+                    issued = session.tripletex.invoice_order(order.id, mapped.order.order_date)
+                target_id = issued.id if issued.id is not None else order.id
+        except ValidationFailed as error:
+            return self._fail(
+                session,
+                stream,
+                "invoice",
+                key,
+                reason="rejected",
+                message=str(error),
+                suggested_fix=error.user_hint,
+            )
+        self.ctx.links.record(
+            tenant_id,
+            "invoice",
+            key,
+            tripletex_id=target_id,
+            origin="created",
+            rackbeat_updated_at=invoice.updated_at,
+            synced_at=self.ctx.now(),
+        )
+        self._resolved(session, stream, key)
+        return Written("written", target_id)
+
+    def _existing_order(self, session: _Session, order: tx.Order, link: SyncLink | None) -> tx.Order | None:
+        """The order a previous attempt created (by link, else by its number on its date)."""
+        api = session.tripletex
+        if link is not None and link.order_id is not None:
+            try:
+                return api.get_order(link.order_id)
+            except NotFound:
+                pass
+        assert order.order_date is not None
+        day = order.order_date
+        for existing in api.iter_orders(day, day + dt.timedelta(days=1)):
+            if existing.number == order.number:
+                return existing
+        return None
+
+    @staticmethod
+    def _invoice_of(session: _Session, order_id: int, day: dt.date) -> tx.Invoice | None:
+        """The invoice a previous attempt made of the order: an order is invoiced once."""
+        for invoice in session.tripletex.iter_invoices(day, day + dt.timedelta(days=1)):
+            if any(o.id == order_id for o in invoice.orders):
+                return invoice
+        return None
+
+    def _sync_dependency(self, session: _Session, dependency: r2t.Dependency) -> None:
+        stream = stream_for("rackbeat", dependency.entity)
+        assert stream is not None
+        record = self._fetch_rackbeat(session, dependency.entity, dependency.rackbeat_key)
+        if record is None:
+            raise StreamAborted(f"{dependency.entity} {dependency.rackbeat_key} was not found in Rackbeat")
+        result = self._sync_rackbeat_record(session, stream, dependency.entity, record)
+        if result.outcome == "failed":
+            raise StreamAborted(f"{dependency.entity} {dependency.rackbeat_key} could not be synced first")
+
+    # ----- Tripletex -> Rackbeat -----------------------------------------------------------------
+    def _tripletex_stream(self, session: _Session, stream: StreamName, run: SyncRun, *, full: bool) -> None:
+        tenant_id = session.tenant.tenant_id
+        cursor = self.ctx.cursors.get(tenant_id, stream.value)
+        if cursor is None and not full:
+            # Start where the initial import started reading, so nothing made meanwhile is lost.
+            initial = self.ctx.initial_runs.get(tenant_id)
+            seeded = next(
+                (c.value for c in (initial.cursors if initial else []) if c.stream == stream.value), None
+            )
+            cursor = seeded
+        read_started = self.ctx.now()
+        new_cursor: str
+        records: Iterable[Any]
+        api = session.tripletex
+        if stream.entity == "product":
+            answer = api.read_products_if_changed(
+                None if full else cursor if cursor and not _is_time(cursor) else None
+            )
+            if answer.not_modified:
+                return
+            records = answer.values
+            new_cursor = answer.version_digest or ""
+        else:
+            since = None if full or cursor is None else _parse_time(cursor) - TRIPLETEX_OVERLAP
+            if not full and cursor is None:
+                since = (session.tenant.settings_saved_at or read_started) - TRIPLETEX_OVERLAP
+            records = (
+                api.iter_customers(changed_since=since)
+                if stream.entity == "customer"
+                else api.iter_suppliers(changed_since=since)
+            )
+            new_cursor = read_started.astimezone(dt.UTC).isoformat()
+        for record in records:
+            run.read += 1
+            self._count(run, self._sync_tripletex_record(session, stream, stream.entity, record))
+        if new_cursor:
+            self.ctx.cursors.advance(
+                tenant_id, stream.value, new_cursor, read_started, ordered=stream.entity != "product"
+            )
+
+    def _sync_tripletex_id(
+        self, session: _Session, stream: StreamName, entity: SyncEntity, record_id: int
+    ) -> Written:
+        api = session.tripletex
+        try:
+            record: Any = (
+                api.get_customer(record_id)
+                if entity == "customer"
+                else api.get_supplier(record_id)
+                if entity == "supplier"
+                else api.get_product(record_id)
+            )
+        except NotFound:
+            return Written("skipped")
+        return self._sync_tripletex_record(session, stream, entity, record)
+
+    def _sync_tripletex_record(
+        self, session: _Session, stream: StreamName, entity: SyncEntity, record: Any
+    ) -> Written:
+        tenant_id = session.tenant.tenant_id
+        number = (
+            record.number
+            if entity == "product"
+            else (record.customer_number if entity == "customer" else record.supplier_number)
+        )
+        key = self.ctx.links.rackbeat_key_for(tenant_id, entity, record.id) or (
+            str(number) if number is not None else None
+        )
+        if key is None:
+            return self._fail(
+                session,
+                stream,
+                entity,
+                f"tripletex-{record.id}",
+                reason="missing_number",
+                message=f"The Tripletex {entity} {record.id} has no number.",
+                suggested_fix=f"Give the {entity} a number in Tripletex; it syncs again on its own.",
+            )
+        link = self.ctx.links.get(tenant_id, entity, key)
+        if (
+            link is not None
+            and link.tripletex_version is not None
+            and link.tripletex_version == record.version
+        ):
+            return Written("skipped", record.id)  # our own write, or already synced
+        return self._leased(
+            session, entity, key, lambda: self._write_to_rackbeat(session, stream, entity, key, record)
+        )
+
+    def _write_to_rackbeat(
+        self, session: _Session, stream: StreamName, entity: SyncEntity, key: str, record: Any
+    ) -> Written:
+        tenant_id = session.tenant.tenant_id
+        initial = self.ctx.initial_runs.get(tenant_id)
+        if initial is None or initial.refs is None:
+            return self._fail(
+                session,
+                stream,
+                entity,
+                key,
+                reason="no_initial_import",
+                message="Tripletex -> Rackbeat needs the groups and payment terms of the initial import.",
+                suggested_fix="Run the initial import in the wizard first; the record then syncs by itself.",
+            )
+        mappers: dict[SyncEntity, Callable[..., Any]] = {
+            "customer": customer_to_rackbeat,
+            "supplier": supplier_to_rackbeat,
+            "product": product_to_rackbeat,
+        }
+        mapped = mappers[entity](record, initial.request, initial.refs)
+        if isinstance(mapped, RecordFailure):
+            return self._fail(
+                session,
+                stream,
+                entity,
+                key,
+                reason=mapped.reason.value,
+                message=mapped.message,
+                suggested_fix=mapped.suggested_fix,
+            )
+        payload = mapped.payload()
+        digest = content_hash(payload)
+        link = self.ctx.links.get(tenant_id, entity, key)
+        if link is not None and link.to_rackbeat_hash == digest:
+            self.ctx.links.record(
+                tenant_id, entity, key, tripletex_id=record.id, tripletex_version=record.version
+            )
+            return Written("skipped", record.id)
+        api = session.rackbeat
+        try:
+            if entity == "product":
+                existing: Any = api.get_product(key)
+                saved: Any = api.update_product(key, mapped) if existing else api.create_product(mapped)
+            elif entity == "customer":
+                existing = api.get_customer(int(key))
+                saved = api.update_customer(int(key), mapped) if existing else api.create_customer(mapped)
+            else:
+                existing = api.get_supplier(int(key))
+                saved = api.update_supplier(int(key), mapped) if existing else api.create_supplier(mapped)
+        except ValidationFailed as error:
+            return self._fail(
+                session,
+                stream,
+                entity,
+                key,
+                reason="rejected",
+                message=str(error),
+                suggested_fix=error.user_hint,
+            )
+        self.ctx.links.record(
+            tenant_id,
+            entity,
+            key,
+            tripletex_id=record.id,
+            origin="created" if link is None else None,
+            tripletex_version=record.version,
+            rackbeat_updated_at=saved.updated_at,
+            synced_at=self.ctx.now(),
+            to_rackbeat_hash=digest,
+        )
+        self._resolved(session, stream, key)
+        return Written("written", record.id)
+
+
+def _is_time(value: str) -> bool:
+    try:
+        dt.datetime.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _parse_time(value: str) -> dt.datetime:
+    moment = dt.datetime.fromisoformat(value)
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)

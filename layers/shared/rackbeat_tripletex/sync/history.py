@@ -1,0 +1,35 @@
+"""What the settings page shows about the ongoing sync: recent runs and records that failed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import boto3
+from pydantic import BaseModel
+
+from rackbeat_tripletex.config import runtime_config
+from rackbeat_tripletex.store.runs import SyncRunStore
+from rackbeat_tripletex.sync.failures import SyncFailureStore
+from rackbeat_tripletex.sync.model import SyncFailure, SyncRun
+
+
+class SyncRuns(BaseModel):
+    """``GET /tenants/{tenant_id}/sync-runs``: newest first, one entry per run and stream."""
+
+    tenant_id: str
+    runs: list[SyncRun]
+
+
+def _table(table: Any | None) -> Any:
+    if table is not None:
+        return table
+    return boto3.resource("dynamodb").Table(runtime_config().require("state_table_name"))
+
+
+def list_sync_runs(tenant_id: str, *, limit: int = 50, table: Any | None = None) -> SyncRuns:
+    """The caller has already authorised the tenant (onboarding's gate)."""
+    return SyncRuns(tenant_id=tenant_id, runs=SyncRunStore(_table(table)).latest(tenant_id, limit))
+
+
+def list_sync_failures(tenant_id: str, *, table: Any | None = None) -> list[SyncFailure]:
+    return list(SyncFailureStore(_table(table)).list(tenant_id))

@@ -1,0 +1,1 @@
+"""Webhook deliveries: verification per tenant, registration, and turning them into sync tasks."""

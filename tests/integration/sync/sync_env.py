@@ -1,0 +1,168 @@
+"""A tenant wired to both simulators, for the ongoing-sync tests (integration and end-to-end).
+
+Seeds are small and hold exactly what the cases need: a Tripletex company with the standard
+outgoing VAT types, units and currencies; a Rackbeat account with groups, units and a term.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+import httpx
+
+from local.simulators.rackbeat import RackbeatSimulator
+from local.simulators.tripletex import TripletexSimulator
+from rackbeat_tripletex.auth import hash_management_token
+from rackbeat_tripletex.models.domain import Credentials, Settings, Streams, Tenant, TenantStatus
+from rackbeat_tripletex.store.secrets import TenantSecrets
+from rackbeat_tripletex.store.tenants import TenantStore
+
+RACKBEAT_TOKEN = "eyJhbGciOiJIUzI1NiJ9.rackbeat-sync-token.c2lnbmF0dXJl"
+NEW_RACKBEAT_TOKEN = "eyJhbGciOiJIUzI1NiJ9.rackbeat-new-token.bmV3c2lnbmF0dXJl"
+CONSUMER_TOKEN = "consumer-sync-5a1c7d2b8e4a6f3f"
+EMPLOYEE_TOKEN = "employee-sync-2d4e6f1a3b5c7d8c"
+
+
+def tripletex_seed() -> dict[str, Any]:
+    return {
+        "consumer_token": CONSUMER_TOKEN,
+        "employee_token": EMPLOYEE_TOKEN,
+        "grants": ["customer", "supplier", "product", "invoice"],
+        "company": {"id": 1, "name": "Fjord Lager AS", "organizationNumber": "912345678"},
+        "vatTypes": [
+            {"id": 3, "number": "3", "name": "Utgående mva, høy sats", "percentage": 25.0},
+            {"id": 31, "number": "31", "name": "Utgående mva, middels sats", "percentage": 15.0},
+            {"id": 5, "number": "5", "name": "Ingen utgående mva", "percentage": 0.0},
+        ],
+        "currencies": [{"id": 1, "code": "NOK", "description": "Norske kroner", "factor": 1}],
+        "productUnits": [{"id": 1, "name": "Stykk", "nameShort": "stk", "commonCode": "EA"}],
+        "paymentTypes": [{"id": 1, "description": "Betalt til bank"}],
+    }
+
+
+def rackbeat_seed() -> dict[str, Any]:
+    return {
+        "api_token": RACKBEAT_TOKEN,
+        "self": {"user_account": {"id": 7, "company_name": "Fjord Lager AS"}},
+        "currencies": ["NOK"],
+        "customer_groups": [{"number": 1, "name": "Kunder"}],
+        "supplier_groups": [{"number": 1, "name": "Leverandører"}],
+        "product_groups": [
+            {
+                "number": 1,
+                "name": "Varer",
+                "has_inventory": True,
+                "vat_domestic": 25,
+                "vat_eu": 0,
+                "vat_abroad": 0,
+            },
+        ],
+        "units": [{"number": 1, "name": "stk"}],
+        "payment_terms": [{"number": 1, "name": "Netto 14 dager", "maturity_days": 14, "type": "net"}],
+    }
+
+
+SETTINGS = Settings(
+    streams=Streams(customers_to_tripletex=True, products_to_tripletex=True, invoices_to_tripletex=True),
+    invoice_mode="invoice",
+    notification_email="owner@fjordlager.no",
+)
+
+
+def add_tenant(tenants: TenantStore, secrets: TenantSecrets, settings: Settings = SETTINGS) -> Tenant:
+    now = dt.datetime.now(dt.UTC)
+    tenant = Tenant(
+        tenant_id=uuid.uuid4().hex,
+        company_name="Fjord Lager AS",
+        contact_name="Ingrid Fjord",
+        contact_email=f"owner-{uuid.uuid4().hex[:8]}@fjordlager.no",
+        status=TenantStatus.ACTIVE,
+        created_at=now,
+        updated_at=now,
+        management_token_hash=hash_management_token("m" * 43),
+        settings_saved_at=now - dt.timedelta(minutes=1),
+    )
+    tenants.create(tenant)
+    tenants.put_settings(tenant.tenant_id, settings)
+    secrets.put(
+        tenant.tenant_id,
+        Credentials.model_validate(
+            {
+                "rackbeat_api_token": RACKBEAT_TOKEN,
+                "tripletex_consumer_token": CONSUMER_TOKEN,
+                "tripletex_employee_token": EMPLOYEE_TOKEN,
+            }
+        ),
+    )
+    return tenant
+
+
+class RackbeatUser:
+    """Someone working in Rackbeat: every write fires webhooks, as a person's writes do."""
+
+    def __init__(self, simulator: RackbeatSimulator, token: str = RACKBEAT_TOKEN) -> None:
+        self.http = httpx.Client(
+            transport=httpx.WSGITransport(app=simulator),
+            base_url="http://rackbeat.test/api",
+            headers={"Authorization": f"Bearer {token}"},
+        )
+
+    def _send(self, method: str, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
+        response = self.http.request(method, path, json=body)
+        assert response.status_code < 300, response.text
+        result: dict[str, Any] = response.json()
+        return result
+
+    def create_customer(self, number: int, name: str, **extra: Any) -> dict[str, Any]:
+        body = {
+            "number": number,
+            "company_name": name,
+            "customer_group_id": 1,
+            "vat_zone": "domestic",
+            "currency": "NOK",
+            "contact_email": f"post@{number}.example.no",
+            "payment_terms_id": 1,
+            **extra,
+        }
+        return self._send("POST", "/customers", body)["customer"]
+
+    def update_customer(self, number: int, **changes: Any) -> dict[str, Any]:
+        return self._send("PUT", f"/customers/{number}", changes)["customer"]
+
+    def create_product(self, number: str, name: str, price: float) -> dict[str, Any]:
+        body = {"number": number, "name": name, "group": 1, "unit_id": 1, "sales_price": price}
+        return self._send("POST", "/products", body)["product"]
+
+    def update_product(self, number: str, **changes: Any) -> dict[str, Any]:
+        return self._send("PUT", f"/products/{number}", changes)["product"]
+
+    def book_invoice(self, customer: int, lines: list[tuple[str, float, float]], day: str) -> dict[str, Any]:
+        """lines: (product number, quantity, price excluding VAT), 25 % VAT."""
+        draft = {
+            "customer_id": customer,
+            "currency": "NOK",
+            "invoice_date": day,
+            "lines": [
+                {"item_id": item, "quantity": qty, "line_price": price, "vat_percentage": 25}
+                for item, qty, price in lines
+            ],
+        }
+        created = self._send("POST", "/customer-invoices/drafts", draft)["customer_invoice"]
+        return self._send("POST", f"/customer-invoices/{created['number']}/book", {})["customer_invoice"]
+
+
+def tripletex_rows(simulator: TripletexSimulator, collection: str) -> list[dict[str, Any]]:
+    """Records as the simulator holds them (its admin state dump)."""
+    response = httpx.Client(transport=httpx.WSGITransport(app=simulator)).get(
+        "http://tripletex.test/_sim/state"
+    )
+    assert response.status_code == 200, response.text
+    rows: list[dict[str, Any]] = response.json()[collection]
+    return rows
+
+
+def business_calls(log: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """API calls of the request log, without the simulators' admin surface."""
+    return [entry for entry in log if not str(entry.get("path", "")).startswith("/_sim")]
