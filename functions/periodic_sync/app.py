@@ -52,8 +52,16 @@ def record_handler(record: SQSRecord) -> None:
         )
         if task.full:
             tenant = ctx.tenants.get(task.tenant_id)
+            settings = ctx.tenants.get_settings(task.tenant_id)
             if tenant is not None:
-                send_digest(ctx.table, ctx.mailer, tenant, list(ctx.failures.list(task.tenant_id)), ctx.now())
+                send_digest(
+                    ctx.table,
+                    ctx.mailer,
+                    tenant,
+                    list(ctx.failures.list(task.tenant_id)),
+                    ctx.now(),
+                    to=settings.notification_email if settings else None,
+                )
     else:
         outcome = engine.run_entity(task)
         logger.info("entity synced", extra={"tenant_id": task.tenant_id, "key": task.key, "outcome": outcome})

@@ -7,22 +7,34 @@ outgoing VAT types, units and currencies; a Rackbeat account with groups, units 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
+from pydantic import SecretStr
 
 from local.simulators.rackbeat import RackbeatSimulator
 from local.simulators.tripletex import TripletexSimulator
 from rackbeat_tripletex.auth import hash_management_token
+from rackbeat_tripletex.clients.tripletex import TripletexClient, TripletexCredentials
 from rackbeat_tripletex.models.domain import Credentials, Settings, Streams, Tenant, TenantStatus
 from rackbeat_tripletex.store.secrets import TenantSecrets
 from rackbeat_tripletex.store.tenants import TenantStore
+from rackbeat_tripletex.sync.context import SyncContext
+from rackbeat_tripletex.sync.engine import SyncEngine
+from rackbeat_tripletex.sync.model import EntitySyncTask, StreamName, SyncEntity, TenantSyncTask
 
 RACKBEAT_TOKEN = "eyJhbGciOiJIUzI1NiJ9.rackbeat-sync-token.c2lnbmF0dXJl"
 NEW_RACKBEAT_TOKEN = "eyJhbGciOiJIUzI1NiJ9.rackbeat-new-token.bmV3c2lnbmF0dXJl"
 CONSUMER_TOKEN = "consumer-sync-5a1c7d2b8e4a6f3f"
 EMPLOYEE_TOKEN = "employee-sync-2d4e6f1a3b5c7d8c"
+
+
+# Rackbeat product groups: the group carries the product's VAT rate.
+GROUP_25, GROUP_15, GROUP_12, GROUP_0, GROUP_SERVICES = 1, 2, 3, 4, 5
 
 
 def tripletex_seed() -> dict[str, Any]:
@@ -34,9 +46,15 @@ def tripletex_seed() -> dict[str, Any]:
         "vatTypes": [
             {"id": 3, "number": "3", "name": "Utgående mva, høy sats", "percentage": 25.0},
             {"id": 31, "number": "31", "name": "Utgående mva, middels sats", "percentage": 15.0},
+            {"id": 33, "number": "33", "name": "Utgående mva, lav sats", "percentage": 12.0},
             {"id": 5, "number": "5", "name": "Ingen utgående mva", "percentage": 0.0},
+            {"id": 6, "number": "6", "name": "Ingen utgående mva (utenfor mva-loven)", "percentage": 0.0},
+            {"id": 52, "number": "52", "name": "Utførsel av varer og tjenester, fritatt", "percentage": 0.0},
         ],
-        "currencies": [{"id": 1, "code": "NOK", "description": "Norske kroner", "factor": 1}],
+        "currencies": [
+            {"id": 1, "code": "NOK", "description": "Norske kroner", "factor": 1},
+            {"id": 4, "code": "EUR", "description": "Euro", "factor": 1},
+        ],
         "productUnits": [{"id": 1, "name": "Stykk", "nameShort": "stk", "commonCode": "EA"}],
         "paymentTypes": [{"id": 1, "description": "Betalt til bank"}],
     }
@@ -46,7 +64,7 @@ def rackbeat_seed() -> dict[str, Any]:
     return {
         "api_token": RACKBEAT_TOKEN,
         "self": {"user_account": {"id": 7, "company_name": "Fjord Lager AS"}},
-        "currencies": ["NOK"],
+        "currencies": ["NOK", "EUR"],
         "customer_groups": [{"number": 1, "name": "Kunder"}],
         "supplier_groups": [{"number": 1, "name": "Leverandører"}],
         "product_groups": [
@@ -58,6 +76,22 @@ def rackbeat_seed() -> dict[str, Any]:
                 "vat_eu": 0,
                 "vat_abroad": 0,
             },
+            *(
+                {
+                    "number": n,
+                    "name": name,
+                    "has_inventory": stock,
+                    "vat_domestic": rate,
+                    "vat_eu": 0,
+                    "vat_abroad": 0,
+                }
+                for n, name, rate, stock in (
+                    (GROUP_15, "Næringsmidler", 15, True),
+                    (GROUP_12, "Persontransport", 12, True),
+                    (GROUP_0, "Aviser", 0, True),
+                    (GROUP_SERVICES, "Tjenester", 25, False),
+                )
+            ),
         ],
         "units": [{"number": 1, "name": "stk"}],
         "payment_terms": [{"number": 1, "name": "Netto 14 dager", "maturity_days": 14, "type": "net"}],
@@ -131,8 +165,8 @@ class RackbeatUser:
     def update_customer(self, number: int, **changes: Any) -> dict[str, Any]:
         return self._send("PUT", f"/customers/{number}", changes)["customer"]
 
-    def create_product(self, number: str, name: str, price: float) -> dict[str, Any]:
-        body = {"number": number, "name": name, "group": 1, "unit_id": 1, "sales_price": price}
+    def create_product(self, number: str, name: str, price: float, group: int = GROUP_25) -> dict[str, Any]:
+        body = {"number": number, "name": name, "group": group, "unit_id": 1, "sales_price": price}
         return self._send("POST", "/products", body)["product"]
 
     def update_product(self, number: str, **changes: Any) -> dict[str, Any]:
@@ -152,6 +186,15 @@ class RackbeatUser:
         created = self._send("POST", "/customer-invoices/drafts", draft)["customer_invoice"]
         return self._send("POST", f"/customer-invoices/{created['number']}/book", {})["customer_invoice"]
 
+    def book_lines(
+        self, customer: int, lines: list[dict[str, Any]], day: str, currency: str = "NOK"
+    ) -> dict[str, Any]:
+        """Raw Rackbeat lines (item_id, quantity, line_price, discount_percentage); VAT from the
+        product's group, as Rackbeat does when the line does not say."""
+        draft = {"customer_id": customer, "currency": currency, "invoice_date": day, "lines": lines}
+        created = self._send("POST", "/customer-invoices/drafts", draft)["customer_invoice"]
+        return self._send("POST", f"/customer-invoices/{created['number']}/book", {})["customer_invoice"]
+
 
 def tripletex_rows(simulator: TripletexSimulator, collection: str) -> list[dict[str, Any]]:
     """Records as the simulator holds them (its admin state dump)."""
@@ -166,3 +209,69 @@ def tripletex_rows(simulator: TripletexSimulator, collection: str) -> list[dict[
 def business_calls(log: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """API calls of the request log, without the simulators' admin surface."""
     return [entry for entry in log if not str(entry.get("path", "")).startswith("/_sim")]
+
+
+class Interleave:
+    """A WSGI front for a simulator: ``before(method, path_pattern, action)`` runs ``action`` once,
+    just before the first matching request reaches the simulator. That is how a test puts a
+    change by someone else between the engine's read and its write, with no mock in the way."""
+
+    def __init__(self, app: Callable[..., Iterable[bytes]]) -> None:
+        self.app = app
+        self._pending: list[tuple[str, re.Pattern[str], Callable[[], None]]] = []
+
+    def before(self, method: str, path_pattern: str, action: Callable[[], None]) -> None:
+        self._pending.append((method, re.compile(path_pattern), action))
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        for hook in list(self._pending):
+            method, pattern, action = hook
+            if environ["REQUEST_METHOD"] == method and pattern.fullmatch(environ.get("PATH_INFO", "")):
+                self._pending.remove(hook)
+                action()
+        return self.app(environ, start_response)
+
+
+def tripletex_user(simulator: TripletexSimulator) -> TripletexClient:
+    """Someone working in Tripletex, through the API with the company's own tokens."""
+    return TripletexClient(
+        "http://tripletex.test/v2",
+        TripletexCredentials(
+            consumer_token=SecretStr(CONSUMER_TOKEN), employee_token=SecretStr(EMPLOYEE_TOKEN)
+        ),
+        transport=httpx.WSGITransport(app=simulator),
+    )
+
+
+@dataclass
+class Env:
+    ctx: SyncContext
+    engine: SyncEngine
+    tenant: Tenant
+    tripletex: TripletexSimulator
+    rackbeat: RackbeatSimulator
+    user: RackbeatUser
+    secrets: TenantSecrets
+    # What the engine's Tripletex client talks to: the simulator, with a hook that lets someone
+    # else change Tripletex between two of the engine's requests.
+    tripletex_wire: Interleave
+
+    def run(self, full: bool = False) -> dict[StreamName, Any]:
+        runs = self.engine.run_tenant(TenantSyncTask(tenant_id=self.tenant.tenant_id, full=full))
+        return {run.stream: run for run in runs}
+
+    def webhook(self, entity: SyncEntity, key: str) -> str:
+        task = EntitySyncTask(
+            tenant_id=self.tenant.tenant_id,
+            source="rackbeat",
+            entity=entity,
+            key=key,
+            event=f"{entity}.updated",
+        )
+        return self.engine.run_entity(task)
+
+    def enable(self, *streams: str) -> None:
+        settings = self.ctx.tenants.get_settings(self.tenant.tenant_id)
+        assert settings is not None
+        changed = settings.streams.model_copy(update=dict.fromkeys(streams, True))
+        self.ctx.tenants.put_settings(self.tenant.tenant_id, settings.model_copy(update={"streams": changed}))

@@ -3,94 +3,22 @@ in-process: Rackbeat -> Tripletex streams, idempotency, echo, idle cost and a de
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
-import boto3
-import httpx
 import pytest
 
-from local.aws import ProvisionedStack
 from local.outbox import sent_emails
-from local.simulators.rackbeat import RackbeatSimulator
-from local.simulators.rackbeat import create_app as rackbeat_app
-from local.simulators.tripletex import TripletexSimulator
-from local.simulators.tripletex import create_app as tripletex_app
-from rackbeat_tripletex.clients.http import RetryPolicy
-from rackbeat_tripletex.clients.tripletex import clear_session_cache
-from rackbeat_tripletex.initial_sync.context import secret_backed_clients
-from rackbeat_tripletex.models.domain import Tenant, TenantStatus
-from rackbeat_tripletex.notify.email import Mailer
-from rackbeat_tripletex.store.secrets import TenantSecrets
-from rackbeat_tripletex.store.tenants import TenantStore
-from rackbeat_tripletex.sync.context import SyncContext
-from rackbeat_tripletex.sync.engine import SyncEngine
+from rackbeat_tripletex.models.domain import TenantStatus
 from rackbeat_tripletex.sync.history import list_sync_failures, list_sync_runs
-from rackbeat_tripletex.sync.model import EntitySyncTask, RunOutcome, StreamName, TenantSyncTask
+from rackbeat_tripletex.sync.model import RunOutcome, StreamName
 from tests.integration.sync.sync_env import (
     NEW_RACKBEAT_TOKEN,
     RACKBEAT_TOKEN,
+    Env,
     RackbeatUser,
-    add_tenant,
     business_calls,
-    rackbeat_seed,
     tripletex_rows,
-    tripletex_seed,
 )
-
-NO_WAIT = RetryPolicy(max_attempts=2, base_delay=0.0, max_delay=0.0)
-
-
-@dataclass
-class Env:
-    ctx: SyncContext
-    engine: SyncEngine
-    tenant: Tenant
-    tripletex: TripletexSimulator
-    rackbeat: RackbeatSimulator
-    user: RackbeatUser
-    secrets: TenantSecrets
-
-    def run(self, full: bool = False) -> dict[StreamName, Any]:
-        runs = self.engine.run_tenant(TenantSyncTask(tenant_id=self.tenant.tenant_id, full=full))
-        return {run.stream: run for run in runs}
-
-    def webhook(self, entity: str, key: str) -> str:
-        task = EntitySyncTask(
-            tenant_id=self.tenant.tenant_id,
-            source="rackbeat",
-            entity=entity,
-            key=key,
-            event=f"{entity}.updated",
-        )  # type: ignore[arg-type]
-        return self.engine.run_entity(task)
-
-
-@pytest.fixture
-def env(aws_stack: ProvisionedStack) -> Iterator[Env]:
-    clear_session_cache()
-    tripletex = tripletex_app(tripletex_seed())
-    rackbeat = rackbeat_app(rackbeat_seed())
-    table = boto3.resource("dynamodb").Table(aws_stack.outputs["StateTableName"])
-    tenants = TenantStore(table)
-    secrets = TenantSecrets(boto3.client("secretsmanager"), aws_stack.outputs["TenantSecretPrefix"])
-    tenant = add_tenant(tenants, secrets)
-    clients = secret_backed_clients(
-        secrets,
-        "http://tripletex.test/v2",
-        "http://rackbeat.test/api",
-        tripletex_options={"transport": httpx.WSGITransport(app=tripletex), "retry": NO_WAIT},
-        rackbeat_options={"transport": httpx.WSGITransport(app=rackbeat), "retry": NO_WAIT},
-    )
-    ctx = SyncContext.from_table(
-        table,
-        clients=clients,
-        mailer=Mailer(boto3.client("sesv2"), "no-reply@example.com"),
-        sleep=lambda _: None,
-    )
-    yield Env(ctx, SyncEngine(ctx), tenant, tripletex, rackbeat, RackbeatUser(rackbeat), secrets)
-    clear_session_cache()
 
 
 def test_customer_product_and_booked_invoice_reach_tripletex_once(env: Env) -> None:

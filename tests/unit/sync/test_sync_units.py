@@ -9,7 +9,8 @@ import pytest
 from pydantic import ValidationError
 
 from rackbeat_tripletex.models.domain import Streams, Tenant
-from rackbeat_tripletex.sync.digest import SHOWN, digest_text
+from rackbeat_tripletex.notify.email import DIGEST_SHOWN as SHOWN
+from rackbeat_tripletex.notify.email import failure_digest_text as digest_text
 from rackbeat_tripletex.sync.model import (
     EntitySyncTask,
     StreamName,

@@ -8,13 +8,51 @@ cannot end up in an access log.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlencode
 
 import boto3
 
 from rackbeat_tripletex.config import runtime_config
 from rackbeat_tripletex.models.domain import Check, Tenant
+
+# The digest names this many records; the rest are counted and waiting on the settings page.
+DIGEST_SHOWN = 25
+
+
+class FailedRecord(Protocol):
+    """A record that could not sync, as the failure digest lists it."""
+
+    @property
+    def entity(self) -> str: ...
+    @property
+    def key(self) -> str: ...
+    @property
+    def message(self) -> str: ...
+    @property
+    def suggested_fix(self) -> str: ...
+
+
+def failure_digest_text(tenant: Tenant, failures: Sequence[FailedRecord]) -> tuple[str, str]:
+    """Subject and body of the failure digest."""
+    subject = f"{len(failures)} records could not be synchronised ({tenant.company_name})"
+    lines = [
+        f"- {f.entity} {f.key}: {f.message} What to do: {f.suggested_fix}" for f in failures[:DIGEST_SHOWN]
+    ]
+    more = (
+        f"\n... and {len(failures) - DIGEST_SHOWN} more in the settings page."
+        if len(failures) > DIGEST_SHOWN
+        else ""
+    )
+    body = (
+        f"Hello {tenant.contact_name},\n\n"
+        "These records did not reach the other system. Everything else is synchronising normally.\n\n"
+        + "\n".join(lines)
+        + more
+        + "\n\nA record syncs again on its own once it is corrected; you can also retry all from the "
+        "settings page.\n"
+    )
+    return subject, body
 
 
 def settings_link(public_base_url: str, tenant_id: str, management_token: str) -> str:
@@ -65,6 +103,12 @@ class Mailer:
             'What to do: open the settings link from your welcome email, choose "Tokens" and '
             "enter working tokens. The integration resumes by itself once they pass the check.\n",
         )
+
+    def send_failure_digest(self, tenant: Tenant, to: str, failures: Sequence[FailedRecord]) -> None:
+        """The daily list of records that could not sync; how often it goes out is the caller's
+        rule (``sync.digest``), so this only writes the email."""
+        subject, text = failure_digest_text(tenant, failures)
+        self._send(to, subject, text)
 
     def _send(self, to: str, subject: str, text: str) -> None:
         self._client.send_email(

@@ -18,28 +18,19 @@ from rackbeat_tripletex.sync.model import SyncFailure
 
 DIGEST_SK = "DIGEST"
 INTERVAL = dt.timedelta(days=1)
-SHOWN = 25
-
-
-def digest_text(tenant: Tenant, failures: list[SyncFailure]) -> tuple[str, str]:
-    subject = f"{len(failures)} records could not be synchronised ({tenant.company_name})"
-    lines = [f"- {f.entity} {f.key}: {f.message} What to do: {f.suggested_fix}" for f in failures[:SHOWN]]
-    more = f"\n... and {len(failures) - SHOWN} more in the settings page." if len(failures) > SHOWN else ""
-    body = (
-        f"Hello {tenant.contact_name},\n\n"
-        "These records did not reach the other system. Everything else is synchronising normally.\n\n"
-        + "\n".join(lines)
-        + more
-        + "\n\nA record syncs again on its own once it is corrected; you can also retry all from the "
-        "settings page.\n"
-    )
-    return subject, body
 
 
 def send_digest(
-    table: Any, mailer: Mailer, tenant: Tenant, failures: list[SyncFailure], now: dt.datetime
+    table: Any,
+    mailer: Mailer,
+    tenant: Tenant,
+    failures: list[SyncFailure],
+    now: dt.datetime,
+    *,
+    to: str | None = None,
 ) -> bool:
-    """Email the digest if there is something to say and none went out in the last day."""
+    """Email the digest (to ``to``, else the tenant's contact) if there is something to say and
+    none went out in the last day. Returns whether it was sent."""
     if not failures:
         return False
     try:
@@ -52,7 +43,14 @@ def send_digest(
         if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
             return False
         raise
-    subject, body = digest_text(tenant, failures)
-    # Mailer has no digest template yet (notify/email.py is not this module's); its sender is reused.
-    mailer._send(tenant.contact_email, subject, body)
+    try:
+        mailer.send_failure_digest(tenant, to or tenant.contact_email, failures)
+    except Exception:
+        # Give the day back, so the next run's digest is not swallowed by a claim that sent nothing.
+        table.delete_item(
+            Key={"pk": tenant_pk(tenant.tenant_id), "sk": DIGEST_SK},
+            ConditionExpression="last_sent_at = :mine",
+            ExpressionAttributeValues={":mine": now.isoformat()},
+        )
+        raise
     return True

@@ -818,6 +818,9 @@ class SyncEngine:
             rackbeat_updated_at=saved.updated_at,
             synced_at=self.ctx.now(),
             to_rackbeat_hash=digest,
+            # Rackbeat as we left it: the Rackbeat -> Tripletex stream then sees our own write as
+            # nothing new, instead of echoing it back to Tripletex.
+            rackbeat_source_hash=self._source_hash(saved),
         )
         self._resolved(session, stream, key)
         return Written("written", record.id)
