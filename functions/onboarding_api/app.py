@@ -13,17 +13,20 @@ from typing import Annotated, Any
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
-from aws_lambda_powertools.event_handler.openapi.params import Body
+from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from aws_lambda_powertools.event_handler.openapi.params import Path as PathParam
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from rackbeat_tripletex.auth import bearer_token
 from rackbeat_tripletex.config import runtime_config
 from rackbeat_tripletex.models.domain import Credentials
+from rackbeat_tripletex.models.sync import Accepted, DryRunReport, InitialSyncRequest
 from rackbeat_tripletex.onboarding import gate
 from rackbeat_tripletex.onboarding.schemas import (
     CreateGroups,
     DeleteTenant,
+    ErrorBody,
     NewTenant,
     Prerequisites,
     SettingsSaved,
@@ -36,7 +39,19 @@ from rackbeat_tripletex.onboarding.schemas import (
     ValidationOutcome,
 )
 from rackbeat_tripletex.onboarding.service import Onboarding, OnboardingError, TenantNotFoundError
+from rackbeat_tripletex.onboarding.syncing import (
+    AlreadyRanBody,
+    FailureList,
+    ImportAlreadyRanError,
+    ImportChoicesError,
+    InitialSyncStatus,
+    ProblemsBody,
+    RetryQueued,
+    RetryRequest,
+    SyncOperations,
+)
 from rackbeat_tripletex.onboarding.wiring import build_onboarding, public_base_url
+from rackbeat_tripletex.sync.history import SyncRuns
 
 logger = Logger()
 app = APIGatewayRestResolver(enable_validation=True)
@@ -47,6 +62,11 @@ TenantId = Annotated[str, PathParam(description="The id POST /tenants answered."
 @cache
 def onboarding() -> Onboarding:
     return build_onboarding()
+
+
+@cache
+def sync_operations() -> SyncOperations:
+    return SyncOperations.from_config()
 
 
 def _tenant(tenant_id: str) -> Any:
@@ -60,6 +80,16 @@ def _tenant(tenant_id: str) -> Any:
 @app.exception_handler(OnboardingError)  # type: ignore[untyped-decorator]
 def onboarding_error(error: OnboardingError) -> Response[Any]:
     return Response(error.status, content_types.APPLICATION_JSON, {"message": error.message})
+
+
+@app.exception_handler(ImportChoicesError)  # type: ignore[untyped-decorator]
+def import_choices_error(error: ImportChoicesError) -> Response[Any]:
+    return Response(error.status, content_types.APPLICATION_JSON, error.body())
+
+
+@app.exception_handler(ImportAlreadyRanError)  # type: ignore[untyped-decorator]
+def import_already_ran(error: ImportAlreadyRanError) -> Response[Any]:
+    return Response(error.status, content_types.APPLICATION_JSON, error.body())
 
 
 @app.exception_handler(RequestValidationError)  # type: ignore[untyped-decorator]
@@ -124,6 +154,98 @@ def rotate_token(tenant_id: TenantId) -> TokenRotated:
 @app.delete("/tenants/<tenant_id>", summary="Offboard: delete tokens, webhooks and all data")
 def delete_tenant(tenant_id: TenantId, request: DeleteTenant) -> TenantDeleted:
     return onboarding().delete(_tenant(tenant_id), request.confirm_company_name)
+
+
+# ----- sync: the initial import, failures and retry, run history ---------------------------
+
+
+def _responses(
+    ok: int, model: Any, description: str, **errors: tuple[Any, str]
+) -> dict[int, OpenAPIResponse]:
+    documented: dict[int, OpenAPIResponse] = {
+        ok: {"description": description, "content": {"application/json": {"model": model}}},
+        404: {
+            "description": "No such tenant, or the token is not this tenant's (the same answer for both).",
+            "content": {"application/json": {"model": ErrorBody}},
+        },
+    }
+    for status, (error_model, words) in errors.items():
+        documented[int(status.removeprefix("s"))] = {
+            "description": words,
+            "content": {"application/json": {"model": error_model}},
+        }
+    return documented
+
+
+_INVALID = (ProblemsBody, "A field is missing or wrong; `detail` names each field and what to fix.")
+
+
+@app.post(
+    "/tenants/<tenant_id>/initial-sync",
+    summary="Start the one-time import from Tripletex into Rackbeat, or preview it (dry_run)",
+    description=(
+        "Without `dry_run` the import is queued and the answer is 202; follow it with GET. "
+        "With `dry_run=true` the answer (200) holds counts per entity, a sample of mapped records and "
+        "the records that would fail and why; nothing is written anywhere. The import runs once: "
+        "a second start answers 409 saying when it ran and how it ended."
+    ),
+    responses=_responses(
+        202,
+        Accepted,
+        "The import is queued.",
+        s200=(DryRunReport, "dry_run=true: what the import would do; nothing was written."),
+        s409=(AlreadyRanBody, "The import already ran for this tenant."),
+        s422=_INVALID,
+    ),
+)
+def start_initial_sync(
+    tenant_id: TenantId,
+    request: InitialSyncRequest,
+    dry_run: Annotated[bool, Query(description="Preview only: read both systems, write nothing.")] = False,
+) -> Response[Accepted | DryRunReport]:
+    tenant = _tenant(tenant_id)
+    answer = sync_operations().start(tenant.tenant_id, request, dry_run=dry_run)
+    return Response(200 if dry_run else 202, content_types.APPLICATION_JSON, answer)
+
+
+@app.get(
+    "/tenants/<tenant_id>/initial-sync",
+    summary="How far the initial import is: state, per-entity counters, time left",
+    responses=_responses(200, InitialSyncStatus, "The import's state (`not_started` before it is started)."),
+)
+def get_initial_sync(tenant_id: TenantId) -> InitialSyncStatus:
+    return sync_operations().progress(_tenant(tenant_id).tenant_id)
+
+
+@app.get(
+    "/tenants/<tenant_id>/failures",
+    summary="Records that did not sync, from the initial import and the ongoing sync, with what to do",
+    responses=_responses(200, FailureList, "Every failed record, with its reason and suggested fix."),
+)
+def get_failures(tenant_id: TenantId) -> FailureList:
+    return sync_operations().failures(_tenant(tenant_id).tenant_id)
+
+
+@app.post(
+    "/tenants/<tenant_id>/failures/retry",
+    summary="Put failed records back on their queues: all of them, or those named",
+    responses=_responses(202, RetryQueued, "The records are queued again.", s422=_INVALID),
+)
+def retry_failures(tenant_id: TenantId, request: RetryRequest) -> Response[RetryQueued]:
+    queued = sync_operations().retry(_tenant(tenant_id).tenant_id, request)
+    return Response(202, content_types.APPLICATION_JSON, queued)
+
+
+@app.get(
+    "/tenants/<tenant_id>/sync-runs",
+    summary="Ongoing-sync history: one entry per run and stream, newest first",
+    responses=_responses(200, SyncRuns, "Trigger, start, finish and counts of each stream's run."),
+)
+def get_sync_runs(
+    tenant_id: TenantId,
+    limit: Annotated[int, Query(ge=1, le=500, description="How many entries, newest first.")] = 50,
+) -> SyncRuns:
+    return sync_operations().sync_runs(_tenant(tenant_id).tenant_id, limit)
 
 
 @app.get("/openapi.json", include_in_schema=False)

@@ -63,6 +63,32 @@ const STRINGS = {
     err_network: "We could not reach the service. Check your connection and try again.",
     err_session: "This page no longer has access to the integration. Open the settings link from your latest email.",
     err_generic: "Something went wrong: {message}",
+    step_initial_sync: "Import",
+    import_heading: "Import from Tripletex",
+    import_intro: "Copy your Tripletex customers, suppliers and products into Rackbeat once. Preview it first: the preview changes nothing. You can also skip this step.",
+    import_what: "What to import",
+    customer_group: "Customer group", supplier_group: "Supplier group",
+    product_group: "Product group for stock goods", service_group: "Group for services (no stock)",
+    terms_heading: "Payment terms",
+    terms_intro: "Tripletex gives each customer a number of days to pay. Choose the Rackbeat payment term for each; the default covers the rest.",
+    terms_default: "Default payment term", terms_days: "{days} days", use_default: "use the default",
+    preview: "Preview", import_start: "Import", skip: "Skip this step", previewing: "Reading both systems…",
+    preview_heading: "What the import would do",
+    col_total: "In Tripletex", col_create: "New", col_link: "Already in Rackbeat", col_fail: "Would fail",
+    entity_customer: "Customers", entity_supplier: "Suppliers", entity_product: "Products",
+    preview_ok: "Nothing would fail.",
+    import_running: "Importing: {done} of {total} records ({percent} %).",
+    import_eta: "About {seconds} seconds left.",
+    import_planned: "The import is starting…",
+    import_completed: "The import is finished: {done} records, none failed.",
+    import_completed_with_failures: "The import is finished: {done} records, {failed} could not be imported. Fix them and retry from the settings page.",
+    import_locked: "The import already ran (started {started}). It runs only once; failed records are retried from the settings page.",
+    pick_entity: "Choose at least one kind of record.",
+    runs_heading: "Last synchronisations", runs_empty: "Nothing synchronised yet.",
+    col_stream: "What", col_started: "Started", col_read: "Read", col_written: "Written", col_failed: "Failed",
+    failures_heading: "Records that did not sync", failures_empty: "No failed records.",
+    retry: "Retry", retry_done: "{count} records are being synchronised again. Reload in a moment to see the result.",
+    source_initial_sync: "initial import",
   },
   nb: {
     title: "Rackbeat ↔ Tripletex-integrasjon",
@@ -123,6 +149,32 @@ const STRINGS = {
     err_network: "Vi fikk ikke kontakt med tjenesten. Sjekk nettforbindelsen og prøv igjen.",
     err_session: "Denne siden har ikke lenger tilgang til integrasjonen. Åpne innstillingslenken fra den siste e-posten.",
     err_generic: "Noe gikk galt: {message}",
+    step_initial_sync: "Import",
+    import_heading: "Importer fra Tripletex",
+    import_intro: "Kopier kunder, leverandører og produkter fra Tripletex til Rackbeat én gang. Se forhåndsvisningen først: den endrer ingenting. Du kan også hoppe over dette steget.",
+    import_what: "Hva skal importeres",
+    customer_group: "Kundegruppe", supplier_group: "Leverandørgruppe",
+    product_group: "Varegruppe for lagervarer", service_group: "Gruppe for tjenester (uten lager)",
+    terms_heading: "Betalingsbetingelser",
+    terms_intro: "Tripletex gir hver kunde et antall dager å betale på. Velg betalingsbetingelsen i Rackbeat for hvert antall; standardvalget gjelder resten.",
+    terms_default: "Standard betalingsbetingelse", terms_days: "{days} dager", use_default: "bruk standard",
+    preview: "Forhåndsvis", import_start: "Importer", skip: "Hopp over", previewing: "Leser begge systemene…",
+    preview_heading: "Dette ville importen gjort",
+    col_total: "I Tripletex", col_create: "Nye", col_link: "Finnes i Rackbeat", col_fail: "Ville feilet",
+    entity_customer: "Kunder", entity_supplier: "Leverandører", entity_product: "Produkter",
+    preview_ok: "Ingenting ville feilet.",
+    import_running: "Importerer: {done} av {total} poster ({percent} %).",
+    import_eta: "Omtrent {seconds} sekunder igjen.",
+    import_planned: "Importen starter…",
+    import_completed: "Importen er ferdig: {done} poster, ingen feilet.",
+    import_completed_with_failures: "Importen er ferdig: {done} poster, {failed} kunne ikke importeres. Rett dem og prøv igjen fra innstillingssiden.",
+    import_locked: "Importen er allerede kjørt (startet {started}). Den kjøres bare én gang; poster som feilet prøves igjen fra innstillingssiden.",
+    pick_entity: "Velg minst én type poster.",
+    runs_heading: "Siste synkroniseringer", runs_empty: "Ingenting er synkronisert ennå.",
+    col_stream: "Hva", col_started: "Startet", col_read: "Lest", col_written: "Skrevet", col_failed: "Feilet",
+    failures_heading: "Poster som ikke ble synkronisert", failures_empty: "Ingen poster har feilet.",
+    retry: "Prøv igjen", retry_done: "{count} poster synkroniseres på nytt. Last inn siden om litt for å se resultatet.",
+    source_initial_sync: "første import",
   },
 };
 
@@ -138,9 +190,8 @@ const CHECK_FIELD = {
   tripletex_environment: "tripletex_employee_token",
 };
 
-// The order of steps. INSERTION POINT (initial-sync issue): put "initial_sync" between
-// "prerequisites" and "settings", with a show_initial_sync() loader in LOADERS.
-const FLOW = ["company", "tokens", "prerequisites", "settings", "done"];
+// The order of steps.
+const FLOW = ["company", "tokens", "prerequisites", "initial_sync", "settings", "done"];
 
 const state = {
   lang: sessionStorage.getItem("lang") || (/^(nb|nn|no)/.test((navigator.language || "").toLowerCase()) ? "nb" : "en"),
@@ -394,6 +445,233 @@ async function createGroups() {
   } catch (e) { showError(e); }
 }
 
+// ---------- step: initial sync ----------
+// Tripletex "days to pay" values offered for mapping; anything else gets the default term.
+const TERM_DAYS = [0, 7, 10, 14, 20, 30, 45, 60];
+const POLL_MS = 1000;
+const FINISHED = ["completed", "completed_with_failures"];
+
+function fillSelect(select, items, preferred) {
+  select.replaceChildren();
+  items.forEach((item) => {
+    const option = document.createElement("option");
+    option.value = item.number;
+    option.textContent = item.number + " " + item.name;
+    select.append(option);
+  });
+  if (preferred !== undefined) select.value = preferred;
+}
+
+async function loadInitialSync() {
+  clearErrors($("#import-form"));
+  const status = await api("GET", tenantPath("/initial-sync"));
+  if (status.state !== "not_started") {
+    lockImport(status);
+    if (FINISHED.includes(status.state)) await showImportResult(status);
+    else pollImport();
+    return;
+  }
+  const p = await api("GET", tenantPath("/prerequisites"));
+  const rb = p.rackbeat;
+  fillSelect($("#customer_group"), rb.customer_groups);
+  fillSelect($("#supplier_group"), rb.supplier_groups);
+  const stock = rb.product_groups.find((g) => g.has_inventory);
+  const service = rb.product_groups.find((g) => !g.has_inventory);
+  fillSelect($("#product_group"), rb.product_groups, stock && stock.number);
+  fillSelect($("#service_group"), rb.product_groups, service && service.number);
+  fillSelect($("#terms_default"), rb.payment_terms);
+  const rows = $("#terms-by-days");
+  rows.replaceChildren();
+  TERM_DAYS.forEach((days) => {
+    const tr = document.createElement("tr");
+    const label = document.createElement("td");
+    label.textContent = t("terms_days", { days: days });
+    const cell = document.createElement("td");
+    const select = document.createElement("select");
+    select.name = String(days);
+    select.dataset.days = String(days);
+    select.setAttribute("aria-label", t("terms_days", { days: days }));
+    const none = document.createElement("option");
+    none.value = "";
+    none.textContent = t("use_default");
+    select.append(none);
+    rb.payment_terms.forEach((term) => {
+      const option = document.createElement("option");
+      option.value = term.number;
+      option.textContent = term.number + " " + term.name;
+      select.append(option);
+    });
+    cell.append(select);
+    tr.append(label, cell);
+    rows.append(tr);
+  });
+}
+
+function importBody() {
+  const form = $("#import-form");
+  const byDays = {};
+  form.querySelectorAll("select[data-days]").forEach((s) => { if (s.value) byDays[s.dataset.days] = Number(s.value); });
+  return {
+    entities: Array.from(form.querySelectorAll('input[name="entity"]:checked')).map((c) => c.value),
+    customer_group: Number(form.customer_group.value),
+    supplier_group: Number(form.supplier_group.value),
+    product_group: Number(form.product_group.value),
+    service_group: Number(form.service_group.value),
+    payment_terms: { default: Number(form.elements["default"].value), by_days: byDays },
+  };
+}
+
+function importChoicesOk(body) {
+  if (body.entities.length) return true;
+  fieldError("entities", t("pick_entity"));
+  return false;
+}
+
+function renderFailures(list, failures) {
+  list.replaceChildren();
+  failures.forEach((f) => {
+    const li = document.createElement("li");
+    li.className = "fail";
+    li.dataset.failure = f.entity + ":" + f.key;
+    const label = document.createElement("strong");
+    const source = f.source && f.source !== "initial_sync" ? f.source : t("source_initial_sync");
+    label.textContent = "✗ " + [f.entity, f.number || f.key, f.name].filter(Boolean).join(" ") + " (" + source + ")";
+    li.append(label, document.createTextNode(" — " + f.message));
+    const fix = document.createElement("div");
+    fix.className = "fix";
+    fix.textContent = f.suggested_fix;
+    li.append(fix);
+    list.append(li);
+  });
+}
+
+async function previewImport() {
+  const form = $("#import-form");
+  clearErrors(form);
+  const body = importBody();
+  if (!importChoicesOk(body)) return;
+  const button = $("#import-preview");
+  button.disabled = true;
+  button.textContent = t("previewing");
+  try {
+    const report = await api("POST", tenantPath("/initial-sync?dry_run=true"), body);
+    const rows = $("#preview-counts");
+    rows.replaceChildren();
+    Object.entries(report.entities).forEach(([entity, c]) => {
+      const tr = document.createElement("tr");
+      tr.dataset.entity = entity;
+      [t("entity_" + entity), c.total, c.would_create, c.would_link, c.would_fail].forEach((value) => {
+        const td = document.createElement("td");
+        td.textContent = String(value);
+        tr.append(td);
+      });
+      rows.append(tr);
+    });
+    renderFailures($("#preview-failures"), report.failures);
+    if (!report.failures.length) {
+      const ok = document.createElement("li");
+      ok.className = "ok";
+      ok.textContent = t("preview_ok");
+      $("#preview-failures").append(ok);
+    }
+    $("#import-preview-result").hidden = false;
+  } catch (e) { showError(e); } finally {
+    button.disabled = false;
+    button.textContent = t("preview");
+  }
+}
+
+async function startImport(event) {
+  event.preventDefault();
+  const form = $("#import-form");
+  clearErrors(form);
+  const body = importBody();
+  if (!importChoicesOk(body)) return;
+  $("#import-start").disabled = true;
+  try {
+    await api("POST", tenantPath("/initial-sync"), body);
+    form.hidden = true;
+    $("#import-preview-result").hidden = true;
+    pollImport();
+  } catch (e) {
+    if (e.status === 409) { await loadInitialSync(); return; }
+    showError(e);
+  } finally { $("#import-start").disabled = false; }
+}
+
+function lockImport(status) {
+  $("#import-form").hidden = true;
+  $("#import-preview-result").hidden = true;
+  const locked = $("#import-locked");
+  locked.textContent = t("import_locked", { started: new Date(status.started_at).toLocaleString(state.lang) });
+  locked.hidden = false;
+  $("#import-next").hidden = false;
+  document.querySelector('#progress li[data-step="initial_sync"]').classList.add("locked");
+}
+
+function renderProgress(status) {
+  const totals = Object.values(status.entities || {});
+  const total = totals.reduce((n, e) => n + e.total, 0);
+  const done = totals.reduce((n, e) => n + e.done, 0);
+  $("#import-progress").hidden = false;
+  $("#import-bar").value = status.percent_done;
+  let text = status.state === "planned" ? t("import_planned") : t("import_running", { done: done, total: total, percent: status.percent_done });
+  if (status.estimated_seconds_left) text += " " + t("import_eta", { seconds: Math.ceil(status.estimated_seconds_left) });
+  $("#import-progress-text").textContent = text;
+}
+
+async function pollImport() {
+  let status;
+  try { status = await api("GET", tenantPath("/initial-sync")); } catch (e) { showError(e); return; }
+  renderProgress(status);
+  if (FINISHED.includes(status.state)) { await showImportResult(status); return; }
+  if ($("#step-initial_sync").hidden) return;  // the user moved on; the import continues anyway
+  setTimeout(pollImport, POLL_MS);
+}
+
+async function showImportResult(status) {
+  renderProgress(status);
+  const done = Object.values(status.entities || {}).reduce((n, e) => n + e.done, 0);
+  $("#import-result-text").textContent = t("import_" + status.state, { done: done, failed: status.failed });
+  $("#import-result-text").className = status.failed ? "warning" : "ok";
+  const failures = (await api("GET", tenantPath("/failures"))).failures.filter((f) => f.source === "initial_sync");
+  renderFailures($("#import-failures"), failures);
+  $("#import-result").hidden = false;
+  $("#import-next").hidden = false;
+}
+
+// ---------- settings page: history and failures ----------
+async function loadHistory() {
+  const [runs, failures] = await Promise.all([api("GET", tenantPath("/sync-runs?limit=10")), api("GET", tenantPath("/failures"))]);
+  const rows = $("#sync-runs");
+  rows.replaceChildren();
+  runs.runs.forEach((run) => {
+    const tr = document.createElement("tr");
+    [run.stream + " (" + run.trigger + ")", new Date(run.started_at).toLocaleString(state.lang), run.read, run.written, run.failed].forEach((value) => {
+      const td = document.createElement("td");
+      td.textContent = String(value);
+      tr.append(td);
+    });
+    rows.append(tr);
+  });
+  $("#sync-runs-empty").hidden = runs.runs.length > 0;
+  renderFailures($("#sync-failures"), failures.failures);
+  $("#sync-failures-empty").hidden = failures.failures.length > 0;
+  $("#retry-failures").hidden = failures.failures.length === 0;
+}
+
+async function retryFailures() {
+  clearErrors();
+  const button = $("#retry-failures");
+  button.disabled = true;
+  try {
+    const queued = await api("POST", tenantPath("/failures/retry"), { all: true });
+    const note = $("#retry-result");
+    note.textContent = t("retry_done", { count: queued.enqueued });
+    note.hidden = false;
+  } catch (e) { showError(e); } finally { button.disabled = false; }
+}
+
 // ---------- step: settings ----------
 const STREAMS = [
   "customers_to_tripletex", "suppliers_to_tripletex", "products_to_tripletex", "invoices_to_tripletex",
@@ -416,6 +694,8 @@ async function loadSettings() {
   } else if (!form.notification_email.value) {
     form.notification_email.value = tenant.contact_email;
   }
+  $("#retry-result").hidden = true;
+  await loadHistory();
 }
 
 async function submitSettings(event) {
@@ -456,7 +736,7 @@ async function rotateToken() {
   } catch (e) { showError(e); }
 }
 
-const LOADERS = { prerequisites: loadPrerequisites, settings: loadSettings };
+const LOADERS = { prerequisites: loadPrerequisites, initial_sync: loadInitialSync, settings: loadSettings };
 
 // ---------- the settings link: #settings?tenant=...&token=... ----------
 function openFromLink() {
@@ -490,6 +770,11 @@ function start() {
   });
   $("#create-groups").addEventListener("click", createGroups);
   $("#prereq-next").addEventListener("click", () => next("prerequisites"));
+  $("#import-form").addEventListener("submit", startImport);
+  $("#import-preview").addEventListener("click", previewImport);
+  $("#import-skip").addEventListener("click", () => next("initial_sync"));
+  $("#import-next").addEventListener("click", () => next("initial_sync"));
+  $("#retry-failures").addEventListener("click", retryFailures);
   $("#settings-form").addEventListener("submit", submitSettings);
   $("#edit-tokens").addEventListener("click", () => { state.returnToSettings = true; show("tokens"); });
   $("#rotate-token").addEventListener("click", rotateToken);

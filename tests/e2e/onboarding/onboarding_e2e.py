@@ -150,7 +150,7 @@ class Stack:
     def queue_messages(self) -> list[str]:
         """Every message body waiting in any of the stack's queues (read without consuming)."""
         sqs = boto3.client("sqs", endpoint_url=self.local.moto.endpoint if self.local.moto else None)
-        bodies = []
+        bodies: list[str] = []
         for url in sqs.list_queues().get("QueueUrls", []):
             answer = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=0)
             bodies.extend(message["Body"] for message in answer.get("Messages", []))

@@ -25,6 +25,13 @@ SETTINGS = {
     "sync_interval_minutes": 30,
     "notification_email": "alerts@fjordlager.no",
 }
+INITIAL_SYNC = {
+    "customer_group": 1,
+    "supplier_group": 1,
+    "product_group": 1,
+    "service_group": 2,
+    "payment_terms": {"default": 1},
+}
 
 
 def secret_exists(stack: Stack, tenant_id: str) -> bool:
@@ -411,6 +418,12 @@ def test_a_tenants_token_opens_nothing_of_another_tenant(stack: Stack) -> None:
         ("GET", f"/tenants/{tenant_b}/settings", None),
         ("PUT", f"/tenants/{tenant_b}/settings", SETTINGS),
         ("POST", f"/tenants/{tenant_b}/management-token", None),
+        ("POST", f"/tenants/{tenant_b}/initial-sync", INITIAL_SYNC),
+        ("POST", f"/tenants/{tenant_b}/initial-sync?dry_run=true", INITIAL_SYNC),
+        ("GET", f"/tenants/{tenant_b}/initial-sync", None),
+        ("GET", f"/tenants/{tenant_b}/failures", None),
+        ("POST", f"/tenants/{tenant_b}/failures/retry", {"all": True}),
+        ("GET", f"/tenants/{tenant_b}/sync-runs", None),
     ]
     for method, path, body in routes:
         for presented in (token_a, None, "x", token_b + "x", token_b[:-1]):
@@ -431,8 +444,16 @@ def test_a_tenants_token_opens_nothing_of_another_tenant(stack: Stack) -> None:
         headers={"Content-Type": "application/json"},
     )
     assert garbage.status_code == 404
-    # B is untouched and still works with its own token.
+    # Nor does a malformed body on the sync routes.
+    for path in (f"/tenants/{tenant_b}/initial-sync", f"/tenants/{tenant_b}/failures/retry"):
+        garbage = stack.request(
+            "POST", path, token=token_a, content=b"{not json", headers={"Content-Type": "application/json"}
+        )
+        assert (garbage.status_code, garbage.json()) == (404, {"message": "Tenant not found"})
+    # B is untouched and still works with its own token: no import was started by anyone else.
     assert stack.request("GET", f"/tenants/{tenant_b}", token=token_b).json()["status"] == "onboarding"
+    status = stack.request("GET", f"/tenants/{tenant_b}/initial-sync", token=token_b)
+    assert (status.status_code, status.json()["state"]) == (200, "not_started")
     assert stack.request("GET", f"/tenants/{tenant_a}", token=token_a).status_code == 200
 
 
@@ -451,8 +472,23 @@ def test_openapi_document_lists_the_routes(stack: Stack) -> None:
         "/tenants/{tenant_id}/prerequisites/groups",
         "/tenants/{tenant_id}/settings",
         "/tenants/{tenant_id}/management-token",
+        "/tenants/{tenant_id}/initial-sync",
+        "/tenants/{tenant_id}/failures",
+        "/tenants/{tenant_id}/failures/retry",
+        "/tenants/{tenant_id}/sync-runs",
     ):
         assert path in paths, path
+    start = paths["/tenants/{tenant_id}/initial-sync"]["post"]
+    assert {"202", "200", "404", "409", "422"} <= set(start["responses"])
+    assert any(p["name"] == "dry_run" and p["in"] == "query" for p in start["parameters"])
+    for path, method, status in (
+        ("/tenants/{tenant_id}/initial-sync", "get", "200"),
+        ("/tenants/{tenant_id}/failures", "get", "200"),
+        ("/tenants/{tenant_id}/failures/retry", "post", "202"),
+        ("/tenants/{tenant_id}/sync-runs", "get", "200"),
+    ):
+        schema = paths[path][method]["responses"][status]["content"]["application/json"]["schema"]
+        assert "$ref" in schema, (path, schema)
 
 
 def test_wizard_page_and_assets_are_served(stack: Stack) -> None:

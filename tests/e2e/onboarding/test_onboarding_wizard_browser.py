@@ -106,7 +106,15 @@ def test_new_user_completes_the_wizard_and_uses_the_settings_link(stack: Stack) 
             shot(page, "groups-created")
             page.click("#prereq-next")
 
-            # Step 4: settings.
+            # Step 4: the initial import, offered with the groups and terms just found; this
+            # company skips it (tests/e2e/initial_sync drives the import itself in the browser).
+            expect(page.locator("#step-initial_sync")).to_be_visible()
+            expect(page.locator("#terms_default option")).to_have_count(1)
+            expect(page.locator("#service_group")).to_contain_text("Tjenester")
+            shot(page, "import-offered")
+            page.click("#import-skip")
+
+            # Step 5: settings.
             expect(page.locator("#step-settings")).to_be_visible()
             page.check('input[name="customers_to_tripletex"]')
             page.check('input[name="invoices_to_tripletex"]')
@@ -132,6 +140,8 @@ def test_new_user_completes_the_wizard_and_uses_the_settings_link(stack: Stack) 
             expect(later.locator("#settings-tenant")).to_contain_text("Fjord Lager AS")
             assert "token=" not in later.url, "the token must leave the address bar"
             expect(later.locator('input[name="invoice_mode"][value="order"]')).to_be_checked()
+            expect(later.locator("#sync-runs-empty")).to_be_visible()
+            expect(later.locator("#sync-failures-empty")).to_be_visible()
             later.click("#lang-en")
             shot(later, "settings-link")
             later.check('input[name="products_to_rackbeat"]')

@@ -36,7 +36,7 @@ from rackbeat_tripletex.onboarding.schemas import (
 )
 from rackbeat_tripletex.store.secrets import TenantSecrets
 from rackbeat_tripletex.store.tenants import ConcurrentUpdateError, TenantStore
-from rackbeat_tripletex.webhooks.registration import register_rackbeat_webhooks
+from rackbeat_tripletex.webhooks.registration import forget_tripletex_webhook_secret, register_webhooks
 
 logger = logging.getLogger(__name__)
 
@@ -103,7 +103,7 @@ class Onboarding:
     vendors: Vendors
     clock: Callable[[], datetime] = _now
     # (tenant_id, credentials, public base URL) -> webhooks registered; run when a tenant is active.
-    register_webhooks: Callable[[str, Credentials, str], int] = field(default=register_rackbeat_webhooks)
+    register_webhooks: Callable[[str, Credentials, str], int] = field(default=register_webhooks)
 
     # -- tenants and authorisation --------------------------------------------------------
 
@@ -283,6 +283,7 @@ class Onboarding:
                     "Rackbeat under Settings \u2192 API \u2192 Webhooks; they stop working anyway."
                 )
         self.secrets.delete(tenant.tenant_id)
+        forget_tripletex_webhook_secret(tenant.tenant_id)
         rows = self.tenants.delete_all(tenant.tenant_id)
         logger.info("tenant deleted", extra={"tenant_id": tenant.tenant_id, "rows": rows})
         return TenantDeleted(webhooks_removed=removed, warnings=warnings)

@@ -1,0 +1,384 @@
+"""The sync routes of the onboarding API: start or preview the initial import, follow it, list
+every failed record (initial import and ongoing sync in one list), retry them, and the run history.
+
+The initial-sync service and the ongoing sync's stores do the work; this module turns their
+errors into :class:`OnboardingError` replies and merges the two failure kinds for the user.
+Retries are SQS-driven: initial-import failures go back to InitialSyncQueue as ``retry`` tasks,
+ongoing-sync failures to SyncQueue as entity-level tasks, the same shape a webhook enqueues.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, Literal, Self
+
+import boto3
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from rackbeat_tripletex.config import runtime_config
+from rackbeat_tripletex.initial_sync.context import InitialSyncContext, QueueSender
+from rackbeat_tripletex.initial_sync.service import (
+    AlreadyRan,
+    FailureRef,
+    InvalidRequest,
+    NotReady,
+    TenantNotFound,
+    initial_sync_progress,
+    list_failures,
+    retry_failures,
+    start_initial_sync,
+)
+from rackbeat_tripletex.models.sync import (
+    Accepted,
+    DryRunReport,
+    EntityProgress,
+    EntityType,
+    InitialSyncProgress,
+    InitialSyncRequest,
+    RunState,
+)
+from rackbeat_tripletex.onboarding.service import OnboardingError, TenantNotFoundError
+from rackbeat_tripletex.sync.history import SyncRuns, list_sync_failures, list_sync_runs
+from rackbeat_tripletex.sync.links import SyncLinks
+from rackbeat_tripletex.sync.model import EntitySyncTask, SyncEntity, SyncFailure
+
+logger = logging.getLogger(__name__)
+
+INITIAL_SYNC: Literal["initial_sync"] = "initial_sync"
+FailureSource = Literal[
+    "initial_sync",
+    "customers_to_tripletex",
+    "suppliers_to_tripletex",
+    "products_to_tripletex",
+    "invoices_to_tripletex",
+    "customers_to_rackbeat",
+    "suppliers_to_rackbeat",
+    "products_to_rackbeat",
+]
+SQS_BATCH = 10
+# The ongoing sync names a Tripletex record without a number by its id (sync.engine).
+_TRIPLETEX_ID_KEY = "tripletex-"
+
+
+# ----- bodies --------------------------------------------------------------------------------
+class InitialSyncStatus(BaseModel):
+    """``GET /tenants/{tenant_id}/initial-sync``: ``not_started`` until the import is started."""
+
+    tenant_id: str
+    state: RunState | Literal["not_started"]
+    run_id: str | None = None
+    started_at: dt.datetime | None = None
+    finished_at: dt.datetime | None = None
+    pages_total: int | None = None
+    pages_done: int = 0
+    entities: dict[EntityType, EntityProgress] = Field(default_factory=dict)
+    percent_done: float = Field(0.0, description="Records done of all records to import, 0-100.")
+    estimated_seconds_left: float | None = Field(
+        None, description="At the rate so far; null until the first records are done."
+    )
+    failed: int = Field(0, description="Records that could not be imported; GET failures says why.")
+
+
+class AlreadyRanBody(BaseModel):
+    """409: the import runs once per tenant; failed records are retried, not re-imported."""
+
+    message: str
+    started_at: dt.datetime
+    finished_at: dt.datetime | None = None
+    state: RunState
+
+
+class FieldProblem(BaseModel):
+    field: str
+    type: str
+    message: str
+
+
+class ProblemsBody(BaseModel):
+    """422: what to fix, per field."""
+
+    message: str
+    detail: list[FieldProblem] = Field(default_factory=list)
+
+
+class FailureView(BaseModel):
+    """One record that did not sync, from the initial import or from an ongoing-sync stream."""
+
+    source: FailureSource = Field(description="`initial_sync`, or the ongoing-sync stream it failed in.")
+    entity: SyncEntity
+    key: str = Field(description="Initial import: the Tripletex id. Ongoing sync: the record's key.")
+    number: str | None = None
+    name: str | None = None
+    reason: str
+    message: str
+    suggested_fix: str
+    attempts: int
+    last_attempt_at: dt.datetime | None = None
+
+
+class FailureList(BaseModel):
+    tenant_id: str
+    failures: list[FailureView]
+
+
+class FailureKey(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    source: FailureSource
+    entity: SyncEntity
+    key: str = Field(min_length=1, max_length=255)
+
+
+class RetryRequest(BaseModel):
+    """``{"all": true}`` retries every listed failure; ``{"keys": [...]}`` the ones named."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    all: bool = False
+    keys: list[FailureKey] | None = Field(default=None, max_length=1000)
+
+    @model_validator(mode="after")
+    def _one_choice(self) -> Self:
+        if self.all == bool(self.keys):
+            raise ValueError('Send either "all": true or a non-empty "keys" list, not both.')
+        return self
+
+
+class RetryQueued(BaseModel):
+    """202: the records are back on the queues; GET failures shows what is still failing."""
+
+    tenant_id: str
+    enqueued: int
+    initial_sync: int = Field(description="Records re-enqueued on the initial-import queue.")
+    ongoing_sync: int = Field(description="Records re-enqueued on the ongoing-sync queue.")
+    not_found: list[FailureKey] = Field(
+        default_factory=list, description="Keys that are not (or no longer) in the failures list."
+    )
+
+
+# ----- errors --------------------------------------------------------------------------------
+class ImportNotReadyError(OnboardingError):
+    status = 422
+
+
+class ImportChoicesError(OnboardingError):
+    status = 422
+
+    def __init__(self, problems: dict[str, str]) -> None:
+        self.problems = problems
+        super().__init__("Fix the chosen groups or payment terms: " + "; ".join(problems.values()))
+
+    def body(self) -> ProblemsBody:
+        return ProblemsBody(
+            message=self.message,
+            detail=[FieldProblem(field=f, type="value_error", message=m) for f, m in self.problems.items()],
+        )
+
+
+class ImportAlreadyRanError(OnboardingError):
+    status = 409
+
+    def __init__(self, ran: AlreadyRan) -> None:
+        super().__init__(str(ran))
+        self.ran = ran
+
+    def body(self) -> AlreadyRanBody:
+        return AlreadyRanBody(
+            message=self.message,
+            started_at=self.ran.started_at,
+            finished_at=self.ran.finished_at,
+            state=self.ran.state,
+        )
+
+
+# ----- the operations ------------------------------------------------------------------------
+@dataclass
+class SyncOperations:
+    """What the sync routes need; built lazily so the other routes never pay for it."""
+
+    initial: Callable[[], InitialSyncContext]
+    table: Any
+    sqs: QueueSender
+    sync_queue_url: str
+
+    @classmethod
+    def from_config(cls) -> SyncOperations:
+        config = runtime_config()
+        table = boto3.resource("dynamodb").Table(config.require("state_table_name"))
+        holder: dict[str, InitialSyncContext] = {}
+
+        def initial() -> InitialSyncContext:
+            if "ctx" not in holder:
+                holder["ctx"] = InitialSyncContext.from_config()
+            return holder["ctx"]
+
+        return cls(
+            initial=initial,
+            table=table,
+            sqs=boto3.client("sqs"),
+            sync_queue_url=config.require("sync_queue_url"),
+        )
+
+    @cached_property
+    def _links(self) -> SyncLinks:
+        return SyncLinks(self.table)
+
+    # -- initial import
+
+    def start(self, tenant_id: str, request: InitialSyncRequest, *, dry_run: bool) -> Accepted | DryRunReport:
+        try:
+            return start_initial_sync(self.initial(), tenant_id, request, dry_run=dry_run)
+        except TenantNotFound:
+            raise TenantNotFoundError() from None
+        except NotReady as error:
+            raise ImportNotReadyError(str(error)) from None
+        except InvalidRequest as error:
+            raise ImportChoicesError(error.problems) from None
+        except AlreadyRan as error:
+            raise ImportAlreadyRanError(error) from None
+
+    def progress(self, tenant_id: str) -> InitialSyncStatus:
+        progress = initial_sync_progress(self.initial(), tenant_id)
+        if progress is None:
+            return InitialSyncStatus(tenant_id=tenant_id, state="not_started")
+        return _status(progress)
+
+    # -- failures
+
+    def failures(self, tenant_id: str) -> FailureList:
+        views = [_initial_view(f) for f in list_failures(self.initial(), tenant_id)]
+        views += sorted(
+            (_ongoing_view(f) for f in list_sync_failures(tenant_id, table=self.table)),
+            key=lambda v: (v.source, v.key),
+        )
+        return FailureList(tenant_id=tenant_id, failures=views)
+
+    def retry(self, tenant_id: str, request: RetryRequest) -> RetryQueued:
+        initial_failures = list_failures(self.initial(), tenant_id)
+        ongoing = list_sync_failures(tenant_id, table=self.table)
+        listed = {(INITIAL_SYNC, f.entity, f.key) for f in initial_failures} | {
+            (f.stream.value, f.entity, f.key) for f in ongoing
+        }
+        wanted = None if request.all else {(k.source, k.entity, k.key) for k in request.keys or []}
+        not_found = [k for k in request.keys or [] if (k.source, k.entity, k.key) not in listed]
+        initial_refs = [
+            FailureRef(entity=f.entity, key=f.key)
+            for f in initial_failures
+            if wanted is None or (INITIAL_SYNC, f.entity, f.key) in wanted
+        ]
+        initial_count = 0
+        if initial_refs:
+            # The run exists whenever initial-import failures do; retry_failures re-reads them.
+            initial_count = retry_failures(self.initial(), tenant_id, initial_refs).enqueued
+        tasks = [
+            task
+            for f in ongoing
+            if wanted is None or (f.stream.value, f.entity, f.key) in wanted
+            if (task := self._entity_task(tenant_id, f)) is not None
+        ]
+        self._send(tasks)
+        logger.info(
+            "failures re-enqueued",
+            extra={"tenant_id": tenant_id, "initial_sync": initial_count, "ongoing_sync": len(tasks)},
+        )
+        return RetryQueued(
+            tenant_id=tenant_id,
+            enqueued=initial_count + len(tasks),
+            initial_sync=initial_count,
+            ongoing_sync=len(tasks),
+            not_found=not_found,
+        )
+
+    def _entity_task(self, tenant_id: str, failure: SyncFailure) -> EntitySyncTask | None:
+        """The task a webhook for this record would have enqueued; the stream picks it up again."""
+        stream = failure.stream
+        key = failure.key
+        if stream.source == "tripletex":
+            # Tripletex-side tasks name the Tripletex id; the failure names the Rackbeat key.
+            tripletex_id = _tripletex_id(key, self._links, tenant_id, failure.entity)
+            if tripletex_id is None:
+                logger.warning(
+                    "failure has no Tripletex id to retry by; the next scheduled run re-reads it",
+                    extra={"tenant_id": tenant_id, "stream": stream.value, "key": key},
+                )
+                return None
+            key = str(tripletex_id)
+        return EntitySyncTask(
+            tenant_id=tenant_id, source=stream.source, entity=failure.entity, key=key, event="retry"
+        )
+
+    def _send(self, tasks: list[EntitySyncTask]) -> None:
+        for start in range(0, len(tasks), SQS_BATCH):
+            entries = [
+                {"Id": str(i), "MessageBody": task.model_dump_json()}
+                for i, task in enumerate(tasks[start : start + SQS_BATCH])
+            ]
+            answer = self.sqs.send_message_batch(QueueUrl=self.sync_queue_url, Entries=entries)
+            if answer.get("Failed"):
+                raise RuntimeError(f"{len(answer['Failed'])} retry messages were not sent to SyncQueue")
+
+    # -- history
+
+    def sync_runs(self, tenant_id: str, limit: int) -> SyncRuns:
+        return list_sync_runs(tenant_id, limit=limit, table=self.table)
+
+
+def _status(progress: InitialSyncProgress) -> InitialSyncStatus:
+    total = sum(e.total for e in progress.entities.values())
+    done = sum(e.done for e in progress.entities.values())
+    finished = progress.state in (RunState.COMPLETED, RunState.COMPLETED_WITH_FAILURES)
+    percent = 100.0 if finished else (round(100.0 * done / total, 1) if total else 0.0)
+    return InitialSyncStatus(
+        tenant_id=progress.tenant_id,
+        state=progress.state,
+        run_id=progress.run_id,
+        started_at=progress.started_at,
+        finished_at=progress.finished_at,
+        pages_total=progress.pages_total,
+        pages_done=progress.pages_done,
+        entities=progress.entities,
+        percent_done=percent,
+        estimated_seconds_left=progress.estimated_seconds_left,
+        failed=sum(e.failed for e in progress.entities.values()),
+    )
+
+
+def _initial_view(failure: Any) -> FailureView:
+    return FailureView(
+        source=INITIAL_SYNC,
+        entity=failure.entity,
+        key=failure.key,
+        number=failure.number,
+        name=failure.name,
+        reason=failure.reason.value,
+        message=failure.message,
+        suggested_fix=failure.suggested_fix,
+        attempts=failure.attempts,
+        last_attempt_at=failure.last_attempt_at,
+    )
+
+
+def _ongoing_view(failure: SyncFailure) -> FailureView:
+    return FailureView(
+        source=failure.stream.value,
+        entity=failure.entity,
+        key=failure.key,
+        number=None if failure.key.startswith(_TRIPLETEX_ID_KEY) else failure.key,
+        reason=failure.reason,
+        message=failure.message,
+        suggested_fix=failure.suggested_fix,
+        attempts=failure.attempts,
+        last_attempt_at=failure.last_attempt_at,
+    )
+
+
+def _tripletex_id(key: str, links: SyncLinks, tenant_id: str, entity: SyncEntity) -> int | None:
+    if key.startswith(_TRIPLETEX_ID_KEY):
+        rest = key.removeprefix(_TRIPLETEX_ID_KEY)
+        return int(rest) if rest.isdigit() else None
+    link = links.get(tenant_id, entity, key)
+    return link.tripletex_id if link is not None else None

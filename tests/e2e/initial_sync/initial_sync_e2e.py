@@ -1,0 +1,96 @@
+"""Helpers for the initial-sync end-to-end tests: a World around the onboarding Stack that
+onboards the demo company and drives the import over the HTTP API."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import boto3
+import pytest
+
+from tests.e2e.onboarding.onboarding_e2e import Stack
+
+CONTACT = "ase@nordlysverktoy.no"
+# Only bounds on a broken run, never measurements. The import of the whole demo dataset is
+# dominated by DynamoDB calls to moto (several per record) and takes 40-90 s on two busy cores.
+IMPORT_DEADLINE_S = 300.0
+DEADLINE_S = 120.0
+# The demo Rackbeat account: terms 1 = net 14, 2 = net 30; groups 1 (customers, suppliers),
+# product groups 1 (with inventory) and 2 (without).
+IMPORT_REQUEST: dict[str, Any] = {
+    "entities": ["customers", "suppliers", "products"],
+    "customer_group": 1,
+    "supplier_group": 1,
+    "product_group": 1,
+    "service_group": 2,
+    "payment_terms": {"default": 1, "by_days": {"14": 1, "30": 2}},
+}
+
+
+@dataclass
+class World:
+    stack: Stack
+    seed: dict[str, Any]
+    tenant_id: str = ""
+    token: str = ""
+    notes: dict[str, Any] = field(default_factory=dict)
+
+    def onboard(self) -> None:
+        created = self.stack.request(
+            "POST",
+            "/tenants",
+            json={"company_name": "Nordlys Verktøy AS", "contact_name": "Åse", "contact_email": CONTACT},
+        )
+        assert created.status_code == 201, created.text
+        self.tenant_id = created.json()["tenant_id"]
+        self.token = created.json()["management_token"]
+        self.stack.known_secrets.add(self.token)
+        credentials = {
+            "rackbeat_api_token": self.seed["rackbeat"]["api_token"],
+            "tripletex_consumer_token": self.seed["tripletex"]["consumer_token"],
+            "tripletex_employee_token": self.seed["tripletex"]["employee_token"],
+        }
+        linked = self.call("PUT", "/credentials", json=credentials)
+        assert linked.status_code == 200, linked.text
+
+    def call(self, method: str, route: str, **kwargs: Any) -> Any:
+        return self.stack.request(method, f"/tenants/{self.tenant_id}{route}", token=self.token, **kwargs)
+
+    def wait_until_finished(self) -> list[dict[str, Any]]:
+        """Polls GET initial-sync as the wizard does; returns every answer seen."""
+        seen: list[dict[str, Any]] = []
+        deadline = time.monotonic() + IMPORT_DEADLINE_S
+        while True:
+            answer = self.call("GET", "/initial-sync")
+            assert answer.status_code == 200, answer.text
+            seen.append(answer.json())
+            if answer.json()["state"] in ("completed", "completed_with_failures"):
+                return seen
+            if time.monotonic() > deadline:
+                pytest.fail(f"the import did not finish; last progress: {answer.json()}")
+            time.sleep(0.5)
+
+    def wait_for(self, what: str, ready: Any) -> None:
+        deadline = time.monotonic() + DEADLINE_S
+        while not ready():
+            if time.monotonic() > deadline:
+                pytest.fail(f"gave up waiting for {what}")
+            time.sleep(0.1)
+
+    def queue_depths(self) -> dict[str, int]:
+        """Visible plus in-flight messages of every queue of the stack, DLQs included."""
+        local = self.stack.local
+        assert local.moto is not None
+        sqs = boto3.client("sqs", endpoint_url=local.moto.endpoint)
+        depths = {}
+        for url in sqs.list_queues().get("QueueUrls", []):
+            attributes = sqs.get_queue_attributes(
+                QueueUrl=url,
+                AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+            )["Attributes"]
+            depths[url.rsplit("/", 1)[-1]] = int(attributes["ApproximateNumberOfMessages"]) + int(
+                attributes["ApproximateNumberOfMessagesNotVisible"]
+            )
+        return depths

@@ -1,0 +1,166 @@
+"""The wizard's initial-import step in Chromium: preview, import, the progress bar to the end, the
+result with the failed record and its reason, then the settings page's failures list and Retry.
+Screenshots go to tests/artifacts/initial_sync/.
+
+A small company of its own (three customers, two with the same number; one supplier) on a stack
+whose SQS pollers run, so the import really goes through InitialSyncQueue."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from local.aws import MotoServer, reset_moto
+from local.simulators import base
+from local.simulators.rackbeat import create_app as rackbeat_app
+from local.simulators.tripletex import create_app as tripletex_app
+from local.stack import LocalStack, StackPorts
+from rackbeat_tripletex.clients.tripletex import clear_session_cache
+from tests.e2e.onboarding.onboarding_e2e import (
+    CONSUMER_TOKEN,
+    EMPLOYEE_TOKEN,
+    RACKBEAT_TOKEN,
+    TEMPLATE,
+    rackbeat_seed,
+    tripletex_seed,
+)
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "initial_sync"
+IMPORT_TIMEOUT_MS = 90_000  # a bound on a broken run, never a measurement
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (make setup)"),
+]
+
+
+@pytest.fixture(scope="module")
+def api_url() -> Iterator[str]:
+    clear_session_cache()
+    seed = tripletex_seed()
+    seed["customers"].append({"id": 3, "name": "Dobbel Nummer AS", "customerNumber": 10002})
+    tripletex = tripletex_app(seed)
+    rackbeat = rackbeat_app(rackbeat_seed(with_groups=True))
+    servers = [base.serve(tripletex, "127.0.0.1", 0), base.serve(rackbeat, "127.0.0.1", 0)]
+    moto = MotoServer()
+    reset_moto(moto.endpoint)
+    local = LocalStack(
+        TEMPLATE,
+        ports=StackPorts.free(),
+        speedup=300.0,
+        parameter_overrides={
+            "TripletexBaseUrl": f"{servers[0].url}/v2",
+            "RackbeatBaseUrl": f"{servers[1].url}/api",
+        },
+        poll_queues=True,
+        run_schedules=False,
+        shared_moto=moto,
+    )
+    local.start()
+    try:
+        yield local.api_url
+    finally:
+        local.stop()
+        moto.stop()
+        for server in servers:
+            server.shutdown()
+        clear_session_cache()
+
+
+def test_the_wizard_previews_imports_and_shows_progress_and_failures(api_url: str) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    shots = iter(range(1, 100))
+
+    def shot(page: Any, name: str) -> None:
+        page.screenshot(path=str(ARTIFACTS / f"{next(shots):02d}-{name}.png"), full_page=True)
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        try:
+            page = browser.new_page(locale="en-GB")
+            page.goto(api_url + "/")
+            page.fill("#company_name", "Fjord Lager AS")
+            page.fill("#contact_name", "Ingrid Fjord")
+            page.fill("#contact_email", "ingrid@fjord-import.no")
+            page.click("#company-submit")
+            expect(page.locator("#token-shown")).to_be_visible()
+            key = page.locator("#management-token").inner_text()
+            tenant_id = page.evaluate("sessionStorage.getItem('tenantId')")
+            page.click("#token-continue")
+            page.fill("#rackbeat_api_token", RACKBEAT_TOKEN)
+            page.fill("#tripletex_consumer_token", CONSUMER_TOKEN)
+            page.fill("#tripletex_employee_token", EMPLOYEE_TOKEN)
+            page.click("#tokens-submit")
+            page.click("#tokens-next")
+            expect(page.locator("#prereq-complete")).to_be_visible()
+            page.click("#prereq-next")
+
+            # The import step: groups and terms are offered from the prerequisites.
+            expect(page.locator("#step-initial_sync")).to_be_visible()
+            expect(page.locator("#product_group")).to_have_value("1")  # the one with inventory
+            expect(page.locator("#service_group")).to_have_value("2")  # the one without
+            page.select_option('select[data-days="14"]', "1")
+            shot(page, "import-choices")
+
+            # Preview: counts and the record that would fail, with its reason; nothing written.
+            page.click("#import-preview")
+            expect(page.locator("#import-preview-result")).to_be_visible()
+            customers = page.locator('#preview-counts tr[data-entity="customer"] td')
+            expect(customers.nth(1)).to_have_text("3")
+            expect(customers.nth(4)).to_have_text("1")
+            expect(page.locator("#preview-failures li.fail")).to_have_count(1)
+            expect(page.locator("#preview-failures")).to_contain_text("Dobbel Nummer AS")
+            shot(page, "import-preview")
+
+            # Import: the progress bar runs to the end, then the result and the failure.
+            page.click("#import-start")
+            expect(page.locator("#import-progress")).to_be_visible()
+            shot(page, "import-progress")
+            expect(page.locator("#import-result")).to_be_visible(timeout=IMPORT_TIMEOUT_MS)
+            expect(page.locator("#import-bar")).to_have_js_property("value", 100)
+            expect(page.locator("#import-result-text")).to_contain_text("1 could not be imported")
+            expect(page.locator("#import-failures li.fail")).to_have_count(1)
+            expect(page.locator("#import-failures .fix")).not_to_be_empty()
+            shot(page, "import-finished")
+
+            # Settings: the failures list with a Retry button, and the (empty) run history.
+            page.click("#import-next")
+            expect(page.locator("#step-settings")).to_be_visible()
+            expect(page.locator("#sync-failures li.fail")).to_have_count(1)
+            expect(page.locator("#sync-runs-empty")).to_be_visible()
+            page.click("#retry-failures")
+            expect(page.locator("#retry-result")).to_contain_text("1 records")
+            shot(page, "settings-failures")
+
+            # Back on the import step later: shown as done and locked, in Norwegian too.
+            page.evaluate("show('initial_sync')")
+            expect(page.locator("#import-locked")).to_be_visible()
+            expect(page.locator("#import-form")).to_be_hidden()
+            page.click("#lang-nb")
+            shot(page, "import-locked-norwegian")
+        finally:
+            browser.close()
+
+    # What the page showed is what the API says.
+    auth = {"Authorization": f"Bearer {key}"}
+    status = httpx.get(f"{api_url}/tenants/{tenant_id}/initial-sync", headers=auth).json()
+    assert status["state"] == "completed_with_failures"
+    customers = status["entities"]["customer"]
+    assert (customers["done"], customers["created"], customers["failed"]) == (3, 2, 1)
