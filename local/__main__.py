@@ -80,7 +80,15 @@ def _start_simulators(seed: dict[str, Any] | None) -> tuple[list[Any], dict[str,
             continue
         if not port_is_free(port):
             raise PortBusy(port, label)
-        server = base.serve(package.create_app((seed or {}).get(name)), HOST, port)
+        section = dict((seed or {}).get(name) or {})
+        if name == "tripletex":
+            # The local stack's webhook URLs are plain http: the simulator's documented local-only
+            # relaxation (ASSUMPTIONS.md 18) lets Tripletex event subscriptions point at them.
+            section["options"] = {"allow_http_targets": True, **(section.get("options") or {})}
+        app = package.create_app(section)
+        # Webhook / event-subscription deliveries go out in the background, as the real APIs send them.
+        app.start_delivery_worker()
+        server = base.serve(app, HOST, port)
         servers.append(server)
         urls[name] = f"http://{HOST}:{port}{base_path}"
         lines.append(f"  {label:<20} {urls[name]}")

@@ -14,6 +14,9 @@ behave the same way towards tests and the local stack:
   socket without a response, or raises :class:`httpx.RemoteProtocolError` in-process
   (use :func:`transport`, which wraps :class:`httpx.WSGITransport`).
 * A request log: method, path, query, body, status, spec_violations, fault, request_id.
+* Outgoing webhooks (both APIs call their subscribers): :class:`Delivery` queues,
+  :func:`send_deliveries` posts outside the app lock, :func:`settle` applies a retry schedule,
+  and :class:`DeliveryWorker` runs a simulator's ``deliver_pending`` in the background.
 
 The app is serialised by one lock: simulated state stays consistent under the threaded server,
 and faults/latency sleep outside the lock so a slow request does not stall the others.
@@ -375,3 +378,111 @@ def serve(app: SimulatorApp, host: str = "127.0.0.1", port: int = 0) -> RunningS
     thread = threading.Thread(target=server.serve_forever, name=f"sim-{app.name}", daemon=True)
     thread.start()
     return RunningServer(server=server, thread=thread, host=host)
+
+
+# ----- outgoing webhooks -------------------------------------------------------------------------
+@dataclass
+class Delivery:
+    """One event occurrence on its way to one subscription, kept until accepted or given up."""
+
+    subscription_id: int
+    event: str
+    body: dict[str, Any]
+    due: dt.datetime
+    attempts: int = 0
+    # The same over every retry of this delivery, so a subscriber can recognise a retry.
+    delivery_id: str = ""
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A delivery as it goes over the wire: the exact bytes matter to signatures."""
+
+    delivery: Delivery
+    url: str
+    content: bytes
+    headers: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Attempt:
+    delivery: Delivery
+    status: int | None
+    error: str | None
+
+    @property
+    def ok(self) -> bool:
+        return self.status is not None and 200 <= self.status < 300
+
+
+def send_deliveries(
+    transport: httpx.BaseTransport | None,
+    outgoing: list[Outgoing],
+    *,
+    connect_timeout: float,
+    response_timeout: float,
+) -> list[Attempt]:
+    """POST each delivery once. Call it without holding the app lock, so a slow subscriber
+    never stalls the API; a transport error is an outcome, not an exception."""
+    attempts: list[Attempt] = []
+    timeout = httpx.Timeout(response_timeout, connect=connect_timeout)
+    with httpx.Client(transport=transport, timeout=timeout) as client:
+        for item in outgoing:
+            try:
+                response = client.post(
+                    item.url,
+                    content=item.content,
+                    headers={"Content-Type": "application/json", **item.headers},
+                )
+                attempts.append(Attempt(item.delivery, response.status_code, None))
+            except httpx.HTTPError as failure:
+                attempts.append(Attempt(item.delivery, None, type(failure).__name__))
+    return attempts
+
+
+def settle(
+    pending: list[Delivery],
+    attempts: list[Attempt],
+    schedule: tuple[dt.timedelta, ...],
+    now: dt.datetime,
+    subscribed: Callable[[int], bool],
+) -> None:
+    """Count each attempt; drop the delivery when it was accepted, its subscription is gone or
+    the schedule is used up, else make it due again after the schedule's next step."""
+    for attempt in attempts:
+        delivery = attempt.delivery
+        delivery.attempts += 1
+        if attempt.ok or not subscribed(delivery.subscription_id) or delivery.attempts > len(schedule):
+            if delivery in pending:
+                pending.remove(delivery)
+        else:
+            delivery.due = now + schedule[delivery.attempts - 1]
+
+
+class DeliveryWorker:
+    """Calls ``deliver`` every ``interval_seconds`` in a daemon thread (the local stack); tests
+    call the simulator's ``deliver_pending`` themselves instead."""
+
+    def __init__(self, name: str, deliver: Callable[[], int]) -> None:
+        self._name = name
+        self._deliver = deliver
+        self._thread: threading.Thread | None = None
+        self._stop = threading.Event()
+
+    def start(self, interval_seconds: float = 1.0) -> None:
+        if self._thread is not None:
+            return
+        self._stop.clear()
+
+        def run() -> None:
+            while not self._stop.wait(interval_seconds):
+                self._deliver()
+
+        self._thread = threading.Thread(target=run, name=self._name, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        if self._thread is not None:
+            self._stop.set()
+            self._thread.join(timeout=5)
+            self._thread = None

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import json
 import math
 import string
-import threading
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, unquote
@@ -20,7 +20,15 @@ from urllib.parse import quote, unquote
 import httpx
 from werkzeug.wrappers import Request, Response
 
-from local.simulators.base import SimulatorApp, json_response
+from local.simulators.base import (
+    Delivery,
+    DeliveryWorker,
+    Outgoing,
+    SimulatorApp,
+    json_response,
+    send_deliveries,
+    settle,
+)
 from local.simulators.rackbeat import assumptions as A
 from local.simulators.rackbeat.validation import spec, validate
 
@@ -187,17 +195,6 @@ ADDRESS_FIELDS = (
 
 
 @dataclass
-class Delivery:
-    """One pending webhook delivery (one event occurrence for one subscription)."""
-
-    webhook_id: int
-    event: str
-    body: dict[str, Any]
-    due: dt.datetime
-    attempts: int = 0
-
-
-@dataclass
 class Options:
     """Switches the reference asks for (components x-simulator notes); set via the seed's ``options``."""
 
@@ -256,8 +253,7 @@ class RackbeatSimulator(SimulatorApp):
     ) -> None:
         self.webhook_transport = webhook_transport
         self.options = Options()
-        self._worker: threading.Thread | None = None
-        self._worker_stop = threading.Event()
+        self._worker = DeliveryWorker("rackbeat-webhooks", self.deliver_pending)
         super().__init__(seed, rng_seed=rng_seed)
 
     # ----- SimulatorApp hooks ---------------------------------------------------------------
@@ -921,7 +917,7 @@ class RackbeatSimulator(SimulatorApp):
             if not rest[0].isdigit() or int(rest[0]) not in webhooks:
                 raise not_found()
             del webhooks[int(rest[0])]
-            self.state.deliveries = [d for d in self.state.deliveries if d.webhook_id != int(rest[0])]
+            self.state.deliveries = [d for d in self.state.deliveries if d.subscription_id != int(rest[0])]
             return 200, dict(A.DELETED_BODY)
         raise not_found()
 
@@ -938,7 +934,7 @@ class RackbeatSimulator(SimulatorApp):
         for webhook in self.state.webhooks.values():
             if webhook["event"] == event and webhook["is_active"]:
                 self.state.deliveries.append(
-                    Delivery(webhook_id=webhook["id"], event=event, body=dict(body), due=self.now())
+                    Delivery(subscription_id=webhook["id"], event=event, body=dict(body), due=self.now())
                 )
 
     def pending_deliveries(self) -> list[Delivery]:
@@ -952,18 +948,17 @@ class RackbeatSimulator(SimulatorApp):
         """
         with self._lock:
             now = self.now()
-            due = [d for d in self.state.deliveries if d.due <= now]
-            targets = {d.webhook_id: dict(self.state.webhooks[d.webhook_id]) for d in due}
             account_id = str(self.state.self_info.get("user_account", {}).get("id", A.DEFAULT_ACCOUNT_ID))
-        outcomes: list[tuple[Delivery, int | None, str | None]] = []
-        timeout = httpx.Timeout(A.WEBHOOK_RESPONSE_TIMEOUT_SECONDS, connect=A.WEBHOOK_CONNECT_TIMEOUT_SECONDS)
-        with httpx.Client(transport=self.webhook_transport, timeout=timeout) as client:
-            for delivery in due:
-                target = targets[delivery.webhook_id]
-                try:
-                    response = client.post(
-                        target["url"],
-                        json=delivery.body,
+            outgoing = []
+            for delivery in self.state.deliveries:
+                if delivery.due > now:
+                    continue
+                target = self.state.webhooks[delivery.subscription_id]
+                outgoing.append(
+                    Outgoing(
+                        delivery=delivery,
+                        url=target["url"],
+                        content=json.dumps(delivery.body).encode(),
                         headers={
                             "Rackbeat-Webhook-Token": target["token"],
                             "Rackbeat-Webhook-Event": delivery.event,
@@ -971,56 +966,48 @@ class RackbeatSimulator(SimulatorApp):
                             "User-Agent": A.WEBHOOK_USER_AGENT,
                         },
                     )
-                    outcomes.append((delivery, response.status_code, None))
-                except httpx.HTTPError as failure:
-                    outcomes.append((delivery, None, type(failure).__name__))
+                )
+        attempts = send_deliveries(
+            self.webhook_transport,
+            outgoing,
+            connect_timeout=A.WEBHOOK_CONNECT_TIMEOUT_SECONDS,
+            response_timeout=A.WEBHOOK_RESPONSE_TIMEOUT_SECONDS,
+        )
         with self._lock:
             now = self.now()
-            schedule = self.options.webhook_retry_schedule
-            for delivery, status, error in outcomes:
-                webhook = self.state.webhooks.get(delivery.webhook_id)
-                ok = status is not None and 200 <= status < 300
-                delivery.attempts += 1
+            for attempt in attempts:
+                delivery = attempt.delivery
+                webhook = self.state.webhooks.get(delivery.subscription_id)
                 self.state.delivery_log.append(
                     {
-                        "webhook_id": delivery.webhook_id,
+                        "webhook_id": delivery.subscription_id,
                         "event": delivery.event,
                         "key": delivery.body["key"],
-                        "attempt": delivery.attempts,
-                        "status": status,
-                        "error": error,
+                        "attempt": delivery.attempts + 1,
+                        "status": attempt.status,
+                        "error": attempt.error,
                         "at": format_timestamp(now),
                     }
                 )
                 if webhook is not None:
                     webhook["failures_since_last_success"] = (
-                        0 if ok else webhook["failures_since_last_success"] + 1
+                        0 if attempt.ok else webhook["failures_since_last_success"] + 1
                     )
-                if ok or webhook is None or delivery.attempts > len(schedule):
-                    if delivery in self.state.deliveries:
-                        self.state.deliveries.remove(delivery)
-                else:
-                    delivery.due = now + schedule[delivery.attempts - 1]
-        return len(outcomes)
+            settle(
+                self.state.deliveries,
+                attempts,
+                self.options.webhook_retry_schedule,
+                now,
+                lambda webhook_id: webhook_id in self.state.webhooks,
+            )
+        return len(attempts)
 
-    def start_webhook_worker(self, interval_seconds: float = 1.0) -> None:
+    def start_delivery_worker(self, interval_seconds: float = 1.0) -> None:
         """Deliver in a background thread (the local stack); tests call deliver_pending instead."""
-        if self._worker is not None:
-            return
-        self._worker_stop.clear()
+        self._worker.start(interval_seconds)
 
-        def run() -> None:
-            while not self._worker_stop.wait(interval_seconds):
-                self.deliver_pending()
-
-        self._worker = threading.Thread(target=run, name="rackbeat-webhooks", daemon=True)
-        self._worker.start()
-
-    def stop_webhook_worker(self) -> None:
-        if self._worker is not None:
-            self._worker_stop.set()
-            self._worker.join(timeout=5)
-            self._worker = None
+    def stop_delivery_worker(self) -> None:
+        self._worker.stop()
 
 
 def _positive_int(raw: str | None, default: int, name: str, errors: dict[str, list[str]]) -> int:

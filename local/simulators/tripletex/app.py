@@ -2,6 +2,10 @@
 
 Facts marked C in specs/TRIPLETEX.md are reproduced; everything that rests on an assumption is
 listed in ASSUMPTIONS.md beside this file.
+
+Event subscriptions are delivered like Rackbeat's webhooks: writes queue a delivery, and
+:meth:`TripletexSimulator.deliver_pending` (or the background worker) posts it, signed, outside
+the request, retrying on failure along ``event_retry_schedule``.
 """
 
 from __future__ import annotations
@@ -10,18 +14,30 @@ import base64
 import binascii
 import datetime as dt
 import hashlib
+import hmac
 import json
 import re
 import secrets
+import uuid
 from collections import deque
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import httpx
 from werkzeug.wrappers import Request, Response
 
-from local.simulators.base import SimulatorApp, json_response, spec_violations
+from local.simulators.base import (
+    Delivery,
+    DeliveryWorker,
+    Outgoing,
+    SimulatorApp,
+    json_response,
+    send_deliveries,
+    settle,
+    spec_violations,
+)
 from local.simulators.tripletex import spec
 
 OSLO = ZoneInfo("Europe/Oslo")
@@ -35,6 +51,14 @@ EVENTS = {
     for subject in ("customer", "supplier", "product", "order", "invoice", "contact", "employee", "project")
     for verb in ("create", "update", "delete")
 } | {"invoice.charged"}
+# The subjects whose writes the simulator turns into events (the ones the integration subscribes to).
+EVENT_SUBJECTS = {"customers": "customer", "suppliers": "supplier", "products": "product"}
+# Write-only subscription fields (spec): kept out of every answer and of the state dump.
+WRITE_ONLY_SUBSCRIPTION_FIELDS = ("hmacSharedSecret", "authHeaderValue")
+# G (ASSUMPTIONS.md): Tripletex documents retries but not their timing.
+EVENT_RETRY_SCHEDULE: tuple[dt.timedelta, ...] = tuple(dt.timedelta(minutes=m) for m in (1, 5, 30, 120, 360))
+EVENT_CONNECT_TIMEOUT_SECONDS = 3.0
+EVENT_RESPONSE_TIMEOUT_SECONDS = 10.0
 
 # Which granted area a path belongs to (A in TRIPLETEX.md: 403/9000 outside the grants).
 AREA_OF_PREFIX = (
@@ -138,8 +162,25 @@ def parse_fields(text: str | None) -> dict[str, Any]:
 class TripletexSimulator(SimulatorApp):
     name = "tripletex"
 
+    def __init__(
+        self,
+        seed: dict[str, Any] | None = None,
+        *,
+        rng_seed: int = 0,
+        event_transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        # None: real sockets (the local stack); tests pass an in-process transport.
+        self.event_transport = event_transport
+        self._worker = DeliveryWorker("tripletex-events", self.deliver_pending)
+        super().__init__(seed, rng_seed=rng_seed)
+
     # ----- state --------------------------------------------------------------------------
     def reset(self) -> None:
+        # Local-only relaxation (ASSUMPTIONS.md 18): the local stack's webhook URL is plain http.
+        self.allow_http_targets = False
+        self.event_retry_schedule = EVENT_RETRY_SCHEDULE
+        self.event_deliveries: list[Delivery] = []
+        self.event_delivery_log: list[dict[str, Any]] = []
         self.consumer_token = ""
         self.employee_token = ""
         self.environment = "production"
@@ -164,6 +205,16 @@ class TripletexSimulator(SimulatorApp):
             self.company = {**self.company, **seed["company"]}
         if "employee" in seed:
             self.employee = {**self.employee, **seed["employee"]}
+        options = seed.get("options") or {}
+        unknown = set(options) - {"allow_http_targets", "event_retry_schedule_seconds"}
+        if unknown:
+            raise ValueError(f"unknown tripletex simulator options: {sorted(unknown)}")
+        if "allow_http_targets" in options:
+            self.allow_http_targets = bool(options["allow_http_targets"])
+        if "event_retry_schedule_seconds" in options:
+            self.event_retry_schedule = tuple(
+                dt.timedelta(seconds=float(v)) for v in options["event_retry_schedule_seconds"]
+            )
         for name in (
             "productUnits",
             "vatTypes",
@@ -183,6 +234,9 @@ class TripletexSimulator(SimulatorApp):
             "company": self.company,
             "sessions": len(self.sessions),
             **{name: list(records.values()) for name, records in self.store.items()},
+            "subscriptions": [_without_secrets(s) for s in self.store["subscriptions"].values()],
+            "pending_event_deliveries": len(self.event_deliveries),
+            "event_delivery_log": list(self.event_delivery_log),
         }
 
     def _insert(self, collection: str, record: dict[str, Any], keep_id: bool = False) -> dict[str, Any]:
@@ -278,12 +332,14 @@ class TripletexSimulator(SimulatorApp):
             ("PUT", r"/customer/list", lambda r: self._update_list(r, "customers", "/customer/list")),
             ("GET", r"/customer/(\d+)", lambda r, i: self._get(r, "customers", "/customer/{id}", i)),
             ("PUT", r"/customer/(\d+)", lambda r, i: self._update(r, "customers", "/customer/{id}", i)),
+            ("DELETE", r"/customer/(\d+)", lambda r, i: self._delete(r, "customers", i)),
             ("GET", r"/supplier", lambda r: self._list(r, "suppliers", "/supplier")),
             ("POST", r"/supplier", lambda r: self._create(r, "suppliers", "/supplier")),
             ("POST", r"/supplier/list", lambda r: self._create_list(r, "suppliers", "/supplier/list")),
             ("PUT", r"/supplier/list", lambda r: self._update_list(r, "suppliers", "/supplier/list")),
             ("GET", r"/supplier/(\d+)", lambda r, i: self._get(r, "suppliers", "/supplier/{id}", i)),
             ("PUT", r"/supplier/(\d+)", lambda r, i: self._update(r, "suppliers", "/supplier/{id}", i)),
+            ("DELETE", r"/supplier/(\d+)", lambda r, i: self._delete(r, "suppliers", i)),
             ("GET", r"/product/unit", lambda r: self._list(r, "productUnits", "/product/unit")),
             ("POST", r"/product/unit", lambda r: self._create(r, "productUnits", "/product/unit")),
             (
@@ -297,6 +353,7 @@ class TripletexSimulator(SimulatorApp):
             ("PUT", r"/product/list", lambda r: self._update_list(r, "products", "/product/list")),
             ("GET", r"/product/(\d+)", lambda r, i: self._get(r, "products", "/product/{id}", i)),
             ("PUT", r"/product/(\d+)", lambda r, i: self._update(r, "products", "/product/{id}", i)),
+            ("DELETE", r"/product/(\d+)", lambda r, i: self._delete(r, "products", i)),
             ("GET", r"/ledger/vatType", lambda r: self._list(r, "vatTypes", "/ledger/vatType")),
             ("GET", r"/currency", lambda r: self._list(r, "currencies", "/currency")),
             ("GET", r"/invoice/paymentType", lambda r: self._list(r, "paymentTypes", "/invoice/paymentType")),
@@ -641,6 +698,7 @@ class TripletexSimulator(SimulatorApp):
         self._insert(collection, record)
         if collection == "invoices":
             self._finish_invoice(record)
+        self._emit(request, collection, "create", record)
         return self._respond(
             {"value": self._render(request, collection, record, {"*": {}})}, spec_path, "POST", status=201
         )
@@ -653,6 +711,8 @@ class TripletexSimulator(SimulatorApp):
         if len(numbers) != len(set(numbers)):
             raise validation_failed(_number_field(collection), "Nummeret er brukt flere ganger i listen.")
         stored = [self._insert(collection, record) for record in prepared]
+        for record in stored:
+            self._emit(request, collection, "create", record)
         values = [self._render(request, collection, r, {"*": {}}) for r in stored]
         body_out = {"fullResultSize": len(values), "from": 0, "count": len(values), "values": values}
         return self._respond(body_out, spec_path, "POST", status=201)
@@ -660,6 +720,7 @@ class TripletexSimulator(SimulatorApp):
     def _update(self, request: Request, collection: str, spec_path: str, record_id: int) -> Response:
         body = self._body(request, spec_path)
         record = self._apply_update(request, collection, record_id, body)
+        self._emit(request, collection, "update", record)
         return self._respond(
             {"value": self._render(request, collection, record, {"*": {}})}, spec_path, "PUT"
         )
@@ -672,6 +733,8 @@ class TripletexSimulator(SimulatorApp):
             record = self._find(collection, item["id"])
             _check_version(record, item)
         stored = [self._apply_update(request, collection, item["id"], item) for item in body]
+        for record in stored:
+            self._emit(request, collection, "update", record)
         values = [self._render(request, collection, r, {"*": {}}) for r in stored]
         out = {"fullResultSize": len(values), "from": 0, "count": len(values), "values": values}
         return self._respond(out, spec_path, "PUT")
@@ -682,6 +745,8 @@ class TripletexSimulator(SimulatorApp):
         record = self._find(collection, record_id)
         _check_version(record, body)
         merged = {**record, **_writable(body)}
+        if collection == "subscriptions":
+            _hide_write_only(merged)
         merged["id"] = record["id"]
         merged["version"] = record["version"]
         self._validate_record(collection, merged, exclude_id=record_id)
@@ -700,6 +765,7 @@ class TripletexSimulator(SimulatorApp):
             record.setdefault("invoiceSendMethod", "EMAIL" if record["isPrivateIndividual"] else "EHF")
         if collection == "subscriptions":
             record["status"] = "ACTIVE"
+            _hide_write_only(record)
         if collection == "orders":
             record = self._prepare_order(request, record)
         if collection == "invoices":
@@ -747,7 +813,8 @@ class TripletexSimulator(SimulatorApp):
         if collection == "subscriptions":
             if record.get("event") not in EVENTS:
                 raise validation_failed("event", "Ugyldig hendelse.")
-            if not str(record.get("targetUrl", "")).startswith("https://"):
+            schemes = ("https://", "http://") if self.allow_http_targets else ("https://",)
+            if not str(record.get("targetUrl", "")).startswith(schemes):
                 raise validation_failed("targetUrl", "Adressen må bruke https.")
 
     def _validate_organization_number(self, record: dict[str, Any]) -> None:
@@ -903,10 +970,136 @@ class TripletexSimulator(SimulatorApp):
     def _delete_subscription(self, request: Request, record_id: int) -> Response:
         self._find("subscriptions", record_id)
         del self.store["subscriptions"][record_id]
+        self.event_deliveries = [d for d in self.event_deliveries if d.subscription_id != record_id]
         return Response(status=204)
+
+    def _delete(self, request: Request, collection: str, record_id: int) -> Response:
+        record = self._find(collection, record_id)
+        # G (ASSUMPTIONS.md): a record with history on orders cannot be deleted.
+        in_use = any(
+            (order.get("customer") or {}).get("id") == record_id
+            for order in self.store["orders"].values()
+            if collection == "customers"
+        ) or any(
+            (line.get("product") or {}).get("id") == record_id
+            for line in self.store["orderLines"].values()
+            if collection == "products"
+        )
+        if in_use:
+            raise validation_failed(None, "Objektet er i bruk og kan ikke slettes.")
+        del self.store[collection][record_id]
+        self.changed_at.pop((collection, record_id), None)
+        self._emit(request, collection, "delete", record)
+        return Response(status=204)
+
+    # ----- event subscriptions: delivery -------------------------------------------------------
+    def _emit(self, request: Request, collection: str, verb: str, record: dict[str, Any]) -> None:
+        """Queue one delivery per ACTIVE subscription to ``<subject>.<verb>``; the value is the
+        record as it is now, in the subscription's ``fields`` (null on delete)."""
+        subject = EVENT_SUBJECTS.get(collection)
+        if subject is None:
+            return
+        event = f"{subject}.{verb}"
+        for subscription in self.store["subscriptions"].values():
+            if subscription.get("event") != event or subscription.get("status") != "ACTIVE":
+                continue
+            value = (
+                None
+                if verb == "delete"
+                else self._render(request, collection, record, parse_fields(subscription.get("fields")))
+            )
+            self.event_deliveries.append(
+                Delivery(
+                    subscription_id=subscription["id"],
+                    event=event,
+                    body={
+                        "subscriptionId": subscription["id"],
+                        "event": event,
+                        "id": record["id"],
+                        "value": value,
+                    },
+                    due=self.now(),
+                    delivery_id=str(uuid.uuid4()),
+                )
+            )
+
+    def pending_deliveries(self) -> list[Delivery]:
+        with self._lock:
+            return list(self.event_deliveries)
+
+    def deliver_pending(self) -> int:
+        """Post every delivery that is due now; returns how many were attempted. HTTP happens
+        outside the app lock, so the API keeps answering while a subscriber is slow."""
+        with self._lock:
+            now = self.now()
+            outgoing: list[Outgoing] = []
+            for delivery in self.event_deliveries:
+                subscription = self.store["subscriptions"].get(delivery.subscription_id)
+                if delivery.due > now or subscription is None:
+                    continue
+                content = json.dumps(delivery.body, ensure_ascii=False).encode()
+                headers = {"idempotency-key": delivery.delivery_id}
+                secret = subscription.get("_hmacSharedSecret")
+                if secret:
+                    headers["x-request-signature"] = event_signature(secret, delivery.delivery_id, content)
+                if subscription.get("authHeaderName") and subscription.get("_authHeaderValue"):
+                    headers[subscription["authHeaderName"]] = subscription["_authHeaderValue"]
+                outgoing.append(Outgoing(delivery, subscription["targetUrl"], content, headers))
+        attempts = send_deliveries(
+            self.event_transport,
+            outgoing,
+            connect_timeout=EVENT_CONNECT_TIMEOUT_SECONDS,
+            response_timeout=EVENT_RESPONSE_TIMEOUT_SECONDS,
+        )
+        with self._lock:
+            now = self.now()
+            for attempt in attempts:
+                self.event_delivery_log.append(
+                    {
+                        "subscription_id": attempt.delivery.subscription_id,
+                        "event": attempt.delivery.event,
+                        "id": attempt.delivery.body["id"],
+                        "idempotency_key": attempt.delivery.delivery_id,
+                        "attempt": attempt.delivery.attempts + 1,
+                        "status": attempt.status,
+                        "error": attempt.error,
+                        "at": now.isoformat(),
+                    }
+                )
+            settle(
+                self.event_deliveries,
+                attempts,
+                self.event_retry_schedule,
+                now,
+                lambda subscription_id: subscription_id in self.store["subscriptions"],
+            )
+        return len(attempts)
+
+    def start_delivery_worker(self, interval_seconds: float = 1.0) -> None:
+        """Deliver in a background thread (the local stack); tests call deliver_pending instead."""
+        self._worker.start(interval_seconds)
+
+    def stop_delivery_worker(self) -> None:
+        self._worker.stop()
 
 
 # ----- helpers -------------------------------------------------------------------------------------
+def event_signature(secret: str, idempotency_key: str, body: bytes) -> str:
+    """C (spec, Subscription.hmacSharedSecret): base64(HmacSHA512(idempotency-key + "&" + body))."""
+    digest = hmac.new(secret.encode(), idempotency_key.encode() + b"&" + body, hashlib.sha512).digest()
+    return base64.b64encode(digest).decode()
+
+
+def _hide_write_only(subscription: dict[str, Any]) -> None:
+    for name in WRITE_ONLY_SUBSCRIPTION_FIELDS:
+        if name in subscription:
+            subscription["_" + name] = subscription.pop(name)
+
+
+def _without_secrets(subscription: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in subscription.items() if k.lstrip("_") not in WRITE_ONLY_SUBSCRIPTION_FIELDS}
+
+
 READ_ONLY = {"id", "version", "url", "changes", "displayName", "isCustomer", "isSupplier", "displayNumber"}
 
 

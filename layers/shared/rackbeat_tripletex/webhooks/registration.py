@@ -1,4 +1,10 @@
-"""Registers a tenant's Rackbeat webhooks when the tenant is activated (called by onboarding)."""
+"""Registers a tenant's webhooks when the tenant is activated or saves settings (called by
+onboarding), and forgets the Tripletex signing secret when the tenant is offboarded.
+
+Rackbeat webhooks cover every event we sync; Tripletex event subscriptions follow the enabled
+Tripletex -> Rackbeat streams. Registration never raises: the scheduled sync is the backstop,
+and saving settings must not fail because a vendor had a bad minute.
+"""
 
 from __future__ import annotations
 
@@ -8,17 +14,26 @@ import boto3
 from pydantic import SecretStr
 
 from rackbeat_tripletex.clients.rackbeat import RackbeatClient
+from rackbeat_tripletex.clients.tripletex import TripletexClient, TripletexCredentials
 from rackbeat_tripletex.config import runtime_config
-from rackbeat_tripletex.models.domain import Credentials
-from rackbeat_tripletex.webhooks import rackbeat
+from rackbeat_tripletex.models.domain import Credentials, Streams
+from rackbeat_tripletex.store.tenants import TenantStore
+from rackbeat_tripletex.webhooks import rackbeat, tripletex
+from rackbeat_tripletex.webhooks.secret import TripletexWebhookSecrets
 from rackbeat_tripletex.webhooks.store import WebhookStore
 
 logger = logging.getLogger(__name__)
 
 
+def register_webhooks(tenant_id: str, credentials: Credentials, public_base_url: str) -> int:
+    """Both systems' subscriptions for the tenant; returns how many are in place."""
+    return register_rackbeat_webhooks(
+        tenant_id, credentials, public_base_url
+    ) + register_tripletex_subscriptions(tenant_id, credentials, public_base_url)
+
+
 def register_rackbeat_webhooks(tenant_id: str, credentials: Credentials, public_base_url: str) -> int:
-    """Subscribe the tenant's webhook URL; a failure is logged, never raised: the scheduled sync
-    is the backstop, and saving settings must not fail because Rackbeat had a bad minute."""
+    """Subscribe the tenant's webhook URL; a failure is logged, never raised."""
     config = runtime_config()
     try:
         store = WebhookStore(boto3.resource("dynamodb").Table(config.require("state_table_name")))
@@ -31,3 +46,40 @@ def register_rackbeat_webhooks(tenant_id: str, credentials: Credentials, public_
             extra={"tenant_id": tenant_id, "error": type(error).__name__},
         )
         return 0
+
+
+def _webhook_secrets() -> TripletexWebhookSecrets:
+    prefix = runtime_config().require("tenant_secret_prefix")
+    return TripletexWebhookSecrets(boto3.client("secretsmanager"), prefix)
+
+
+def register_tripletex_subscriptions(tenant_id: str, credentials: Credentials, public_base_url: str) -> int:
+    """Subscriptions for the enabled Tripletex -> Rackbeat streams, signed with the tenant's
+    secret; those of streams switched off are removed. A failure is logged, never raised."""
+    config = runtime_config()
+    try:
+        settings = TenantStore.from_config().get_settings(tenant_id)
+        streams = settings.streams if settings is not None else Streams()
+        secrets = _webhook_secrets()
+        # No secret is made for a tenant that subscribes to nothing.
+        secret = secrets.get_or_create(tenant_id) if tripletex.wanted_events(streams) else None
+        pair = TripletexCredentials(
+            consumer_token=credentials.tripletex_consumer_token,
+            employee_token=credentials.tripletex_employee_token,
+        )
+        with TripletexClient(config.tripletex_base_url, pair) as client:
+            return tripletex.reconcile(client, tenant_id, public_base_url, streams, secret).active
+    except Exception as error:
+        logger.warning(
+            "tripletex event subscriptions not registered; the scheduled sync still runs",
+            extra={"tenant_id": tenant_id, "error": type(error).__name__},
+        )
+        return 0
+
+
+def forget_tripletex_webhook_secret(tenant_id: str) -> bool:
+    """Offboarding: delete the signing secret (the subscriptions are deleted with the tenant's
+    other webhooks). True when there was one."""
+    removed = _webhook_secrets().delete(tenant_id)
+    logger.info("tripletex webhook secret deleted", extra={"tenant_id": tenant_id, "existed": removed})
+    return removed
