@@ -32,7 +32,7 @@ from rackbeat_tripletex.clients.rackbeat import RackbeatClient
 from rackbeat_tripletex.clients.tripletex import TripletexClient
 from rackbeat_tripletex.initial_sync import budget
 from rackbeat_tripletex.initial_sync.context import InitialSyncContext
-from rackbeat_tripletex.mappers.common import content_hash
+from rackbeat_tripletex.mappers.common import clean, content_hash
 from rackbeat_tripletex.mappers.customer_to_rackbeat import map_customer
 from rackbeat_tripletex.mappers.product_to_rackbeat import map_product
 from rackbeat_tripletex.mappers.supplier_to_rackbeat import map_supplier
@@ -71,16 +71,44 @@ def resolve_reference_data(tripletex: TripletexClient, rackbeat: RackbeatClient)
     )
 
 
-def read_ids(tripletex: TripletexClient, entity: EntityType) -> list[int]:
-    """Every id of the entity, each once (the client splits reads around the 10,000 limit)."""
+def read_numbers(tripletex: TripletexClient, entity: EntityType) -> dict[int, str | None]:
+    """Every id of the entity with its number, each once (the client splits reads around the
+    10,000 limit). The numbers cost no extra call and let the plan settle duplicates up front."""
     rows: Iterator[TripletexRecord]
     if entity == "customer":
-        rows = tripletex.iter_customers(fields="id")
+        rows = tripletex.iter_customers(fields="id,customerNumber")
     elif entity == "supplier":
-        rows = tripletex.iter_suppliers(fields="id")
+        rows = tripletex.iter_suppliers(fields="id,supplierNumber")
     else:
-        rows = tripletex.iter_products(fields="id")
-    return sorted({row.id for row in rows if row.id is not None})
+        rows = tripletex.iter_products(fields="id,number")
+    return {row.id: raw_number(row) for row in rows if row.id is not None}
+
+
+def raw_number(record: TripletexRecord) -> str | None:
+    """The number the mappers turn into the Rackbeat number (before their validation)."""
+    if isinstance(record, Customer):
+        return None if record.customer_number is None else str(record.customer_number)
+    if isinstance(record, Supplier):
+        return None if record.supplier_number is None else str(record.supplier_number)
+    return clean(record.number)
+
+
+def duplicates_by_lowest_id(numbers: dict[int, str | None]) -> dict[int, int]:
+    """Tripletex ids whose number an older record (lower id) also has, mapped to that record.
+
+    Decided once by the plan, so which of two records sharing a number is imported does not
+    depend on which page a worker happens to process first.
+    """
+    owner: dict[str, int] = {}
+    for tripletex_id in sorted(numbers):
+        number = numbers[tripletex_id]
+        if number is not None:
+            owner.setdefault(number, tripletex_id)
+    return {
+        tripletex_id: owner[number]
+        for tripletex_id, number in numbers.items()
+        if number is not None and owner[number] != tripletex_id
+    }
 
 
 def read_all(tripletex: TripletexClient, entity: EntityType) -> list[TripletexRecord]:
@@ -150,10 +178,20 @@ def import_records(
     records: Sequence[TripletexRecord],
     request: InitialSyncRequest,
     refs: ReferenceData,
+    duplicate_of: dict[int, int] | None = None,
 ) -> PageResult:
     result = PageResult()
     existing = ctx.runs.get_index(tenant_id, entity)
-    mapped = [(record, map_record(record, request, refs)) for record in records]
+    duplicate_of = duplicate_of or {}
+    mapped = [
+        (
+            record,
+            _duplicate(entity, record, raw_number(record) or "", duplicate_of[record.id])
+            if record.id in duplicate_of
+            else map_record(record, request, refs),
+        )
+        for record in records
+    ]
     keys = [rackbeat_key(m) for _, m in mapped if not isinstance(m, RecordFailure)]
     links = ctx.links.get_many(tenant_id, entity, keys)
     # Records left pending by an earlier delivery: a create may have happened for them.

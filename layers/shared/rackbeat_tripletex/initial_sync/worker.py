@@ -11,10 +11,11 @@ from collections.abc import Sequence
 from rackbeat_tripletex.initial_sync import budget
 from rackbeat_tripletex.initial_sync.context import InitialSyncContext
 from rackbeat_tripletex.initial_sync.records import (
+    duplicates_by_lowest_id,
     import_records,
     rackbeat_numbers,
     read_by_ids,
-    read_ids,
+    read_numbers,
     resolve_reference_data,
 )
 from rackbeat_tripletex.initial_sync.summary import send_summary
@@ -76,13 +77,20 @@ def plan(ctx: InitialSyncContext, task: PlanTask) -> int:
         for entity in run.request.entity_types():
             # Read Rackbeat's list once per entity per run; every page consults this index.
             ctx.runs.put_index(task.tenant_id, entity, rackbeat_numbers(clients.rackbeat, entity))
-            ids = read_ids(clients.tripletex, entity)
+            numbers = read_numbers(clients.tripletex, entity)
+            duplicate_of = duplicates_by_lowest_id(numbers)
+            ids = sorted(numbers)
             totals[entity] = len(ids)
             for number, start in enumerate(range(0, len(ids), budget.PAGE_SIZE)):
                 chunk = ids[start : start + budget.PAGE_SIZE]
                 pages.append(
                     PageTask(
-                        tenant_id=task.tenant_id, run_id=run.run_id, entity=entity, page=number, ids=chunk
+                        tenant_id=task.tenant_id,
+                        run_id=run.run_id,
+                        entity=entity,
+                        page=number,
+                        ids=chunk,
+                        duplicate_of={i: duplicate_of[i] for i in chunk if i in duplicate_of},
                     )
                 )
     send_tasks(ctx, pages)
@@ -100,7 +108,14 @@ def import_page(ctx: InitialSyncContext, task: PageTask) -> EntityProgress | Non
     with ctx.clients(task.tenant_id) as clients:
         records = read_by_ids(clients.tripletex, task.entity, task.ids)
         result = import_records(
-            ctx, task.tenant_id, clients.rackbeat, task.entity, records, run.request, run.refs
+            ctx,
+            task.tenant_id,
+            clients.rackbeat,
+            task.entity,
+            records,
+            run.request,
+            run.refs,
+            task.duplicate_of,
         )
     # Records deleted in Tripletex since the plan: nothing to import, but the page is done with them.
     result.counts.skipped = len(set(task.ids)) - len(records)

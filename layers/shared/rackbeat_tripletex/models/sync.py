@@ -78,6 +78,9 @@ class PageTask(BaseModel):
     entity: EntityType
     page: int = Field(ge=0)
     ids: list[int] = Field(min_length=1, max_length=1000)
+    # Ids of this page whose number a lower Tripletex id also has (-> that id): they fail as
+    # duplicates whichever page runs first.
+    duplicate_of: dict[int, int] = Field(default_factory=dict)
 
 
 class RetryTask(BaseModel):
