@@ -10,8 +10,9 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import threading
 import urllib.request
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,7 @@ from local.cfn import (
     merge_globals,
     references,
 )
-from local.servers import PortBusy, port_is_free
+from local.servers import ServerThread
 
 log = logging.getLogger("local.aws")
 
@@ -94,18 +95,29 @@ def reset_moto(endpoint: str) -> None:
 
 
 class MotoServer:
-    """moto's threaded server on 127.0.0.1; port 0 picks a free one."""
+    """moto's server app on 127.0.0.1 (port 0 picks a free one), with DynamoDB requests taken one
+    at a time.
+
+    moto's DynamoDB backend is not safe under concurrent transactions: two workers writing at
+    once get "dictionary changed size during iteration" as an HTTP 500, and a page message then
+    waits out its visibility timeout. DynamoDB applies each request atomically, so serialising
+    them models it better. Other services (SQS long polls) stay concurrent.
+    """
 
     def __init__(self, port: int = 0, host: str = "127.0.0.1") -> None:
-        from moto.server import ThreadedMotoServer
+        from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
-        # ThreadedMotoServer waits forever for a server that failed to bind, so check first.
-        if port and not port_is_free(port, host):
-            raise PortBusy(port, "moto (AWS)")
-        self._server = ThreadedMotoServer(ip_address=host, port=port, verbose=False)
-        self._server.start()
-        bound_host, bound_port = self._server.get_host_and_port()
-        self.endpoint = f"http://{bound_host}:{bound_port}"
+        app = DomainDispatcherApplication(create_backend_app)
+        dynamodb = threading.Lock()
+
+        def serialised(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+            if str(environ.get("HTTP_X_AMZ_TARGET", "")).startswith("DynamoDB"):
+                with dynamodb:
+                    return list(app(environ, start_response))
+            return app(environ, start_response)  # type: ignore[no-any-return]
+
+        self._server = ServerThread(serialised, port, "moto (AWS)", host)
+        self.endpoint = self._server.url
 
     def reset(self) -> None:
         """Forget every resource and message (moto's own reset API)."""
