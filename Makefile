@@ -67,3 +67,17 @@ run: setup
 
 clean:
 	rm -rf .aws-sam .pytest_cache .mypy_cache .ruff_cache
+
+# Benchmarks: figures in bench/results/latest.{json,md}. N records for the import: 1000 by default,
+# because moto copies the whole table on every DynamoDB transaction (see bench/README.md).
+N ?= 1000
+.PHONY: bench chaos
+bench: setup
+	$(PY) -m bench --n $(N)
+
+# Reliability suites at full size: fuzzing with many more cases per operation, then the full-size
+# chaos suites (marked slow; `make test` runs them at CI size).
+FUZZ_EXAMPLES ?= 400
+chaos: setup
+	FUZZ_EXAMPLES_PER_OPERATION=$(FUZZ_EXAMPLES) $(PY) -m pytest tests/fuzz tests/security -p no:cacheprovider
+	$(PY) -m pytest -m slow
