@@ -15,6 +15,7 @@ from boto3.dynamodb.conditions import Attr
 from botocore.exceptions import ClientError
 
 from rackbeat_tripletex.store.tenants import tenant_pk
+from rackbeat_tripletex.sync.rows import read_rows
 
 PREFIX = "CURSOR#"
 
@@ -32,6 +33,13 @@ class CursorStore:
             Key={"pk": tenant_pk(tenant_id), "sk": cursor_sk(stream)}, ConsistentRead=True
         ).get("Item")
         return str(item["value"]) if item else None
+
+    def get_many(self, tenant_id: str, streams: list[str]) -> dict[str, str]:
+        """Every stream's cursor in one BatchGetItem (a tenant run reads them all up front; a
+        cursor another worker moves meanwhile only makes this run's window wider)."""
+        sks = {cursor_sk(stream): stream for stream in streams}
+        rows = read_rows(self._table, tenant_pk(tenant_id), sks)
+        return {sks[sk]: str(item["value"]) for sk, item in rows.items() if sk in sks}
 
     def advance(
         self, tenant_id: str, stream: str, value: str, at: dt.datetime, *, ordered: bool = True

@@ -11,6 +11,15 @@ Per record (both directions):
    create. Tripletex updates carry the ``version`` just read.
 5. Record the link, then (for the stream) advance the cursor once every record's write is done.
 
+What an idle scheduled cycle costs DynamoDB: the cursor overlaps make every cycle re-read the
+last records again, so step 1 is decided per page, not per record: the links (and failure rows)
+of up to ``PAGE_STATE_RECORDS`` records come in one BatchGetItem before any of them is touched,
+and only records that will be written take a lease. A record whose last attempt failed with the
+same content is not tried again by the scheduled run (it would fail the same way, every five
+minutes, for as long as it stays in the overlap); a change to it, a webhook, the retry endpoint
+or the nightly reconcile (``full``) tries it again. Cursors of all streams are read in one
+BatchGetItem, written only when they move, and the run's history rows go out in one batch.
+
 Conflict policy (409 on a Tripletex update): the record changed in Tripletex between our read and
 our write, so the Tripletex change is the newer one. With the Tripletex -> Rackbeat stream on,
 it wins: we do not overwrite it, and its own stream carries it to Rackbeat. With that stream off,
@@ -57,7 +66,7 @@ from rackbeat_tripletex.models.domain import Check, CheckId, Settings, Tenant, T
 from rackbeat_tripletex.models.sync import RecordFailure
 from rackbeat_tripletex.store.tenants import ConcurrentUpdateError
 from rackbeat_tripletex.sync.context import SyncContext
-from rackbeat_tripletex.sync.links import SyncLink
+from rackbeat_tripletex.sync.links import PageState, SyncLink
 from rackbeat_tripletex.sync.model import (
     EntitySyncTask,
     RunOutcome,
@@ -84,6 +93,9 @@ TRIPLETEX_OVERLAP = dt.timedelta(minutes=5)
 LEASE_SECONDS = 60
 LEASE_WAIT_SECONDS = 10.0
 LEASE_POLL_SECONDS = 0.25
+# Records whose rows are read in one BatchGetItem: a link row and a failure row each, so 50
+# records make the 100 keys DynamoDB answers in one call.
+PAGE_STATE_RECORDS = 50
 
 TRANSIENT = (ServerError, RateLimited, TransportError)
 
@@ -118,6 +130,10 @@ class _Session:
     _reference: r2t.Reference | None = None
     api_calls: int = 0
     syncing: set[tuple[SyncEntity, str]] = field(default_factory=set)
+    # Every stream's cursor as the run started (read in one batch by ``run_tenant``).
+    cursors: dict[str, str] = field(default_factory=dict)
+    _initial_run: Any = None
+    _initial_run_read: bool = False
 
     @property
     def tripletex(self) -> TripletexClient:
@@ -141,6 +157,13 @@ class _Session:
             )
         return self._reference
 
+    def initial_run(self, ctx: SyncContext) -> Any:
+        """The tenant's initial import (groups, terms), read once per invocation, not per record."""
+        if not self._initial_run_read:
+            self._initial_run = ctx.initial_runs.get(self.tenant.tenant_id)
+            self._initial_run_read = True
+        return self._initial_run
+
     def both_ways(self, entity: SyncEntity) -> bool:
         reverse = stream_for("tripletex", entity)
         return reverse is not None and bool(getattr(self.settings.streams, reverse.value))
@@ -162,10 +185,13 @@ class SyncEngine:
             return []
         tenant, settings = opened
         runs: list[SyncRun] = []
+        streams = enabled_streams(settings.streams)
         try:
             with self.ctx.clients(task.tenant_id) as clients:
                 session = _Session(tenant, settings, clients, task.trigger, uuid.uuid4().hex)
-                for stream in enabled_streams(settings.streams):
+                if streams:
+                    session.cursors = self.ctx.cursors.get_many(tenant.tenant_id, [s.value for s in streams])
+                for stream in streams:
                     run = self._run_stream(session, stream, full=task.full)
                     runs.append(run)
                     if run.outcome == RunOutcome.PAUSED:
@@ -174,6 +200,10 @@ class SyncEngine:
             logger.warning(
                 "tenant has no stored credentials; nothing synced", extra={"tenant_id": tenant.tenant_id}
             )
+        finally:
+            # History is written once per tenant run; a run cut short still records its streams.
+            if runs:
+                self.ctx.runs.put_many(runs)
         return runs
 
     def run_entity(self, task: EntitySyncTask) -> str:
@@ -260,12 +290,13 @@ class SyncEngine:
             )
         if run.outcome == RunOutcome.OK and run.failed:
             run.outcome = RunOutcome.PARTIAL
-        self._finish(run)
+        self._finish(run, store=False)
         return run
 
-    def _finish(self, run: SyncRun) -> None:
+    def _finish(self, run: SyncRun, *, store: bool = True) -> None:
         run.finished_at = self.ctx.now()
-        self.ctx.runs.put(run)
+        if store:
+            self.ctx.runs.put(run)
         metrics = self.ctx.metrics
         metrics.add_metric(f"{run.stream.value}.synced", MetricUnit.Count, run.written)
         metrics.add_metric(f"{run.stream.value}.failed", MetricUnit.Count, run.failed)
@@ -322,12 +353,20 @@ class SyncEngine:
             return
 
     def _fail(
-        self, session: _Session, stream: StreamName, entity: SyncEntity, key: str, **why: str
+        self,
+        session: _Session,
+        stream: StreamName,
+        entity: SyncEntity,
+        key: str,
+        *,
+        source_hash: str | None,
+        **why: str,
     ) -> Written:
         self.ctx.failures.record(
             session.tenant.tenant_id,
             SyncFailure(stream=stream, entity=entity, key=key, **why),
             self.ctx.now(),
+            source_hash=source_hash,
         )
         logger.info(
             "record failed",
@@ -359,7 +398,7 @@ class SyncEngine:
     # ----- Rackbeat -> Tripletex -----------------------------------------------------------------
     def _rackbeat_stream(self, session: _Session, stream: StreamName, run: SyncRun, *, full: bool) -> None:
         tenant_id = session.tenant.tenant_id
-        cursor = self.ctx.cursors.get(tenant_id, stream.value)
+        cursor = session.cursors.get(stream.value)
         read_started = self.ctx.now()
         since: str | None = None
         if not full:
@@ -373,13 +412,37 @@ class SyncEngine:
                     MetricUnit.Seconds,
                     (read_started - dt.datetime.fromisoformat(cursor)).total_seconds(),
                 )
-        for record in self._rackbeat_changes(session, stream.entity, since):
-            run.read += 1
-            result = self._sync_rackbeat_record(session, stream, stream.entity, record)
-            self._count(run, result)
-        self.ctx.cursors.advance(
-            tenant_id, stream.value, read_started.astimezone(dt.UTC).isoformat(), read_started
-        )
+        for page in _pages(self._rackbeat_changes(session, stream.entity, since)):
+            known = self.ctx.links.page_state(tenant_id, stream, [str(record.number) for record in page])
+            for record in page:
+                run.read += 1
+                if self._rackbeat_unchanged(known, stream, record, retry_failed=full):
+                    self._count(run, Written("skipped"))
+                    continue
+                self._count(run, self._sync_rackbeat_record(session, stream, stream.entity, record))
+        self._advance(session, stream, read_started.astimezone(dt.UTC).isoformat(), read_started)
+
+    def _advance(
+        self, session: _Session, stream: StreamName, value: str, at: dt.datetime, *, ordered: bool = True
+    ) -> None:
+        if session.cursors.get(stream.value) == value:
+            return  # nothing moved: no write
+        if self.ctx.cursors.advance(session.tenant.tenant_id, stream.value, value, at, ordered=ordered):
+            session.cursors[stream.value] = value
+
+    def _rackbeat_unchanged(
+        self, known: PageState, stream: StreamName, record: Any, *, retry_failed: bool
+    ) -> bool:
+        """Nothing to write for this record, decided from the page's batch read alone."""
+        key = str(record.number)
+        link = known.links.get(key)
+        if link is not None and link.state == "synced":
+            if stream.entity == "invoice":
+                return True  # booked invoices reach the books once
+            if link.rackbeat_source_hash == self._source_hash(record):
+                return True
+        failed_with = known.failed_with.get(key)
+        return not retry_failed and failed_with is not None and failed_with == self._source_hash(record)
 
     def _rackbeat_changes(self, session: _Session, entity: SyncEntity, since: str | None) -> Iterator[Any]:
         rackbeat = session.rackbeat
@@ -454,6 +517,7 @@ class SyncEngine:
                 stream,
                 entity,
                 key,
+                source_hash=self._source_hash(record),
                 reason=mapped.reason.value,
                 message=mapped.message,
                 suggested_fix=mapped.suggested_fix,
@@ -481,6 +545,7 @@ class SyncEngine:
                 stream,
                 entity,
                 key,
+                source_hash=self._source_hash(record),
                 reason="rejected",
                 message=str(error),
                 suggested_fix=error.user_hint,
@@ -579,6 +644,7 @@ class SyncEngine:
                 stream,
                 "invoice",
                 key,
+                source_hash=self._source_hash(invoice),
                 reason=mapped.reason.value,
                 message=mapped.message,
                 suggested_fix=mapped.suggested_fix,
@@ -609,6 +675,7 @@ class SyncEngine:
                 stream,
                 "invoice",
                 key,
+                source_hash=self._source_hash(invoice),
                 reason="rejected",
                 message=str(error),
                 suggested_fix=error.user_hint,
@@ -661,10 +728,10 @@ class SyncEngine:
     # ----- Tripletex -> Rackbeat -----------------------------------------------------------------
     def _tripletex_stream(self, session: _Session, stream: StreamName, run: SyncRun, *, full: bool) -> None:
         tenant_id = session.tenant.tenant_id
-        cursor = self.ctx.cursors.get(tenant_id, stream.value)
+        cursor = session.cursors.get(stream.value)
         if cursor is None and not full:
             # Start where the initial import started reading, so nothing made meanwhile is lost.
-            initial = self.ctx.initial_runs.get(tenant_id)
+            initial = session.initial_run(self.ctx)
             seeded = next(
                 (c.value for c in (initial.cursors if initial else []) if c.stream == stream.value), None
             )
@@ -691,13 +758,33 @@ class SyncEngine:
                 else api.iter_suppliers(changed_since=since)
             )
             new_cursor = read_started.astimezone(dt.UTC).isoformat()
-        for record in records:
-            run.read += 1
-            self._count(run, self._sync_tripletex_record(session, stream, stream.entity, record))
-        if new_cursor:
-            self.ctx.cursors.advance(
-                tenant_id, stream.value, new_cursor, read_started, ordered=stream.entity != "product"
+        for page in _pages(records):
+            linked = self.ctx.links.rackbeat_keys_for_many(
+                tenant_id, stream.entity, [r.id for r in page if r.id is not None]
             )
+            keys = [
+                _tripletex_key(
+                    stream.entity, record, linked.get(record.id) if record.id is not None else None
+                )
+                for record in page
+            ]
+            known = self.ctx.links.page_state(tenant_id, stream, keys)
+            for record, key in zip(page, keys, strict=True):
+                run.read += 1
+                link = known.links.get(key)
+                if (
+                    link is not None
+                    and link.tripletex_version is not None
+                    and link.tripletex_version == record.version
+                ):
+                    self._count(run, Written("skipped", record.id))  # our own write, or already synced
+                    continue
+                if not full and known.failed_with.get(key) == _tripletex_hash(record):
+                    self._count(run, Written("skipped", record.id))
+                    continue
+                self._count(run, self._sync_tripletex_record(session, stream, stream.entity, record))
+        if new_cursor:
+            self._advance(session, stream, new_cursor, read_started, ordered=stream.entity != "product")
 
     def _sync_tripletex_id(
         self, session: _Session, stream: StreamName, entity: SyncEntity, record_id: int
@@ -733,6 +820,7 @@ class SyncEngine:
                 stream,
                 entity,
                 f"tripletex-{record.id}",
+                source_hash=_tripletex_hash(record),
                 reason="missing_number",
                 message=f"The Tripletex {entity} {record.id} has no number.",
                 suggested_fix=f"Give the {entity} a number in Tripletex; it syncs again on its own.",
@@ -752,13 +840,14 @@ class SyncEngine:
         self, session: _Session, stream: StreamName, entity: SyncEntity, key: str, record: Any
     ) -> Written:
         tenant_id = session.tenant.tenant_id
-        initial = self.ctx.initial_runs.get(tenant_id)
+        initial = session.initial_run(self.ctx)
         if initial is None or initial.refs is None:
             return self._fail(
                 session,
                 stream,
                 entity,
                 key,
+                source_hash=_tripletex_hash(record),
                 reason="no_initial_import",
                 message="Tripletex -> Rackbeat needs the groups and payment terms of the initial import.",
                 suggested_fix="Run the initial import in the wizard first; the record then syncs by itself.",
@@ -775,6 +864,7 @@ class SyncEngine:
                 stream,
                 entity,
                 key,
+                source_hash=_tripletex_hash(record),
                 reason=mapped.reason.value,
                 message=mapped.message,
                 suggested_fix=mapped.suggested_fix,
@@ -804,6 +894,7 @@ class SyncEngine:
                 stream,
                 entity,
                 key,
+                source_hash=_tripletex_hash(record),
                 reason="rejected",
                 message=str(error),
                 suggested_fix=error.user_hint,
@@ -824,6 +915,36 @@ class SyncEngine:
         )
         self._resolved(session, stream, key)
         return Written("written", record.id)
+
+
+def _pages[R](records: Iterable[R]) -> Iterator[list[R]]:
+    page: list[R] = []
+    for record in records:
+        page.append(record)
+        if len(page) == PAGE_STATE_RECORDS:
+            yield page
+            page = []
+    if page:
+        yield page
+
+
+def _tripletex_number(entity: SyncEntity, record: Any) -> Any:
+    if entity == "product":
+        return record.number
+    return record.customer_number if entity == "customer" else record.supplier_number
+
+
+def _tripletex_key(entity: SyncEntity, record: Any, linked_key: str | None) -> str:
+    """The Rackbeat key a Tripletex record syncs under (as ``_sync_tripletex_record`` decides it);
+    a record without one is failed under ``tripletex-<id>``."""
+    if linked_key:
+        return linked_key
+    number = _tripletex_number(entity, record)
+    return str(number) if number is not None else f"tripletex-{record.id}"
+
+
+def _tripletex_hash(record: Any) -> str:
+    return content_hash(record.model_dump(mode="json"))
 
 
 def _is_time(value: str) -> bool:

@@ -27,24 +27,38 @@ class SyncFailureStore:
     def __init__(self, table: Any) -> None:
         self._table = table
 
-    def record(self, tenant_id: str, failure: SyncFailure, at: dt.datetime) -> None:
+    def record(
+        self, tenant_id: str, failure: SyncFailure, at: dt.datetime, *, source_hash: str | None = None
+    ) -> None:
+        """``source_hash``: the content of the record as it failed. The scheduled run does not try
+        the same content again on every cycle (see ``SyncEngine``); a change to it, a webhook, the
+        retry endpoint or the nightly reconcile does."""
+        sets = (
+            "#s = :s, entity = :e, #k = :k, reason = :r, message = :m, suggested_fix = :f, "
+            "last_attempt_at = :at"
+        )
+        values: dict[str, Any] = {
+            ":s": failure.stream.value,
+            ":e": failure.entity,
+            ":k": failure.key,
+            ":r": failure.reason,
+            ":m": failure.message,
+            ":f": failure.suggested_fix,
+            ":at": at.isoformat(),
+            ":one": 1,
+        }
+        remove = ""
+        if source_hash is not None:
+            sets += ", source_hash = :h"
+            values[":h"] = source_hash
+        else:
+            # A failure without a known content must not keep an older content's marker.
+            remove = " REMOVE source_hash"
         self._table.update_item(
             Key={"pk": tenant_pk(tenant_id), "sk": failure_sk(failure.stream, failure.key)},
-            UpdateExpression=(
-                "SET #s = :s, entity = :e, #k = :k, reason = :r, message = :m, suggested_fix = :f, "
-                "last_attempt_at = :at ADD attempts :one"
-            ),
+            UpdateExpression=f"SET {sets} ADD attempts :one{remove}",
             ExpressionAttributeNames={"#k": "key", "#s": "stream"},
-            ExpressionAttributeValues={
-                ":s": failure.stream.value,
-                ":e": failure.entity,
-                ":k": failure.key,
-                ":r": failure.reason,
-                ":m": failure.message,
-                ":f": failure.suggested_fix,
-                ":at": at.isoformat(),
-                ":one": 1,
-            },
+            ExpressionAttributeValues=values,
         )
 
     def resolve(self, tenant_id: str, stream: StreamName, key: str) -> None:
@@ -59,7 +73,7 @@ class SyncFailureStore:
             page = self._table.query(**query)
             for item in page.get("Items", []):
                 yield SyncFailure.model_validate(
-                    _plain({k: v for k, v in item.items() if k not in ("pk", "sk")})
+                    _plain({k: v for k, v in item.items() if k not in ("pk", "sk", "source_hash")})
                 )
             if "LastEvaluatedKey" not in page:
                 return

@@ -27,7 +27,9 @@ from botocore.exceptions import ClientError
 
 from rackbeat_tripletex.store.links import link_sk, reverse_sk
 from rackbeat_tripletex.store.tenants import tenant_pk
-from rackbeat_tripletex.sync.model import SyncEntity
+from rackbeat_tripletex.sync.failures import failure_sk
+from rackbeat_tripletex.sync.model import StreamName, SyncEntity
+from rackbeat_tripletex.sync.rows import read_rows
 
 
 @dataclass(frozen=True)
@@ -46,8 +48,33 @@ class SyncLink:
     order_id: int | None = None
 
 
+@dataclass(frozen=True)
+class PageState:
+    """What the store knows about one page of records, read in one batch before any of them is
+    touched: their links, and the content each failed with (``SYNCFAIL`` rows' ``source_hash``)."""
+
+    links: dict[str, SyncLink]
+    failed_with: dict[str, str]
+
+
 def _int(value: Any) -> int | None:
     return int(value) if value is not None else None
+
+
+def _sync_link(entity: SyncEntity, rackbeat_key: str, item: dict[str, Any]) -> SyncLink:
+    return SyncLink(
+        entity=entity,
+        rackbeat_key=rackbeat_key,
+        tripletex_id=_int(item.get("tripletex_id")),
+        state=item.get("state"),
+        rackbeat_updated_at=item.get("rackbeat_updated_at"),
+        tripletex_version=_int(item.get("tripletex_version")),
+        to_tripletex_hash=item.get("to_tripletex_hash"),
+        to_rackbeat_hash=item.get("to_rackbeat_hash"),
+        order_id=_int(item.get("order_id")),
+        synced_at=item.get("synced_at"),
+        rackbeat_source_hash=item.get("rackbeat_source_hash"),
+    )
 
 
 class SyncLinks:
@@ -63,19 +90,33 @@ class SyncLinks:
         )
         if not item:
             return None
-        return SyncLink(
-            entity=entity,
-            rackbeat_key=rackbeat_key,
-            tripletex_id=_int(item.get("tripletex_id")),
-            state=item.get("state"),
-            rackbeat_updated_at=item.get("rackbeat_updated_at"),
-            tripletex_version=_int(item.get("tripletex_version")),
-            to_tripletex_hash=item.get("to_tripletex_hash"),
-            to_rackbeat_hash=item.get("to_rackbeat_hash"),
-            order_id=_int(item.get("order_id")),
-            synced_at=item.get("synced_at"),
-            rackbeat_source_hash=item.get("rackbeat_source_hash"),
-        )
+        return _sync_link(entity, rackbeat_key, item)
+
+    def page_state(self, tenant_id: str, stream: StreamName, keys: list[str]) -> PageState:
+        """Links and failure markers of ``keys`` (Rackbeat keys), in one BatchGetItem per 50 keys."""
+        entity = stream.entity
+        link_sks = {link_sk(entity, key): key for key in keys}  # type: ignore[arg-type]
+        failure_sks = {failure_sk(stream, key): key for key in keys}
+        rows = read_rows(self._table, tenant_pk(tenant_id), [*link_sks, *failure_sks])
+        links = {
+            link_sks[sk]: _sync_link(entity, link_sks[sk], item)
+            for sk, item in rows.items()
+            if sk in link_sks
+        }
+        failed_with = {
+            failure_sks[sk]: str(item["source_hash"])
+            for sk, item in rows.items()
+            if sk in failure_sks and item.get("source_hash") is not None
+        }
+        return PageState(links=links, failed_with=failed_with)
+
+    def rackbeat_keys_for_many(
+        self, tenant_id: str, entity: SyncEntity, tripletex_ids: list[int]
+    ) -> dict[int, str]:
+        """The way back for many Tripletex ids at once (ids never linked are left out)."""
+        sks = {reverse_sk(entity, tid): tid for tid in tripletex_ids}  # type: ignore[arg-type]
+        rows = read_rows(self._table, tenant_pk(tenant_id), sks)
+        return {sks[sk]: str(item["rackbeat_key"]) for sk, item in rows.items() if sk in sks}
 
     def rackbeat_key_for(self, tenant_id: str, entity: SyncEntity, tripletex_id: int) -> str | None:
         item = self._table.get_item(
