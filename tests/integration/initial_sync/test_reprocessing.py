@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from rackbeat_tripletex.initial_sync import service
+from rackbeat_tripletex.initial_sync import records, service
 from rackbeat_tripletex.models.sync import Accepted, DryRunReport, FailureReason, RunState, parse_task
 
 from .conftest import TENANT, Harness, demo_request
@@ -180,3 +180,70 @@ def test_handler_runs_the_sample_plan_and_page_events(harness: Harness, lambda_c
         assert answer["batchItemFailures"] == [{"itemIdentifier": bad["Records"][0]["messageId"]}]
     finally:
         app.use_context(None)
+
+
+def _written_numbers(harness: Harness) -> list[str]:
+    """The Rackbeat numbers written (created or updated) since the request log was cleared."""
+    numbers = []
+    for entry in harness.rackbeat.request_log:
+        if entry["method"] == "POST" and 200 <= entry["status"] < 300:
+            numbers.append(str((entry["body"] or {}).get("number")))
+        elif entry["method"] == "PUT" and 200 <= entry["status"] < 300:
+            numbers.append(entry["path"].rsplit("/", 1)[-1])
+    return numbers
+
+
+def test_links_are_stored_while_a_page_runs_so_a_hard_kill_loses_only_the_last_few(harness: Harness) -> None:
+    """A container killed mid-page cannot run its ``finally``: the links flushed before the kill
+    are all the next delivery has, and the records they cover are not written again."""
+    service.start_initial_sync(harness.ctx, TENANT, demo_request())
+    harness.drain_one(harness.receive(1)[0])
+    page = harness.receive(1)[0]
+    links = harness.ctx.links
+    claim, save_synced = links.claim, links.save_synced
+    stored: list[str] = []
+    dead = False
+    kill_at = records.LINKS_PER_FLUSH * 2 + 3
+
+    def claim_until_killed(*args: Any, **kwargs: Any) -> Any:
+        nonlocal dead
+        if len(claimed) + 1 >= kill_at:
+            dead = True
+            raise RuntimeError("killed")
+        claimed.append(args)
+        return claim(*args, **kwargs)
+
+    def save_while_alive(tenant_id: str, synced: list[Any]) -> None:
+        if dead:
+            raise RuntimeError("a killed worker writes nothing")
+        save_synced(tenant_id, synced)
+        stored.extend(link.rackbeat_key for link in synced)
+
+    claimed: list[Any] = []
+    harness.rackbeat.clear_requests()
+    links.claim = claim_until_killed  # type: ignore[method-assign]
+    links.save_synced = save_while_alive  # type: ignore[method-assign,assignment]
+    try:
+        with pytest.raises(RuntimeError):
+            harness.drain_one(page, delete=False)
+    finally:
+        links.claim, links.save_synced = claim, save_synced  # type: ignore[method-assign]
+    written_before_kill = _written_numbers(harness)
+    assert len(stored) == records.LINKS_PER_FLUSH * 2
+    assert set(stored) <= set(written_before_kill)
+    assert len(written_before_kill) > len(stored)  # some writes were not yet recorded
+
+    harness.rackbeat.clear_requests()
+    harness.sqs.send_message(QueueUrl=harness.queue_url, MessageBody=page["Body"])
+    harness.drain()
+    assert not set(stored) & set(_written_numbers(harness))
+    expected = {
+        "customers": len(harness.seed["tripletex"]["customers"]) - 2,
+        "suppliers": len(harness.seed["tripletex"]["suppliers"]),
+        "products": len(harness.seed["tripletex"]["products"]) - 2,
+    }
+    assert counts(harness) == expected
+    progress = service.initial_sync_progress(harness.ctx, TENANT)
+    assert progress is not None
+    for entity in progress.entities.values():
+        assert entity.done == entity.total

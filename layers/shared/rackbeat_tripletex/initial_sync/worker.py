@@ -81,8 +81,7 @@ def plan(ctx: InitialSyncContext, task: PlanTask) -> int:
             duplicate_of = duplicates_by_lowest_id(numbers)
             ids = sorted(numbers)
             totals[entity] = len(ids)
-            for number, start in enumerate(range(0, len(ids), budget.PAGE_SIZE)):
-                chunk = ids[start : start + budget.PAGE_SIZE]
+            for number, chunk in enumerate(budget.split_pages(ids)):
                 pages.append(
                     PageTask(
                         tenant_id=task.tenant_id,

@@ -20,7 +20,6 @@ from rackbeat_tripletex.models.sync import EntityLink, EntityType, LinkState
 from rackbeat_tripletex.store.tenants import tenant_pk
 
 _BATCH_GET_LIMIT = 100
-_TRANSACTION_LIMIT = 100
 
 
 def link_sk(entity: EntityType, rackbeat_key: str) -> str:
@@ -85,41 +84,6 @@ class LinkStore:
                 owner = current.tripletex_id if current is not None else -1
             raise NumberTaken(int(owner)) from None
         return _link(item)
-
-    def claim_many(self, tenant_id: str, entity: EntityType, wanted: dict[str, int]) -> dict[str, EntityLink]:
-        """Claim many numbers at once (transactions of up to 100). Returns the link now stored for
-        every key: ours where the claim went through, the other record's where it did not."""
-        result: dict[str, EntityLink] = {}
-        keys = list(wanted)
-        client = self._table.meta.client
-        for start in range(0, len(keys), _TRANSACTION_LIMIT):
-            chunk = keys[start : start + _TRANSACTION_LIMIT]
-            items = [self._pending_item(tenant_id, entity, key, wanted[key]) for key in chunk]
-            try:
-                client.transact_write_items(
-                    TransactItems=[
-                        {
-                            "Put": {
-                                "TableName": self._table.name,
-                                "Item": item,
-                                "ConditionExpression": "attribute_not_exists(pk) OR tripletex_id = :id",
-                                "ExpressionAttributeValues": {":id": item["tripletex_id"]},
-                            }
-                        }
-                        for item in items
-                    ]
-                )
-                result.update({str(item["rackbeat_key"]): _link(item) for item in items})
-            except ClientError as error:
-                if error.response["Error"]["Code"] != "TransactionCanceledException":
-                    raise
-                # Someone holds one of the numbers: claim one by one to find out which.
-                for key in chunk:
-                    try:
-                        result[key] = self.claim(tenant_id, entity, key, wanted[key])
-                    except NumberTaken:
-                        result.update(self.get_many(tenant_id, entity, [key]))
-        return result
 
     def _pending_item(
         self, tenant_id: str, entity: EntityType, key: str, tripletex_id: int
