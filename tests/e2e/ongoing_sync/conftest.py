@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,6 @@ import boto3
 import httpx
 import pytest
 
-from local.aws import MotoServer, reset_moto
 from local.simulators import base
 from local.simulators.rackbeat import RackbeatSimulator
 from local.simulators.rackbeat import create_app as rackbeat_app
@@ -122,31 +122,32 @@ class World:
         )
 
 
-@pytest.fixture(scope="module")
-def world() -> Iterator[World]:
-    tripletex = tripletex_app(tripletex_seed())
-    rackbeat = rackbeat_app(rackbeat_seed())
-    tripletex_server = base.serve(tripletex, "127.0.0.1", 0)
-    rackbeat_server = base.serve(rackbeat, "127.0.0.1", 0)
-    # moto's state is process-wide: start from empty, whatever ran before in this process.
-    moto = MotoServer()
-    reset_moto(moto.endpoint)
+@contextmanager
+def running_world(tripletex_seed_doc: dict[str, Any], rackbeat_seed_doc: dict[str, Any]) -> Iterator[World]:
+    """Both simulators over real sockets and the local stack (its own moto, queues polled)."""
+    tripletex = tripletex_app(tripletex_seed_doc)
+    rackbeat = rackbeat_app(rackbeat_seed_doc)
+    servers = [base.serve(tripletex, "127.0.0.1", 0), base.serve(rackbeat, "127.0.0.1", 0)]
     local = LocalStack(
         TEMPLATE,
         ports=StackPorts.free(),
         parameter_overrides={
-            "TripletexBaseUrl": f"{tripletex_server.url}/v2",
-            "RackbeatBaseUrl": f"{rackbeat_server.url}/api",
+            "TripletexBaseUrl": f"{servers[0].url}/v2",
+            "RackbeatBaseUrl": f"{servers[1].url}/api",
         },
         poll_queues=True,
         run_schedules=False,
-        shared_moto=moto,
     )
     local.start()
     try:
         yield World(local, tripletex, rackbeat)
     finally:
         local.stop()
-        moto.stop()
-        tripletex_server.shutdown()
-        rackbeat_server.shutdown()
+        for server in servers:
+            server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def world() -> Iterator[World]:
+    with running_world(tripletex_seed(), rackbeat_seed()) as started:
+        yield started
