@@ -6,6 +6,7 @@ Thin on purpose: parse -> call rackbeat_tripletex.onboarding -> shape the reply.
 from __future__ import annotations
 
 import json
+import math
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Any
@@ -19,12 +20,20 @@ from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from rackbeat_tripletex.auth import bearer_token
+from rackbeat_tripletex.clients.http import (
+    AccessDenied,
+    ApiError,
+    AuthError,
+    RateLimited,
+    ServerError,
+    TransportError,
+)
 from rackbeat_tripletex.config import runtime_config
-from rackbeat_tripletex.models.domain import Credentials
 from rackbeat_tripletex.models.sync import Accepted, DryRunReport, InitialSyncRequest
 from rackbeat_tripletex.onboarding import gate
 from rackbeat_tripletex.onboarding.schemas import (
     CreateGroups,
+    CredentialsRequest,
     DeleteTenant,
     ErrorBody,
     NewTenant,
@@ -37,6 +46,7 @@ from rackbeat_tripletex.onboarding.schemas import (
     TenantView,
     TokenRotated,
     ValidationOutcome,
+    VendorUnavailable,
 )
 from rackbeat_tripletex.onboarding.service import Onboarding, OnboardingError, TenantNotFoundError
 from rackbeat_tripletex.onboarding.syncing import (
@@ -77,6 +87,82 @@ def _tenant(tenant_id: str) -> Any:
     return tenant
 
 
+# ----- what every operation may answer: the OpenAPI document and the replies agree ----------
+
+_NOT_FOUND = (ErrorBody, "No such tenant, or the token is not this tenant's (the same answer for both).")
+_TOO_LARGE = (ErrorBody, f"The request body is larger than {gate.MAX_BODY_BYTES // 1024} KB.")
+_INVALID = (
+    ProblemsBody,
+    "A field is missing or wrong, or the body is not UTF-8 JSON; `detail` names each field and what to fix.",
+)
+_EARLIER_STEP = (
+    ErrorBody,
+    "An earlier step is not done, the saved tokens no longer work, or the tenant changed at the same "
+    "time; `message` says what to do.",
+)
+_BUSY = (
+    VendorUnavailable,
+    "Rackbeat or Tripletex is busy (rate limit), failing or unreachable; nothing was lost. "
+    "Try again after `Retry-After` seconds when given.",
+)
+_REFUSED = (ErrorBody, "Rackbeat or Tripletex refused the request; `message` says what to do.")
+
+
+def _responses(
+    ok: int,
+    model: Any,
+    description: str,
+    *,
+    tenant: bool = True,
+    vendors: bool = False,
+    **errors: tuple[Any, str],
+) -> dict[int, OpenAPIResponse]:
+    """`tenant`: a /tenants/{tenant_id} route (404 from the gate). `vendors`: the route calls
+    Rackbeat or Tripletex (409/502/503 from `vendor_error`). `s<status>=(model, words)` adds or
+    replaces one answer."""
+    answers: dict[int, tuple[Any, str]] = {413: _TOO_LARGE, 422: _INVALID}
+    if tenant:
+        answers[404] = _NOT_FOUND
+    if vendors:
+        answers |= {409: _EARLIER_STEP, 502: _REFUSED, 503: _BUSY}
+    answers |= {int(status.removeprefix("s")): answer for status, answer in errors.items()}
+    documented: dict[int, OpenAPIResponse] = {
+        ok: {"description": description, "content": {"application/json": {"model": model}}}
+    }
+    for status, (error_model, words) in sorted(answers.items()):
+        documented[status] = {"description": words, "content": {"application/json": {"model": error_model}}}
+    return documented
+
+
+_UNAVAILABLE = (RateLimited, ServerError, TransportError)
+
+
+@app.exception_handler(ApiError)  # type: ignore[untyped-decorator]
+def vendor_error(error: ApiError) -> Response[Any]:
+    """Every route that calls Rackbeat or Tripletex ends here when the call fails after the
+    client's own retries: the user learns which system failed and what to do next."""
+    system = error.api or "The other system"
+    logger.warning(
+        "vendor call failed", extra={"api": error.api, "status": error.status, "error": type(error).__name__}
+    )
+    if isinstance(error, _UNAVAILABLE):
+        wait = math.ceil(error.retry_after) if isinstance(error, RateLimited) and error.retry_after else None
+        if isinstance(error, RateLimited):
+            message = f"{system} is busy; try again in a minute."
+        elif isinstance(error, ServerError):
+            message = f"{system} has a problem right now; try again in a few minutes."
+        else:
+            message = f"{system} could not be reached; try again in a few minutes."
+        body = VendorUnavailable(message=message, system=system, retry_after_seconds=wait)
+        headers = {"Retry-After": str(wait)} if wait else None
+        return Response(503, content_types.APPLICATION_JSON, body, headers=headers)
+    if isinstance(error, AuthError | AccessDenied):
+        message = f"{system}: {error.user_hint} Then enter the new token in the step \u201cTokens\u201d."
+        return Response(409, content_types.APPLICATION_JSON, ErrorBody(message=message))
+    message = f"{system} refused the request. {error.user_hint}"
+    return Response(502, content_types.APPLICATION_JSON, ErrorBody(message=message))
+
+
 @app.exception_handler(OnboardingError)  # type: ignore[untyped-decorator]
 def onboarding_error(error: OnboardingError) -> Response[Any]:
     return Response(error.status, content_types.APPLICATION_JSON, {"message": error.message})
@@ -99,21 +185,43 @@ def invalid_request(error: RequestValidationError) -> Response[Any]:
     )
 
 
-@app.post("/tenants", summary="Start onboarding a company")
+@app.post(
+    "/tenants",
+    summary="Start onboarding a company",
+    responses=_responses(201, TenantCreated, "The tenant exists; keep the management token.", tenant=False),
+)
 def create_tenant(request: NewTenant) -> Response[TenantCreated]:
     tenant, token = onboarding().create_tenant(request)
     created = TenantCreated(tenant_id=tenant.tenant_id, management_token=token, status=tenant.status)
     return Response(201, content_types.APPLICATION_JSON, created)
 
 
-@app.get("/tenants/<tenant_id>", summary="The tenant's profile, status and credentials summary")
+@app.get(
+    "/tenants/<tenant_id>",
+    summary="The tenant's profile, status and credentials summary",
+    responses=_responses(200, TenantView, "The tenant; never a token."),
+)
 def get_tenant(tenant_id: TenantId) -> TenantView:
     return onboarding().view(_tenant(tenant_id))
 
 
-@app.put("/tenants/<tenant_id>/credentials", summary="Check the API tokens and store them if they work")
+@app.put(
+    "/tenants/<tenant_id>/credentials",
+    summary="Check the API tokens and store them if they work",
+    responses=_responses(
+        200,
+        ValidationOutcome,
+        "Every check passed; the tokens are stored.",
+        vendors=True,
+        s422=(
+            ValidationOutcome | ProblemsBody,
+            "Nothing was stored: either a check failed (`checks` says which and what to do) or a "
+            "field is missing or wrong (`detail` names it).",
+        ),
+    ),
+)
 def put_credentials(
-    tenant_id: TenantId, credentials: Annotated[Credentials, Body()]
+    tenant_id: TenantId, credentials: Annotated[CredentialsRequest, Body()]
 ) -> Response[ValidationOutcome]:
     report = onboarding().put_credentials(_tenant(tenant_id), credentials)
     if report.ok:
@@ -125,59 +233,68 @@ def put_credentials(
     return Response(422, content_types.APPLICATION_JSON, outcome)
 
 
-@app.get("/tenants/<tenant_id>/prerequisites", summary="Rackbeat groups, payment terms, Tripletex counts")
+@app.get(
+    "/tenants/<tenant_id>/prerequisites",
+    summary="Rackbeat groups, payment terms, Tripletex counts",
+    responses=_responses(
+        200, Prerequisites, "What exists and which required groups are missing.", vendors=True
+    ),
+)
 def get_prerequisites(tenant_id: TenantId) -> Prerequisites:
     return onboarding().prerequisites(_tenant(tenant_id))
 
 
-@app.post("/tenants/<tenant_id>/prerequisites/groups", summary="Create the missing Rackbeat groups")
+@app.post(
+    "/tenants/<tenant_id>/prerequisites/groups",
+    summary="Create the missing Rackbeat groups",
+    responses=_responses(
+        200, Prerequisites, "The groups exist; the prerequisites as they are now.", vendors=True
+    ),
+)
 def create_groups(tenant_id: TenantId, request: CreateGroups) -> Prerequisites:
     return onboarding().create_groups(_tenant(tenant_id), request.kinds)
 
 
-@app.get("/tenants/<tenant_id>/settings", summary="What is synchronised")
+@app.get(
+    "/tenants/<tenant_id>/settings",
+    summary="What is synchronised",
+    responses=_responses(200, SettingsView, "The saved settings (`null` before the first save)."),
+)
 def get_settings(tenant_id: TenantId) -> SettingsView:
     return onboarding().get_settings(_tenant(tenant_id))
 
 
-@app.put("/tenants/<tenant_id>/settings", summary="Save what is synchronised; the first save activates")
+@app.put(
+    "/tenants/<tenant_id>/settings",
+    summary="Save what is synchronised; the first save activates",
+    # Vendors: saving an active tenant makes sure its Rackbeat webhooks exist.
+    responses=_responses(200, SettingsSaved, "Saved; says where the settings link went.", vendors=True),
+)
 def put_settings(tenant_id: TenantId, update: SettingsUpdate) -> SettingsSaved:
     token = bearer_token(app.current_event.headers.get("Authorization")) or ""
     return onboarding().save_settings(_tenant(tenant_id), update, token, _public_base_url())
 
 
-@app.post("/tenants/<tenant_id>/management-token", summary="Email a new settings link; the old one stops")
+@app.post(
+    "/tenants/<tenant_id>/management-token",
+    summary="Email a new settings link; the old one stops",
+    responses=_responses(200, TokenRotated, "The new link went to the contact's email.", s409=_EARLIER_STEP),
+)
 def rotate_token(tenant_id: TenantId) -> TokenRotated:
     return onboarding().rotate_management_token(_tenant(tenant_id), _public_base_url())
 
 
-@app.delete("/tenants/<tenant_id>", summary="Offboard: delete tokens, webhooks and all data")
+@app.delete(
+    "/tenants/<tenant_id>",
+    summary="Offboard: delete tokens, webhooks and all data",
+    # No vendors: a Rackbeat that cannot be reached becomes a warning in the answer.
+    responses=_responses(200, TenantDeleted, "Everything of the tenant is gone."),
+)
 def delete_tenant(tenant_id: TenantId, request: DeleteTenant) -> TenantDeleted:
     return onboarding().delete(_tenant(tenant_id), request.confirm_company_name)
 
 
 # ----- sync: the initial import, failures and retry, run history ---------------------------
-
-
-def _responses(
-    ok: int, model: Any, description: str, **errors: tuple[Any, str]
-) -> dict[int, OpenAPIResponse]:
-    documented: dict[int, OpenAPIResponse] = {
-        ok: {"description": description, "content": {"application/json": {"model": model}}},
-        404: {
-            "description": "No such tenant, or the token is not this tenant's (the same answer for both).",
-            "content": {"application/json": {"model": ErrorBody}},
-        },
-    }
-    for status, (error_model, words) in errors.items():
-        documented[int(status.removeprefix("s"))] = {
-            "description": words,
-            "content": {"application/json": {"model": error_model}},
-        }
-    return documented
-
-
-_INVALID = (ProblemsBody, "A field is missing or wrong; `detail` names each field and what to fix.")
 
 
 @app.post(
@@ -194,8 +311,12 @@ _INVALID = (ProblemsBody, "A field is missing or wrong; `detail` names each fiel
         Accepted,
         "The import is queued.",
         s200=(DryRunReport, "dry_run=true: what the import would do; nothing was written."),
-        s409=(AlreadyRanBody, "The import already ran for this tenant."),
-        s422=_INVALID,
+        vendors=True,
+        s409=(
+            AlreadyRanBody | ErrorBody,
+            "The import already ran for this tenant (`started_at`, `state`), or the saved tokens no "
+            "longer work (`message` says what to do).",
+        ),
     ),
 )
 def start_initial_sync(
@@ -229,7 +350,7 @@ def get_failures(tenant_id: TenantId) -> FailureList:
 @app.post(
     "/tenants/<tenant_id>/failures/retry",
     summary="Put failed records back on their queues: all of them, or those named",
-    responses=_responses(202, RetryQueued, "The records are queued again.", s422=_INVALID),
+    responses=_responses(202, RetryQueued, "The records are queued again."),
 )
 def retry_failures(tenant_id: TenantId, request: RetryRequest) -> Response[RetryQueued]:
     queued = sync_operations().retry(_tenant(tenant_id).tenant_id, request)
@@ -255,7 +376,23 @@ def openapi() -> Response[str]:
         version="1.0.0",
         description="Every /tenants/{tenant_id} route needs `Authorization: Bearer <management_token>`.",
     )
-    return Response(200, content_types.APPLICATION_JSON, document)
+    return Response(
+        200, content_types.APPLICATION_JSON, json.dumps(_without_unused_schemas(json.loads(document)))
+    )
+
+
+def _without_unused_schemas(document: dict[str, Any]) -> dict[str, Any]:
+    """Powertools always adds its own 422 shape (HTTPValidationError) to the components; every
+    route documents ours instead, so a client generator must not be offered one we never send."""
+    schemas: dict[str, Any] = document.get("components", {}).get("schemas", {})
+    while True:
+        text = json.dumps({key: value for key, value in document.items() if key != "components"})
+        text += json.dumps(schemas)
+        unused = [name for name in schemas if f'"#/components/schemas/{name}"' not in text]
+        if not unused:
+            return document
+        for name in unused:
+            del schemas[name]
 
 
 _ASSETS = {"wizard.js": "application/javascript", "wizard.css": "text/css"}
@@ -307,4 +444,8 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
             return gate.reply(error.status, {"message": error.message})
         logger.append_keys(tenant_id=tenant.tenant_id)
         app.append_context(tenant=tenant)  # type: ignore[no-untyped-call]
+    if not gate.body_is_text(event):
+        # After authorisation, so a stranger still gets the 404; before the resolver, which
+        # decodes the body strictly and would crash on it.
+        return gate.not_text()
     return app.resolve(event, context)

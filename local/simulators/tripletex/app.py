@@ -410,7 +410,9 @@ class TripletexSimulator(SimulatorApp):
             ("employeeToken", employee, self.employee_token),
         ):
             wrong_environment = given.startswith("test-") != wants_test
-            if wrong_environment or not secrets.compare_digest(given, expected):
+            # Bytes, not str: compare_digest refuses non-ASCII str, and a pasted token may hold any
+            # character; the real API answers such a token as invalid, not with a crash.
+            if wrong_environment or not secrets.compare_digest(given.encode(), expected.encode()):
                 raise validation_failed(f"arg:{name}", "Ugyldig token.")
         try:
             expiration = dt.date.fromisoformat(args["expirationDate"])

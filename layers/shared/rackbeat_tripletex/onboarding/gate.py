@@ -63,6 +63,33 @@ def too_large() -> dict[str, Any]:
     )
 
 
+def body_is_text(event: Mapping[str, Any]) -> bool:
+    """Whether the body is UTF-8 text (API Gateway base64-encodes bodies that are not): the
+    resolver decodes it strictly and would crash on anything else."""
+    body = event.get("body") or ""
+    if not event.get("isBase64Encoded"):
+        return True
+    try:
+        base64.b64decode(body, validate=True).decode("utf-8")
+    except ValueError:  # binascii.Error and UnicodeDecodeError both are
+        return False
+    return True
+
+
+NOT_TEXT_MESSAGE = "The request body is not UTF-8 text. Send JSON encoded as UTF-8."
+
+
+def not_text() -> dict[str, Any]:
+    """The 422 every other body problem gets, so the wizard shows it the same way."""
+    return reply(
+        422,
+        {
+            "message": f"The request was not accepted. body: {NOT_TEXT_MESSAGE}",
+            "detail": [{"field": "body", "type": "body_not_utf8", "message": NOT_TEXT_MESSAGE}],
+        },
+    )
+
+
 def decoded_body(event: Mapping[str, Any]) -> str:
     body = event.get("body") or ""
     if event.get("isBase64Encoded"):

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, SecretStr
 
 from rackbeat_tripletex.models.domain import (
     Check,
+    Credentials,
     CredentialsSummary,
     DisplayName,
     EmailAddress,
@@ -32,6 +33,38 @@ class TenantCreated(BaseModel):
         description="Shown once. Authorises every /tenants/{tenant_id} route as `Authorization: Bearer`."
     )
     status: TenantStatus
+
+
+def _strip_pasted(value: object) -> object:
+    # A token copied from a web page often carries a trailing newline or space.
+    return value.strip() if isinstance(value, str) else value
+
+
+def _visible_ascii(value: SecretStr) -> SecretStr:
+    # Both APIs issue tokens of visible ASCII only, and the token travels in an HTTP header,
+    # which cannot carry anything else: say so now rather than fail on the way to the vendor.
+    if not all("!" <= ch <= "~" for ch in value.get_secret_value()):
+        raise ValueError(
+            "may contain only letters, digits and symbols (no spaces, line breaks or letters like "
+            "\u00e6, \u00f8, \u00e5): copy the token again from the system that issued it"
+        )
+    return value
+
+
+PastedToken = Annotated[
+    SecretStr,
+    BeforeValidator(_strip_pasted),
+    Field(min_length=8, max_length=4096),
+    AfterValidator(_visible_ascii),
+]
+
+
+class CredentialsRequest(Credentials):
+    """The three tokens as the user pastes them into the wizard, checked for what a token can be."""
+
+    rackbeat_api_token: PastedToken
+    tripletex_consumer_token: PastedToken
+    tripletex_employee_token: PastedToken
 
 
 class TenantView(BaseModel):
@@ -123,3 +156,13 @@ class TenantDeleted(BaseModel):
 
 class ErrorBody(BaseModel):
     message: str
+
+
+class VendorUnavailable(BaseModel):
+    """503: Rackbeat or Tripletex is rate limiting us, failing or unreachable; nothing is lost."""
+
+    message: str
+    system: str = Field(description="`Rackbeat` or `Tripletex`.")
+    retry_after_seconds: int | None = Field(
+        default=None, description="When the system said how long to wait; also sent as `Retry-After`."
+    )
