@@ -218,7 +218,9 @@ class CreatedWebhook(Webhook):
 
 
 # ----- writes --------------------------------------------------------------------------------
-class CustomerWrite(_Write):
+class _ContactWrite(_Write):
+    """What a customer and a supplier write share: number, name, address, contact and terms."""
+
     number: int | None = None
     company_name: str | None = None
     company_vat: str | None = None
@@ -231,30 +233,18 @@ class CustomerWrite(_Write):
     contact_phone: str | None = None
     locale: str | None = None
     currency: str | None = None
+    vat_zone: VatZone | None = None
+    payment_terms_id: int | None = None
+    is_barred: bool | None = None
+
+
+class CustomerWrite(_ContactWrite):
     ean: str | None = None
-    vat_zone: VatZone | None = None
-    payment_terms_id: int | None = None
     customer_group_id: int | None = None
-    is_barred: bool | None = None
 
 
-class SupplierWrite(_Write):
-    number: int | None = None
-    company_name: str | None = None
-    company_vat: str | None = None
-    address_street: str | None = None
-    address_street2: str | None = None
-    address_city: str | None = None
-    address_zipcode: str | None = None
-    address_country: str | None = None
-    contact_email: str | None = None
-    contact_phone: str | None = None
-    locale: str | None = None
-    currency: str | None = None
-    vat_zone: VatZone | None = None
-    payment_terms_id: int | None = None
+class SupplierWrite(_ContactWrite):
     supplier_group_id: int | None = None
-    is_barred: bool | None = None
 
 
 class ProductWrite(_Write):
