@@ -11,6 +11,7 @@ from typing import Any, Protocol
 import boto3
 from pydantic import SecretStr
 
+from rackbeat_tripletex.clients.http import RetryPolicy
 from rackbeat_tripletex.clients.rackbeat import RackbeatClient
 from rackbeat_tripletex.clients.tripletex import TripletexClient, TripletexCredentials
 from rackbeat_tripletex.config import runtime_config
@@ -64,15 +65,24 @@ class InitialSyncContext:
         )
 
     @classmethod
-    def from_config(cls) -> InitialSyncContext:
+    def from_config(cls, *, retry: RetryPolicy | None = None) -> InitialSyncContext:
+        """``retry`` overrides the clients' retry policy: the API routes (dry run, start) must
+        answer within API Gateway's 29 s, so they give up on a rate-limited vendor quickly."""
         config = runtime_config()
+        options = None if retry is None else {"retry": retry}
         table = boto3.resource("dynamodb").Table(config.require("state_table_name"))
         secrets = TenantSecrets.from_config()
         return cls.from_table(
             table,
             sqs=boto3.client("sqs"),
             queue_url=config.require("initial_sync_queue_url"),
-            clients=secret_backed_clients(secrets, config.tripletex_base_url, config.rackbeat_base_url),
+            clients=secret_backed_clients(
+                secrets,
+                config.tripletex_base_url,
+                config.rackbeat_base_url,
+                tripletex_options=options,
+                rackbeat_options=options,
+            ),
             ses=boto3.client("sesv2"),
             sender_email=config.require("sender_email"),
         )

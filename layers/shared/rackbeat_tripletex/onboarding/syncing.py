@@ -42,6 +42,7 @@ from rackbeat_tripletex.models.sync import (
     RunState,
 )
 from rackbeat_tripletex.onboarding.service import OnboardingError, TenantNotFoundError
+from rackbeat_tripletex.onboarding.vendors import ONBOARDING_RETRY
 from rackbeat_tripletex.sync.history import SyncRuns, list_sync_failures, list_sync_runs
 from rackbeat_tripletex.sync.links import SyncLinks
 from rackbeat_tripletex.sync.model import EntitySyncTask, SyncEntity, SyncFailure
@@ -213,7 +214,7 @@ class SyncOperations:
 
         def initial() -> InitialSyncContext:
             if "ctx" not in holder:
-                holder["ctx"] = InitialSyncContext.from_config()
+                holder["ctx"] = InitialSyncContext.from_config(retry=ONBOARDING_RETRY)
             return holder["ctx"]
 
         return cls(
