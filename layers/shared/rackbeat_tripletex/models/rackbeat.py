@@ -72,7 +72,9 @@ class ProductGroup(_Read):
     vat_abroad: float | None = None
 
 
-class Customer(_Read):
+class _Contact(_Read):
+    """What a customer and a supplier share as Rackbeat answers them."""
+
     number: int
     company_name: str
     company_vat: str | None = None
@@ -85,34 +87,20 @@ class Customer(_Read):
     contact_phone: str | None = None
     locale: str | None = None
     currency: str | None = None
+    vat_zone: VatZone | None = None
+    payment_terms_id: int | None = None
+    is_barred: bool = False
+    created_at: str | None = None
+    updated_at: str | None = None
+
+
+class Customer(_Contact):
     ean: str | None = None
-    vat_zone: VatZone | None = None
-    payment_terms_id: int | None = None
     customer_group_id: int | None = None
-    is_barred: bool = False
-    created_at: str | None = None
-    updated_at: str | None = None
 
 
-class Supplier(_Read):
-    number: int
-    company_name: str
-    company_vat: str | None = None
-    address_street: str | None = None
-    address_street2: str | None = None
-    address_city: str | None = None
-    address_zipcode: str | None = None
-    address_country: str | None = None
-    contact_email: str | None = None
-    contact_phone: str | None = None
-    locale: str | None = None
-    currency: str | None = None
-    vat_zone: VatZone | None = None
-    payment_terms_id: int | None = None
+class Supplier(_Contact):
     supplier_group_id: int | None = None
-    is_barred: bool = False
-    created_at: str | None = None
-    updated_at: str | None = None
 
 
 class ProductGroupEmbedded(_Read):

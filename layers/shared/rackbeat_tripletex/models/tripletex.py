@@ -53,9 +53,10 @@ class _Versioned(TripletexModel):
     url: str | None = Field(default=None, exclude=True)
 
 
-class Customer(_Versioned):
+class _Party(_Versioned):
+    """What a customer and a supplier share in Tripletex."""
+
     name: str | None = None
-    customer_number: int | None = None
     organization_number: str | None = None
     email: str | None = None
     invoice_email: str | None = None
@@ -63,34 +64,24 @@ class Customer(_Versioned):
     phone_number_mobile: str | None = None
     is_private_individual: bool | None = None
     is_inactive: bool | None = None
+    postal_address: Address | None = None
+    physical_address: Address | None = None
+    currency: Ref | None = None
+    language: Literal["NO", "EN"] | None = None
+    description: str | None = None
+    website: str | None = None
+
+
+class Customer(_Party):
+    customer_number: int | None = None
     invoice_send_method: InvoiceSendMethod | None = None
     single_customer_invoice: bool | None = None
     invoices_due_in: int | None = None
     invoices_due_in_type: Literal["DAYS", "MONTHS", "RECURRING_DAY_OF_MONTH"] | None = None
-    postal_address: Address | None = None
-    physical_address: Address | None = None
-    currency: Ref | None = None
-    language: Literal["NO", "EN"] | None = None
-    description: str | None = None
-    website: str | None = None
 
 
-class Supplier(_Versioned):
-    name: str | None = None
+class Supplier(_Party):
     supplier_number: int | None = None
-    organization_number: str | None = None
-    email: str | None = None
-    invoice_email: str | None = None
-    phone_number: str | None = None
-    phone_number_mobile: str | None = None
-    is_private_individual: bool | None = None
-    is_inactive: bool | None = None
-    postal_address: Address | None = None
-    physical_address: Address | None = None
-    currency: Ref | None = None
-    language: Literal["NO", "EN"] | None = None
-    description: str | None = None
-    website: str | None = None
 
 
 class Product(_Versioned):
