@@ -7,7 +7,8 @@ behave the same way towards tests and the local stack:
 * ``/_sim/*`` admin routes (JSON):
   ``GET /_sim/state``, ``POST /_sim/reset``, ``POST /_sim/seed`` (body: the simulator's own
   section of the seed file; replaces the state), ``GET|DELETE /_sim/requests``,
-  ``GET|POST /_sim/faults``, ``POST /_sim/clock`` (``{"offset_seconds": N}`` or ``{"now": iso}``).
+  ``GET|POST /_sim/faults``, ``GET|POST /_sim/options`` (behaviour switches; a POST changes only
+  the names it gives), ``POST /_sim/clock`` (``{"offset_seconds": N}`` or ``{"now": iso}``).
 * Faults, decided per request with the seeded ``rng`` (or forced by ``sequence``):
   an HTTP error status, a timeout, or a connection reset. A timeout sleeps past the client's
   timeout over sockets and raises :class:`httpx.ReadTimeout` in-process; a reset drops the
@@ -153,6 +154,15 @@ class SimulatorApp:
     def dump_state(self) -> dict[str, Any]:
         return {}
 
+    def get_options(self) -> dict[str, Any]:
+        """The behaviour switches (variants of what the real API might do), as JSON."""
+        return {}
+
+    def set_options(self, changes: dict[str, Any]) -> None:
+        """Change some switches, keeping the others; an unknown name raises ValueError."""
+        if changes:
+            raise ValueError(f"unknown {self.name} simulator options: {sorted(changes)}")
+
     def fault_response(self, request: Request, status: int) -> Response:
         """The body an injected HTTP error answers with; simulators override it with their API's shape."""
         return json_response({"status": status, "message": f"simulated fault {status}"}, status=status)
@@ -290,6 +300,12 @@ class SimulatorApp:
             if route == ("POST", "/_sim/faults"):
                 self.set_faults(body or {})
                 return json_response(self.faults.to_json())
+            if route == ("GET", "/_sim/options"):
+                return json_response(self.get_options())
+            if route == ("POST", "/_sim/options"):
+                with self._lock:
+                    self.set_options(body or {})
+                return json_response(self.get_options())
             if route == ("POST", "/_sim/clock"):
                 body = body or {}
                 self.set_clock(offset_seconds=body.get("offset_seconds"), now=body.get("now"))
