@@ -62,6 +62,7 @@ from rackbeat_tripletex.onboarding.syncing import (
 )
 from rackbeat_tripletex.onboarding.wiring import build_onboarding, public_base_url
 from rackbeat_tripletex.sync.history import SyncRuns
+from rackbeat_tripletex.webhooks.status import WebhookStatus, tenant_webhook_status
 
 logger = Logger()
 app = APIGatewayRestResolver(enable_validation=True)
@@ -367,6 +368,19 @@ def get_sync_runs(
     limit: Annotated[int, Query(ge=1, le=500, description="How many entries, newest first.")] = 50,
 ) -> SyncRuns:
     return sync_operations().sync_runs(_tenant(tenant_id).tenant_id, limit)
+
+
+@app.get(
+    "/tenants/<tenant_id>/webhooks",
+    summary="Which Rackbeat webhooks are registered, which Rackbeat refused and why",
+    description=(
+        "Per wanted event: registered, refused (with Rackbeat's reason) or failed; a change without a "
+        "webhook still arrives by the scheduled sync, at most `scheduled_sync_every_minutes` later."
+    ),
+    responses=_responses(200, WebhookStatus, "The last registration's outcome per event."),
+)
+def get_webhooks(tenant_id: TenantId) -> WebhookStatus:
+    return tenant_webhook_status(_tenant(tenant_id).tenant_id)
 
 
 @app.get("/openapi.json", include_in_schema=False)

@@ -89,6 +89,9 @@ const STRINGS = {
     failures_heading: "Records that did not sync", failures_empty: "No failed records.",
     retry: "Retry", retry_done: "{count} records are being synchronised again. Reload in a moment to see the result.",
     source_initial_sync: "initial import",
+    webhooks_all: "Rackbeat tells us about changes at once: all {wanted} webhooks are registered.",
+    webhooks_some: "{registered} of {wanted} Rackbeat webhooks are registered. Changes without a webhook arrive with the scheduled sync, at most {minutes} minutes later.",
+    webhooks_none: "No Rackbeat webhooks are registered yet. Changes arrive with the scheduled sync, at most {minutes} minutes later.",
   },
   nb: {
     title: "Rackbeat ↔ Tripletex-integrasjon",
@@ -175,6 +178,9 @@ const STRINGS = {
     failures_heading: "Poster som ikke ble synkronisert", failures_empty: "Ingen poster har feilet.",
     retry: "Prøv igjen", retry_done: "{count} poster synkroniseres på nytt. Last inn siden om litt for å se resultatet.",
     source_initial_sync: "første import",
+    webhooks_all: "Rackbeat varsler oss om endringer straks: alle {wanted} webhooks er registrert.",
+    webhooks_some: "{registered} av {wanted} webhooks i Rackbeat er registrert. Endringer uten webhook kommer med den planlagte synkroniseringen, senest {minutes} minutter senere.",
+    webhooks_none: "Ingen webhooks i Rackbeat er registrert ennå. Endringer kommer med den planlagte synkroniseringen, senest {minutes} minutter senere.",
   },
 };
 
@@ -660,6 +666,24 @@ async function loadHistory() {
   $("#retry-failures").hidden = failures.failures.length === 0;
 }
 
+// One line on how changes reach us, and Rackbeat's reason for each event it refused.
+async function loadWebhooks() {
+  const status = await api("GET", tenantPath("/webhooks"));
+  const line = $("#webhook-status");
+  const key = status.registered === status.wanted ? "webhooks_all" : status.registered ? "webhooks_some" : "webhooks_none";
+  line.textContent = t(key, { registered: status.registered, wanted: status.wanted, minutes: status.scheduled_sync_every_minutes || "?" });
+  line.className = status.registered === status.wanted ? "ok" : "muted";
+  line.hidden = false;
+  const list = $("#webhook-events");
+  list.replaceChildren();
+  status.events.filter((e) => e.state !== "registered" && e.reason).forEach((e) => {
+    const li = document.createElement("li");
+    li.dataset.event = e.event;
+    li.textContent = e.event + ": " + e.reason;
+    list.append(li);
+  });
+}
+
 async function retryFailures() {
   clearErrors();
   const button = $("#retry-failures");
@@ -695,7 +719,7 @@ async function loadSettings() {
     form.notification_email.value = tenant.contact_email;
   }
   $("#retry-result").hidden = true;
-  await loadHistory();
+  await Promise.all([loadHistory(), loadWebhooks()]);
 }
 
 async function submitSettings(event) {
@@ -723,6 +747,8 @@ async function submitSettings(event) {
     note.textContent = saved.settings_link_sent_to ? t("link_sent", { email: saved.settings_link_sent_to }) : t("settings_saved");
     note.hidden = false;
     state.tenant = await api("GET", tenantPath(""));
+    // Saving registers the webhooks again: show what Rackbeat accepted this time.
+    await loadWebhooks();
   } catch (e) { showError(e); }
 }
 

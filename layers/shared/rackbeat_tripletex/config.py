@@ -25,6 +25,8 @@ class RuntimeConfig(BaseModel):
     tripletex_base_url: str = Field(default="https://tripletex.no/v2", alias="TRIPLETEX_BASE_URL")
     rackbeat_base_url: str = Field(default="https://app.rackbeat.com/api", alias="RACKBEAT_BASE_URL")
     public_base_url: str | None = Field(default=None, alias="PUBLIC_BASE_URL")
+    # The backstop schedule's EventBridge expression, shown to tenants whose webhooks are missing.
+    sync_schedule_expression: str | None = Field(default=None, alias="SYNC_SCHEDULE_EXPRESSION")
 
     def require(self, name: str) -> str:
         """The value of a resource reference the calling function cannot run without."""

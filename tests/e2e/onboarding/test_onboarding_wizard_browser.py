@@ -142,6 +142,8 @@ def test_new_user_completes_the_wizard_and_uses_the_settings_link(stack: Stack) 
             expect(later.locator('input[name="invoice_mode"][value="order"]')).to_be_checked()
             expect(later.locator("#sync-runs-empty")).to_be_visible()
             expect(later.locator("#sync-failures-empty")).to_be_visible()
+            # How changes reach us: the webhooks Rackbeat accepted (the simulator accepts all).
+            expect(later.locator("#webhook-status")).to_contain_text("alle 7 webhooks er registrert")
             later.click("#lang-en")
             shot(later, "settings-link")
             later.check('input[name="products_to_rackbeat"]')

@@ -1,16 +1,19 @@
 """Registers a tenant's webhooks when the tenant is activated or saves settings (called by
 onboarding), and forgets the Tripletex signing secret when the tenant is offboarded.
 
-Rackbeat webhooks cover every event we sync; Tripletex event subscriptions follow the enabled
-Tripletex -> Rackbeat streams. Registration never raises: the scheduled sync is the backstop,
-and saving settings must not fail because a vendor had a bad minute.
+Rackbeat webhooks are registered event by event (webhooks/rackbeat.py); what Rackbeat refused
+is logged and counted in the metric RackbeatWebhooksRefused. Tripletex event subscriptions
+follow the enabled Tripletex -> Rackbeat streams. Registration never raises: the scheduled sync
+is the backstop, and saving settings must not fail because a vendor had a bad minute.
 """
 
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 
 import boto3
+from aws_lambda_powertools.metrics import MetricUnit, single_metric
 from pydantic import SecretStr
 
 from rackbeat_tripletex.clients.rackbeat import RackbeatClient
@@ -24,6 +27,8 @@ from rackbeat_tripletex.webhooks.store import WebhookStore
 
 logger = logging.getLogger(__name__)
 
+REFUSED_METRIC = "RackbeatWebhooksRefused"
+
 
 def register_webhooks(tenant_id: str, credentials: Credentials, public_base_url: str) -> int:
     """Both systems' subscriptions for the tenant; returns how many are in place."""
@@ -33,19 +38,40 @@ def register_webhooks(tenant_id: str, credentials: Credentials, public_base_url:
 
 
 def register_rackbeat_webhooks(tenant_id: str, credentials: Credentials, public_base_url: str) -> int:
-    """Subscribe the tenant's webhook URL; a failure is logged, never raised."""
+    """Subscribe the tenant's webhook URL event by event; returns how many events are registered.
+    A failure is logged, never raised."""
     config = runtime_config()
     try:
         store = WebhookStore(boto3.resource("dynamodb").Table(config.require("state_table_name")))
         token = SecretStr(credentials.rackbeat_api_token.get_secret_value())
         with RackbeatClient(config.rackbeat_base_url, token) as client:
-            return rackbeat.register(client, store, tenant_id, public_base_url)
+            registration = rackbeat.register(client, store, tenant_id, public_base_url, now=datetime.now(UTC))
     except Exception as error:
         logger.warning(
             "rackbeat webhooks not registered; the scheduled sync still runs",
             extra={"tenant_id": tenant_id, "error": type(error).__name__},
         )
         return 0
+    report_registration(registration)
+    return len(registration.registered)
+
+
+def report_registration(registration: rackbeat.Registration) -> None:
+    """The operator's view: one structured line per registration, and a metric when fewer than
+    all wanted events were registered (alarmable without reading logs)."""
+    missing = registration.missing
+    extra = {
+        "tenant_id": registration.tenant_id,
+        "registered": registration.registered,
+        "not_registered": {o.event.name: {"state": o.state, "reason": o.reason} for o in missing},
+    }
+    if not missing:
+        logger.info("rackbeat webhooks registered", extra=extra)
+        return
+    logger.warning("rackbeat webhooks partly registered; the scheduled sync covers the rest", extra=extra)
+    # Flushed at once (EMF on stdout): onboarding has no metrics decorator to flush it later.
+    with single_metric(name=REFUSED_METRIC, unit=MetricUnit.Count, value=len(missing)):
+        pass
 
 
 def _webhook_secrets() -> TripletexWebhookSecrets:

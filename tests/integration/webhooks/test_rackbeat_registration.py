@@ -1,0 +1,224 @@
+"""Rackbeat webhook registration against the Rackbeat simulator (in-process) and the state table on
+moto: event by event, under both plausible event catalogues (``webhook_events`` "all": every event
+we want exists; "confirmed": only the events a source confirms, others 422), recorded per event,
+with a fresh URL secret each time, and what the status route shows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+from pydantic import SecretStr
+
+from local.aws import ProvisionedStack
+from local.simulators.base import transport
+from local.simulators.rackbeat import RackbeatSimulator, create_app
+from rackbeat_tripletex.clients.http import AuthError, RetryPolicy
+from rackbeat_tripletex.clients.rackbeat import RackbeatClient
+from rackbeat_tripletex.webhooks import rackbeat
+from rackbeat_tripletex.webhooks.registration import REFUSED_METRIC, report_registration
+from rackbeat_tripletex.webhooks.status import schedule_minutes, webhook_status
+from rackbeat_tripletex.webhooks.store import WebhookStore
+from tests.integration.sync.sync_env import RACKBEAT_TOKEN, rackbeat_seed
+
+PUBLIC = "https://integration.example/dev"
+TENANT = "0123456789abcdef0123456789abcdef"
+OTHER_TENANT = "fedcba9876543210fedcba9876543210"
+NOW = dt.datetime(2026, 3, 1, 8, 0, tzinfo=dt.UTC)
+CONFIRMED = ["product.created", "product.updated"]
+UNCONFIRMED = [
+    "customer.created",
+    "customer.updated",
+    "supplier.created",
+    "supplier.updated",
+    "customer_invoice.booked",
+]
+
+
+def simulator(events: str = "all") -> RackbeatSimulator:
+    return create_app({**rackbeat_seed(), "options": {"webhook_events": events}})
+
+
+@pytest.fixture
+def store(aws_stack: ProvisionedStack) -> WebhookStore:
+    return WebhookStore(boto3.resource("dynamodb").Table(aws_stack.outputs["StateTableName"]))
+
+
+@pytest.fixture
+def sim() -> RackbeatSimulator:
+    return simulator()
+
+
+def client_for(sim: RackbeatSimulator, token: str = RACKBEAT_TOKEN) -> RackbeatClient:
+    return RackbeatClient(
+        "http://rackbeat.test/api",
+        SecretStr(token),
+        transport=transport(sim),
+        sleep=lambda _: None,
+        retry=RetryPolicy(base_delay=0.0),
+    )
+
+
+@pytest.fixture
+def client(sim: RackbeatSimulator) -> Iterator[RackbeatClient]:
+    with client_for(sim) as api:
+        yield api
+
+
+def register(client: RackbeatClient, store: WebhookStore, tenant: str = TENANT, secret: str = "s" * 43) -> Any:
+    return rackbeat.register(client, store, tenant, PUBLIC, now=NOW, make_secret=lambda: secret)
+
+
+def webhook_posts(sim: RackbeatSimulator) -> list[str]:
+    return [e["body"]["event"] for e in sim.request_log if e["method"] == "POST" and e["path"].endswith("/webhooks")]
+
+
+def test_the_event_list_puts_confirmed_events_first_and_grades_every_one() -> None:
+    names = [w.name for w in rackbeat.EVENTS]
+    assert names[:2] == CONFIRMED and sorted(names[2:]) == sorted(UNCONFIRMED)
+    assert [w.confirmed for w in rackbeat.EVENTS] == [True, True] + [False] * len(UNCONFIRMED)
+    assert all(w.source for w in rackbeat.EVENTS)
+
+
+@pytest.mark.parametrize("catalogue", ["all", "confirmed"])
+def test_each_event_is_registered_on_its_own_and_recorded(catalogue: str, store: WebhookStore) -> None:
+    sim = simulator(catalogue)
+    with client_for(sim) as client:
+        outcome = register(client, store)
+    # Confirmed first; a refusal never stops the next event.
+    assert webhook_posts(sim) == CONFIRMED + UNCONFIRMED
+    expected = CONFIRMED + (UNCONFIRMED if catalogue == "all" else [])
+    assert outcome.registered == expected
+    assert sorted(w["event"] for w in sim.state.webhooks.values()) == sorted(expected)
+    url = rackbeat.delivery_url(PUBLIC, TENANT, "s" * 43)
+    assert {w["url"] for w in sim.state.webhooks.values()} == {url}
+
+    rows = {row.event: row for row in store.event_rows(TENANT)}
+    assert set(rows) == set(CONFIRMED + UNCONFIRMED)
+    for event in expected:
+        assert rows[event].state == "registered" and rows[event].webhook_id is not None
+    for event in set(UNCONFIRMED) - set(expected):
+        assert rows[event].state == "refused"
+        assert rows[event].reason and "422" in rows[event].reason and "event" in rows[event].reason
+        assert rows[event].webhook_id is None
+    assert rows["customer.created"].evidence == "NONE" and rows["product.created"].evidence == "PRAC"
+
+    # A token only for what Rackbeat created; the URL secret verifies deliveries of every event.
+    token = next(w["token"] for w in sim.state.webhooks.values() if w["event"] == "product.updated")
+    assert store.verify_rackbeat(TENANT, "product.updated", token) == "token"
+    assert store.verify_rackbeat(TENANT, "customer.updated", token) is None
+    assert store.verify_rackbeat(TENANT, "customer.updated", None, "s" * 43) == "url_secret"
+    assert store.verify_rackbeat(OTHER_TENANT, "product.updated", token, "s" * 43) is None
+
+
+@pytest.mark.parametrize("catalogue", ["all", "confirmed"])
+def test_the_status_shows_each_event_and_the_schedule_that_covers_it(
+    catalogue: str, store: WebhookStore
+) -> None:
+    before = webhook_status(store, TENANT, "rate(5 minutes)")
+    assert before.registered == 0 and {e.state for e in before.events} == {"not_registered"}
+    with client_for(simulator(catalogue)) as client:
+        register(client, store)
+    status = webhook_status(store, TENANT, "rate(5 minutes)")
+    assert status.wanted == 7 and status.scheduled_sync_every_minutes == 5
+    assert status.registered_at == NOW.isoformat()
+    states = {e.event: e.state for e in status.events}
+    if catalogue == "all":
+        assert set(states.values()) == {"registered"} and status.registered == 7
+        assert status.message.startswith("All 7 Rackbeat webhooks are registered")
+    else:
+        assert status.registered == 2
+        assert {e for e, s in states.items() if s == "registered"} == set(CONFIRMED)
+        assert all(e.reason for e in status.events if e.state == "refused")
+        assert "2 of 7" in status.message
+        assert "customers, invoices, suppliers" in status.message and "every 5 minutes" in status.message
+    assert "s" * 43 not in status.model_dump_json()
+
+
+def test_a_transient_error_retries_that_event_and_an_auth_error_stops(
+    sim: RackbeatSimulator, client: RackbeatClient, store: WebhookStore
+) -> None:
+    # The third POST (customer.created) meets a 503 once; the client retries it.
+    sim.set_faults({"only_paths": "/webhooks$", "sequence": ["ok", "ok", "503"]})
+    assert len(register(client, store).registered) == 7
+    assert webhook_posts(sim).count("customer.created") == 2
+
+    # Still failing after the client's retries: that event is "failed", the others go on.
+    sim.set_faults({"only_paths": "/webhooks$", "sequence": ["ok", "ok", *["503"] * 6]})
+    outcome = register(client, store, secret="t" * 43)
+    assert [(o.event.name, o.state) for o in outcome.missing] == [("customer.created", "failed")]
+    assert len(outcome.registered) == 6
+
+    sim.set_faults({})
+    with client_for(sim, token="revoked-token-value") as revoked, pytest.raises(AuthError):
+        register(revoked, store, secret="u" * 43)
+
+
+def test_registering_again_rotates_the_secret_and_removes_the_old_subscriptions(
+    sim: RackbeatSimulator, client: RackbeatClient, store: WebhookStore
+) -> None:
+    # Someone else's webhook, and another tenant's, on the same Rackbeat account stay.
+    client.register_webhook("product.created", "https://shop.example/hook")
+    client.register_webhook("product.created", rackbeat.delivery_url(PUBLIC, OTHER_TENANT, "o" * 43))
+    # A subscription from before URL secrets existed: ours by its route.
+    client.register_webhook("product.updated", rackbeat.webhook_url(PUBLIC, TENANT))
+    first = register(client, store, secret="a" * 43)
+    old_token = next(
+        w["token"]
+        for w in sim.state.webhooks.values()
+        if w["event"] == "product.created" and TENANT in w["url"]
+    )
+    second = register(client, store, secret="b" * 43)
+    assert first.registered == second.registered
+    ours = [w for w in sim.state.webhooks.values() if rackbeat.is_ours(w["url"], TENANT)]
+    assert len(ours) == 7 and {w["url"] for w in ours} == {rackbeat.delivery_url(PUBLIC, TENANT, "b" * 43)}
+    assert {w["url"] for w in sim.state.webhooks.values() if not rackbeat.is_ours(w["url"], TENANT)} == {
+        "https://shop.example/hook",
+        rackbeat.delivery_url(PUBLIC, OTHER_TENANT, "o" * 43),
+    }
+    # The previous registration's secret and tokens no longer verify; the new ones do.
+    assert store.verify_rackbeat(TENANT, "product.created", None, "a" * 43) is None
+    assert store.verify_rackbeat(TENANT, "product.created", old_token) is None
+    assert store.verify_rackbeat(TENANT, "product.created", None, "b" * 43) == "url_secret"
+
+
+def test_the_secret_is_stored_only_as_a_hash_and_never_logged(
+    sim: RackbeatSimulator, client: RackbeatClient, store: WebhookStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="rackbeat_tripletex")
+    secret = rackbeat.new_url_secret()
+    assert len(secret) >= 40 and rackbeat.new_url_secret() != secret
+    sim.set_options({"webhook_events": "confirmed"})
+    outcome = register(client, store, secret=secret)
+    report_registration(outcome)
+    items = boto3.resource("dynamodb").Table(store._table.name).scan()["Items"]
+    assert items and secret not in json.dumps(items, default=str)
+    assert any(i["sk"] == "WEBHOOK#rackbeat" and i["url_secret_hash"] for i in items)
+    assert secret not in caplog.text
+    assert "rackbeat webhooks partly registered" in caplog.text
+    assert secret not in json.dumps([o.reason for o in outcome.missing])
+
+
+def test_fewer_events_than_wanted_is_a_metric_and_a_warning(
+    sim: RackbeatSimulator, client: RackbeatClient, store: WebhookStore, capsys: pytest.CaptureFixture[str]
+) -> None:
+    report_registration(register(client, store))
+    assert REFUSED_METRIC not in capsys.readouterr().out
+    sim.set_options({"webhook_events": "confirmed"})
+    report_registration(register(client, store, secret="c" * 43))
+    emitted = [json.loads(line) for line in capsys.readouterr().out.splitlines() if REFUSED_METRIC in line]
+    assert len(emitted) == 1
+    assert emitted[0][REFUSED_METRIC] in (5, [5], 5.0, [5.0])
+
+
+@pytest.mark.parametrize(
+    ("expression", "minutes"),
+    [("rate(5 minutes)", 5), ("rate(1 hour)", 60), ("rate(2 days)", 2880), ("cron(0 * * * ? *)", None), (None, None)],
+)
+def test_schedule_minutes(expression: str | None, minutes: int | None) -> None:
+    assert schedule_minutes(expression) == minutes
