@@ -14,9 +14,9 @@ from functools import cache
 from typing import Any
 
 import boto3
-from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
-from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.metrics import MetricUnit, single_metric
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from rackbeat_tripletex.config import runtime_config
@@ -25,7 +25,6 @@ from rackbeat_tripletex.webhooks import rackbeat, tripletex
 from rackbeat_tripletex.webhooks.store import WebhookStore
 
 logger = Logger()
-metrics = Metrics()
 app = APIGatewayRestResolver()
 NO_TOKEN_METRIC = "RackbeatDeliveriesWithoutToken"  # noqa: S105 - a metric name
 
@@ -86,7 +85,8 @@ def rackbeat_delivery(tenant_id: str) -> Response[str]:
         # Rackbeat documents the token header; no public consumer has been seen relying on it.
         # Counting its absence tells us which is true in production.
         logger.info("rackbeat delivery without token header", extra={"tenant_id": tenant_id, "event": event})
-        metrics.add_metric(name=NO_TOKEN_METRIC, unit=MetricUnit.Count, value=1)
+        with single_metric(name=NO_TOKEN_METRIC, unit=MetricUnit.Count, value=1):
+            pass
     body = app.current_event.body or ""
     if len(body) > MAX_BODY:
         return _reply(413, "delivery too large")
@@ -127,7 +127,6 @@ def tripletex_delivery(tenant_id: str) -> Response[str]:
     return _enqueue(task)
 
 
-@metrics.log_metrics
 @logger.inject_lambda_context(clear_state=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)

@@ -70,17 +70,24 @@ def client(sim: RackbeatSimulator) -> Iterator[RackbeatClient]:
         yield api
 
 
-def register(client: RackbeatClient, store: WebhookStore, tenant: str = TENANT, secret: str = "s" * 43) -> Any:
+def register(
+    client: RackbeatClient, store: WebhookStore, tenant: str = TENANT, secret: str = "s" * 43
+) -> Any:
     return rackbeat.register(client, store, tenant, PUBLIC, now=NOW, make_secret=lambda: secret)
 
 
 def webhook_posts(sim: RackbeatSimulator) -> list[str]:
-    return [e["body"]["event"] for e in sim.request_log if e["method"] == "POST" and e["path"].endswith("/webhooks")]
+    return [
+        e["body"]["event"]
+        for e in sim.request_log
+        if e["method"] == "POST" and e["path"].endswith("/webhooks")
+    ]
 
 
 def test_the_event_list_puts_confirmed_events_first_and_grades_every_one() -> None:
     names = [w.name for w in rackbeat.EVENTS]
-    assert names[:2] == CONFIRMED and sorted(names[2:]) == sorted(UNCONFIRMED)
+    assert names[:2] == CONFIRMED
+    assert sorted(names[2:]) == sorted(UNCONFIRMED)
     assert [w.confirmed for w in rackbeat.EVENTS] == [True, True] + [False] * len(UNCONFIRMED)
     assert all(w.source for w in rackbeat.EVENTS)
 
@@ -101,12 +108,16 @@ def test_each_event_is_registered_on_its_own_and_recorded(catalogue: str, store:
     rows = {row.event: row for row in store.event_rows(TENANT)}
     assert set(rows) == set(CONFIRMED + UNCONFIRMED)
     for event in expected:
-        assert rows[event].state == "registered" and rows[event].webhook_id is not None
+        assert rows[event].state == "registered"
+        assert rows[event].webhook_id is not None
     for event in set(UNCONFIRMED) - set(expected):
         assert rows[event].state == "refused"
-        assert rows[event].reason and "422" in rows[event].reason and "event" in rows[event].reason
+        assert rows[event].reason
+        assert "422" in rows[event].reason
+        assert "event" in rows[event].reason
         assert rows[event].webhook_id is None
-    assert rows["customer.created"].evidence == "NONE" and rows["product.created"].evidence == "PRAC"
+    assert rows["customer.created"].evidence == "NONE"
+    assert rows["product.created"].evidence == "PRAC"
 
     # A token only for what Rackbeat created; the URL secret verifies deliveries of every event.
     token = next(w["token"] for w in sim.state.webhooks.values() if w["event"] == "product.updated")
@@ -121,22 +132,26 @@ def test_the_status_shows_each_event_and_the_schedule_that_covers_it(
     catalogue: str, store: WebhookStore
 ) -> None:
     before = webhook_status(store, TENANT, "rate(5 minutes)")
-    assert before.registered == 0 and {e.state for e in before.events} == {"not_registered"}
+    assert before.registered == 0
+    assert {e.state for e in before.events} == {"not_registered"}
     with client_for(simulator(catalogue)) as client:
         register(client, store)
     status = webhook_status(store, TENANT, "rate(5 minutes)")
-    assert status.wanted == 7 and status.scheduled_sync_every_minutes == 5
+    assert status.wanted == 7
+    assert status.scheduled_sync_every_minutes == 5
     assert status.registered_at == NOW.isoformat()
     states = {e.event: e.state for e in status.events}
     if catalogue == "all":
-        assert set(states.values()) == {"registered"} and status.registered == 7
+        assert set(states.values()) == {"registered"}
+        assert status.registered == 7
         assert status.message.startswith("All 7 Rackbeat webhooks are registered")
     else:
         assert status.registered == 2
         assert {e for e, s in states.items() if s == "registered"} == set(CONFIRMED)
         assert all(e.reason for e in status.events if e.state == "refused")
         assert "2 of 7" in status.message
-        assert "customers, invoices, suppliers" in status.message and "every 5 minutes" in status.message
+        assert "customers, invoices, suppliers" in status.message
+        assert "every 5 minutes" in status.message
     assert "s" * 43 not in status.model_dump_json()
 
 
@@ -176,7 +191,8 @@ def test_registering_again_rotates_the_secret_and_removes_the_old_subscriptions(
     second = register(client, store, secret="b" * 43)
     assert first.registered == second.registered
     ours = [w for w in sim.state.webhooks.values() if rackbeat.is_ours(w["url"], TENANT)]
-    assert len(ours) == 7 and {w["url"] for w in ours} == {rackbeat.delivery_url(PUBLIC, TENANT, "b" * 43)}
+    assert len(ours) == 7
+    assert {w["url"] for w in ours} == {rackbeat.delivery_url(PUBLIC, TENANT, "b" * 43)}
     assert {w["url"] for w in sim.state.webhooks.values() if not rackbeat.is_ours(w["url"], TENANT)} == {
         "https://shop.example/hook",
         rackbeat.delivery_url(PUBLIC, OTHER_TENANT, "o" * 43),
@@ -192,12 +208,14 @@ def test_the_secret_is_stored_only_as_a_hash_and_never_logged(
 ) -> None:
     caplog.set_level(logging.DEBUG, logger="rackbeat_tripletex")
     secret = rackbeat.new_url_secret()
-    assert len(secret) >= 40 and rackbeat.new_url_secret() != secret
+    assert len(secret) >= 40
+    assert rackbeat.new_url_secret() != secret
     sim.set_options({"webhook_events": "confirmed"})
     outcome = register(client, store, secret=secret)
     report_registration(outcome)
     items = boto3.resource("dynamodb").Table(store._table.name).scan()["Items"]
-    assert items and secret not in json.dumps(items, default=str)
+    assert items
+    assert secret not in json.dumps(items, default=str)
     assert any(i["sk"] == "WEBHOOK#rackbeat" and i["url_secret_hash"] for i in items)
     assert secret not in caplog.text
     assert "rackbeat webhooks partly registered" in caplog.text
@@ -218,7 +236,13 @@ def test_fewer_events_than_wanted_is_a_metric_and_a_warning(
 
 @pytest.mark.parametrize(
     ("expression", "minutes"),
-    [("rate(5 minutes)", 5), ("rate(1 hour)", 60), ("rate(2 days)", 2880), ("cron(0 * * * ? *)", None), (None, None)],
+    [
+        ("rate(5 minutes)", 5),
+        ("rate(1 hour)", 60),
+        ("rate(2 days)", 2880),
+        ("cron(0 * * * ? *)", None),
+        (None, None),
+    ],
 )
 def test_schedule_minutes(expression: str | None, minutes: int | None) -> None:
     assert schedule_minutes(expression) == minutes
