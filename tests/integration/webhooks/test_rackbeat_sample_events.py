@@ -1,0 +1,68 @@
+"""The sample events in events/webhooks fed to the webhooks function in its own environment (the
+local runner on moto provisioned from template.yaml): a header-less delivery verified by the URL
+secret alone, and what a rotation does to it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+from local.stack import LocalStack
+from rackbeat_tripletex.sync.model import parse_sync_task
+from rackbeat_tripletex.webhooks.store import WebhookStore
+
+EVENTS = Path(__file__).resolve().parents[3] / "events" / "webhooks"
+TENANT = "0123456789abcdef0123456789abcdef"
+NOW = dt.datetime(2026, 3, 1, 8, 0, tzinfo=dt.UTC)
+
+
+def _event(name: str) -> Any:
+    return json.loads((EVENTS / name).read_text())
+
+
+@pytest.fixture
+def stack(start_local_stack: Callable[..., LocalStack]) -> LocalStack:
+    return start_local_stack(poll_queues=False, run_schedules=False)
+
+
+def _queued(stack: LocalStack) -> list[str]:
+    assert stack.aws is not None
+    answer = boto3.client("sqs").receive_message(
+        QueueUrl=stack.aws.outputs["SyncQueueUrl"], MaxNumberOfMessages=10, WaitTimeSeconds=0
+    )
+    return [m["Body"] for m in answer.get("Messages", [])]
+
+
+def test_a_delivery_without_token_header_is_verified_by_the_url_secret(stack: LocalStack) -> None:
+    assert stack.aws is not None
+    assert stack.runner is not None
+    event = _event("rackbeat_product_updated_url_secret.json")
+    secret = event["queryStringParameters"]["secret"]
+    assert not {k.lower() for k in event["headers"]} & {"rackbeat-webhook-token"}
+    status = stack.runner.invoke("WebhooksFunction", event)
+    assert status.payload["statusCode"] == 401  # no registration stored for the tenant yet
+
+    store = WebhookStore(boto3.resource("dynamodb").Table(stack.aws.outputs["StateTableName"]))
+    store.put_url_secret(TENANT, secret, NOW)
+    accepted = stack.runner.invoke("WebhooksFunction", event)
+    assert accepted.payload["statusCode"] == 202, accepted.payload
+    (body,) = _queued(stack)
+    task = parse_sync_task(body)
+    assert (task.kind, task.tenant_id, task.entity, task.key) == ("entity", TENANT, "product", "P-1001")
+    assert secret not in body
+
+    # Another tenant's path with this secret, and this secret after a rotation: refused.
+    other = {
+        **event,
+        "path": event["path"].replace(TENANT, "f" * 32),
+        "pathParameters": {"tenant_id": "f" * 32},
+    }
+    assert stack.runner.invoke("WebhooksFunction", other).payload["statusCode"] == 401
+    store.put_url_secret(TENANT, "a-newer-secret-from-the-next-registration-xx", NOW)
+    assert stack.runner.invoke("WebhooksFunction", event).payload["statusCode"] == 401
