@@ -476,6 +476,7 @@ def test_openapi_document_lists_the_routes(stack: Stack) -> None:
         "/tenants/{tenant_id}/failures",
         "/tenants/{tenant_id}/failures/retry",
         "/tenants/{tenant_id}/sync-runs",
+        "/tenants/{tenant_id}/webhooks",
     ):
         assert path in paths, path
     start = paths["/tenants/{tenant_id}/initial-sync"]["post"]
@@ -486,6 +487,7 @@ def test_openapi_document_lists_the_routes(stack: Stack) -> None:
         ("/tenants/{tenant_id}/failures", "get", "200"),
         ("/tenants/{tenant_id}/failures/retry", "post", "202"),
         ("/tenants/{tenant_id}/sync-runs", "get", "200"),
+        ("/tenants/{tenant_id}/webhooks", "get", "200"),
     ):
         schema = paths[path][method]["responses"][status]["content"]["application/json"]["schema"]
         assert "$ref" in schema, (path, schema)
