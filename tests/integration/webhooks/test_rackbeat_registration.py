@@ -246,3 +246,23 @@ def test_fewer_events_than_wanted_is_a_metric_and_a_warning(
 )
 def test_schedule_minutes(expression: str | None, minutes: int | None) -> None:
     assert schedule_minutes(expression) == minutes
+
+
+def test_events_not_tried_when_the_time_is_spent_are_recorded_as_failed(
+    sim: RackbeatSimulator, client: RackbeatClient, store: WebhookStore
+) -> None:
+    budget = iter([1.0, 1.0, 1.0])
+    outcome = rackbeat.register(
+        client,
+        store,
+        TENANT,
+        PUBLIC,
+        now=NOW,
+        make_secret=lambda: "s" * 43,
+        time_left=lambda: next(budget, 0.0),
+    )
+    assert outcome.registered == CONFIRMED + UNCONFIRMED[:1]
+    assert {o.reason for o in outcome.missing} == {rackbeat.NOT_TRIED}
+    assert webhook_posts(sim) == CONFIRMED + UNCONFIRMED[:1]
+    rows = {row.event: row for row in store.event_rows(TENANT)}
+    assert {e for e, row in rows.items() if row.state == "failed"} == set(UNCONFIRMED[1:])

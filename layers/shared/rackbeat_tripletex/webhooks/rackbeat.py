@@ -148,6 +148,9 @@ def _register_one(
     return EventOutcome(wanted, "registered", webhook_id=created.id), created.token
 
 
+NOT_TRIED = "Not tried: Rackbeat answered too slowly this time. Saving the settings again retries."
+
+
 def register(
     client: RackbeatClient,
     store: WebhookStore,
@@ -156,10 +159,14 @@ def register(
     *,
     now: datetime,
     make_secret: Callable[[], str] = new_url_secret,
+    time_left: Callable[[], float] = lambda: float("inf"),
 ) -> Registration:
     """Subscribe the tenant to every wanted event, each on its own, under a fresh URL secret;
     record per event what happened; then remove the previous registration's subscriptions (their
-    URL carries the old secret, which no longer verifies). Raises only AuthError."""
+    URL carries the old secret, which no longer verifies). Raises only AuthError.
+
+    ``time_left``: seconds the caller can still wait; once it is spent, the remaining events are
+    recorded as failed without a call (the user is waiting on API Gateway's 29 s)."""
     secret = make_secret()
     client.add_secret(secret)
     url = delivery_url(public_base_url, tenant_id, secret)
@@ -169,6 +176,10 @@ def register(
     store.put_url_secret(tenant_id, secret, now)
     outcomes = []
     for wanted in EVENTS:
+        if time_left() <= 0:
+            outcomes.append(EventOutcome(wanted, "failed", reason=NOT_TRIED))
+            store.put_unregistered(tenant_id, wanted.name, "failed", NOT_TRIED, evidence=wanted.grade, at=at)
+            continue
         outcome, token = _register_one(client, wanted, url, secret)
         outcomes.append(outcome)
         if token is not None and outcome.webhook_id is not None:
@@ -185,7 +196,8 @@ def register(
                 at=at,
             )
     store.forget_events(tenant_id, {row.event for row in store.event_rows(tenant_id)} - set(WANTED))
-    _remove_previous(client, tenant_id, url)
+    if time_left() > 0:
+        _remove_previous(client, tenant_id, url)
     return Registration(tenant_id, tuple(outcomes))
 
 

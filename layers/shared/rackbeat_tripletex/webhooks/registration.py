@@ -10,12 +10,14 @@ is the backstop, and saving settings must not fail because a vendor had a bad mi
 from __future__ import annotations
 
 import logging
+import time
 from datetime import UTC, datetime
 
 import boto3
 from aws_lambda_powertools.metrics import MetricUnit, single_metric
 from pydantic import SecretStr
 
+from rackbeat_tripletex.clients.http import RetryPolicy
 from rackbeat_tripletex.clients.rackbeat import RackbeatClient
 from rackbeat_tripletex.clients.tripletex import TripletexClient, TripletexCredentials
 from rackbeat_tripletex.config import runtime_config
@@ -28,6 +30,12 @@ from rackbeat_tripletex.webhooks.store import WebhookStore
 logger = logging.getLogger(__name__)
 
 REFUSED_METRIC = "RackbeatWebhooksRefused"
+# Registration runs inside a settings save, which API Gateway cuts off at 29 s, and the Tripletex
+# subscriptions and an email follow it: a transient error is retried once, and events not tried
+# when the budget is spent are recorded as failed (saving again retries them).
+REGISTRATION_RETRY = RetryPolicy(max_attempts=2, base_delay=0.2, max_delay=1.0, max_rate_limit_wait=2.0)
+REQUEST_TIMEOUT_SECONDS = 5.0
+RACKBEAT_BUDGET_SECONDS = 12.0
 
 
 def register_webhooks(tenant_id: str, credentials: Credentials, public_base_url: str) -> int:
@@ -44,8 +52,18 @@ def register_rackbeat_webhooks(tenant_id: str, credentials: Credentials, public_
     try:
         store = WebhookStore(boto3.resource("dynamodb").Table(config.require("state_table_name")))
         token = SecretStr(credentials.rackbeat_api_token.get_secret_value())
-        with RackbeatClient(config.rackbeat_base_url, token) as client:
-            registration = rackbeat.register(client, store, tenant_id, public_base_url, now=datetime.now(UTC))
+        deadline = time.monotonic() + RACKBEAT_BUDGET_SECONDS
+        with RackbeatClient(
+            config.rackbeat_base_url, token, retry=REGISTRATION_RETRY, timeout=REQUEST_TIMEOUT_SECONDS
+        ) as client:
+            registration = rackbeat.register(
+                client,
+                store,
+                tenant_id,
+                public_base_url,
+                now=datetime.now(UTC),
+                time_left=lambda: deadline - time.monotonic(),
+            )
     except Exception as error:
         logger.warning(
             "rackbeat webhooks not registered; the scheduled sync still runs",
