@@ -155,16 +155,17 @@ def test_the_status_shows_each_event_and_the_schedule_that_covers_it(
     assert "s" * 43 not in status.model_dump_json()
 
 
+@pytest.mark.parametrize("status", ["503", "429"])
 def test_a_transient_error_retries_that_event_and_an_auth_error_stops(
-    sim: RackbeatSimulator, client: RackbeatClient, store: WebhookStore
+    status: str, sim: RackbeatSimulator, client: RackbeatClient, store: WebhookStore
 ) -> None:
-    # The third POST (customer.created) meets a 503 once; the client retries it.
-    sim.set_faults({"only_paths": "/webhooks$", "sequence": ["ok", "ok", "503"]})
+    # The third POST (customer.created) is answered busy once; the client retries it.
+    sim.set_faults({"only_paths": "/webhooks$", "sequence": ["ok", "ok", status]})
     assert len(register(client, store).registered) == 7
     assert webhook_posts(sim).count("customer.created") == 2
 
     # Still failing after the client's retries: that event is "failed", the others go on.
-    sim.set_faults({"only_paths": "/webhooks$", "sequence": ["ok", "ok", *["503"] * 6]})
+    sim.set_faults({"only_paths": "/webhooks$", "sequence": ["ok", "ok", *[status] * 6]})
     outcome = register(client, store, secret="t" * 43)
     assert [(o.event.name, o.state) for o in outcome.missing] == [("customer.created", "failed")]
     assert len(outcome.registered) == 6

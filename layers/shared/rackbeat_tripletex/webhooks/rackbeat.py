@@ -26,7 +26,7 @@ from datetime import datetime
 from typing import Any, Literal
 from urllib.parse import urlencode
 
-from rackbeat_tripletex.clients.http import ApiError, AuthError
+from rackbeat_tripletex.clients.http import ApiError, AuthError, RateLimited, ServerError, TransportError
 from rackbeat_tripletex.clients.rackbeat import RackbeatClient
 from rackbeat_tripletex.sync.model import EntitySyncTask, SyncEntity
 from rackbeat_tripletex.webhooks.store import EventState, WebhookStore
@@ -38,6 +38,7 @@ logger = logging.getLogger(__name__)
 Grade = Literal["OFF", "REAL", "MEAS", "PRAC", "WEAK", "NONE"]
 CONFIRMED_GRADES: frozenset[str] = frozenset({"OFF", "REAL", "MEAS", "PRAC"})
 
+_TRANSIENT = (RateLimited, ServerError, TransportError)
 SECRET_PARAMETER = "secret"  # noqa: S105 - the parameter's name, not a value
 _REDACTED = "***"
 
@@ -137,9 +138,9 @@ def _register_one(
     except AuthError:
         raise  # the token is dead: every further call would fail the same way
     except ApiError as error:
-        # 4xx: Rackbeat refused this event (e.g. 422 "The selected event is invalid"); 5xx or
-        # network after the client's retries: it failed this time.
-        state: EventState = "refused" if error.status is not None and error.status < 500 else "failed"
+        # Busy, 5xx or network after the client's retries: it failed this time. Any other answer
+        # is Rackbeat refusing this event (e.g. 422 "The selected event is invalid").
+        state: EventState = "failed" if isinstance(error, _TRANSIENT) else "refused"
         return EventOutcome(wanted, state, reason=_reason(error, secret)), None
     except RuntimeError as error:  # no token even after re-creating the subscription
         return EventOutcome(wanted, "failed", reason=_reason(error, secret)), None
@@ -176,11 +177,10 @@ def register(
     store.put_url_secret(tenant_id, secret, now)
     outcomes = []
     for wanted in EVENTS:
-        if time_left() <= 0:
-            outcomes.append(EventOutcome(wanted, "failed", reason=NOT_TRIED))
-            store.put_unregistered(tenant_id, wanted.name, "failed", NOT_TRIED, evidence=wanted.grade, at=at)
-            continue
-        outcome, token = _register_one(client, wanted, url, secret)
+        if time_left() > 0:
+            outcome, token = _register_one(client, wanted, url, secret)
+        else:
+            outcome, token = EventOutcome(wanted, "failed", reason=NOT_TRIED), None
         outcomes.append(outcome)
         if token is not None and outcome.webhook_id is not None:
             store.put_rackbeat(
@@ -188,12 +188,7 @@ def register(
             )
         else:
             store.put_unregistered(
-                tenant_id,
-                wanted.name,
-                outcome.state,
-                outcome.reason or "",
-                evidence=wanted.grade,
-                at=at,
+                tenant_id, wanted.name, outcome.state, outcome.reason or "", evidence=wanted.grade, at=at
             )
     store.forget_events(tenant_id, {row.event for row in store.event_rows(tenant_id)} - set(WANTED))
     if time_left() > 0:
