@@ -1,5 +1,5 @@
 """Tenant isolation of the webhook routes: a delivery addressed to tenant B but carrying tenant A's
-Rackbeat webhook token, or signed with tenant A's Tripletex secret, is refused with the same 401
+Rackbeat webhook token or URL secret, or signed with tenant A's Tripletex secret, is refused with the same 401
 an unknown tenant gets, and nothing reaches SyncQueue.
 
 Both tenants are really onboarded through the API, so the tokens and secrets are the ones our own
@@ -16,6 +16,7 @@ import hmac
 import json
 import uuid
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import boto3
 import httpx
@@ -95,11 +96,26 @@ def _queued(stack: LiveStack) -> list[dict[str, Any]]:
     return list(seen.values())
 
 
-def _rackbeat_delivery(stack: LiveStack, tenant_id: str, token: str | None) -> httpx.Response:
+def _rackbeat_url_secret(stack: LiveStack, tenant: Tenant) -> str:
+    """The secret our registration put in the tenant's delivery URL (``?secret=``)."""
+    (secret,) = {
+        parse_qs(urlsplit(str(webhook["url"])).query)["secret"][0]
+        for webhook in stack.rackbeat.state.webhooks.values()
+        if tenant.tenant_id in str(webhook["url"])
+    }
+    return secret
+
+
+def _rackbeat_delivery(
+    stack: LiveStack, tenant_id: str, token: str | None, url_secret: str | None = None
+) -> httpx.Response:
     headers = {"Rackbeat-Webhook-Event": RACKBEAT_EVENT}
     if token is not None:
         headers["Rackbeat-Webhook-Token"] = token
-    return stack.request("POST", f"/webhooks/rackbeat/{tenant_id}", headers=headers, json={"key": "10001"})
+    query = f"?secret={url_secret}" if url_secret is not None else ""
+    return stack.request(
+        "POST", f"/webhooks/rackbeat/{tenant_id}{query}", headers=headers, json={"key": "10001"}
+    )
 
 
 def _tripletex_delivery(stack: LiveStack, tenant_id: str, secret: str | None) -> httpx.Response:
@@ -118,6 +134,8 @@ def test_a_delivery_for_tenant_b_with_tenant_as_secrets_is_refused_and_enqueues_
     _activate(live_stack, tenant_a)
     _activate(live_stack, tenant_b)
     a_token, a_secret = _rackbeat_token(live_stack, tenant_a), _tripletex_secret(live_stack, tenant_a)
+    a_url_secret = _rackbeat_url_secret(live_stack, tenant_a)
+    assert a_url_secret != _rackbeat_url_secret(live_stack, tenant_b)
     assert a_token != _rackbeat_token(live_stack, tenant_b)
     assert a_secret != _tripletex_secret(live_stack, tenant_b)
     assert _queued(live_stack) == [], "SyncQueue must start empty for the count to mean anything"
@@ -131,6 +149,14 @@ def test_a_delivery_for_tenant_b_with_tenant_as_secrets_is_refused_and_enqueues_
             unknown_rackbeat,
         ),
         "Rackbeat, no token": (_rackbeat_delivery(live_stack, tenant_b.tenant_id, None), unknown_rackbeat),
+        "Rackbeat, tenant A's URL secret": (
+            _rackbeat_delivery(live_stack, tenant_b.tenant_id, None, a_url_secret),
+            unknown_rackbeat,
+        ),
+        "Rackbeat, tenant A's token and URL secret": (
+            _rackbeat_delivery(live_stack, tenant_b.tenant_id, a_token, a_url_secret),
+            unknown_rackbeat,
+        ),
         "Rackbeat, a garbage token": (
             _rackbeat_delivery(live_stack, tenant_b.tenant_id, uuid.uuid4().hex),
             unknown_rackbeat,
@@ -153,7 +179,8 @@ def test_a_delivery_for_tenant_b_with_tenant_as_secrets_is_refused_and_enqueues_
 
     # The same deliveries for their own tenant are accepted: the refusals above were about the tenant.
     assert _rackbeat_delivery(live_stack, tenant_a.tenant_id, a_token).status_code == 202
+    assert _rackbeat_delivery(live_stack, tenant_a.tenant_id, None, a_url_secret).status_code == 202
     assert _tripletex_delivery(live_stack, tenant_a.tenant_id, a_secret).status_code == 202
     queued = _queued(live_stack)
-    assert sorted(task["source"] for task in queued) == ["rackbeat", "tripletex"]
+    assert sorted(task["source"] for task in queued) == ["rackbeat", "rackbeat", "tripletex"]
     assert {task["tenant_id"] for task in queued} == {tenant_a.tenant_id}
