@@ -32,6 +32,7 @@ from local.simulators.base import (
     settle,
 )
 from local.simulators.rackbeat import assumptions as A
+from local.simulators.rackbeat import shapes
 from local.simulators.rackbeat.options import FILTER_IGNORED, FILTER_REFUSED, Options
 from local.simulators.rackbeat.validation import spec, validate
 
@@ -94,6 +95,7 @@ def decode_path_number(segment: str, path_encoding: str) -> str | None:
     return unquote(segment)
 
 
+_LINE_ITEM = re.compile(r"lines\.\d+\.item_id")
 _PERCENT_ENCODED = re.compile(r"(?:[A-Za-z0-9\-_.~]|%[0-9A-Fa-f]{2})*")
 
 
@@ -190,6 +192,8 @@ COLLECTIONS: dict[str, Collection] = {
             event_prefix="payment_terms",
         ),
         Collection("units", "unit", "units"),
+        Collection("employees", "employee", "employees", event_prefix="employee"),
+        Collection("locations", "location", "locations"),
         Collection(
             "customer-invoices",
             "customer_invoice",
@@ -287,6 +291,8 @@ class RackbeatSimulator(SimulatorApp):
             # Order matters: references must exist before the records that use them.
             for key, path in (
                 ("units", "units"),
+                ("locations", "locations"),
+                ("employees", "employees"),
                 ("payment_terms", "payment-terms"),
                 ("customer_groups", "customer-groups"),
                 ("supplier_groups", "supplier-groups"),
@@ -311,11 +317,16 @@ class RackbeatSimulator(SimulatorApp):
 
     def _seed_record(self, path: str, item: dict[str, Any]) -> None:
         collection = COLLECTIONS[path]
-        if path == "units":
-            record: Record = {k: item[k] for k in ("number", "name") if k in item}
+        if collection.create_schema is None:
+            # Read-only here (the API has no create in the reference): taken as given.
+            record: Record = {
+                k: copy.deepcopy(v) for k, v in item.items() if k not in ("created_at", "updated_at", "self")
+            }
+            record["number"] = int(record["number"])
             self._stamp(record, created=True)
-            record["is_draft"] = False
-            self.state.records[path][int(record["number"])] = record
+            if path == "units":
+                record["is_draft"] = False
+            self.state.records[path][record["number"]] = record
             return
         errors = self._check_write(collection, item, creating=True)
         if errors:
@@ -426,8 +437,21 @@ class RackbeatSimulator(SimulatorApp):
                 return 200, self._update(collection, key, request)
             if method == "DELETE" and collection.path in ("customers", "suppliers", "products"):
                 return 200, self._delete(collection, key, request)
-        if head == "customer-invoices" and len(rest) == 2 and rest[1] == "book" and method == "POST":
-            return 200, self._book(key, request)
+        if head == "customer-invoices":
+            return self._route_invoice(key, rest, request)
+        raise not_found()
+
+    def _route_invoice(self, key: Any, rest: list[str], request: Request) -> tuple[int, Any]:
+        method = request.method
+        if len(rest) == 1 and method == "PUT":
+            return 200, self._update_invoice_draft(key, request)
+        if len(rest) == 2 and method == "POST":
+            if rest[1] == "book":
+                return 200, self._book(key, request)
+            if rest[1] == "unbook":
+                return 200, self._unbook(key, request)
+            if rest[1] == "create-creditnote":
+                return 201, self._create_credit_note(key, request)
         raise not_found()
 
     def _path_segments(self, request: Request) -> list[str]:
@@ -728,56 +752,99 @@ class RackbeatSimulator(SimulatorApp):
         return f"https://app.rackbeat.com/api/{path}/{double_encode(str(key))}"
 
     def _render(self, collection: Collection, record: Record) -> Record:
+        """A stored record as Rackbeat answers it: every field of the entity (null when empty),
+        references embedded, timestamps in the switched format."""
         out = self._emitted(record)
-        records = self.state.records
         out["self"] = self._self_url(collection.path, record["number"])
-        if collection.path in ("customers", "suppliers"):
-            group_path = "customer-groups" if collection.path == "customers" else "supplier-groups"
-            group_field = "customer_group_id" if collection.path == "customers" else "supplier_group_id"
-            term = records["payment-terms"].get(record.get("payment_terms_id"))
-            out["payment_terms"] = self._render(COLLECTIONS["payment-terms"], term) if term else None
-            group = records[group_path].get(record.get(group_field))
-            out[group_field.removesuffix("_id")] = (
-                {"number": group["number"], "name": group["name"]} if group else None
-            )
-            out["is_deleted"] = False
-        elif collection.path == "products":
-            group = records["product-groups"][record["group"]]
-            embedded = {k: group.get(k) for k in A.EMBEDDED_GROUP_FIELDS}
-            embedded["self"] = self._self_url("product-groups", group["number"])
-            stock = float(record.get("stock_quantity") or 0)
-            out.update(
-                urlfriendly_number=encode_once(record["number"]),
-                type="product",
-                group=embedded,
-                group_id=group["number"],
-                inventory_enabled=bool(group["has_inventory"]),
-                stock_quantity=stock,
-                in_order_quantity=0.0,
-                available_quantity=stock,
-                purchased_quantity=0.0,
-                cost_price=record.get("recommended_cost_price"),
-                recommended_sales_price=None,
-                is_draft=False,
-                deleted_at=None,
-            )
-        elif collection.path == "product-groups":
-            out["num_products"] = sum(
-                1 for p in records["products"].values() if p["group"] == record["number"]
-            )
-            out["is_draft"] = False
-        elif collection.path == "customer-groups":
-            out["is_draft"] = False
-        elif collection.path == "payment-terms":
-            out["type_translated"] = str(record.get("type", "")).capitalize()
-        elif collection.path in ("customer-invoices", "orders"):
-            customer = records["customers"].get(record["customer_id"])
-            out["customer"] = self._render(COLLECTIONS["customers"], customer) if customer else None
-            if collection.path == "customer-invoices" and self.options.invoice_line_vat == "absent":
-                for line in out["lines"]:
-                    for name in A.INVOICE_LINE_VAT_FIELDS:
-                        line.pop(name, None)
+        extend = getattr(self, "_render_" + collection.path.replace("-", "_"), None)
+        if extend is not None:
+            extend(record, out)
         return out
+
+    @staticmethod
+    def _fill(out: Record, defaults: dict[str, Any]) -> None:
+        for name, value in defaults.items():
+            out.setdefault(name, copy.deepcopy(value))
+
+    def _render_contact(self, record: Record, out: Record, group_path: str, group_field: str) -> None:
+        records = self.state.records
+        term = records["payment-terms"].get(record.get("payment_terms_id"))
+        out["payment_terms"] = self._render(COLLECTIONS["payment-terms"], term) if term else None
+        group = records[group_path].get(record.get(group_field))
+        out[group_field.removesuffix("_id")] = (
+            {"number": group["number"], "name": group["name"]} if group else None
+        )
+
+    def _render_customers(self, record: Record, out: Record) -> None:
+        self._render_contact(record, out, "customer-groups", "customer_group_id")
+        self._fill(out, shapes.CUSTOMER)
+
+    def _render_suppliers(self, record: Record, out: Record) -> None:
+        self._render_contact(record, out, "supplier-groups", "supplier_group_id")
+        self._fill(out, shapes.SUPPLIER)
+
+    def _render_products(self, record: Record, out: Record) -> None:
+        group = self.state.records["product-groups"][record["group"]]
+        embedded = {k: group.get(k) for k in A.EMBEDDED_GROUP_FIELDS}
+        embedded["self"] = self._self_url("product-groups", group["number"])
+        stock = float(record.get("stock_quantity") or 0)
+        location = self.state.records["locations"].get(record.get("default_location_id"))
+        cost = record.get("recommended_cost_price")
+        out.update(
+            urlfriendly_number=encode_once(record["number"]),
+            type="product",
+            group=embedded,
+            group_id=group["number"],
+            inventory_enabled=bool(group["has_inventory"]),
+            stock_quantity=stock,
+            in_order_quantity=0.0,
+            available_quantity=stock,
+            purchased_quantity=0.0,
+            cost_price=cost,
+            sales_profit=round(float(record["sales_price"]) - float(cost or 0), A.LINE_ROUNDING_DECIMALS),
+            default_location=self._render(COLLECTIONS["locations"], location) if location else None,
+            is_draft=False,
+        )
+        self._fill(out, shapes.PRODUCT)
+
+    def _render_product_groups(self, record: Record, out: Record) -> None:
+        out["num_products"] = sum(
+            1 for p in self.state.records["products"].values() if p["group"] == record["number"]
+        )
+        out["is_draft"] = False
+
+    def _render_customer_groups(self, record: Record, out: Record) -> None:
+        out["is_draft"] = False
+
+    def _render_payment_terms(self, record: Record, out: Record) -> None:
+        out["type_translated"] = str(record.get("type", "")).capitalize()
+        self._fill(out, shapes.PAYMENT_TERM)
+
+    def _render_employees(self, record: Record, out: Record) -> None:
+        self._fill(out, shapes.EMPLOYEE)
+        location = self.state.records["locations"].get(out["default_location_id"])
+        out["default_location"] = (
+            {k: location.get(k) for k in shapes.EMBEDDED_LOCATION_FIELDS} if location else None
+        )
+
+    def _render_locations(self, record: Record, out: Record) -> None:
+        self._fill(out, shapes.LOCATION)
+
+    def _render_orders(self, record: Record, out: Record) -> None:
+        customer = self.state.records["customers"].get(record["customer_id"])
+        out["customer"] = self._render(COLLECTIONS["customers"], customer) if customer else None
+
+    def _render_customer_invoices(self, record: Record, out: Record) -> None:
+        self._render_orders(record, out)
+        self._fill(out, shapes.CUSTOMER_INVOICE)
+        for line in out["lines"]:
+            self._fill(line, shapes.INVOICE_LINE)
+            if self.options.invoice_line_vat == "absent":
+                for name in A.INVOICE_LINE_VAT_FIELDS:
+                    line.pop(name, None)
+        if self.options.credit_note_reference == "field":
+            out[A.CREDIT_NOTE_FLAG_FIELD] = record.get("_credit_of") is not None
+            out[A.CREDIT_NOTE_ORIGINAL_FIELD] = record.get("_credit_of")
 
     def _render_webhook(self, webhook: Record, *, with_token: bool = False) -> Record:
         out = self._emitted(webhook)
@@ -788,7 +855,7 @@ class RackbeatSimulator(SimulatorApp):
     # ----- documents -------------------------------------------------------------------------------
     def _create_invoice_draft(self, request: Request) -> dict[str, Any]:
         body = self._json_body(request)
-        errors = self._validate("CustomerInvoiceDraftCreate", body)
+        errors = self._document_errors(body)
         if errors:
             raise invalid(errors)
         invoice = self._build_document("customer-invoices", body)
@@ -797,17 +864,30 @@ class RackbeatSimulator(SimulatorApp):
             self._emit("customer_invoice.created", invoice["number"])
         return {"customer_invoice": self._render(COLLECTIONS["customer-invoices"], invoice)}
 
-    def _build_document(self, path: str, body: dict[str, Any]) -> Record:
-        """A draft invoice or an order from its write form, with defaults and totals filled in."""
+    def _document_errors(self, body: dict[str, Any]) -> dict[str, list[str]]:
+        """Schema errors of a draft, worded as DEV's 422 example words them, together with an
+        unknown customer (Rackbeat reports every field at once, sample 09)."""
+        errors = self._validate("CustomerInvoiceDraftCreate", body)
+        for field_name, messages in errors.items():
+            if _LINE_ITEM.fullmatch(field_name) and any("required" in m for m in messages):
+                errors[field_name] = [A.LINE_ITEM_REQUIRED_MESSAGE]
+        customer_id = body.get("customer_id")
+        if errors and isinstance(customer_id, int) and customer_id not in self.state.records["customers"]:
+            errors.setdefault("customer_id", [A.UNKNOWN_CUSTOMER_MESSAGE])
+        return errors
+
+    def _build_document(self, path: str, body: dict[str, Any], *, keep_number: int | None = None) -> Record:
+        """A draft invoice or an order from its write form, with defaults and totals filled in
+        (``keep_number``: the draft being rebuilt by a PUT, whose number is its own)."""
         records = self.state.records
         errors: dict[str, list[str]] = {}
         customer = records["customers"].get(body.get("customer_id"))
         if customer is None:
-            errors["customer_id"] = ["The selected customer id is invalid."]
+            errors["customer_id"] = [A.UNKNOWN_CUSTOMER_MESSAGE]
         elif customer.get("is_barred"):
             errors["customer_id"] = [A.BARRED_MESSAGE.format(field="customer id")]
-        number = body.get("number")
-        if number is not None and number in records[path]:
+        number = body.get("number", keep_number)
+        if number is not None and number != keep_number and number in records[path]:
             errors["number"] = [A.DUPLICATE_NUMBER_MESSAGE]
         terms_id = body.get("payment_terms_id", customer.get("payment_terms_id") if customer else None)
         if terms_id is not None and terms_id not in records["payment-terms"]:
@@ -817,7 +897,9 @@ class RackbeatSimulator(SimulatorApp):
         for index, line in enumerate(body.get("lines", [])):
             product = records["products"].get(line.get("item_id"))
             if product is None:
-                errors[f"lines.{index}.item_id"] = ["The selected item is invalid."]
+                errors[f"lines.{index}.item_id"] = [
+                    A.UNKNOWN_REFERENCE_MESSAGE.format(field=f"lines.{index}.item_id")
+                ]
                 continue
             if product.get("is_barred"):
                 errors[f"lines.{index}.item_id"] = [A.BARRED_MESSAGE.format(field="item")]
@@ -869,7 +951,6 @@ class RackbeatSimulator(SimulatorApp):
                 balance=total,
                 booked_at=None,
                 is_paid=False,
-                is_partly_paid=False,
                 invoice_date=invoice_date,
                 due_date=due.isoformat(),
             )
@@ -928,6 +1009,99 @@ class RackbeatSimulator(SimulatorApp):
             self._emit("customer_invoice.booked", invoice["number"])
         return {"customer_invoice": self._render(COLLECTIONS["customer-invoices"], invoice)}
 
+    def _unbook(self, key: Any, request: Request) -> dict[str, Any]:
+        """A booked invoice becomes a draft again: editable, booked_at cleared, updated_at moved."""
+        invoice = self._get(COLLECTIONS["customer-invoices"], key)
+        self._json_body(request, required=False)
+        if not invoice["is_booked"]:
+            raise invalid({"number": [A.NOT_BOOKED_MESSAGE]})
+        invoice["is_booked"] = False
+        invoice["booked_at"] = None
+        self._stamp(invoice)
+        return {"customer_invoice": self._render(COLLECTIONS["customer-invoices"], invoice)}
+
+    def _update_invoice_draft(self, key: Any, request: Request) -> dict[str, Any]:
+        """PUT on a draft: the given fields replace the draft's (`lines` replaces every line) and
+        the totals are worked out again; a booked invoice cannot change."""
+        invoice = self._get(COLLECTIONS["customer-invoices"], key)
+        body = self._json_body(request)
+        if invoice["is_booked"]:
+            raise invalid({"number": [A.BOOKED_IS_LOCKED_MESSAGE]})
+        current = {
+            "customer_id": invoice["customer_id"],
+            "lines": [
+                {
+                    "item_id": line["child_id"],
+                    "quantity": line["quantity"],
+                    "line_price": line["line_price"],
+                    "discount_percentage": line["discount_percentage"],
+                    "vat_percentage": line["vat_percentage"],
+                    **({"name": line["name"]} if line.get("name") else {}),
+                }
+                for line in invoice["lines"]
+            ],
+            **{
+                name: invoice[name]
+                for name in (
+                    "currency",
+                    "vat_zone",
+                    "payment_terms_id",
+                    "invoice_date",
+                    "heading",
+                    "note",
+                    *ADDRESS_FIELDS,
+                )
+                if invoice.get(name) is not None
+            },
+        }
+        merged = {**current, **{k: v for k, v in body.items() if k != "number"}}
+        errors = self._document_errors(merged)
+        if errors:
+            raise invalid(errors)
+        rebuilt = self._build_document("customer-invoices", merged, keep_number=invoice["number"])
+        rebuilt["created_at"] = invoice["created_at"]
+        self.state.records["customer-invoices"][key] = rebuilt
+        return {"customer_invoice": self._render(COLLECTIONS["customer-invoices"], rebuilt)}
+
+    def _create_credit_note(self, key: Any, request: Request) -> dict[str, Any]:
+        """A new booked invoice, with its own number, that credits a booked one in full.
+
+        The shape is the simulator's (NONE-graded, see assumptions): every line and total of
+        the original with the sign turned, and, under `credit_note_reference="field"`, the two
+        fields that name it a credit note of the original."""
+        collection = COLLECTIONS["customer-invoices"]
+        original = self._get(collection, key)
+        body = self._json_body(request, required=False)
+        if not original["is_booked"]:
+            raise invalid({"number": [A.CREDIT_DRAFT_MESSAGE]})
+        if original.get("_credited_by") is not None:
+            raise invalid({"number": [A.ALREADY_CREDITED_MESSAGE]})
+        credit = copy.deepcopy({k: v for k, v in original.items() if not k.startswith("_")})
+        credit["number"] = self._next_number(collection.path)
+        for line in credit["lines"]:
+            line["id"] = self.state.next_line_id
+            self.state.next_line_id += 1
+            line["quantity"] = -line["quantity"]
+            line["total"] = -line["total"]
+        for name in ("total_subtotal", "total_vat", "total_total", "total_base_currency", "balance"):
+            credit[name] = -credit[name]
+        today = self.now().astimezone(A.TIMEZONE).date().isoformat()
+        credit.update(
+            order_id=None,
+            invoice_date=today,
+            due_date=today,
+            is_paid=False,
+            is_booked=True,
+            _credit_of=original["number"],
+        )
+        self._stamp(credit, created=True)
+        credit["booked_at"] = credit["updated_at"]
+        self.state.records[collection.path][credit["number"]] = credit
+        original["_credited_by"] = credit["number"]
+        if not self._suppressed(request, body):
+            self._emit("customer_invoice.booked", credit["number"])
+        return {"customer_invoice": self._render(collection, credit)}
+
     # ----- webhooks ---------------------------------------------------------------------------------
     def _route_webhooks(self, request: Request, rest: list[str]) -> tuple[int, Any]:
         method = request.method
@@ -982,7 +1156,6 @@ class RackbeatSimulator(SimulatorApp):
             }
             self.state.next_webhook_id += 1
             self._stamp(webhook, created=True)
-            webhook["self"] = f"https://app.rackbeat.com/api/webhooks/{webhook['id']}"
             webhooks[webhook["id"]] = webhook
             return 201, {"webhook": self._render_webhook(webhook, with_token=True)}
         if len(rest) == 1 and method == "DELETE":

@@ -70,6 +70,11 @@ RATE_LIMIT_HEADER_RETRY_AFTER = "Retry-After"
 # ----- error bodies --------------------------------------------------------------------------------
 # OFF (DEV errors, sample 09-error-422.json): a 422 body is `{"errors": {field: [messages]}}` with
 # dotted 0-based paths and NO top-level `message`.
+# OFF (DEV errors example, sample 09): texts for an unknown customer, a line without an item, and
+# Laravel's `exists` rule on a dotted path ("The selected lines.0.variations.0.option_id is invalid.").
+UNKNOWN_CUSTOMER_MESSAGE = "The selected Customer is invalid."
+LINE_ITEM_REQUIRED_MESSAGE = "Product needed"
+UNKNOWN_REFERENCE_MESSAGE = "The selected {field} is invalid."
 # NONE (no source documents 401/404/429/5xx bodies): Laravel's default `{"message": ...}` texts.
 MESSAGE_UNAUTHENTICATED = "Unauthenticated."
 MESSAGE_NOT_FOUND = "Not found."
@@ -190,6 +195,9 @@ ALREADY_BOOKED_MESSAGE = "The invoice is already booked."
 # SW README (POST /customer-invoices/{n}/unbook) + RT "Unbook a booked invoice" tool (PRAC): unbook
 # turns a booked invoice into a draft again; unbooking a draft gives 422 with this text (NONE).
 NOT_BOOKED_MESSAGE = "The invoice is not booked."
+# WEAK (LR Model update() PUTs any entity; a draft is editable in the app): PUT on a draft invoice
+# replaces the given fields (and all lines when `lines` is given); on a booked one 422 (NONE text).
+BOOKED_IS_LOCKED_MESSAGE = "A booked invoice cannot be changed; unbook it first."
 # PRAC (RT create-customer-invoice-credit-note.py): POST /customer-invoices/{n}/create-creditnote
 # exists. Its result's shape is NONE: the simulator creates a new BOOKED invoice with its own
 # number that credits the original in full (negative quantities and totals). Switch

@@ -223,7 +223,8 @@ def test_invoice_draft_errors_use_line_paths(http: httpx.Client) -> None:
         "/customer-invoices/drafts", json={"customer_id": 2, "lines": [{"item_id": "NOPE", "quantity": 1}]}
     )
     assert response.status_code == 422
-    assert response.json()["errors"] == {"lines.0.item_id": ["The selected item is invalid."]}
+    # Laravel's `exists` wording on the dotted path, as DEV's 422 example shows it (sample 09).
+    assert response.json()["errors"] == {"lines.0.item_id": ["The selected lines.0.item_id is invalid."]}
     assert http.delete("/products/AB%252F123").status_code == 200
     assert http.post("/customer-invoices/drafts", json={"customer_id": 999, "lines": []}).status_code == 422
 
