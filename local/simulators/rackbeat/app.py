@@ -509,7 +509,8 @@ class RackbeatSimulator(SimulatorApp):
     ) -> dict[str, list[str]]:
         schema = collection.create_schema if creating else collection.update_schema
         assert schema is not None
-        errors = self._validate(schema, body)
+        extra = A.EXTRA_REQUIRED_ON_CREATE.get(collection.singular, ()) if creating else ()
+        errors = self._validate(schema, body, extra)
         for name, target in REFERENCES.get(collection.path, {}).items():
             value = body.get(name)
             if value is None or name in errors:
@@ -530,9 +531,11 @@ class RackbeatSimulator(SimulatorApp):
             errors["number"] = [A.DUPLICATE_NUMBER_MESSAGE]
         return errors
 
-    def _validate(self, schema: str, body: dict[str, Any]) -> dict[str, list[str]]:
+    def _validate(
+        self, schema: str, body: dict[str, Any], extra_required: tuple[str, ...] = ()
+    ) -> dict[str, list[str]]:
         """The reference schema's errors, less a VAT zone the `extra_vat_zones` switch adds."""
-        errors = validate(schema, body)
+        errors = validate(schema, body, extra_required)
         zone = body.get("vat_zone")
         if zone in self.options.extra_vat_zones and len(zone) <= A.VAT_ZONE_MAX_LENGTH:
             errors.pop("vat_zone", None)
@@ -716,8 +719,10 @@ class RackbeatSimulator(SimulatorApp):
             microsecond=0
         ):
             return False
-        updated = record["updated_at"].replace(microsecond=0)
-        if "updated_at_to" in bounds and updated > bounds["updated_at_to"]:
+        if (
+            "updated_at_to" in bounds
+            and record["updated_at"].replace(microsecond=0) > bounds["updated_at_to"]
+        ):
             return False
         for name in collection.boolean_filters:
             wanted = args.get(name)

@@ -114,7 +114,10 @@ FIRST_NUMBER = 1001
 # ----- required fields and defaults on create ----------------------------------------------------
 # WEAK (SW CustomerForm.md / SupplierForm.md require company_name and payment_terms_id only;
 # SW Product.md and RT import-products.py require number, group, name, sales_price): the reference
-# schemas' own `required` lists say this, and the simulator requires nothing beyond them.
+# schemas' own `required` lists say this, and the simulator requires nothing beyond them. (HD lists
+# more fields as mandatory in the app; nothing shows the API enforcing them.) A field a live
+# account turns out to require goes here.
+EXTRA_REQUIRED_ON_CREATE: dict[str, tuple[str, ...]] = {"customer": (), "supplier": (), "product": ()}
 # NONE (no source shows what Rackbeat fills in): defaults for fields a create leaves out. The VAT
 # zone `domestic` is the one KU's live customer create sends; currency = the account's base
 # currency; locale from the account (here Norwegian, as the demo account). Unit: none.
