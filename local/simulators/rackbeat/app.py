@@ -494,7 +494,7 @@ class RackbeatSimulator(SimulatorApp):
             return {}
         body = request.get_json(force=True, silent=True)
         if body is None:
-            raise ApiError(400, {"message": "The request body is not valid JSON."})
+            raise ApiError(400, {"message": A.MESSAGE_BAD_JSON})
         if not isinstance(body, dict):
             raise invalid({"body": ["The request body must be a JSON object."]})
         return body

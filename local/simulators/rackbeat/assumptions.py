@@ -45,8 +45,6 @@ TIMESTAMP_FORMAT_SPACE = "%Y-%m-%d %H:%M:%S"
 TIMESTAMP_FORMAT_ISO = "%Y-%m-%dT%H:%M:%S%:z"
 # WEAK (LC test offset +01:00; Rackbeat is a Danish company): wall clock of every timestamp.
 TIMEZONE = ZoneInfo("Europe/Copenhagen")
-# Kept for callers that format with the default style.
-TIMESTAMP_FORMAT = TIMESTAMP_FORMAT_SPACE
 
 # ----- paging ------------------------------------------------------------------------------------
 # OFF (DEV pagination): default page size 20.
@@ -150,7 +148,6 @@ VAT_ZONE_RATE_FIELDS = {
     "abroad": "vat_abroad",
     "domestic_exempt": "vat_domestic_exempt",
 }
-VAT_ZONES = tuple(VAT_ZONE_RATE_FIELDS)
 # NONE (HD ht-00061 mentions "country-specific VAT" zones; nobody has seen their API strings): the
 # switch `extra_vat_zones` adds such names; a line in one of them gets the group's domestic rate
 # (NONE: no source says which rate applies).
@@ -178,7 +175,7 @@ EMBEDDED_GROUP_FIELDS = ("number", "name", "vat_abroad", "vat_eu", "vat_domestic
 # `path_encoding` ("double" default | "single"). The simulator is strict on purpose (NONE): under
 # "double" a segment that, once decoded, is not itself a valid percent-encoding of unreserved
 # characters is 404, so a client that encodes the other way fails visibly.
-UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~")
+# (Unreserved characters, RFC 3986: A-Z a-z 0-9 - _ . ~ need no encoding and work either way.)
 # WEAK (MK shows `urlfriendly_number` next to `number`; LC Item::availableLocationStockReport passes
 # it to a resource that rawurlencodes it again, i.e. it is the number encoded ONCE, and on the wire
 # it is then encoded twice, as LR does): urlfriendly_number = rawurlencode(number).
@@ -271,9 +268,8 @@ WEBHOOK_EVENT_HEADER = "Rackbeat-Webhook-Event"
 WEBHOOK_ACCOUNT_HEADER = "Rackbeat-Account-Id"
 # OFF (DEV intro-to-webhooks): the token is 32 characters, returned only by the creating POST.
 WEBHOOK_TOKEN_LENGTH = 32
-# OFF (DEV monitoring-security): suppress_webhooks is per operation, so it silences every
-# subscriber, not just the writer.
-SUPPRESS_WEBHOOKS_FOR_ALL_SUBSCRIBERS = True
+# OFF (DEV monitoring-security): suppress_webhooks (query or body) is per operation, so it
+# silences every subscriber, not just the writer (the simulator has no per-subscriber state).
 # WEAK (IT OnboardingController keys tenants by user_account.id; DEV names the header): the
 # Rackbeat-Account-Id header equals user_account.id from GET /self; this when the seed has none.
 DEFAULT_ACCOUNT_ID = 15355
