@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from local.simulators.rackbeat.app import (
+from local.simulators.rackbeat.wire import (
     decode_path_number,
     double_encode,
     encode_once,
