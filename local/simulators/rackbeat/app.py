@@ -218,6 +218,7 @@ class State:
     next_internal_id: int = 1
     next_line_id: int = 1
     next_webhook_id: int = 1
+    adjustments: dict[int, Record] = field(default_factory=dict)
 
 
 class RackbeatSimulator(SimulatorApp):
@@ -387,6 +388,8 @@ class RackbeatSimulator(SimulatorApp):
             return 200, self.state.self_info
         if head == "webhooks":
             return self._route_webhooks(request, rest)
+        if head == "inventory-adjustments":
+            return self._route_adjustments(request, rest)
         collection = COLLECTIONS.get(head)
         if collection is None:
             raise not_found()
@@ -1076,6 +1079,70 @@ class RackbeatSimulator(SimulatorApp):
             self._emit("customer_invoice.booked", credit["number"])
         return {"customer_invoice": self._render(collection, credit)}
 
+    # ----- stock ---------------------------------------------------------------------------------------
+    def _route_adjustments(self, request: Request, rest: list[str]) -> tuple[int, Any]:
+        """Inventory adjustments as GY uses them live (api/sync.js): create, then book; booking
+        sets the product's stock and fires the stock event."""
+        if not rest and request.method == "POST":
+            return 201, self._create_adjustment(request)
+        if len(rest) == 2 and rest[1] == "book" and request.method == "POST" and rest[0].isdigit():
+            return 200, self._book_adjustment(int(rest[0]), request)
+        raise not_found()
+
+    def _create_adjustment(self, request: Request) -> dict[str, Any]:
+        body = self._json_body(request)
+        product = self.state.records["products"].get(body.get("item_id"))
+        quantity = body.get("quantity")
+        errors: dict[str, list[str]] = {}
+        if product is None:
+            errors["item_id"] = [A.UNKNOWN_REFERENCE_MESSAGE.format(field="item_id")]
+        if body.get("adjustment_type") not in A.ADJUSTMENT_TYPES:
+            errors["adjustment_type"] = [A.UNKNOWN_REFERENCE_MESSAGE.format(field="adjustment_type")]
+        if not isinstance(quantity, int | float) or isinstance(quantity, bool):
+            errors["quantity"] = ["The quantity must be a number."]
+        if errors:
+            raise invalid(errors)
+        assert product is not None
+        assert isinstance(quantity, int | float)
+        current = float(product.get("stock_quantity") or 0)
+        target = float(quantity) if body["adjustment_type"] == "quantity" else current + float(quantity)
+        if target == current:
+            raise invalid({"quantity": [A.ADJUSTMENT_NO_CHANGE_MESSAGE]})
+        adjustment: Record = {
+            "id": len(self.state.adjustments) + 1,
+            "item_id": product["number"],
+            "adjustment_type": body["adjustment_type"],
+            "quantity": quantity,
+            "location": body.get("location"),
+            "regulated_at": body.get("regulated_at"),
+            "reason": body.get("reason"),
+            "is_booked": False,
+        }
+        self._stamp(adjustment, created=True)
+        self.state.adjustments[adjustment["id"]] = adjustment
+        return {"inventory_regulation": self._emitted(adjustment)}
+
+    def _book_adjustment(self, adjustment_id: int, request: Request) -> dict[str, Any]:
+        adjustment = self.state.adjustments.get(adjustment_id)
+        if adjustment is None:
+            raise not_found()
+        if adjustment["is_booked"]:
+            raise invalid({"id": [A.ALREADY_BOOKED_MESSAGE]})
+        product = self.state.records["products"][adjustment["item_id"]]
+        current = float(product.get("stock_quantity") or 0)
+        quantity = float(adjustment["quantity"])
+        product["stock_quantity"] = (
+            quantity if adjustment["adjustment_type"] == "quantity" else current + quantity
+        )
+        adjustment["is_booked"] = True
+        self._stamp(adjustment)
+        self._stamp(product)
+        if not self._suppressed(request, self._json_body(request, required=False)):
+            self._emit(
+                A.STOCK_EVENT, None, body={"item": product["number"], "item_type": "product", "type": "stock"}
+            )
+        return {"inventory_regulation": self._emitted(adjustment)}
+
     # ----- webhooks ---------------------------------------------------------------------------------
     def _route_webhooks(self, request: Request, rest: list[str]) -> tuple[int, Any]:
         method = request.method
@@ -1140,8 +1207,21 @@ class RackbeatSimulator(SimulatorApp):
             return 200, dict(A.DELETED_BODY)
         raise not_found()
 
-    def _emit(self, event: str, key: Any, *, old_key: Any = None, changed: list[str] | None = None) -> None:
-        body: dict[str, Any] = {"key_name": "number", "key": str(key)}
+    def _emit(
+        self,
+        event: str,
+        key: Any,
+        *,
+        old_key: Any = None,
+        changed: list[str] | None = None,
+        body: dict[str, Any] | None = None,
+    ) -> None:
+        """Queue a delivery per active subscription; ``body`` replaces the usual key body (the
+        stock event has its own shape)."""
+        if body is not None:
+            self._queue(event, body)
+            return
+        body = {"key_name": "number", "key": str(key)}
         if self.options.documented_webhook_bodies:
             body.update(event=event, data={})
             if event.endswith(".updated"):
@@ -1150,6 +1230,9 @@ class RackbeatSimulator(SimulatorApp):
                     new_key=str(key),
                     changed=changed or [],
                 )
+        self._queue(event, body)
+
+    def _queue(self, event: str, body: dict[str, Any]) -> None:
         for webhook in self.state.webhooks.values():
             if webhook["event"] == event and webhook["is_active"]:
                 self.state.deliveries.append(
@@ -1196,7 +1279,7 @@ class RackbeatSimulator(SimulatorApp):
                     {
                         "webhook_id": delivery.subscription_id,
                         "event": delivery.event,
-                        "key": delivery.body["key"],
+                        "key": delivery.body.get("key", delivery.body.get("item")),
                         "attempt": delivery.attempts + 1,
                         "status": attempt.status,
                         "error": attempt.error,

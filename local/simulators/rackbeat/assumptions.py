@@ -208,6 +208,12 @@ CREDIT_NOTE_ORIGINAL_FIELD = "credited_invoice_id"
 # NONE: crediting a draft, or an invoice already credited, gives 422 with these texts.
 CREDIT_DRAFT_MESSAGE = "Only booked invoices can be credited."
 ALREADY_CREDITED_MESSAGE = "The invoice is already credited."
+# PRAC (GY api/sync.js): POST /inventory-adjustments {item_id, adjustment_type: "quantity" (set to),
+# quantity, location, regulated_at, reason} -> {"inventory_regulation": {id, ...}}, then
+# POST /inventory-adjustments/{id}/book. A zero change is refused with this text (GY comment; 422
+# assumed). "difference" (add to) is NONE. Stock is one number per product here (locations ignored).
+ADJUSTMENT_TYPES = ("quantity", "difference")
+ADJUSTMENT_NO_CHANGE_MESSAGE = "Adjustment can't be created, since no change is made."
 # NONE: barred customers or products on a draft give 422.
 BARRED_MESSAGE = "The selected {field} is barred."
 
@@ -243,6 +249,11 @@ WEBHOOK_EVENTS_UNCONFIRMED = frozenset(
         "customer_invoice.booked",
     }
 )
+# PRAC (GY api/sync.js consumes it in production; the name only in its comments, WEAK): the stock
+# event, fired when booked stock changes, with its own body {item, item_type, type: "stock"}
+# instead of {key_name, key}. Accepted under both `webhook_events` values.
+STOCK_EVENT = "inventory.changed"
+WEBHOOK_EVENTS_CONFIRMED = WEBHOOK_EVENTS_CONFIRMED | {STOCK_EVENT}
 WEBHOOK_EVENTS = WEBHOOK_EVENTS_CONFIRMED | WEBHOOK_EVENTS_UNCONFIRMED
 # OFF (DEV intro-to-webhooks example writes "orders.created", most likely order.created).
 WEBHOOK_EVENT_ALIASES = {"orders.created": "order.created"}

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from local.simulators.rackbeat.options import Options
 from local.simulators.rackbeat.wire import (
     decode_path_number,
     double_encode,
@@ -16,7 +17,6 @@ from local.simulators.rackbeat.wire import (
     format_timestamp,
     parse_timestamp,
 )
-from local.simulators.rackbeat.options import Options
 
 COPENHAGEN_WINTER = dt.timezone(dt.timedelta(hours=1))
 
