@@ -554,9 +554,6 @@ class RackbeatSimulator(SimulatorApp):
             self.state.next_internal_id += 1
         if collection.path in ("customers", "suppliers"):
             record.setdefault("is_barred", False)
-        if collection.path == "product-groups":
-            record.setdefault("is_sellable", True)
-            record.setdefault("should_spread_cost", False)
         self._stamp(record, created=True)
         self.state.records[collection.path][record["number"]] = record
         return record

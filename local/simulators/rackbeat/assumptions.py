@@ -136,6 +136,9 @@ CREATE_DEFAULTS: dict[str, dict[str, object]] = {
         "supplier_group_id": None,
     },
     "product": {"unit_id": None},
+    # RT create-groups.py sends all four rates, is_sellable and should_spread_cost; left out, a
+    # group sells, does not spread cost, and has 0 % for the VAT-exempt zone (WEAK: the zone's name).
+    "product_group": {"is_sellable": True, "should_spread_cost": False, "vat_domestic_exempt": 0},
 }
 
 # ----- VAT zones ---------------------------------------------------------------------------------

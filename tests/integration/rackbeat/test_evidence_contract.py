@@ -517,3 +517,12 @@ def test_gap_stock_event_has_its_own_body(receiver: Receiver) -> None:
     [delivery] = receiver.received
     assert delivery["body"] == {"item": "ABC-100", "item_type": "product", "type": "stock"}
     assert delivery["headers"]["Rackbeat-Webhook-Event"] == "inventory.changed"
+
+
+def test_gap_product_groups_carry_the_vat_exempt_rate() -> None:
+    sim = create_app({"api_token": TOKEN})
+    with _client(sim) as api:
+        group = api.post("/product-groups", json={"name": "Varer", "has_inventory": True, "vat_domestic": 25})
+        assert group.json()["product_group"]["vat_domestic_exempt"] == 0
+        api.post("/products", json={"number": "A", "name": "A", "group": 1001, "sales_price": 1})
+        assert api.get("/products/A").json()["product"]["group"]["vat_domestic_exempt"] == 0
