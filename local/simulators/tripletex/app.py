@@ -21,6 +21,7 @@ import secrets
 import uuid
 from collections import deque
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -124,13 +125,27 @@ REFERENCE_TARGETS = {
 EMBEDDED_LIST_TARGETS = {"orderLines": "orderLines", "orders": "orders"}
 
 
+@dataclass(frozen=True)
+class Validation:
+    """One item of ``validationMessages``; ``path``/``root_id`` are set where Tripletex sets them
+    (REAL: wrong type -> path = field; a /list item -> path "[0].number", rootId 0)."""
+
+    field: str | None
+    message: str
+    path: str | None = None
+    root_id: int | None = None
+
+    def at_index(self, index: int) -> Validation:
+        return Validation(self.field, self.message, f"[{index}].{self.field}", index)
+
+
 class TripletexError(Exception):
     def __init__(
         self,
         status: int,
         code: int,
         message: str,
-        validation: list[tuple[str | None, str]] | None = None,
+        validation: list[Validation] | None = None,
         developer_message: str | None = None,
         headers: dict[str, str] | None = None,
     ) -> None:
@@ -147,9 +162,9 @@ def validation_failed(field: str | None, message: str, code: int = 18000) -> Tri
     """REAL: 18000 says "Validering feilet." with developerMessage VALIDATION_ERROR; 15000 (a
     required query parameter) says "Validation failed" with developerMessage null."""
     if code == 15000:
-        return TripletexError(422, code, "Validation failed", [(field, message)])
+        return TripletexError(422, code, "Validation failed", [Validation(field, message)])
     return TripletexError(
-        422, code, "Validering feilet.", [(field, message)], developer_message="VALIDATION_ERROR"
+        422, code, "Validering feilet.", [Validation(field, message)], developer_message="VALIDATION_ERROR"
     )
 
 
@@ -395,8 +410,8 @@ class TripletexSimulator(SimulatorApp):
             "link": "https://tripletex.no/v2-docs/",
             "developerMessage": error.developer_message,
             "validationMessages": [
-                {"field": field, "message": message, "path": None, "rootId": None}
-                for field, message in error.validation
+                {"field": v.field, "message": v.message, "path": v.path, "rootId": v.root_id}
+                for v in error.validation
             ]
             or None,
             "requestId": request_id,
@@ -524,7 +539,11 @@ class TripletexSimulator(SimulatorApp):
             # Bytes, not str: compare_digest refuses non-ASCII str, and a pasted token may hold any
             # character; the real API answers such a token as invalid, not with a crash.
             if wrong_environment or not secrets.compare_digest(given.encode(), expected.encode()):
-                raise validation_failed(f"arg:{name}", "Ugyldig token.")
+                # REAL [4 #53]: field and path name the argument; developerMessage null.
+                text = f"The {name[:-5]} token is invalid or does not exist."
+                raise TripletexError(
+                    422, 18000, "Validering feilet.", [Validation(f"arg:{name}", text, f"arg:{name}")]
+                )
         try:
             expiration = dt.date.fromisoformat(args["expirationDate"])
         except ValueError as exc:
@@ -605,7 +624,13 @@ class TripletexSimulator(SimulatorApp):
                 if self.variants["denied_area_answer"] == "empty" and method == "GET":
                     if re.search(r"/\d+$", path):
                         raise TripletexError(404, 6000, "Object not found")
-                    body = {"fullResultSize": 0, "from": 0, "count": 0, "versionDigest": None, "values": []}
+                    body: dict[str, Any] = {
+                        "fullResultSize": 0,
+                        "from": 0,
+                        "count": 0,
+                        "versionDigest": None,
+                        "values": [],
+                    }
                     return json_response(body)
                 raise TripletexError(403, 9000, "You do not have permission to access this feature.")
         return None
@@ -756,7 +781,13 @@ class TripletexSimulator(SimulatorApp):
         found = spec.violations(schema, body)
         if found:
             spec_violations(request).extend(f"{field}: {message}" for field, message in found)
-            raise TripletexError(422, 16000, "Request mapping failed", [(f, m) for f, m in found])
+            raise TripletexError(
+                422,
+                16000,
+                "Request mapping failed",
+                # REAL: a wrong type names the path too, an unknown field does not.
+                [Validation(f, m, f if m == spec.WRONG_TYPE else None) for f, m in found],
+            )
         return spec.drop_nulls(body)
 
     # ----- list reads ---------------------------------------------------------------------------
@@ -936,7 +967,13 @@ class TripletexSimulator(SimulatorApp):
     def _create_list(self, request: Request, collection: str, spec_path: str) -> Response:
         body = self._body(request, spec_path)
         # All or nothing (assumption): every record is checked before any is stored.
-        prepared = [self._prepare_new(request, collection, item) for item in body]
+        prepared = []
+        for index, item in enumerate(body):
+            try:
+                prepared.append(self._prepare_new(request, collection, item))
+            except TripletexError as error:
+                error.validation = [v.at_index(index) for v in error.validation]
+                raise
         numbers = [_number_of(collection, r) for r in prepared if _number_of(collection, r) is not None]
         if len(numbers) != len(set(numbers)):
             raise validation_failed(_number_field(collection), "Nummeret er brukt flere ganger i listen.")
