@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import datetime as dt
 import hashlib
 import hmac
@@ -144,12 +145,12 @@ class TripletexError(Exception):
         self,
         status: int,
         code: int,
-        message: str,
+        message: str | None,
         validation: list[Validation] | None = None,
         developer_message: str | None = None,
         headers: dict[str, str] | None = None,
     ) -> None:
-        super().__init__(message)
+        super().__init__(message or f"HTTP {status}")
         self.status = status
         self.code = code
         self.message = message
@@ -382,9 +383,16 @@ class TripletexSimulator(SimulatorApp):
 
     # ----- WSGI hooks ------------------------------------------------------------------------
     def fault_response(self, request: Request, status: int) -> Response:
-        code = {429: 0, 500: 1000, 502: 1000, 503: 1000, 504: 1000}.get(status, 1000)
-        error = TripletexError(status, code, "Simulated failure." if status != 429 else "Too many requests.")
-        return self._error_response(error, self.new_request_id())
+        if status == 429:
+            # A 429 fault is the "429 without reset header" case: no rate-limit headers at all.
+            return self._error_response(TripletexError(429, 0, "Too many requests."), self.new_request_id())
+        # REAL: a 500 says code 1000, message null, and still carries the rate-limit headers.
+        headers: dict[str, str] = {}
+        with contextlib.suppress(TripletexError):
+            self._rate_limit(self._authenticate(request), headers)
+        return self._error_response(
+            TripletexError(status, 1000, None, headers=headers), self.new_request_id()
+        )
 
     def handle(self, request: Request) -> Response:
         request_id = self.new_request_id()
@@ -794,9 +802,9 @@ class TripletexSimulator(SimulatorApp):
     def _list(self, request: Request, collection: str, spec_path: str) -> Response:
         args = request.args
         if collection == "orders":
-            _require_args(args, "orderDateFrom", "orderDateTo")
+            _require_args(args, "orderDateTo", "orderDateFrom")
         if collection == "invoices":
-            _require_args(args, "invoiceDateFrom", "invoiceDateTo")
+            _require_args(args, "invoiceDateTo", "invoiceDateFrom")
         _check_ranges(args)
         selection = self._selection(request, collection)
         matches = [r for r in self.store[collection].values() if self._matches(collection, r, args)]
@@ -1546,9 +1554,11 @@ def _number_of(collection: str, record: dict[str, Any]) -> Any:
 
 
 def _require_args(args: Any, *names: str) -> None:
-    for name in names:
-        if not args.get(name):
-            raise validation_failed(name, "Kan ikke være null.", code=15000)
+    """REAL: one 15000 answer names every missing parameter (GET /invoice lists invoiceDateTo
+    before invoiceDateFrom, the order callers pass them in)."""
+    missing = [Validation(name, "Kan ikke være null.") for name in names if not args.get(name)]
+    if missing:
+        raise TripletexError(422, 15000, "Validation failed", missing)
 
 
 def _int_arg(args: Any, name: str, default: int) -> int:
