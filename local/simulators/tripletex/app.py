@@ -1,7 +1,9 @@
 """The Tripletex API v2 simulator (the subset the integration uses).
 
-Facts marked C in specs/TRIPLETEX.md are reproduced; everything that rests on an assumption is
-listed in ASSUMPTIONS.md beside this file.
+It answers as the evidence says (specs/evidence/TRIPLETEX-EVIDENCE.md; real answers are replayed
+by tests/integration/tripletex/test_evidence_contract.py). Every behaviour is listed, with its
+grade (OFF/REAL/MEAS/PRAC/WEAK/NONE) and source, in ASSUMPTIONS.md beside this file; where the
+evidence is weak, a switch (seed ``options`` or ``/_sim/options``) plays each variant.
 
 Event subscriptions are delivered like Rackbeat's webhooks: writes queue a delivery, and
 :meth:`TripletexSimulator.deliver_pending` (or the background worker) posts it, signed, outside
@@ -80,12 +82,12 @@ EVENTS = {
 EVENT_SUBJECTS = {"customers": "customer", "suppliers": "supplier", "products": "product"}
 # Write-only subscription fields (spec): kept out of every answer and of the state dump.
 WRITE_ONLY_SUBSCRIPTION_FIELDS = ("hmacSharedSecret", "authHeaderValue")
-# G (ASSUMPTIONS.md): Tripletex documents retries but not their timing.
+# NONE (ASSUMPTIONS.md #22): Tripletex documents retries but not their timing.
 EVENT_RETRY_SCHEDULE: tuple[dt.timedelta, ...] = tuple(dt.timedelta(minutes=m) for m in (1, 5, 30, 120, 360))
 EVENT_CONNECT_TIMEOUT_SECONDS = 3.0
 EVENT_RESPONSE_TIMEOUT_SECONDS = 10.0
 
-# Which granted area a path belongs to (A in TRIPLETEX.md: 403/9000 outside the grants).
+# Which granted area a path belongs to (ASSUMPTIONS.md #3).
 AREA_OF_PREFIX = (
     ("/customer", "customer"),
     ("/supplier", "supplier"),
@@ -224,7 +226,7 @@ class TripletexSimulator(SimulatorApp):
 
     # ----- state --------------------------------------------------------------------------
     def reset(self) -> None:
-        # Local-only relaxation (ASSUMPTIONS.md 18): the local stack's webhook URL is plain http.
+        # Local-only relaxation (ASSUMPTIONS.md #22): the local stack's webhook URL is plain http.
         self.allow_http_targets = False
         self.event_retry_schedule = EVENT_RETRY_SCHEDULE
         self.event_deliveries: list[Delivery] = []
@@ -608,7 +610,7 @@ class TripletexSimulator(SimulatorApp):
         reset = str(max(1, int(window[0] + RATE_WINDOW_SECONDS - now + 0.999))) if window else "10"
         if len(window) >= limit:
             rejected = {"X-Rate-Limit-Limit": str(limit), "X-Rate-Limit-Remaining": "0"}
-            # R in TRIPLETEX.md: some 429 answers come without the reset header.
+            # REAL [4 #103]: some 429 answers come without the reset header.
             if self.rng.random() >= 0.3:
                 rejected["X-Rate-Limit-Reset"] = reset
             raise TripletexError(429, 0, "Too many requests.", headers=rejected)
@@ -822,7 +824,7 @@ class TripletexSimulator(SimulatorApp):
         if_none_match = request.headers.get("If-None-Match")
         if if_none_match is not None and if_none_match.strip('"') == digest:
             return Response(status=304)
-        # C: fullResultSize is "not exact"; the skew makes clients that trust it fail.
+        # OFF: fullResultSize is "not exact"; the skew makes clients that trust it fail (#5).
         skew = self.rng.choice((-3, -1, 0, 2, 5))
         body = {
             "fullResultSize": max(0, len(matches) + skew),
@@ -845,7 +847,7 @@ class TripletexSimulator(SimulatorApp):
             number = float(value or 0)
             if low not in (None, "") and number < float(low):
                 return False
-            # Tripletex "To" filters are exclusive (assumption, see ASSUMPTIONS.md).
+            # OFF + MEAS: Tripletex "To" filters are exclusive (ASSUMPTIONS.md #9).
             return not (high not in (None, "") and number >= float(high))
 
         if not in_list("id", record["id"]) or not in_list("ids", record["id"]):
@@ -1067,7 +1069,7 @@ class TripletexSimulator(SimulatorApp):
             self._validate_organization_number(record)
         if collection == "customers" and record.get("invoiceSendMethod") == "EHF":
             if "EHF" not in self.invoice_settings["sendTypes"]:
-                # NONE: what Tripletex answers is unknown; the text is ours (ASSUMPTIONS.md).
+                # NONE: what Tripletex answers is unknown; the text is ours (ASSUMPTIONS.md #14).
                 raise validation_failed("invoiceSendMethod", "Selskapet kan ikke sende EHF.")
             address = record.get("postalAddress") or {}
             if not any(address.get(k) for k in ("addressLine1", "postalCode", "city")):
@@ -1333,7 +1335,7 @@ class TripletexSimulator(SimulatorApp):
 
     def _delete(self, request: Request, collection: str, record_id: int) -> Response:
         record = self._find(collection, record_id)
-        # G (ASSUMPTIONS.md): a record with history on orders cannot be deleted.
+        # NONE (ASSUMPTIONS.md #23): a record with history on orders cannot be deleted.
         in_use = any(
             (order.get("customer") or {}).get("id") == record_id
             for order in self.store["orders"].values()
@@ -1443,7 +1445,7 @@ class TripletexSimulator(SimulatorApp):
 
 # ----- helpers -------------------------------------------------------------------------------------
 def event_signature(secret: str, idempotency_key: str, body: bytes) -> str:
-    """C (spec, Subscription.hmacSharedSecret): base64(HmacSHA512(idempotency-key + "&" + body))."""
+    """OFF (spec, Subscription.hmacSharedSecret): base64(HmacSHA512(idempotency-key + "&" + body))."""
     digest = hmac.new(secret.encode(), idempotency_key.encode() + b"&" + body, hashlib.sha512).digest()
     return base64.b64encode(digest).decode()
 
@@ -1527,7 +1529,7 @@ def _number_in_use(collection: str, number: Any) -> str:
 
 
 def _writable(body: dict[str, Any]) -> dict[str, Any]:
-    """Read-only fields a client sends are ignored, as Tripletex does (ASSUMPTIONS.md)."""
+    """Read-only fields a client sends are ignored (ASSUMPTIONS.md #10)."""
     return {k: v for k, v in body.items() if k not in READ_ONLY}
 
 
