@@ -558,7 +558,9 @@ class TripletexSimulator(SimulatorApp):
             expiration = dt.date.fromisoformat(args["expirationDate"])
         except ValueError as exc:
             raise validation_failed("arg:expirationDate", "Ugyldig dato.", code=15000) from exc
-        if expiration <= self.oslo_today():
+        # MEAS [7] (F6): the check is against the server's UTC date, so an expiry equal to Oslo's
+        # today is accepted while UTC lags behind; the token is then already dead (401).
+        if expiration <= self.now().date():
             raise validation_failed("arg:expirationDate", "Utløpsdato må være etter dagens dato.")
         headers: dict[str, str] = {}
         self._rate_limit(_pair_key(consumer, employee), headers)
@@ -607,6 +609,9 @@ class TripletexSimulator(SimulatorApp):
         window = self.rate_windows.setdefault(pair, deque())
         while window and window[0] <= now - RATE_WINDOW_SECONDS:
             window.popleft()
+        # F10: after the admin clock moved backwards, calls "from the future" no longer count.
+        while window and window[-1] > now:
+            window.pop()
         reset = str(max(1, int(window[0] + RATE_WINDOW_SECONDS - now + 0.999))) if window else "10"
         if len(window) >= limit:
             rejected = {"X-Rate-Limit-Limit": str(limit), "X-Rate-Limit-Remaining": "0"}
@@ -907,15 +912,19 @@ class TripletexSimulator(SimulatorApp):
             return in_list("name", record.get("name")) and in_list("nameShort", record.get("nameShort"))
         if collection == "orders":
             day = record.get("orderDate", "")
+            closed = args.get("isClosed")
             return (
                 args["orderDateFrom"] <= day < args["orderDateTo"]
                 and in_list("customerId", (record.get("customer") or {}).get("id"))
                 and in_list("number", record.get("number"))
+                and (closed in (None, "") or str(bool(record.get("isClosed"))).lower() == closed.lower())
             )
         if collection == "invoices":
             day = record.get("invoiceDate", "")
-            return args["invoiceDateFrom"] <= day < args["invoiceDateTo"] and in_list(
-                "invoiceNumber", record.get("invoiceNumber")
+            return (
+                args["invoiceDateFrom"] <= day < args["invoiceDateTo"]
+                and in_list("invoiceNumber", record.get("invoiceNumber"))
+                and in_list("customerId", (record.get("customer") or {}).get("id"))
             )
         return True
 

@@ -395,3 +395,30 @@ def test_credit_note_negates_the_invoice_and_clears_what_is_outstanding() -> Non
     assert again.status_code == 422
     missing = sim.call("PUT", f"/invoice/{invoice['id']}/:createCreditNote")
     assert (missing.status_code, missing.json()["code"]) == (422, 15000)
+
+
+def test_f10_moving_the_clock_back_does_not_leave_the_token_pair_rate_limited() -> None:
+    sim = Sim()
+    for _ in range(100):
+        sim.call("GET", "/country/161")
+    assert sim.call("GET", "/country/161").status_code == 429
+    sim.app.set_clock(offset_seconds=-3600)
+    assert sim.call("GET", "/country/161").status_code == 200
+
+
+def test_f3_order_and_invoice_lists_honour_their_filters() -> None:
+    sim = Sim()
+    first, second = _customer(sim), _customer(sim, name="Annen AS")
+    closed = sim.order(first["id"], [LINE])
+    open_order = sim.order(second["id"], [LINE])
+    sim.ok("PUT", f"/order/{closed}/:invoice", params={"invoiceDate": "2026-03-21"})
+    span = {"orderDateFrom": "2026-03-01", "orderDateTo": "2026-04-01"}
+    assert [o["id"] for o in sim.ok("GET", "/order", params={**span, "isClosed": "false"})["values"]] == [
+        open_order
+    ]
+    assert [o["id"] for o in sim.ok("GET", "/order", params={**span, "isClosed": "true"})["values"]] == [
+        closed
+    ]
+    dates = {"invoiceDateFrom": "2026-03-01", "invoiceDateTo": "2026-04-01"}
+    invoices = sim.ok("GET", "/invoice", params={**dates, "customerId": str(second["id"])})["values"]
+    assert invoices == []
