@@ -597,6 +597,9 @@ class TripletexSimulator(SimulatorApp):
                 if self.variants["denied_area_answer"] == "empty" and method == "GET":
                     if re.search(r"/\d+$", path):
                         raise TripletexError(404, 6000, "Object not found")
+                    if path == "/invoice/settings":
+                        # A single object with every field filtered away (NONE: our reading).
+                        return json_response({"value": {}})
                     body: dict[str, Any] = {
                         "fullResultSize": 0,
                         "from": 0,

@@ -210,6 +210,8 @@ def test_b6_denied_area_can_answer_empty_instead() -> None:
     assert sim.call("GET", "/customer/1").status_code == 404
     assert sim.call("POST", "/customer", json={"name": "Ny AS"}).status_code == 403
     assert sim.call("GET", "/product").status_code == 200
+    sim.app.grants = {"customer"}
+    assert sim.ok("GET", "/invoice/settings") == {"value": {}}
 
 
 def test_options_are_validated_and_seedable() -> None:
