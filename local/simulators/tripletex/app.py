@@ -269,6 +269,8 @@ class TripletexSimulator(SimulatorApp):
             "environment": self.environment,
             "grants": sorted(self.grants),
             "company": self.company,
+            "invoiceSettings": self.invoice_settings,
+            "options": self.get_options(),
             "sessions": len(self.sessions),
             **{name: list(records.values()) for name, records in self.store.items()},
             "subscriptions": [_without_secrets(s) for s in self.store["subscriptions"].values()],
