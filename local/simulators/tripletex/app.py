@@ -201,6 +201,14 @@ class TripletexSimulator(SimulatorApp):
         self.store: dict[str, dict[int, dict[str, Any]]] = {name: {} for name in COLLECTIONS}
         for country in default_countries():
             self.store["countries"][country["id"]] = country
+        # REAL: NOK is currency 1 in every company; the DTO defaults point at it, so it always exists.
+        self.store["currencies"][1] = {
+            "id": 1,
+            "version": 0,
+            "code": "NOK",
+            "description": "Norske kroner",
+            "factor": 1,
+        }
         self.changed_at: dict[tuple[str, int], dt.datetime] = {}
         self.created_at: dict[tuple[str, int], dt.datetime] = {}
         self.next_id: dict[str, int] = dict.fromkeys(COLLECTIONS, 1)

@@ -424,3 +424,33 @@ def test_f3_order_and_invoice_lists_honour_their_filters() -> None:
     dates = {"invoiceDateFrom": "2026-03-01", "invoiceDateTo": "2026-04-01"}
     invoices = sim.ok("GET", "/invoice", params={**dates, "customerId": str(second["id"])})["values"]
     assert invoices == []
+
+
+def _references(value: Any) -> list[str]:
+    if isinstance(value, dict):
+        if set(value) == {"id", "url"}:
+            return [str(value["url"])]
+        return [url for item in value.values() for url in _references(item)]
+    if isinstance(value, list):
+        return [url for item in value for url in _references(item)]
+    return []
+
+
+def test_every_reference_the_simulator_hands_out_resolves() -> None:
+    # The simulator does not serve accounts, projects, employees, departments or addresses by id.
+    unserved = ("/ledger/account/", "/project/", "/employee/", "/department/", "/address/")
+    sim = Sim(
+        {"currencies": [], "products": [{"id": 1, "name": "Vare", "number": "V", "vatType": {"id": 3}}]}
+    )
+    customer = _customer(sim, postalAddress=ADDRESS)
+    supplier = sim.ok("POST", "/supplier", json={"name": "Lev AS"})["value"]
+    line = {"count": 1, "product": {"id": 1}}
+    order = sim.ok("GET", f"/order/{sim.order(customer['id'], [line])}", params={"fields": "*,orderLines(*)"})
+    invoice = sim.ok("PUT", f"/order/{order['value']['id']}/:invoice", params={"invoiceDate": "2026-03-21"})
+    product = sim.ok("GET", "/product/1")
+    urls = _references([customer, supplier, order, invoice, product])
+    assert any("/currency/1" in url for url in urls)
+    for url in urls:
+        path = url.split("/v2", 1)[1]
+        if not path.startswith(unserved):
+            assert sim.call("GET", path).status_code == 200, path
