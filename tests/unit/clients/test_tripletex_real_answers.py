@@ -27,13 +27,11 @@ from rackbeat_tripletex.models.tripletex import (
     VatType,
 )
 
-SAMPLES = Path("/work/shared/specs/evidence/tripletex-samples")
-if not SAMPLES.is_dir():  # the evidence also travels with the repository's specs
-    SAMPLES = Path(__file__).resolve().parents[3] / "specs" / "evidence" / "tripletex-samples"
+SAMPLES = Path(__file__).resolve().parents[3] / "specs" / "evidence" / "tripletex-samples"
 
 MODELS: dict[str, type[TripletexModel]] = {
     "customer-post-201-name-only.json": Customer,
-    "customer-post-201-with-address.json": Customer,
+    # customer-post-201-with-address.json is left out: its body was captured cut short.
     "supplier-post-201.json": Supplier,
     "supplier-list-get-200.json": Supplier,
     "product-post-201.json": Product,
@@ -49,9 +47,6 @@ def _values(name: str) -> list[dict[str, Any]]:
     return list(body["values"]) if "values" in body else [body["value"]]
 
 
-pytestmark = pytest.mark.skipif(not SAMPLES.is_dir(), reason="the evidence samples are not on this machine")
-
-
 @pytest.mark.parametrize("name", sorted(MODELS))
 def test_every_real_answer_reads_whole(name: str) -> None:
     rows = _values(name)
@@ -63,8 +58,10 @@ def test_every_real_answer_reads_whole(name: str) -> None:
 def test_a_real_supplier_read_without_expansion_has_unknown_addresses() -> None:
     (row,) = _values("supplier-list-get-200.json")
     supplier = Supplier.model_validate(row)
-    assert supplier.postal_address is not None and supplier.postal_address.is_reference()
-    assert supplier.physical_address is not None and supplier.physical_address.is_reference()
+    assert supplier.postal_address is not None
+    assert supplier.postal_address.is_reference()
+    assert supplier.physical_address is not None
+    assert supplier.physical_address.is_reference()
 
 
 def test_an_enum_value_we_do_not_know_reads_as_not_set() -> None:
