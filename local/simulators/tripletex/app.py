@@ -1,7 +1,9 @@
 """The Tripletex API v2 simulator (the subset the integration uses).
 
-Facts marked C in specs/TRIPLETEX.md are reproduced; everything that rests on an assumption is
-listed in ASSUMPTIONS.md beside this file.
+It answers as the evidence says (specs/evidence/TRIPLETEX-EVIDENCE.md; real answers are replayed
+by tests/integration/tripletex/test_evidence_contract.py). Every behaviour is listed, with its
+grade (OFF/REAL/MEAS/PRAC/WEAK/NONE) and source, in ASSUMPTIONS.md beside this file; where the
+evidence is weak, a switch (seed ``options`` or ``/_sim/options``) plays each variant.
 
 Event subscriptions are delivered like Rackbeat's webhooks: writes queue a delivery, and
 :meth:`TripletexSimulator.deliver_pending` (or the background worker) posts it, signed, outside
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import datetime as dt
 import hashlib
 import hmac
@@ -21,6 +24,7 @@ import secrets
 import uuid
 from collections import deque
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -78,12 +82,12 @@ EVENTS = {
 EVENT_SUBJECTS = {"customers": "customer", "suppliers": "supplier", "products": "product"}
 # Write-only subscription fields (spec): kept out of every answer and of the state dump.
 WRITE_ONLY_SUBSCRIPTION_FIELDS = ("hmacSharedSecret", "authHeaderValue")
-# G (ASSUMPTIONS.md): Tripletex documents retries but not their timing.
+# NONE (ASSUMPTIONS.md #22): Tripletex documents retries but not their timing.
 EVENT_RETRY_SCHEDULE: tuple[dt.timedelta, ...] = tuple(dt.timedelta(minutes=m) for m in (1, 5, 30, 120, 360))
 EVENT_CONNECT_TIMEOUT_SECONDS = 3.0
 EVENT_RESPONSE_TIMEOUT_SECONDS = 10.0
 
-# Which granted area a path belongs to (A in TRIPLETEX.md: 403/9000 outside the grants).
+# Which granted area a path belongs to (ASSUMPTIONS.md #3).
 AREA_OF_PREFIX = (
     ("/customer", "customer"),
     ("/supplier", "supplier"),
@@ -124,17 +128,31 @@ REFERENCE_TARGETS = {
 EMBEDDED_LIST_TARGETS = {"orderLines": "orderLines", "orders": "orders"}
 
 
+@dataclass(frozen=True)
+class Validation:
+    """One item of ``validationMessages``; ``path``/``root_id`` are set where Tripletex sets them
+    (REAL: wrong type -> path = field; a /list item -> path "[0].number", rootId 0)."""
+
+    field: str | None
+    message: str
+    path: str | None = None
+    root_id: int | None = None
+
+    def at_index(self, index: int) -> Validation:
+        return Validation(self.field, self.message, f"[{index}].{self.field}", index)
+
+
 class TripletexError(Exception):
     def __init__(
         self,
         status: int,
         code: int,
-        message: str,
-        validation: list[tuple[str | None, str]] | None = None,
+        message: str | None,
+        validation: list[Validation] | None = None,
         developer_message: str | None = None,
         headers: dict[str, str] | None = None,
     ) -> None:
-        super().__init__(message)
+        super().__init__(message or f"HTTP {status}")
         self.status = status
         self.code = code
         self.message = message
@@ -147,9 +165,9 @@ def validation_failed(field: str | None, message: str, code: int = 18000) -> Tri
     """REAL: 18000 says "Validering feilet." with developerMessage VALIDATION_ERROR; 15000 (a
     required query parameter) says "Validation failed" with developerMessage null."""
     if code == 15000:
-        return TripletexError(422, code, "Validation failed", [(field, message)])
+        return TripletexError(422, code, "Validation failed", [Validation(field, message)])
     return TripletexError(
-        422, code, "Validering feilet.", [(field, message)], developer_message="VALIDATION_ERROR"
+        422, code, "Validering feilet.", [Validation(field, message)], developer_message="VALIDATION_ERROR"
     )
 
 
@@ -208,7 +226,7 @@ class TripletexSimulator(SimulatorApp):
 
     # ----- state --------------------------------------------------------------------------
     def reset(self) -> None:
-        # Local-only relaxation (ASSUMPTIONS.md 18): the local stack's webhook URL is plain http.
+        # Local-only relaxation (ASSUMPTIONS.md #22): the local stack's webhook URL is plain http.
         self.allow_http_targets = False
         self.event_retry_schedule = EVENT_RETRY_SCHEDULE
         self.event_deliveries: list[Delivery] = []
@@ -367,9 +385,16 @@ class TripletexSimulator(SimulatorApp):
 
     # ----- WSGI hooks ------------------------------------------------------------------------
     def fault_response(self, request: Request, status: int) -> Response:
-        code = {429: 0, 500: 1000, 502: 1000, 503: 1000, 504: 1000}.get(status, 1000)
-        error = TripletexError(status, code, "Simulated failure." if status != 429 else "Too many requests.")
-        return self._error_response(error, self.new_request_id())
+        if status == 429:
+            # A 429 fault is the "429 without reset header" case: no rate-limit headers at all.
+            return self._error_response(TripletexError(429, 0, "Too many requests."), self.new_request_id())
+        # REAL: a 500 says code 1000, message null, and still carries the rate-limit headers.
+        headers: dict[str, str] = {}
+        with contextlib.suppress(TripletexError):
+            self._rate_limit(self._authenticate(request), headers)
+        return self._error_response(
+            TripletexError(status, 1000, None, headers=headers), self.new_request_id()
+        )
 
     def handle(self, request: Request) -> Response:
         request_id = self.new_request_id()
@@ -395,8 +420,8 @@ class TripletexSimulator(SimulatorApp):
             "link": "https://tripletex.no/v2-docs/",
             "developerMessage": error.developer_message,
             "validationMessages": [
-                {"field": field, "message": message, "path": None, "rootId": None}
-                for field, message in error.validation
+                {"field": v.field, "message": v.message, "path": v.path, "rootId": v.root_id}
+                for v in error.validation
             ]
             or None,
             "requestId": request_id,
@@ -524,7 +549,11 @@ class TripletexSimulator(SimulatorApp):
             # Bytes, not str: compare_digest refuses non-ASCII str, and a pasted token may hold any
             # character; the real API answers such a token as invalid, not with a crash.
             if wrong_environment or not secrets.compare_digest(given.encode(), expected.encode()):
-                raise validation_failed(f"arg:{name}", "Ugyldig token.")
+                # REAL [4 #53]: field and path name the argument; developerMessage null.
+                text = f"The {name[:-5]} token is invalid or does not exist."
+                raise TripletexError(
+                    422, 18000, "Validering feilet.", [Validation(f"arg:{name}", text, f"arg:{name}")]
+                )
         try:
             expiration = dt.date.fromisoformat(args["expirationDate"])
         except ValueError as exc:
@@ -581,7 +610,7 @@ class TripletexSimulator(SimulatorApp):
         reset = str(max(1, int(window[0] + RATE_WINDOW_SECONDS - now + 0.999))) if window else "10"
         if len(window) >= limit:
             rejected = {"X-Rate-Limit-Limit": str(limit), "X-Rate-Limit-Remaining": "0"}
-            # R in TRIPLETEX.md: some 429 answers come without the reset header.
+            # REAL [4 #103]: some 429 answers come without the reset header.
             if self.rng.random() >= 0.3:
                 rejected["X-Rate-Limit-Reset"] = reset
             raise TripletexError(429, 0, "Too many requests.", headers=rejected)
@@ -605,7 +634,13 @@ class TripletexSimulator(SimulatorApp):
                 if self.variants["denied_area_answer"] == "empty" and method == "GET":
                     if re.search(r"/\d+$", path):
                         raise TripletexError(404, 6000, "Object not found")
-                    body = {"fullResultSize": 0, "from": 0, "count": 0, "versionDigest": None, "values": []}
+                    body: dict[str, Any] = {
+                        "fullResultSize": 0,
+                        "from": 0,
+                        "count": 0,
+                        "versionDigest": None,
+                        "values": [],
+                    }
                     return json_response(body)
                 raise TripletexError(403, 9000, "You do not have permission to access this feature.")
         return None
@@ -756,16 +791,22 @@ class TripletexSimulator(SimulatorApp):
         found = spec.violations(schema, body)
         if found:
             spec_violations(request).extend(f"{field}: {message}" for field, message in found)
-            raise TripletexError(422, 16000, "Request mapping failed", [(f, m) for f, m in found])
+            raise TripletexError(
+                422,
+                16000,
+                "Request mapping failed",
+                # REAL: a wrong type names the path too, an unknown field does not.
+                [Validation(f, m, f if m == spec.WRONG_TYPE else None) for f, m in found],
+            )
         return spec.drop_nulls(body)
 
     # ----- list reads ---------------------------------------------------------------------------
     def _list(self, request: Request, collection: str, spec_path: str) -> Response:
         args = request.args
         if collection == "orders":
-            _require_args(args, "orderDateFrom", "orderDateTo")
+            _require_args(args, "orderDateTo", "orderDateFrom")
         if collection == "invoices":
-            _require_args(args, "invoiceDateFrom", "invoiceDateTo")
+            _require_args(args, "invoiceDateTo", "invoiceDateFrom")
         _check_ranges(args)
         selection = self._selection(request, collection)
         matches = [r for r in self.store[collection].values() if self._matches(collection, r, args)]
@@ -783,7 +824,7 @@ class TripletexSimulator(SimulatorApp):
         if_none_match = request.headers.get("If-None-Match")
         if if_none_match is not None and if_none_match.strip('"') == digest:
             return Response(status=304)
-        # C: fullResultSize is "not exact"; the skew makes clients that trust it fail.
+        # OFF: fullResultSize is "not exact"; the skew makes clients that trust it fail (#5).
         skew = self.rng.choice((-3, -1, 0, 2, 5))
         body = {
             "fullResultSize": max(0, len(matches) + skew),
@@ -806,7 +847,7 @@ class TripletexSimulator(SimulatorApp):
             number = float(value or 0)
             if low not in (None, "") and number < float(low):
                 return False
-            # Tripletex "To" filters are exclusive (assumption, see ASSUMPTIONS.md).
+            # OFF + MEAS: Tripletex "To" filters are exclusive (ASSUMPTIONS.md #9).
             return not (high not in (None, "") and number >= float(high))
 
         if not in_list("id", record["id"]) or not in_list("ids", record["id"]):
@@ -936,7 +977,13 @@ class TripletexSimulator(SimulatorApp):
     def _create_list(self, request: Request, collection: str, spec_path: str) -> Response:
         body = self._body(request, spec_path)
         # All or nothing (assumption): every record is checked before any is stored.
-        prepared = [self._prepare_new(request, collection, item) for item in body]
+        prepared = []
+        for index, item in enumerate(body):
+            try:
+                prepared.append(self._prepare_new(request, collection, item))
+            except TripletexError as error:
+                error.validation = [v.at_index(index) for v in error.validation]
+                raise
         numbers = [_number_of(collection, r) for r in prepared if _number_of(collection, r) is not None]
         if len(numbers) != len(set(numbers)):
             raise validation_failed(_number_field(collection), "Nummeret er brukt flere ganger i listen.")
@@ -1022,7 +1069,7 @@ class TripletexSimulator(SimulatorApp):
             self._validate_organization_number(record)
         if collection == "customers" and record.get("invoiceSendMethod") == "EHF":
             if "EHF" not in self.invoice_settings["sendTypes"]:
-                # NONE: what Tripletex answers is unknown; the text is ours (ASSUMPTIONS.md).
+                # NONE: what Tripletex answers is unknown; the text is ours (ASSUMPTIONS.md #14).
                 raise validation_failed("invoiceSendMethod", "Selskapet kan ikke sende EHF.")
             address = record.get("postalAddress") or {}
             if not any(address.get(k) for k in ("addressLine1", "postalCode", "city")):
@@ -1288,7 +1335,7 @@ class TripletexSimulator(SimulatorApp):
 
     def _delete(self, request: Request, collection: str, record_id: int) -> Response:
         record = self._find(collection, record_id)
-        # G (ASSUMPTIONS.md): a record with history on orders cannot be deleted.
+        # NONE (ASSUMPTIONS.md #23): a record with history on orders cannot be deleted.
         in_use = any(
             (order.get("customer") or {}).get("id") == record_id
             for order in self.store["orders"].values()
@@ -1398,7 +1445,7 @@ class TripletexSimulator(SimulatorApp):
 
 # ----- helpers -------------------------------------------------------------------------------------
 def event_signature(secret: str, idempotency_key: str, body: bytes) -> str:
-    """C (spec, Subscription.hmacSharedSecret): base64(HmacSHA512(idempotency-key + "&" + body))."""
+    """OFF (spec, Subscription.hmacSharedSecret): base64(HmacSHA512(idempotency-key + "&" + body))."""
     digest = hmac.new(secret.encode(), idempotency_key.encode() + b"&" + body, hashlib.sha512).digest()
     return base64.b64encode(digest).decode()
 
@@ -1482,7 +1529,7 @@ def _number_in_use(collection: str, number: Any) -> str:
 
 
 def _writable(body: dict[str, Any]) -> dict[str, Any]:
-    """Read-only fields a client sends are ignored, as Tripletex does (ASSUMPTIONS.md)."""
+    """Read-only fields a client sends are ignored (ASSUMPTIONS.md #10)."""
     return {k: v for k, v in body.items() if k not in READ_ONLY}
 
 
@@ -1509,9 +1556,11 @@ def _number_of(collection: str, record: dict[str, Any]) -> Any:
 
 
 def _require_args(args: Any, *names: str) -> None:
-    for name in names:
-        if not args.get(name):
-            raise validation_failed(name, "Kan ikke være null.", code=15000)
+    """REAL: one 15000 answer names every missing parameter (GET /invoice lists invoiceDateTo
+    before invoiceDateFrom, the order callers pass them in)."""
+    missing = [Validation(name, "Kan ikke være null.") for name in names if not args.get(name)]
+    if missing:
+        raise TripletexError(422, 15000, "Validation failed", missing)
 
 
 def _int_arg(args: Any, name: str, default: int) -> int:

@@ -178,6 +178,18 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "projectManagerNameAndNumber": "",
         "travelReports": [],
     },
+    "vatTypes": {"name": "", "number": "", "percentage": 0, "deductionPercentage": 100.0, "parentType": None},
+    "paymentTypes": {
+        "description": "",
+        "debitAccount": None,
+        "creditAccount": None,
+        "vatType": None,
+        "sequence": 0,
+        "customer": None,
+        "supplier": None,
+        "currencyId": 1,
+        "currencyCode": "NOK",
+    },
     "invoices": {
         "creditedInvoice": 0,
         "isCredited": False,
@@ -229,6 +241,13 @@ def computed(collection: str, record: dict[str, Any]) -> dict[str, Any]:
         return {"displayNumber": number, "displayName": f"{number} {name}".strip()}
     if collection == "orders":
         return {"displayName": f"{record.get('number')} Ordre"}
+    if collection == "vatTypes":
+        # REAL: "11: (15%) Fradrag inngående avgift, middels sats".
+        percentage = record.get("percentage", 0)
+        shown = int(percentage) if float(percentage).is_integer() else percentage
+        return {"displayName": f"{record.get('number')}: ({shown}%) {name}"}
+    if collection == "paymentTypes":
+        return {"displayName": record.get("description") or ""}
     return {}
 
 
