@@ -25,7 +25,7 @@ records already written cost nothing the second time.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from rackbeat_tripletex.clients.http import NotFound, ValidationFailed
@@ -78,9 +78,15 @@ def resolve_reference_data(tripletex: TripletexClient, rackbeat: RackbeatClient)
             for u in tripletex.list_product_units()
             if u.id is not None
         },
-        rackbeat_units={u.name.casefold(): u.number for u in rackbeat.units()},
-        rackbeat_payment_terms=[t.number for t in rackbeat.payment_terms()],
+        rackbeat_units={u.name.casefold(): u.number for u in readable(rackbeat.units())},
+        rackbeat_payment_terms=[t.number for t in readable(rackbeat.payment_terms())],
     )
+
+
+def readable[T](rows: Iterable[T | Unreadable]) -> list[T]:
+    """The rows of a reference list we could read: one odd unit or term must not stop a run (a
+    record that needs it then fails alone, naming it)."""
+    return [row for row in rows if not isinstance(row, Unreadable)]
 
 
 def read_numbers(tripletex: TripletexClient, entity: EntityType) -> dict[int, str | None]:

@@ -56,7 +56,7 @@ from rackbeat_tripletex.clients.rackbeat import RackbeatClient
 from rackbeat_tripletex.clients.records import Unreadable
 from rackbeat_tripletex.clients.tripletex import TripletexClient
 from rackbeat_tripletex.initial_sync.context import Clients, MissingCredentials
-from rackbeat_tripletex.initial_sync.records import resolve_reference_data
+from rackbeat_tripletex.initial_sync.records import readable, resolve_reference_data
 from rackbeat_tripletex.mappers import rackbeat_to_tripletex as r2t
 from rackbeat_tripletex.mappers.common import content_hash
 from rackbeat_tripletex.mappers.contacts import as_update
@@ -160,9 +160,9 @@ class _Session:
                     for c in self.tripletex.list_countries()
                     if c.iso_alpha2_code
                 },
-                rackbeat_units=list(self.rackbeat.units()),
-                payment_terms=list(self.rackbeat.payment_terms()),
-                product_groups=list(self.rackbeat.product_groups()),
+                rackbeat_units=readable(self.rackbeat.units()),
+                payment_terms=readable(self.rackbeat.payment_terms()),
+                product_groups=readable(self.rackbeat.product_groups()),
             )
         return self._reference
 
