@@ -14,7 +14,7 @@ from local.aws import ProvisionedStack
 from local.seed.demo import demo_seed
 from local.simulators.tripletex.countries import country_id
 from rackbeat_tripletex.initial_sync import service
-from rackbeat_tripletex.models.sync import FailureReason, RunState
+from rackbeat_tripletex.models.sync import DryRunReport, FailureReason, RunState
 
 from .conftest import TENANT, Harness, build_harness, demo_request
 
@@ -121,6 +121,14 @@ def company(aws_stack: ProvisionedStack) -> Iterator[Harness]:
     for kind in ("customers", "suppliers", "products"):
         seed["rackbeat"][kind] = []
     yield from build_harness(aws_stack, seed, run_import=False)
+
+
+def test_the_preview_names_the_units_rackbeat_lacks(company: Harness) -> None:
+    report = service.start_initial_sync(company.ctx, TENANT, demo_request(), dry_run=True)
+    assert isinstance(report, DryRunReport)
+    assert report.missing_units == ["pk"]
+    assert [(f.key, f.reason) for f in report.failures] == [("71", FailureReason.UNKNOWN_UNIT)]
+    assert report.entities["customer"].would_create == len(CUSTOMERS)
 
 
 def test_every_record_arrives_with_country_zone_and_barred_flag_or_fails_alone(company: Harness) -> None:
