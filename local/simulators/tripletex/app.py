@@ -24,7 +24,6 @@ import secrets
 import uuid
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -44,6 +43,8 @@ from local.simulators.base import (
 )
 from local.simulators.tripletex import dto, spec
 from local.simulators.tripletex.countries import NORWAY_ID, default_countries
+from local.simulators.tripletex.errors import TripletexError, Validation, validation_failed
+from local.simulators.tripletex.terms import due_date
 
 OSLO = ZoneInfo("Europe/Oslo")
 RESULT_LIMIT = 10_000
@@ -128,49 +129,6 @@ REFERENCE_TARGETS = {
 EMBEDDED_LIST_TARGETS = {"orderLines": "orderLines", "orders": "orders"}
 
 
-@dataclass(frozen=True)
-class Validation:
-    """One item of ``validationMessages``; ``path``/``root_id`` are set where Tripletex sets them
-    (REAL: wrong type -> path = field; a /list item -> path "[0].number", rootId 0)."""
-
-    field: str | None
-    message: str
-    path: str | None = None
-    root_id: int | None = None
-
-    def at_index(self, index: int) -> Validation:
-        return Validation(self.field, self.message, f"[{index}].{self.field}", index)
-
-
-class TripletexError(Exception):
-    def __init__(
-        self,
-        status: int,
-        code: int,
-        message: str | None,
-        validation: list[Validation] | None = None,
-        developer_message: str | None = None,
-        headers: dict[str, str] | None = None,
-    ) -> None:
-        super().__init__(message or f"HTTP {status}")
-        self.status = status
-        self.code = code
-        self.message = message
-        self.validation = validation or []
-        self.developer_message = developer_message
-        self.headers = headers or {}
-
-
-def validation_failed(field: str | None, message: str, code: int = 18000) -> TripletexError:
-    """REAL: 18000 says "Validering feilet." with developerMessage VALIDATION_ERROR; 15000 (a
-    required query parameter) says "Validation failed" with developerMessage null."""
-    if code == 15000:
-        return TripletexError(422, code, "Validation failed", [Validation(field, message)])
-    return TripletexError(
-        422, code, "Validering feilet.", [Validation(field, message)], developer_message="VALIDATION_ERROR"
-    )
-
-
 def money(value: Decimal | float | int) -> float:
     """Amounts are kept to øre, rounded half up like Tripletex."""
     return float(Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
@@ -243,6 +201,14 @@ class TripletexSimulator(SimulatorApp):
         self.store: dict[str, dict[int, dict[str, Any]]] = {name: {} for name in COLLECTIONS}
         for country in default_countries():
             self.store["countries"][country["id"]] = country
+        # REAL: NOK is currency 1 in every company; the DTO defaults point at it, so it always exists.
+        self.store["currencies"][1] = {
+            "id": 1,
+            "version": 0,
+            "code": "NOK",
+            "description": "Norske kroner",
+            "factor": 1,
+        }
         self.changed_at: dict[tuple[str, int], dt.datetime] = {}
         self.created_at: dict[tuple[str, int], dt.datetime] = {}
         self.next_id: dict[str, int] = dict.fromkeys(COLLECTIONS, 1)
@@ -311,6 +277,8 @@ class TripletexSimulator(SimulatorApp):
             "environment": self.environment,
             "grants": sorted(self.grants),
             "company": self.company,
+            "invoiceSettings": self.invoice_settings,
+            "options": self.get_options(),
             "sessions": len(self.sessions),
             **{name: list(records.values()) for name, records in self.store.items()},
             "subscriptions": [_without_secrets(s) for s in self.store["subscriptions"].values()],
@@ -558,7 +526,9 @@ class TripletexSimulator(SimulatorApp):
             expiration = dt.date.fromisoformat(args["expirationDate"])
         except ValueError as exc:
             raise validation_failed("arg:expirationDate", "Ugyldig dato.", code=15000) from exc
-        if expiration <= self.oslo_today():
+        # MEAS [7] (F6): the check is against the server's UTC date, so an expiry equal to Oslo's
+        # today is accepted while UTC lags behind; the token is then already dead (401).
+        if expiration <= self.now().date():
             raise validation_failed("arg:expirationDate", "Utløpsdato må være etter dagens dato.")
         headers: dict[str, str] = {}
         self._rate_limit(_pair_key(consumer, employee), headers)
@@ -607,6 +577,9 @@ class TripletexSimulator(SimulatorApp):
         window = self.rate_windows.setdefault(pair, deque())
         while window and window[0] <= now - RATE_WINDOW_SECONDS:
             window.popleft()
+        # F10: after the admin clock moved backwards, calls "from the future" no longer count.
+        while window and window[-1] > now:
+            window.pop()
         reset = str(max(1, int(window[0] + RATE_WINDOW_SECONDS - now + 0.999))) if window else "10"
         if len(window) >= limit:
             rejected = {"X-Rate-Limit-Limit": str(limit), "X-Rate-Limit-Remaining": "0"}
@@ -634,6 +607,9 @@ class TripletexSimulator(SimulatorApp):
                 if self.variants["denied_area_answer"] == "empty" and method == "GET":
                     if re.search(r"/\d+$", path):
                         raise TripletexError(404, 6000, "Object not found")
+                    if path == "/invoice/settings":
+                        # A single object with every field filtered away (NONE: our reading).
+                        return json_response({"value": {}})
                     body: dict[str, Any] = {
                         "fullResultSize": 0,
                         "from": 0,
@@ -907,15 +883,19 @@ class TripletexSimulator(SimulatorApp):
             return in_list("name", record.get("name")) and in_list("nameShort", record.get("nameShort"))
         if collection == "orders":
             day = record.get("orderDate", "")
+            closed = args.get("isClosed")
             return (
                 args["orderDateFrom"] <= day < args["orderDateTo"]
                 and in_list("customerId", (record.get("customer") or {}).get("id"))
                 and in_list("number", record.get("number"))
+                and (closed in (None, "") or str(bool(record.get("isClosed"))).lower() == closed.lower())
             )
         if collection == "invoices":
             day = record.get("invoiceDate", "")
-            return args["invoiceDateFrom"] <= day < args["invoiceDateTo"] and in_list(
-                "invoiceNumber", record.get("invoiceNumber")
+            return (
+                args["invoiceDateFrom"] <= day < args["invoiceDateTo"]
+                and in_list("invoiceNumber", record.get("invoiceNumber"))
+                and in_list("customerId", (record.get("customer") or {}).get("id"))
             )
         return True
 
@@ -1276,7 +1256,7 @@ class TripletexSimulator(SimulatorApp):
         _require_args(request.args, "invoiceDate")
         order = self._find("orders", order_id)
         invoice_date = dt.date.fromisoformat(request.args["invoiceDate"])
-        due = _due_date(
+        due = due_date(
             invoice_date, int(order.get("invoicesDueIn", 14)), order.get("invoicesDueInType", "DAYS")
         )
         invoice = self._prepare_invoice(
@@ -1464,8 +1444,7 @@ READ_ONLY = {"id", "version", "url", "changes", "displayName", "isCustomer", "is
 
 
 def _answer_selection(collection: str, body: dict[str, Any]) -> dict[str, Any]:
-    """REAL: a POST answer expands the addresses the request carried (the rest stay references);
-    a POST /order answer shows ``orderLines: []`` although the lines were created (73 of 73)."""
+    """REAL: a POST answer expands the addresses the request carried; the rest stay references."""
     selection: dict[str, Any] = {"*": {}}
     if collection in ("customers", "suppliers"):
         for key in dto.ADDRESS_FIELDS:
@@ -1492,31 +1471,6 @@ def _check_ranges(args: Any) -> None:
                 f"'From and including' value ({low}) is greater than or equal "
                 f"'To and excluding' value ({high}) in filter.",
             )
-
-
-def _due_date(invoice_date: dt.date, due_in: int, due_in_type: str) -> dt.date:
-    """invoiceDate + the order's invoicesDueIn (maintainer [4 #65]; REAL: 14 DAYS -> +14)."""
-    if due_in_type == "MONTHS":
-        month = invoice_date.month - 1 + due_in
-        year, month = invoice_date.year + month // 12, month % 12 + 1
-        return invoice_date.replace(year=year, month=month, day=min(invoice_date.day, _days_in(year, month)))
-    if due_in_type == "RECURRING_DAY_OF_MONTH":
-        day = min(due_in, _days_in(invoice_date.year, invoice_date.month))
-        candidate = invoice_date.replace(day=day)
-        if candidate > invoice_date:
-            return candidate
-        year, month = (
-            (invoice_date.year + 1, 1)
-            if invoice_date.month == 12
-            else (invoice_date.year, invoice_date.month + 1)
-        )
-        return dt.date(year, month, min(due_in, _days_in(year, month)))
-    return invoice_date + dt.timedelta(days=due_in)
-
-
-def _days_in(year: int, month: int) -> int:
-    following = dt.date(year + 1, 1, 1) if month == 12 else dt.date(year, month + 1, 1)
-    return (following - dt.timedelta(days=1)).day
 
 
 def _number_in_use(collection: str, number: Any) -> str:
