@@ -27,7 +27,8 @@ from rackbeat_tripletex.models.tripletex import (
     VatType,
 )
 
-SAMPLES = Path(__file__).resolve().parents[3] / "specs" / "evidence" / "tripletex-samples"
+# The evidence samples, as the simulator's contract tests replay them.
+SAMPLES = Path(__file__).resolve().parents[3] / "tests" / "integration" / "tripletex" / "samples"
 
 MODELS: dict[str, type[TripletexModel]] = {
     "customer-post-201-name-only.json": Customer,
