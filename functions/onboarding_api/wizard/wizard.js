@@ -77,6 +77,7 @@ const STRINGS = {
     col_total: "In Tripletex", col_create: "New", col_link: "Already in Rackbeat", col_fail: "Would fail",
     entity_customer: "Customers", entity_supplier: "Suppliers", entity_product: "Products",
     preview_ok: "Nothing would fail.",
+    missing_units: "Rackbeat has no unit named {units}, so the products that use it would fail. Create the unit in Rackbeat (Settings → Units), then preview again.",
     import_running: "Importing: {done} of {total} records ({percent} %).",
     import_eta: "About {seconds} seconds left.",
     import_planned: "The import is starting…",
@@ -166,6 +167,7 @@ const STRINGS = {
     col_total: "I Tripletex", col_create: "Nye", col_link: "Finnes i Rackbeat", col_fail: "Ville feilet",
     entity_customer: "Kunder", entity_supplier: "Leverandører", entity_product: "Produkter",
     preview_ok: "Ingenting ville feilet.",
+    missing_units: "Rackbeat har ingen enhet som heter {units}, så produktene som bruker den, ville feilet. Opprett enheten i Rackbeat (Innstillinger → Enheter), og forhåndsvis på nytt.",
     import_running: "Importerer: {done} av {total} poster ({percent} %).",
     import_eta: "Omtrent {seconds} sekunder igjen.",
     import_planned: "Importen starter…",
@@ -574,6 +576,10 @@ async function previewImport() {
       rows.append(tr);
     });
     renderFailures($("#preview-failures"), report.failures);
+    // Units Rackbeat lacks fail every product that uses them: one fix for all of them.
+    const units = report.missing_units || [];
+    $("#preview-missing-units").hidden = units.length === 0;
+    $("#preview-missing-units").textContent = t("missing_units", { units: units.join(", ") });
     if (!report.failures.length) {
       const ok = document.createElement("li");
       ok.className = "ok";

@@ -2,7 +2,8 @@
 result with the failed record and its reason, then the settings page's failures list and Retry.
 Screenshots go to tests/artifacts/initial_sync/.
 
-A small company of its own (three customers, two with the same number; one supplier) on a stack
+A small company of its own (three customers, two with the same number; one supplier; one product
+counted in pieces, a unit the Rackbeat account lacks) on a stack
 whose SQS pollers run, so the import really goes through InitialSyncQueue."""
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ def api_url() -> Iterator[str]:
     clear_session_cache()
     seed = tripletex_seed()
     seed["customers"].append({"id": 3, "name": "Dobbel Nummer AS", "customerNumber": 10002})
+    # No unit in Tripletex means pieces ("stk"); the Rackbeat account has no units at all.
+    seed["products"] = [{"id": 1, "name": "Skrue", "number": "S-1", "priceExcludingVatCurrency": 2.0}]
     tripletex = tripletex_app(seed)
     rackbeat = rackbeat_app(rackbeat_seed(with_groups=True))
     servers = [base.serve(tripletex, "127.0.0.1", 0), base.serve(rackbeat, "127.0.0.1", 0)]
@@ -125,8 +128,11 @@ def test_the_wizard_previews_imports_and_shows_progress_and_failures(api_url: st
             customers = page.locator('#preview-counts tr[data-entity="customer"] td')
             expect(customers.nth(1)).to_have_text("3")
             expect(customers.nth(4)).to_have_text("1")
-            expect(page.locator("#preview-failures li.fail")).to_have_count(1)
+            expect(page.locator("#preview-failures li.fail")).to_have_count(2)
             expect(page.locator("#preview-failures")).to_contain_text("Dobbel Nummer AS")
+            # The unit Rackbeat lacks: named once, with the fix for every product that uses it.
+            expect(page.locator("#preview-missing-units")).to_be_visible()
+            expect(page.locator("#preview-missing-units")).to_contain_text("no unit named stk")
             shot(page, "import-preview")
 
             # Import: the progress bar runs to the end, then the result and the failure.
@@ -135,18 +141,19 @@ def test_the_wizard_previews_imports_and_shows_progress_and_failures(api_url: st
             shot(page, "import-progress")
             expect(page.locator("#import-result")).to_be_visible(timeout=IMPORT_TIMEOUT_MS)
             expect(page.locator("#import-bar")).to_have_js_property("value", 100)
-            expect(page.locator("#import-result-text")).to_contain_text("1 could not be imported")
-            expect(page.locator("#import-failures li.fail")).to_have_count(1)
-            expect(page.locator("#import-failures .fix")).not_to_be_empty()
+            expect(page.locator("#import-result-text")).to_contain_text("2 could not be imported")
+            expect(page.locator("#import-failures li.fail")).to_have_count(2)
+            expect(page.locator("#import-failures .fix").first).not_to_be_empty()
+            expect(page.locator("#import-failures")).to_contain_text("Create the unit 'stk' in Rackbeat")
             shot(page, "import-finished")
 
             # Settings: the failures list with a Retry button, and the (empty) run history.
             page.click("#import-next")
             expect(page.locator("#step-settings")).to_be_visible()
-            expect(page.locator("#sync-failures li.fail")).to_have_count(1)
+            expect(page.locator("#sync-failures li.fail")).to_have_count(2)
             expect(page.locator("#sync-runs-empty")).to_be_visible()
             page.click("#retry-failures")
-            expect(page.locator("#retry-result")).to_contain_text("1 records")
+            expect(page.locator("#retry-result")).to_contain_text("2 records")
             shot(page, "settings-failures")
 
             # Back on the import step later: shown as done and locked, in Norwegian too.

@@ -12,6 +12,7 @@ from collections import Counter
 
 from pydantic import BaseModel
 
+from rackbeat_tripletex.clients.records import Unreadable
 from rackbeat_tripletex.initial_sync.context import Clients, InitialSyncContext
 from rackbeat_tripletex.initial_sync.records import (
     map_record,
@@ -19,9 +20,11 @@ from rackbeat_tripletex.initial_sync.records import (
     rackbeat_numbers,
     read_all,
     resolve_reference_data,
+    unreadable,
 )
 from rackbeat_tripletex.initial_sync.worker import new_run_id, send_tasks
 from rackbeat_tripletex.mappers.common import content_hash
+from rackbeat_tripletex.mappers.product_to_rackbeat import missing_unit
 from rackbeat_tripletex.models.sync import (
     Accepted,
     DryRunEntity,
@@ -37,6 +40,7 @@ from rackbeat_tripletex.models.sync import (
     RetryTask,
     RunState,
 )
+from rackbeat_tripletex.models.tripletex import Product
 from rackbeat_tripletex.store.initial_sync import AlreadyStarted, RunRecord
 
 DRY_RUN_SAMPLE = 5
@@ -147,9 +151,16 @@ def _dry_run(clients: Clients, tenant_id: str, request: InitialSyncRequest) -> D
     refs = resolve_reference_data(clients.tripletex, clients.rackbeat)
     report = DryRunReport(tenant_id=tenant_id)
     for entity in request.entity_types():
-        records = read_all(clients.tripletex, entity)
+        rows = read_all(clients.tripletex, entity)
         existing = set(rackbeat_numbers(clients.rackbeat, entity))
-        summary = DryRunEntity(total=len(records))
+        summary = DryRunEntity(total=len(rows))
+        records = []
+        for row in rows:
+            if isinstance(row, Unreadable):
+                report.failures.append(unreadable(entity, row))
+                summary.would_fail += 1
+            else:
+                records.append(row)
         mapped = [(r, map_record(r, request, refs)) for r in records]
         numbers = Counter(rackbeat_key(m) for _, m in mapped if not isinstance(m, RecordFailure))
         claimed: set[str] = set()
@@ -183,6 +194,8 @@ def _dry_run(clients: Clients, tenant_id: str, request: InitialSyncRequest) -> D
                     {"tripletex_id": record.id, "hash": content_hash(write.payload())} | write.payload()
                 )
         report.entities[entity] = summary
+        missing = {unit for r in records if isinstance(r, Product) and (unit := missing_unit(r, refs))}
+        report.missing_units = sorted(set(report.missing_units) | missing)
     return report
 
 

@@ -69,8 +69,7 @@ def _map(product: Product, request: InitialSyncRequest, refs: ReferenceData) -> 
         number=number,
         name=name,
         description=clean(product.description),
-        # Stock goods go to the group that keeps inventory, everything else to the service group.
-        group=request.product_group if product.is_stock_item else request.service_group,
+        group=request.product_group if _is_stock(product, request) else request.service_group,
         unit_id=_unit(product, refs),
         barcode=clean(product.ean),
         sales_price=round(price, 6),
@@ -79,18 +78,40 @@ def _map(product: Product, request: InitialSyncRequest, refs: ReferenceData) -> 
     )
 
 
+def _is_stock(product: Product, request: InitialSyncRequest) -> bool:
+    """Stock goods go to the group that keeps inventory, everything else to the service group; a
+    product whose answer does not say (B9) goes where the tenant chose."""
+    if product.is_stock_item is None:
+        return request.products_without_stock_flag == "stock"
+    return product.is_stock_item
+
+
+def unit_name(product: Product, refs: ReferenceData) -> str:
+    """The name of the product's Tripletex unit (what Rackbeat must have a unit of)."""
+    if product.product_unit is None:
+        return DEFAULT_UNIT
+    known = refs.unit_names.get(product.product_unit.id)
+    if known is None:
+        raise MapFailure(
+            FailureReason.UNKNOWN_UNIT,
+            f"The product's unit (Tripletex id {product.product_unit.id}) is not one of the company's units.",
+            "Choose one of the company's units for the product in Tripletex, then retry it.",
+        )
+    return known
+
+
+def missing_unit(product: Product, refs: ReferenceData) -> str | None:
+    """The product's unit when Rackbeat has none of that name: the one unit the wizard can create
+    for the user (as it does for groups) to let the product import."""
+    try:
+        name = unit_name(product, refs)
+    except MapFailure:
+        return None
+    return None if name.casefold() in refs.rackbeat_units else name
+
+
 def _unit(product: Product, refs: ReferenceData) -> int:
-    name = DEFAULT_UNIT
-    if product.product_unit is not None:
-        known = refs.unit_names.get(product.product_unit.id)
-        if known is None:
-            raise MapFailure(
-                FailureReason.UNKNOWN_UNIT,
-                f"The product's unit (Tripletex id {product.product_unit.id}) is not one of the "
-                "company's units.",
-                "Choose one of the company's units for the product in Tripletex, then retry it.",
-            )
-        name = known
+    name = unit_name(product, refs)
     unit = refs.rackbeat_units.get(name.casefold())
     if unit is None:
         raise MapFailure(
