@@ -160,7 +160,8 @@ COLLECTIONS: dict[str, Collection] = {
             update_schema="PaymentTermWrite",
             event_prefix="payment_terms",
         ),
-        Collection("units", "unit", "units"),
+        # Creatable (RT create-unit-types.py), not updatable: no source shows a PUT.
+        Collection("units", "unit", "units", write_schema="UnitWrite", create_schema="UnitWrite"),
         Collection("employees", "employee", "employees", event_prefix="employee"),
         Collection("locations", "location", "locations"),
         Collection(
@@ -294,8 +295,6 @@ class RackbeatSimulator(SimulatorApp):
             }
             record["number"] = int(record["number"])
             self._stamp(record, created=True)
-            if path == "units":
-                record["is_draft"] = False
             self.state.records[path][record["number"]] = record
             return
         errors = self._check_write(collection, item, creating=True)
@@ -788,6 +787,9 @@ class RackbeatSimulator(SimulatorApp):
         out["is_draft"] = False
 
     def _render_customer_groups(self, record: Record, out: Record) -> None:
+        out["is_draft"] = False
+
+    def _render_units(self, record: Record, out: Record) -> None:
         out["is_draft"] = False
 
     def _render_payment_terms(self, record: Record, out: Record) -> None:

@@ -161,6 +161,13 @@ VAT_ZONE_MAX_LENGTH = 16
 # ----- records -------------------------------------------------------------------------------------
 # NONE: a number already in use gives 422 with this text (duplicate behaviour unconfirmed).
 DUPLICATE_NUMBER_MESSAGE = "The number has already been taken."
+# Units: POST /units {number, name} answers 201 (REAL-ish: RT create-unit-types.py, a Rackbeat
+# employee's script against the live API, RACKBEAT-EVIDENCE "Unit" row, medium-high). The number
+# is optional here, as for groups (NONE: RT always sends one); a created unit is published at once,
+# `is_draft: false` (NONE: RT only checks the 201). A second unit with a name already in
+# use is accepted (NONE: no source shows a uniqueness rule for names; groups behave the same). That
+# is the harsher variant for us: the integration never relies on a refusal, it creates only the
+# names Rackbeat lacks and looks a unit up by name before repeating a create whose answer was lost.
 # NONE: DELETE is refused (422) while documents refer to the record.
 IN_USE_MESSAGE = "The {entity} is in use and cannot be deleted."
 # OFF (DEV errors: 200 for DELETE); body NONE.

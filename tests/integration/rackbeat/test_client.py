@@ -20,6 +20,7 @@ from rackbeat_tripletex.models.rackbeat import (
     ProductGroupWrite,
     ProductWrite,
     SupplierWrite,
+    UnitWrite,
 )
 
 from .conftest import BASE, TOKEN, small_seed
@@ -211,6 +212,14 @@ def test_token_never_in_repr_or_logs(
     assert TOKEN not in caplog.text
 
 
+def test_create_unit(client: RackbeatClient, sim: RackbeatSimulator) -> None:
+    created = client.create_unit(UnitWrite(name="pk"))
+    assert (created.number, created.name) == (3, "pk")
+    assert client.create_unit(UnitWrite(number=40, name="kartong")).number == 40
+    assert [u.name for u in client.units()] == ["stk", "time", "pk", "kartong"]
+    assert [e["status"] for e in posts(sim, "/units")] == [201, 201]
+
+
 # ----- faults -------------------------------------------------------------------------------------
 @pytest.mark.parametrize("outcome", ["429", "500", "502", "503", "timeout", "reset"])
 def test_reads_complete_through_faults(client: RackbeatClient, sim: RackbeatSimulator, outcome: str) -> None:
@@ -242,6 +251,32 @@ def test_ambiguous_create_of_an_existing_record_finds_it(
     again = client.create_customer(NEW_CUSTOMER)
     assert again.number == 500
     assert [e["status"] for e in posts(sim, "/customers")] == [201, 503]
+
+
+@pytest.mark.parametrize("outcome", [503, "timeout", "reset"])
+def test_unit_create_is_never_duplicated(
+    client: RackbeatClient, sim: RackbeatSimulator, outcome: int | str
+) -> None:
+    # Without a number the name is the only handle: the client looks the unit up by name before
+    # it posts again (the simulator, like Rackbeat as far as anyone knows, takes a second "pk").
+    sim.set_faults({"sequence": [str(outcome)], "only_paths": "/units$"})
+    assert client.create_unit(UnitWrite(name="pk")).name == "pk"
+    assert [u.name for u in client.units()].count("pk") == 1
+    lookups = [e for e in sim.request_log if e["method"] == "GET" and e["path"] == "/api/units"]
+    assert len(lookups) == 2  # the lookup after the lost answer, and the check above
+    assert [e["status"] for e in posts(sim, "/units")] == [outcome, 201]
+
+
+def test_unit_whose_answer_was_lost_is_found_not_made_again(
+    client: RackbeatClient, sim: RackbeatSimulator
+) -> None:
+    # The first attempt went through but its answer was lost: the retry finds "pk" by name.
+    first = client.create_unit(UnitWrite(name="pk"))
+    sim.set_faults({"sequence": ["503"], "only_paths": "/units$"})
+    again = client.create_unit(UnitWrite(name="pk"))
+    assert again.number == first.number
+    assert [u.name for u in client.units()].count("pk") == 1
+    assert [e["status"] for e in posts(sim, "/units")] == [201, 503]
 
 
 def test_booking_is_not_repeated_after_a_lost_answer(client: RackbeatClient, sim: RackbeatSimulator) -> None:

@@ -35,6 +35,7 @@ from rackbeat_tripletex.models.rackbeat import (
     CustomerInvoiceDraftWrite,
     CustomerWrite,
     GroupWrite,
+    NamedWrite,
     Order,
     PaymentTerm,
     Product,
@@ -46,6 +47,7 @@ from rackbeat_tripletex.models.rackbeat import (
     SupplierGroup,
     SupplierWrite,
     Unit,
+    UnitWrite,
     Webhook,
 )
 
@@ -218,38 +220,44 @@ class RackbeatClient(HttpClient):
         return (Unit.model_validate(r) for r in self._pages("/units", "units"))
 
     def create_customer_group(self, group: GroupWrite) -> CustomerGroup:
-        return self._create_group(
+        return self._create_named(
             "/customer-groups", "customer_group", CustomerGroup, group, self.customer_groups
         )
 
     def create_supplier_group(self, group: GroupWrite) -> SupplierGroup:
-        return self._create_group(
+        return self._create_named(
             "/supplier-groups", "supplier_group", SupplierGroup, group, self.supplier_groups
         )
 
     def create_product_group(self, group: ProductGroupWrite) -> ProductGroup:
-        return self._create_group(
+        return self._create_named(
             "/product-groups", "product_group", ProductGroup, group, self.product_groups
         )
 
-    def _create_group(
+    def create_unit(self, unit: UnitWrite) -> Unit:
+        return self._create_named("/units", "unit", Unit, unit, self.units)
+
+    def _create_named(
         self,
         path: str,
         key: str,
         model: type[M],
-        group: GroupWrite | ProductGroupWrite,
+        record: NamedWrite,
         existing: Callable[[], Iterator[M]],
     ) -> M:
+        """Create a group or unit; a lost answer is settled by looking it up by number (or, without
+        one, by name) before creating again."""
+
         def lookup() -> M | None:
             for found in existing():
-                if (group.number is not None and getattr(found, "number", None) == group.number) or (
-                    group.number is None and getattr(found, "name", None) == group.name
+                if (record.number is not None and getattr(found, "number", None) == record.number) or (
+                    record.number is None and getattr(found, "name", None) == record.name
                 ):
                     return found
             return None
 
         return self.create_once(
-            lambda: self._write("POST", path, key, model, group.payload(), suppress=False), lookup
+            lambda: self._write("POST", path, key, model, record.payload(), suppress=False), lookup
         )
 
     # ----- customers, suppliers, products -------------------------------------------------------------

@@ -249,14 +249,23 @@ class ProductWrite(_Write):
     stock_quantity: float | None = None
 
 
-class GroupWrite(_Write):
+class NamedWrite(_Write):
+    """A record Rackbeat keys by number and people know by name: groups and units. Left out, the
+    number is Rackbeat's next free one, so the name is what finds the record again."""
+
     number: int | None = None
     name: str
 
 
-class ProductGroupWrite(_Write):
-    number: int | None = None
-    name: str
+class GroupWrite(NamedWrite):
+    pass
+
+
+class UnitWrite(NamedWrite):
+    pass
+
+
+class ProductGroupWrite(NamedWrite):
     has_inventory: bool
     vat_domestic: float | None = None
     vat_domestic_exempt: float | None = None
