@@ -33,6 +33,7 @@ from rackbeat_tripletex.models.sync import Accepted, DryRunReport, InitialSyncRe
 from rackbeat_tripletex.onboarding import gate
 from rackbeat_tripletex.onboarding.schemas import (
     CreateGroups,
+    CreateUnits,
     CredentialsRequest,
     DeleteTenant,
     ErrorBody,
@@ -45,6 +46,7 @@ from rackbeat_tripletex.onboarding.schemas import (
     TenantDeleted,
     TenantView,
     TokenRotated,
+    UnitsCreated,
     ValidationOutcome,
     VendorUnavailable,
 )
@@ -254,6 +256,20 @@ def get_prerequisites(tenant_id: TenantId) -> Prerequisites:
 )
 def create_groups(tenant_id: TenantId, request: CreateGroups) -> Prerequisites:
     return onboarding().create_groups(_tenant(tenant_id), request.kinds)
+
+
+@app.post(
+    "/tenants/<tenant_id>/prerequisites/units",
+    summary="Create the Rackbeat units the import preview named as missing",
+    description=(
+        "Creates each named unit Rackbeat still lacks, spelled as in Tripletex; a name Rackbeat has "
+        "already (a second click) or Tripletex does not know is left alone. Preview the import again "
+        "afterwards; products that already failed for their unit import on a retry of the failures."
+    ),
+    responses=_responses(200, UnitsCreated, "The units made now (none when none was missing).", vendors=True),
+)
+def create_units(tenant_id: TenantId, request: CreateUnits) -> UnitsCreated:
+    return onboarding().create_units(_tenant(tenant_id), request.names)
 
 
 @app.get(

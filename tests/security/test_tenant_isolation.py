@@ -26,6 +26,7 @@ KNOWN_TENANT_ROUTES = {
     ("PUT", "/tenants/{tenant_id}/credentials"),
     ("GET", "/tenants/{tenant_id}/prerequisites"),
     ("POST", "/tenants/{tenant_id}/prerequisites/groups"),
+    ("POST", "/tenants/{tenant_id}/prerequisites/units"),
     ("GET", "/tenants/{tenant_id}/settings"),
     ("PUT", "/tenants/{tenant_id}/settings"),
     ("POST", "/tenants/{tenant_id}/management-token"),
@@ -52,6 +53,7 @@ def _body_for(method: str, path: str) -> dict[str, Any] | None:
         "/tenants/{tenant_id}/prerequisites/groups": {
             "kinds": ["customer_group", "supplier_group", "product_group", "service_group"]
         },
+        "/tenants/{tenant_id}/prerequisites/units": {"names": ["pk"]},
         "/tenants/{tenant_id}/settings": {"notification_email": "attacker@example.com"},
     }
     return bodies.get(path, {})

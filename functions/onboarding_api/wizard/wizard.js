@@ -77,7 +77,8 @@ const STRINGS = {
     col_total: "In Tripletex", col_create: "New", col_link: "Already in Rackbeat", col_fail: "Would fail",
     entity_customer: "Customers", entity_supplier: "Suppliers", entity_product: "Products",
     preview_ok: "Nothing would fail.",
-    missing_units: "Rackbeat has no unit named {units}, so the products that use it would fail. Create the unit in Rackbeat (Settings → Units), then preview again.",
+    missing_units: "Rackbeat has no unit named {units}, so the products that use it would fail. Let us create the units in Rackbeat, named as in Tripletex (or create them yourself under Settings → Units and preview again).",
+    create_units: "Create the missing units",
     import_running: "Importing: {done} of {total} records ({percent} %).",
     import_eta: "About {seconds} seconds left.",
     import_planned: "The import is starting…",
@@ -167,7 +168,8 @@ const STRINGS = {
     col_total: "I Tripletex", col_create: "Nye", col_link: "Finnes i Rackbeat", col_fail: "Ville feilet",
     entity_customer: "Kunder", entity_supplier: "Leverandører", entity_product: "Produkter",
     preview_ok: "Ingenting ville feilet.",
-    missing_units: "Rackbeat har ingen enhet som heter {units}, så produktene som bruker den, ville feilet. Opprett enheten i Rackbeat (Innstillinger → Enheter), og forhåndsvis på nytt.",
+    missing_units: "Rackbeat har ingen enhet som heter {units}, så produktene som bruker den, ville feilet. La oss opprette enhetene i Rackbeat med navnene fra Tripletex (eller opprett dem selv under Innstillinger → Enheter, og forhåndsvis på nytt).",
+    create_units: "Opprett enhetene som mangler",
     import_running: "Importerer: {done} av {total} poster ({percent} %).",
     import_eta: "Omtrent {seconds} sekunder igjen.",
     import_planned: "Importen starter…",
@@ -207,6 +209,7 @@ const state = {
   token: sessionStorage.getItem("managementToken"),
   tenant: null,
   returnToSettings: false,
+  missingUnits: [],
 };
 
 const $ = (selector) => document.querySelector(selector);
@@ -578,8 +581,9 @@ async function previewImport() {
     renderFailures($("#preview-failures"), report.failures);
     // Units Rackbeat lacks fail every product that uses them: one fix for all of them.
     const units = report.missing_units || [];
-    $("#preview-missing-units").hidden = units.length === 0;
+    $("#preview-missing-units-box").hidden = units.length === 0;
     $("#preview-missing-units").textContent = t("missing_units", { units: units.join(", ") });
+    state.missingUnits = units;
     if (!report.failures.length) {
       const ok = document.createElement("li");
       ok.className = "ok";
@@ -590,6 +594,20 @@ async function previewImport() {
   } catch (e) { showError(e); } finally {
     button.disabled = false;
     button.textContent = t("preview");
+  }
+}
+
+// Like "create them for me" for the groups: the server makes only the units still missing (a
+// second click makes none), then the preview runs again to show what the import would do now.
+async function createUnits() {
+  clearErrors();
+  const button = $("#create-units");
+  button.disabled = true;
+  try {
+    await api("POST", tenantPath("/prerequisites/units"), { names: state.missingUnits });
+    await previewImport();
+  } catch (e) { showError(e); } finally {
+    button.disabled = false;
   }
 }
 
@@ -804,6 +822,7 @@ function start() {
   $("#prereq-next").addEventListener("click", () => next("prerequisites"));
   $("#import-form").addEventListener("submit", startImport);
   $("#import-preview").addEventListener("click", previewImport);
+  $("#create-units").addEventListener("click", createUnits);
   $("#import-skip").addEventListener("click", () => next("initial_sync"));
   $("#import-next").addEventListener("click", () => next("initial_sync"));
   $("#retry-failures").addEventListener("click", retryFailures);

@@ -4,13 +4,22 @@ onboards the demo company and drives the import over the HTTP API."""
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 import boto3
 import pytest
 
-from tests.e2e.onboarding.onboarding_e2e import Stack
+from local.aws import MotoServer, reset_moto
+from local.simulators import base
+from local.simulators.rackbeat import RackbeatSimulator
+from local.simulators.rackbeat import create_app as rackbeat_app
+from local.simulators.tripletex import create_app as tripletex_app
+from local.stack import LocalStack, StackPorts
+from rackbeat_tripletex.clients.tripletex import clear_session_cache
+from tests.e2e.onboarding.onboarding_e2e import TEMPLATE, Stack
 
 CONTACT = "ase@nordlysverktoy.no"
 # Only bounds on a broken run, never measurements. The import of the whole demo dataset is
@@ -27,6 +36,45 @@ IMPORT_REQUEST: dict[str, Any] = {
     "service_group": 2,
     "payment_terms": {"default": 1, "by_days": {"14": 1, "30": 2}},
 }
+
+
+@dataclass
+class SmallCompany:
+    api_url: str
+    rackbeat: RackbeatSimulator
+
+
+@contextmanager
+def small_company(tripletex_seed: dict[str, Any], rackbeat_seed: dict[str, Any]) -> Iterator[SmallCompany]:
+    """A stack for a company of a few records whose SQS pollers run, so an import really goes
+    through InitialSyncQueue (at wall-clock speed: a few records fit Rackbeat's budget)."""
+    clear_session_cache()
+    tripletex = tripletex_app(tripletex_seed)
+    rackbeat = rackbeat_app(rackbeat_seed)
+    servers = [base.serve(tripletex, "127.0.0.1", 0), base.serve(rackbeat, "127.0.0.1", 0)]
+    moto = MotoServer()
+    reset_moto(moto.endpoint)
+    local = LocalStack(
+        TEMPLATE,
+        ports=StackPorts.free(),
+        speedup=300.0,
+        parameter_overrides={
+            "TripletexBaseUrl": f"{servers[0].url}/v2",
+            "RackbeatBaseUrl": f"{servers[1].url}/api",
+        },
+        poll_queues=True,
+        run_schedules=False,
+        shared_moto=moto,
+    )
+    local.start()
+    try:
+        yield SmallCompany(local.api_url, rackbeat)
+    finally:
+        local.stop()
+        moto.stop()
+        for server in servers:
+            server.shutdown()
+        clear_session_cache()
 
 
 @dataclass

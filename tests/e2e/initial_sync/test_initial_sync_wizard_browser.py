@@ -3,8 +3,8 @@ result with the failed record and its reason, then the settings page's failures 
 Screenshots go to tests/artifacts/initial_sync/.
 
 A small company of its own (three customers, two with the same number; one supplier; one product
-counted in pieces, a unit the Rackbeat account lacks) on a stack
-whose SQS pollers run, so the import really goes through InitialSyncQueue."""
+counted in pieces, a unit the Rackbeat account lacks until the wizard's button makes it) on a
+stack whose SQS pollers run, so the import really goes through InitialSyncQueue."""
 
 from __future__ import annotations
 
@@ -15,17 +15,11 @@ from typing import Any
 import httpx
 import pytest
 
-from local.aws import MotoServer, reset_moto
-from local.simulators import base
-from local.simulators.rackbeat import create_app as rackbeat_app
-from local.simulators.tripletex import create_app as tripletex_app
-from local.stack import LocalStack, StackPorts
-from rackbeat_tripletex.clients.tripletex import clear_session_cache
+from tests.e2e.initial_sync.initial_sync_e2e import small_company
 from tests.e2e.onboarding.onboarding_e2e import (
     CONSUMER_TOKEN,
     EMPLOYEE_TOKEN,
     RACKBEAT_TOKEN,
-    TEMPLATE,
     rackbeat_seed,
     tripletex_seed,
 )
@@ -42,37 +36,12 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def api_url() -> Iterator[str]:
-    clear_session_cache()
     seed = tripletex_seed()
     seed["customers"].append({"id": 3, "name": "Dobbel Nummer AS", "customerNumber": 10002})
     # No unit in Tripletex means pieces ("stk"); the Rackbeat account has no units at all.
     seed["products"] = [{"id": 1, "name": "Skrue", "number": "S-1", "priceExcludingVatCurrency": 2.0}]
-    tripletex = tripletex_app(seed)
-    rackbeat = rackbeat_app(rackbeat_seed(with_groups=True))
-    servers = [base.serve(tripletex, "127.0.0.1", 0), base.serve(rackbeat, "127.0.0.1", 0)]
-    moto = MotoServer()
-    reset_moto(moto.endpoint)
-    local = LocalStack(
-        TEMPLATE,
-        ports=StackPorts.free(),
-        speedup=300.0,
-        parameter_overrides={
-            "TripletexBaseUrl": f"{servers[0].url}/v2",
-            "RackbeatBaseUrl": f"{servers[1].url}/api",
-        },
-        poll_queues=True,
-        run_schedules=False,
-        shared_moto=moto,
-    )
-    local.start()
-    try:
-        yield local.api_url
-    finally:
-        local.stop()
-        moto.stop()
-        for server in servers:
-            server.shutdown()
-        clear_session_cache()
+    with small_company(seed, rackbeat_seed(with_groups=True)) as company:
+        yield company.api_url
 
 
 def test_the_wizard_previews_imports_and_shows_progress_and_failures(api_url: str) -> None:
@@ -135,25 +104,36 @@ def test_the_wizard_previews_imports_and_shows_progress_and_failures(api_url: st
             expect(page.locator("#preview-missing-units")).to_contain_text("no unit named stk")
             shot(page, "import-preview")
 
+            # One click (here from the keyboard) makes the unit, and the preview runs again.
+            page.click("#lang-nb")
+            expect(page.locator("#create-units")).to_have_text("Opprett enhetene som mangler")
+            page.click("#lang-en")
+            expect(page.locator("#create-units")).to_have_text("Create the missing units")
+            page.focus("#create-units")
+            page.keyboard.press("Enter")
+            expect(page.locator("#preview-missing-units-box")).to_be_hidden()
+            expect(page.locator("#preview-failures li.fail")).to_have_count(1)
+            shot(page, "import-preview-units-created")
+
             # Import: the progress bar runs to the end, then the result and the failure.
             page.click("#import-start")
             expect(page.locator("#import-progress")).to_be_visible()
             shot(page, "import-progress")
             expect(page.locator("#import-result")).to_be_visible(timeout=IMPORT_TIMEOUT_MS)
             expect(page.locator("#import-bar")).to_have_js_property("value", 100)
-            expect(page.locator("#import-result-text")).to_contain_text("2 could not be imported")
-            expect(page.locator("#import-failures li.fail")).to_have_count(2)
+            expect(page.locator("#import-result-text")).to_contain_text("1 could not be imported")
+            expect(page.locator("#import-failures li.fail")).to_have_count(1)
             expect(page.locator("#import-failures .fix").first).not_to_be_empty()
-            expect(page.locator("#import-failures")).to_contain_text("Create the unit 'stk' in Rackbeat")
+            expect(page.locator("#import-failures")).to_contain_text("Dobbel Nummer AS")
             shot(page, "import-finished")
 
             # Settings: the failures list with a Retry button, and the (empty) run history.
             page.click("#import-next")
             expect(page.locator("#step-settings")).to_be_visible()
-            expect(page.locator("#sync-failures li.fail")).to_have_count(2)
+            expect(page.locator("#sync-failures li.fail")).to_have_count(1)
             expect(page.locator("#sync-runs-empty")).to_be_visible()
             page.click("#retry-failures")
-            expect(page.locator("#retry-result")).to_contain_text("2 records")
+            expect(page.locator("#retry-result")).to_contain_text("1 records")
             shot(page, "settings-failures")
 
             # Back on the import step later: shown as done and locked, in Norwegian too.
@@ -171,3 +151,6 @@ def test_the_wizard_previews_imports_and_shows_progress_and_failures(api_url: st
     assert status["state"] == "completed_with_failures"
     customers = status["entities"]["customer"]
     assert (customers["done"], customers["created"], customers["failed"]) == (3, 2, 1)
+    # The product arrived, counted in the unit the wizard made.
+    products = status["entities"]["product"]
+    assert (products["created"], products["failed"]) == (1, 0)

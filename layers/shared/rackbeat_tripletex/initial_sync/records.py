@@ -37,7 +37,7 @@ from rackbeat_tripletex.initial_sync.context import InitialSyncContext
 from rackbeat_tripletex.mappers.common import clean, content_hash
 from rackbeat_tripletex.mappers.contacts import as_update
 from rackbeat_tripletex.mappers.customer_to_rackbeat import map_customer
-from rackbeat_tripletex.mappers.product_to_rackbeat import map_product
+from rackbeat_tripletex.mappers.product_to_rackbeat import map_product, tripletex_unit_name
 from rackbeat_tripletex.mappers.supplier_to_rackbeat import map_supplier
 from rackbeat_tripletex.models.rackbeat import CustomerWrite, ProductWrite, SupplierWrite
 from rackbeat_tripletex.models.sync import (
@@ -74,7 +74,7 @@ def resolve_reference_data(tripletex: TripletexClient, rackbeat: RackbeatClient)
             c.id: c.iso_alpha2_code.upper() for c in tripletex.list_countries() if c.iso_alpha2_code
         },
         unit_names={
-            u.id: (u.name_short or u.name or "").casefold()
+            u.id: tripletex_unit_name(u).casefold()
             for u in tripletex.list_product_units()
             if u.id is not None
         },

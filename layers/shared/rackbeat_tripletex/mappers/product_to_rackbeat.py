@@ -15,7 +15,7 @@ from rackbeat_tripletex.mappers.common import (
 )
 from rackbeat_tripletex.models.rackbeat import ProductWrite
 from rackbeat_tripletex.models.sync import FailureReason, InitialSyncRequest, RecordFailure, ReferenceData
-from rackbeat_tripletex.models.tripletex import Product
+from rackbeat_tripletex.models.tripletex import Product, ProductUnit
 
 # A product without a unit in Tripletex is counted in pieces.
 DEFAULT_UNIT = "stk"
@@ -84,6 +84,11 @@ def _is_stock(product: Product, request: InitialSyncRequest) -> bool:
     if product.is_stock_item is None:
         return request.products_without_stock_flag == "stock"
     return product.is_stock_item
+
+
+def tripletex_unit_name(unit: ProductUnit) -> str:
+    """What Rackbeat must call a Tripletex unit: its short name as on invoices, else its name."""
+    return unit.name_short or unit.name or ""
 
 
 def unit_name(product: Product, refs: ReferenceData) -> str:

@@ -118,6 +118,23 @@ class CreateGroups(BaseModel):
     kinds: Annotated[list[GroupKind], Field(min_length=1, max_length=4)]
 
 
+UnitName = Annotated[str, Field(min_length=1, max_length=100)]
+
+
+class CreateUnits(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    names: Annotated[list[UnitName], Field(min_length=1, max_length=200)] = Field(
+        description="The units the import preview named as missing (`missing_units`); case is ignored."
+    )
+
+
+class UnitsCreated(BaseModel):
+    created: list[NamedRecord] = Field(
+        description="The Rackbeat units made now, named as in Tripletex; empty when none was missing."
+    )
+
+
 class SettingsUpdate(Settings):
     send_settings_link: bool = Field(
         default=False, description="Email the settings link again (the first save always does)."

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from rackbeat_tripletex.auth import hash_management_token, new_management_token, verify_management_token
 from rackbeat_tripletex.models.domain import (
@@ -25,6 +25,7 @@ from rackbeat_tripletex.models.domain import (
 )
 from rackbeat_tripletex.notify.email import Mailer, settings_link
 from rackbeat_tripletex.onboarding.schemas import (
+    NamedRecord,
     NewTenant,
     Prerequisites,
     SettingsSaved,
@@ -33,12 +34,16 @@ from rackbeat_tripletex.onboarding.schemas import (
     TenantDeleted,
     TenantView,
     TokenRotated,
+    UnitsCreated,
 )
 from rackbeat_tripletex.store.secrets import TenantSecrets
 from rackbeat_tripletex.store.tenants import ConcurrentUpdateError, TenantStore
 from rackbeat_tripletex.webhooks.registration import forget_tripletex_webhook_secret, register_webhooks
 
 logger = logging.getLogger(__name__)
+
+K = TypeVar("K")
+R = TypeVar("R")
 
 NOT_FOUND_MESSAGE = "Tenant not found"
 
@@ -82,6 +87,10 @@ class Vendors(Protocol):
     def prerequisites(self, credentials: Credentials) -> Prerequisites: ...
 
     def create_groups(self, credentials: Credentials, kinds: list[GroupKind]) -> None: ...
+
+    def missing_units(self, credentials: Credentials) -> dict[str, str]: ...
+
+    def create_units(self, credentials: Credentials, names: list[str]) -> list[NamedRecord]: ...
 
     def remove_webhooks(self, credentials: Credentials, tenant_id: str) -> int: ...
 
@@ -192,16 +201,44 @@ class Onboarding:
 
     def create_groups(self, tenant: Tenant, kinds: list[GroupKind]) -> Prerequisites:
         credentials = self._stored_credentials(tenant)
-        before = self.vendors.prerequisites(credentials)
-        # Only what is still missing: a double click must not create two groups of a kind.
-        wanted = [kind for kind in dict.fromkeys(kinds) if kind in before.missing]
-        if wanted:
-            self.vendors.create_groups(credentials, wanted)
-            logger.info(
-                "rackbeat groups created",
-                extra={"tenant_id": tenant.tenant_id, "kinds": [k.value for k in wanted]},
-            )
+        self._create_missing(
+            tenant,
+            "rackbeat groups created",
+            kinds,
+            self.vendors.prerequisites(credentials).missing,
+            lambda wanted: self.vendors.create_groups(credentials, wanted),
+        )
         return self.vendors.prerequisites(credentials)
+
+    def create_units(self, tenant: Tenant, names: list[str]) -> UnitsCreated:
+        """The Rackbeat units the preview named as missing, named as Tripletex names them."""
+        credentials = self._stored_credentials(tenant)
+        missing = self.vendors.missing_units(credentials)
+        created = self._create_missing(
+            tenant,
+            "rackbeat units created",
+            (name.strip().casefold() for name in names),
+            missing,
+            lambda wanted: self.vendors.create_units(credentials, [missing[key] for key in wanted]),
+        )
+        return UnitsCreated(created=created or [])
+
+    @staticmethod
+    def _create_missing(
+        tenant: Tenant,
+        what: str,
+        requested: Iterable[K],
+        missing: Container[K],
+        create: Callable[[list[K]], R],
+    ) -> R | None:
+        """Create what was asked for and is still missing (None when nothing is): a double click,
+        or a second tab, must not make a second group or unit of the same kind or name."""
+        wanted = [key for key in dict.fromkeys(requested) if key in missing]
+        if not wanted:
+            return None
+        created = create(wanted)
+        logger.info(what, extra={"tenant_id": tenant.tenant_id, "created": [str(key) for key in wanted]})
+        return created
 
     # -- settings -------------------------------------------------------------------------
 

@@ -21,6 +21,7 @@ from rackbeat_tripletex.clients.http import (
 )
 from rackbeat_tripletex.clients.rackbeat import RackbeatClient
 from rackbeat_tripletex.clients.tripletex import AREAS, Area, TripletexClient, TripletexCredentials
+from rackbeat_tripletex.mappers.product_to_rackbeat import DEFAULT_UNIT, tripletex_unit_name
 from rackbeat_tripletex.models.domain import (
     Check,
     CheckId,
@@ -29,7 +30,7 @@ from rackbeat_tripletex.models.domain import (
     TripletexEnvironment,
     ValidationReport,
 )
-from rackbeat_tripletex.models.rackbeat import GroupWrite, ProductGroupWrite
+from rackbeat_tripletex.models.rackbeat import GroupWrite, ProductGroupWrite, UnitWrite
 from rackbeat_tripletex.onboarding.schemas import (
     NamedRecord,
     Prerequisites,
@@ -316,6 +317,22 @@ class LiveVendors:
             }
             for kind in kinds:
                 creators[kind]()
+
+    def missing_units(self, credentials: Credentials) -> dict[str, str]:
+        """The units products can have in Tripletex (its units, plus the pieces unit a product
+        without one gets) that Rackbeat has no unit of that name for: casefolded name -> the
+        name as Tripletex spells it, the name the import looks the unit up by."""
+        with self.tripletex(credentials) as tripletex:
+            spelled = [tripletex_unit_name(unit) for unit in tripletex.list_product_units()]
+        names = {DEFAULT_UNIT: DEFAULT_UNIT} | {name.casefold(): name for name in spelled if name}
+        with self.rackbeat(credentials) as rackbeat:
+            present = {unit.name.casefold() for unit in rackbeat.units()}
+        return {key: name for key, name in names.items() if key not in present}
+
+    def create_units(self, credentials: Credentials, names: list[str]) -> list[NamedRecord]:
+        with self.rackbeat(credentials) as rackbeat:
+            made = [rackbeat.create_unit(UnitWrite(name=name)) for name in names]
+        return [NamedRecord(number=str(unit.number), name=unit.name) for unit in made]
 
     # -- offboarding ----------------------------------------------------------------------
 
