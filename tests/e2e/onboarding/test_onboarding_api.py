@@ -267,6 +267,19 @@ def test_missing_groups_are_reported_and_created_once(stack: Stack) -> None:
     assert len(again["rackbeat"]["product_groups"]) == 2
 
 
+def test_missing_units_are_created_once_and_nothing_leaks(stack: Stack) -> None:
+    # The account has no units; a product without one in Tripletex is counted in pieces ("stk").
+    tenant_id, token, _ = stack.onboarded_tenant()
+    route = f"/tenants/{tenant_id}/prerequisites/units"
+    first = stack.request("POST", route, token=token, json={"names": ["STK"]})
+    assert first.status_code == 200, first.text
+    assert [unit["name"] for unit in first.json()["created"]] == ["stk"]
+    again = stack.request("POST", route, token=token, json={"names": ["stk"]})
+    assert again.json() == {"created": []}
+    assert [unit["name"] for unit in stack.rackbeat.dump_state()["units"]] == ["stk"]
+    assert any("rackbeat units created" in line for line in stack.recorder.lines)
+
+
 def test_create_groups_rejects_unknown_kinds(stack: Stack) -> None:
     tenant_id, token, _ = stack.onboarded_tenant()
     response = stack.request(

@@ -237,7 +237,7 @@ class Onboarding:
         if not wanted:
             return None
         created = create(wanted)
-        logger.info(what, extra={"tenant_id": tenant.tenant_id, "created": [str(key) for key in wanted]})
+        logger.info(what, extra={"tenant_id": tenant.tenant_id, "made": [str(key) for key in wanted]})
         return created
 
     # -- settings -------------------------------------------------------------------------
