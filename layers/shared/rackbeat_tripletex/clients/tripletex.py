@@ -37,10 +37,12 @@ from rackbeat_tripletex.models.tripletex import (
     Customer,
     EventSubscription,
     Invoice,
+    InvoiceSettings,
     Order,
     PaymentType,
     Product,
     ProductUnit,
+    Ref,
     SessionToken,
     Supplier,
     TripletexModel,
@@ -55,6 +57,9 @@ PAGE_SIZE = 1000
 Area = Literal["customer", "supplier", "product", "invoice"]
 AREAS: tuple[Area, ...] = ("customer", "supplier", "product", "invoice")
 M = TypeVar("M", bound=TripletexModel)
+# Order lookups by number span every date an order of ours can have (GET /order needs a range).
+ORDERS_SINCE = dt.date(2000, 1, 1)
+ORDERS_AHEAD = dt.timedelta(days=3660)
 
 
 class ResultTooLarge(ValidationFailed):
@@ -507,14 +512,22 @@ class TripletexClient(HttpClient):
         return self._create("/order", order, Order, lookup)
 
     def _find_order_by_number(self, order: Order) -> Order | None:
-        day = order.order_date or self.oslo_today()
+        return self.find_order_by_number(order.number) if order.number else None
+
+    def find_order_by_number(self, number: str) -> Order | None:
+        """The order with this number, whatever its date: numbers are unique across orders, offers
+        and projects, so a previous attempt's order is found even after the date changed."""
+        today = self.oslo_today()
         params = {
-            "number": order.number,
-            "orderDateFrom": day.isoformat(),
-            "orderDateTo": (day + dt.timedelta(days=1)).isoformat(),
+            "number": number,
+            "orderDateFrom": ORDERS_SINCE.isoformat(),
+            "orderDateTo": (today + ORDERS_AHEAD).isoformat(),
             "fields": "*,orderLines(*)",
+            "count": 2,
         }
-        values = self._page("/order", params).json().get("values") or []
+        values = [
+            v for v in self._page("/order", params).json().get("values") or [] if v.get("number") == number
+        ]
         return Order.model_validate(values[0]) if values else None
 
     def get_order(self, order_id: int) -> Order:
@@ -554,6 +567,42 @@ class TripletexClient(HttpClient):
         for row in self._iterate_raw("/invoice", params, PAGE_SIZE):
             invoice = Invoice.model_validate(row)
             if any(o.id == order_id for o in invoice.orders):
+                return invoice
+        return None
+
+    def get_invoice(self, invoice_id: int) -> Invoice:
+        response = self._call("GET", f"/invoice/{invoice_id}", params={"fields": "*"})
+        return Invoice.model_validate(response.json()["value"])
+
+    def get_invoice_settings(self) -> InvoiceSettings:
+        """Whether the company can invoice at all (``bankAccountReady``) and how it can send."""
+        params = {"fields": "bankAccountReady,defaultSendTypeB2B,defaultSendTypeB2C,sendTypes"}
+        response = self._call("GET", "/invoice/settings", params=params)
+        return InvoiceSettings.model_validate(response.json()["value"])
+
+    def create_credit_note(self, invoice_id: int, day: dt.date, *, comment: str | None = None) -> Invoice:
+        """A credit note nullifying the whole invoice. Not idempotent: a lost answer is resolved
+        by reading the invoice (``isCredited``) and its credit note, never by resending."""
+        params = {"date": day.isoformat(), "comment": comment, "sendToCustomer": False}
+        try:
+            response = self._call(
+                "PUT", f"/invoice/{invoice_id}/:createCreditNote", params=params, idempotent=False
+            )
+        except ApiError as error:
+            if not error.maybe_applied:
+                raise
+            existing = self.find_credit_note_of(invoice_id, day)
+            if existing is None:
+                raise
+            return existing
+        return Invoice.model_validate(response.json()["value"])
+
+    def find_credit_note_of(self, invoice_id: int, day: dt.date) -> Invoice | None:
+        """The credit note made of an invoice on ``day``, if there is one."""
+        for invoice in self.iter_invoices(day, day + dt.timedelta(days=1)):
+            credited = invoice.credited_invoice
+            credited_id = credited.id if isinstance(credited, Ref) else credited
+            if invoice.is_credit_note and credited_id == invoice_id:
                 return invoice
         return None
 
