@@ -534,6 +534,16 @@ class TripletexClient(HttpClient):
         response = self._call("GET", f"/order/{order_id}", params={"fields": "*,orderLines(*)"})
         return Order.model_validate(response.json()["value"])
 
+    def update_order(self, order: Order) -> Order:
+        """PUT with ``updateLinesAndGroups``: the order's lines become exactly the ones sent (lines
+        not sent are removed), so a changed Rackbeat invoice replaces an open order's lines."""
+        if order.id is None:
+            raise ValueError("an update needs the order's id")
+        response = self._call(
+            "PUT", f"/order/{order.id}", params={"updateLinesAndGroups": True}, json=order.payload()
+        )
+        return Order.model_validate(response.json()["value"])
+
     def iter_orders(self, date_from: dt.date, date_to: dt.date) -> Iterator[Order]:
         params = {
             "orderDateFrom": date_from.isoformat(),

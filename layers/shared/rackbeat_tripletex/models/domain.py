@@ -126,6 +126,16 @@ class Settings(BaseModel):
     )
     sync_interval_minutes: int = Field(default=15, ge=5, le=1440)
     notification_email: EmailAddress
+    vat_zone_types: dict[
+        Annotated[str, Field(min_length=1, max_length=40)], Annotated[str, Field(min_length=1, max_length=10)]
+    ] = Field(
+        default_factory=dict,
+        max_length=20,
+        description=(
+            "Rackbeat VAT zone -> Tripletex VAT type number, for zones the standard codes do not "
+            "cover (e.g. a country-specific zone); checked against the company's active VAT types."
+        ),
+    )
 
 
 class GroupKind(StrEnum):

@@ -32,6 +32,7 @@ the running stream is not advanced, so the next run after relinking re-reads eve
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import uuid
@@ -42,7 +43,9 @@ from zoneinfo import ZoneInfo
 
 from aws_lambda_powertools.metrics import MetricUnit
 
+from rackbeat_tripletex import preflight
 from rackbeat_tripletex.clients.http import (
+    AccessDenied,
     ApiError,
     AuthError,
     Conflict,
@@ -112,6 +115,25 @@ class StreamAborted(Exception):
     """The stream could not finish (the API is unavailable); its cursor stays."""
 
 
+class InvoicingBlocked(StreamAborted):
+    """The Tripletex company cannot take invoices (e.g. no bank account): the invoice stream stops
+    for this run with one tenant-level failure, its cursor stays, and the next run carries them."""
+
+
+@dataclass
+class _Invoicing:
+    """The run's view of the company's invoicing setup, read once per run and only when a
+    record has to be written (an idle run reads nothing)."""
+
+    settings: tx.InvoiceSettings | None = None
+    settings_read: bool = False
+    reference: r2t.Reference | None = None
+    checked: bool = False
+    blocker: preflight.Finding | None = None
+    # Rackbeat product number -> its product group, for invoice lines without a VAT rate.
+    product_groups: dict[str, int | None] = field(default_factory=dict)
+
+
 @dataclass
 class Written:
     outcome: str  # "written" | "skipped" | "failed"
@@ -134,6 +156,7 @@ class _Session:
     cursors: dict[str, str] = field(default_factory=dict)
     _initial_run: Any = None
     _initial_run_read: bool = False
+    invoicing: _Invoicing = field(default_factory=_Invoicing)
 
     @property
     def tripletex(self) -> TripletexClient:
@@ -436,11 +459,14 @@ class SyncEngine:
         """Nothing to write for this record, decided from the page's batch read alone."""
         key = str(record.number)
         link = known.links.get(key)
-        if link is not None and link.state == "synced":
-            if stream.entity == "invoice":
-                return True  # booked invoices reach the books once
-            if link.rackbeat_source_hash == self._source_hash(record):
-                return True
+        # Invoices too: one booked again with other content is looked at (and, when Tripletex
+        # would see a change, sent or reported); the same content is not.
+        if (
+            link is not None
+            and link.state == "synced"
+            and link.rackbeat_source_hash == self._source_hash(record)
+        ):
+            return True
         failed_with = known.failed_with.get(key)
         return not retry_failed and failed_with is not None and failed_with == self._source_hash(record)
 
@@ -471,10 +497,7 @@ class SyncEngine:
     ) -> Written:
         key = str(record.number)
         link = self.ctx.links.get(session.tenant.tenant_id, entity, key)
-        if entity == "invoice":
-            if link is not None and link.state == "synced":
-                return Written("skipped", link.tripletex_id)  # booked invoices reach the books once
-        elif (
+        if (
             link is not None
             and link.state == "synced"
             and link.rackbeat_source_hash == self._source_hash(record)
@@ -504,7 +527,7 @@ class SyncEngine:
         key = str(record.number)
         tenant_id = session.tenant.tenant_id
         link = self.ctx.links.get(tenant_id, entity, key)  # again, under the lease
-        reference = session.reference()
+        reference = self._mapping_reference(session)
         if entity == "customer":
             mapped: Any = r2t.map_customer(record, reference)
         elif entity == "supplier":
@@ -611,12 +634,129 @@ class SyncEngine:
                 current = conflict.current if conflict.current is not None else get(current.id)
         raise AssertionError("unreachable")  # pragma: no cover
 
+    # ----- invoicing: the company's setup, once per run ---------------------------------------------
+    def _invoice_settings(self, session: _Session) -> tx.InvoiceSettings | None:
+        """``/invoice/settings``, read once per run; None when the token may not read it."""
+        state = session.invoicing
+        if not state.settings_read:
+            try:
+                state.settings = session.tripletex.get_invoice_settings()
+            except (AccessDenied, NotFound, ValidationFailed) as error:
+                logger.info(
+                    "invoice settings not readable; EHF and the bank account are not known in advance",
+                    extra={"tenant_id": session.tenant.tenant_id, "status": error.status},
+                )
+                state.settings = None
+            state.settings_read = True
+        return state.settings
+
+    def _mapping_reference(self, session: _Session) -> r2t.Reference:
+        """The run's reference data with what the mappers need of the company's invoicing setup
+        (EHF capability) and of the tenant's settings (VAT types chosen per VAT zone)."""
+        state = session.invoicing
+        if state.reference is None:
+            state.reference = dataclasses.replace(
+                session.reference(),
+                invoice_settings=self._invoice_settings(session),
+                zone_vat_types=dict(session.settings.vat_zone_types),
+            )
+        return state.reference
+
+    def _preflight_invoicing(self, session: _Session, stream: StreamName) -> None:
+        """Before the first invoice of the run: one tenant-level failure per setup problem (and
+        those that no longer apply cleared); a blocking one stops the invoice stream."""
+        state = session.invoicing
+        if not state.checked:
+            findings = preflight.invoicing_findings(
+                self._invoice_settings(session),
+                self._mapping_reference(session),
+                session.settings.vat_zone_types,
+            )
+            found = {finding.key for finding in findings}
+            for finding in findings:
+                self._tenant_failure(session, stream, finding)
+            for key in preflight.FINDING_KEYS:
+                if key not in found:
+                    self._resolved(session, stream, _tenant_key(key))
+            state.blocker = next((f for f in findings if f.blocking), None)
+            state.checked = True
+        if state.blocker is not None:
+            raise InvoicingBlocked(state.blocker.message)
+
+    def _tenant_failure(self, session: _Session, stream: StreamName, finding: preflight.Finding) -> None:
+        self._fail(
+            session,
+            stream,
+            "invoice",
+            _tenant_key(finding.key),
+            source_hash=None,
+            reason=finding.key.replace("-", "_"),
+            message=finding.message,
+            suggested_fix=finding.fix,
+        )
+
+    def _block_invoicing(self, session: _Session, stream: StreamName, finding: preflight.Finding) -> None:
+        """Tripletex refused an invoice for a reason of the company's, not the record's."""
+        self._tenant_failure(session, stream, finding)
+        session.invoicing.checked = True
+        session.invoicing.blocker = finding
+        raise InvoicingBlocked(finding.message)
+
+    # ----- invoices ---------------------------------------------------------------------------------
     def _write_invoice(self, session: _Session, stream: StreamName, invoice: rb.CustomerInvoice) -> Written:
+        try:
+            return self._write_invoice_unblocked(session, stream, invoice)
+        except InvoicingBlocked:
+            if session.trigger == "webhook":
+                # The tenant-level failure says it all; the scheduled run carries the invoice later.
+                return Written("failed")
+            raise
+
+    def _write_invoice_unblocked(
+        self, session: _Session, stream: StreamName, invoice: rb.CustomerInvoice
+    ) -> Written:
         tenant_id = session.tenant.tenant_id
         key = str(invoice.number)
+        source_hash = self._source_hash(invoice)
         link = self.ctx.links.get(tenant_id, "invoice", key)
-        if link is not None and link.state == "synced":
+        if link is not None and link.state == "synced" and link.rackbeat_source_hash in (None, source_hash):
+            if link.rackbeat_source_hash is None:
+                # Written before invoices kept their content: taken as it is now.
+                self.ctx.links.record(tenant_id, "invoice", key, rackbeat_source_hash=source_hash)
             return Written("skipped", link.tripletex_id)
+        self._preflight_invoicing(session, stream)
+        mapped = self._map_invoice(session, invoice)
+        if isinstance(mapped, r2t.MappingFailure):
+            return self._fail(
+                session,
+                stream,
+                "invoice",
+                key,
+                source_hash=source_hash,
+                reason=mapped.reason.value,
+                message=mapped.message,
+                suggested_fix=mapped.suggested_fix,
+            )
+        if link is not None and link.state == "synced":
+            if link.to_tripletex_hash == mapped.content_hash:
+                # Booked again (or paid) without a change Tripletex would see: nothing to send.
+                self.ctx.links.record(
+                    tenant_id,
+                    "invoice",
+                    key,
+                    rackbeat_source_hash=source_hash,
+                    rackbeat_updated_at=_text(invoice.updated_at),
+                )
+                self._resolved(session, stream, key)
+                return Written("skipped", link.tripletex_id)
+            return self._rebooked(session, stream, invoice, mapped, link)
+        return self._send_invoice(session, stream, invoice, mapped, link)
+
+    def _map_invoice(
+        self, session: _Session, invoice: rb.CustomerInvoice
+    ) -> r2t.MappedInvoice | r2t.MappingFailure:
+        tenant_id = session.tenant.tenant_id
+        groups = self._product_groups(session, r2t.lines_without_vat_rate(invoice))
         for _ in range(3):
             customer = self.ctx.links.get(tenant_id, "customer", str(invoice.customer_id))
             product_ids: dict[str, int] = {}
@@ -627,10 +767,11 @@ class SyncEngine:
                         product_ids[line.child_id] = product_link.tripletex_id
             mapped = r2t.map_invoice(
                 invoice,
-                session.reference(),
+                self._mapping_reference(session),
                 customer_id=customer.tripletex_id if customer else None,
                 product_ids=product_ids,
                 mode=session.settings.invoice_mode,
+                product_groups=groups,
             )
             if isinstance(mapped, r2t.MappingFailure) and mapped.missing:
                 # Dependencies first, then the invoice: never a failure for a missing customer.
@@ -638,17 +779,28 @@ class SyncEngine:
                     self._sync_dependency(session, dependency)
                 continue
             break
-        if isinstance(mapped, r2t.MappingFailure):
-            return self._fail(
-                session,
-                stream,
-                "invoice",
-                key,
-                source_hash=self._source_hash(invoice),
-                reason=mapped.reason.value,
-                message=mapped.message,
-                suggested_fix=mapped.suggested_fix,
-            )
+        return mapped
+
+    def _product_groups(self, session: _Session, numbers: list[str]) -> dict[str, int | None]:
+        """The product groups of these Rackbeat products (read once per run each)."""
+        known = session.invoicing.product_groups
+        for number in numbers:
+            if number not in known:
+                product = session.rackbeat.get_product(number)
+                known[number] = product.group.number if product is not None else None
+        return {number: known[number] for number in numbers}
+
+    def _send_invoice(
+        self,
+        session: _Session,
+        stream: StreamName,
+        invoice: rb.CustomerInvoice,
+        mapped: r2t.MappedInvoice,
+        link: SyncLink | None,
+    ) -> Written:
+        """The order (found again when a previous attempt made it), invoiced in "invoice" mode."""
+        tenant_id = session.tenant.tenant_id
+        key = str(invoice.number)
         try:
             order = self._existing_order(session, mapped.order, link)
             if order is None:
@@ -670,6 +822,8 @@ class SyncEngine:
                     issued = session.tripletex.invoice_order(order.id, mapped.order.order_date)
                 target_id = issued.id if issued.id is not None else order.id
         except ValidationFailed as error:
+            if preflight.is_bank_account_refusal(error):
+                self._block_invoicing(session, stream, preflight.bank_account_finding())
             return self._fail(
                 session,
                 stream,
@@ -680,32 +834,123 @@ class SyncEngine:
                 message=str(error),
                 suggested_fix=error.user_hint,
             )
+        self._synced_invoice(session, stream, invoice, mapped, target_id)
+        return Written("written", target_id)
+
+    def _synced_invoice(
+        self,
+        session: _Session,
+        stream: StreamName,
+        invoice: rb.CustomerInvoice,
+        mapped: r2t.MappedInvoice,
+        target_id: int,
+    ) -> None:
+        key = str(invoice.number)
         self.ctx.links.record(
-            tenant_id,
+            session.tenant.tenant_id,
             "invoice",
             key,
             tripletex_id=target_id,
             origin="created",
-            rackbeat_updated_at=invoice.updated_at,
+            rackbeat_updated_at=_text(invoice.updated_at),
             synced_at=self.ctx.now(),
+            rackbeat_source_hash=self._source_hash(invoice),
+            to_tripletex_hash=mapped.content_hash,
         )
         self._resolved(session, stream, key)
-        return Written("written", target_id)
+
+    def _rebooked(
+        self,
+        session: _Session,
+        stream: StreamName,
+        invoice: rb.CustomerInvoice,
+        mapped: r2t.MappedInvoice,
+        link: SyncLink,
+    ) -> Written:
+        """An invoice unbooked and booked again with a change after it reached Tripletex. An open
+        order takes the change; an invoice the user has credited in Tripletex is replaced by a
+        new one; otherwise nothing is sent and the user is told what to do."""
+        api = session.tripletex
+        key = str(invoice.number)
+        order = None
+        if link.order_id is not None:
+            try:
+                order = api.get_order(link.order_id)
+            except NotFound:
+                order = None
+        if mapped.mode == "order" and order is not None and order.id is not None and not order.is_closed:
+            try:
+                api.update_order(mapped.order.model_copy(update={"id": order.id, "version": order.version}))
+            except ValidationFailed as error:
+                return self._fail(
+                    session,
+                    stream,
+                    "invoice",
+                    key,
+                    source_hash=self._source_hash(invoice),
+                    reason="rejected",
+                    message=str(error),
+                    suggested_fix=error.user_hint,
+                )
+            self._synced_invoice(session, stream, invoice, mapped, order.id)
+            return Written("written", order.id)
+        sent = self._tripletex_invoice_of(session, link, order)
+        if sent is not None and sent.is_credited:
+            # The old version is credited in Tripletex: the new one goes as an invoice of its own,
+            # under a number of its own (order numbers are unique), found again on a retry.
+            number = f"{mapped.order.number}-{mapped.content_hash[:6]}"
+            again = dataclasses.replace(mapped, order=mapped.order.model_copy(update={"number": number}))
+            return self._send_invoice(session, stream, invoice, again, None)
+        where = (
+            f"Tripletex invoice {sent.invoice_number}"
+            if sent is not None and sent.invoice_number is not None
+            else f"Tripletex order {mapped.order.number}"
+        )
+        return self._fail(
+            session,
+            stream,
+            "invoice",
+            key,
+            source_hash=self._source_hash(invoice),
+            reason=r2t.FailureReason.CHANGED_AFTER_SYNC.value,
+            message=(
+                f"Invoice {key} was changed in Rackbeat after it reached Tripletex as {where}; "
+                "Tripletex cannot change an invoice that has been issued, so the change was not sent."
+            ),
+            suggested_fix=(
+                f"Credit {where} in Tripletex (Faktura > Krediter), then retry this invoice: the "
+                "changed version then goes to Tripletex as a new invoice. Or undo the change in Rackbeat."
+            ),
+        )
+
+    def _tripletex_invoice_of(
+        self, session: _Session, link: SyncLink, order: tx.Order | None
+    ) -> tx.Invoice | None:
+        """The Tripletex invoice a synced Rackbeat invoice became (made by us, or by the user from
+        our order)."""
+        api = session.tripletex
+        if link.tripletex_id is not None and link.tripletex_id != link.order_id:
+            try:
+                return api.get_invoice(link.tripletex_id)
+            except NotFound:
+                return None
+        if order is not None and order.id is not None and order.order_date is not None:
+            found = self._invoice_of(session, order.id, order.order_date)
+            return api.get_invoice(found.id) if found is not None and found.id is not None else None
+        return None
 
     def _existing_order(self, session: _Session, order: tx.Order, link: SyncLink | None) -> tx.Order | None:
-        """The order a previous attempt created (by link, else by its number on its date)."""
+        """The order a previous attempt created: by link, else by its number, whatever its date
+        (order numbers are unique, so a re-dated retry must not post the number again)."""
         api = session.tripletex
         if link is not None and link.order_id is not None:
             try:
-                return api.get_order(link.order_id)
+                found = api.get_order(link.order_id)
             except NotFound:
-                pass
-        assert order.order_date is not None
-        day = order.order_date
-        for existing in api.iter_orders(day, day + dt.timedelta(days=1)):
-            if existing.number == order.number:
-                return existing
-        return None
+                found = None
+            if found is not None and found.number == order.number:
+                return found
+        return api.find_order_by_number(order.number) if order.number else None
 
     @staticmethod
     def _invoice_of(session: _Session, order_id: int, day: dt.date) -> tx.Invoice | None:
@@ -915,6 +1160,18 @@ class SyncEngine:
         )
         self._resolved(session, stream, key)
         return Written("written", record.id)
+
+
+def _tenant_key(finding: str) -> str:
+    """The failures-list key of a tenant-level finding (never a Rackbeat number)."""
+    return f"tenant:{finding}"
+
+
+def _text(value: Any) -> str | None:
+    """A Rackbeat timestamp as the link keeps it, whether the read model gives text or a datetime."""
+    if value is None or isinstance(value, str):
+        return value
+    return value.isoformat() if isinstance(value, dt.datetime | dt.date) else str(value)
 
 
 def _pages[R](records: Iterable[R]) -> Iterator[list[R]]:

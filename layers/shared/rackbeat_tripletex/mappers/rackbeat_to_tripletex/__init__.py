@@ -8,6 +8,7 @@ from rackbeat_tripletex.mappers.rackbeat_to_tripletex.customer import invoice_se
 from rackbeat_tripletex.mappers.rackbeat_to_tripletex.invoice import (
     InvoiceTotals,
     MappedInvoice,
+    lines_without_vat_rate,
     map_invoice,
     tripletex_totals,
 )
@@ -30,6 +31,7 @@ __all__ = [
     "MappingFailure",
     "Reference",
     "invoice_send_method",
+    "lines_without_vat_rate",
     "map_customer",
     "map_invoice",
     "map_product",
