@@ -527,7 +527,8 @@ class SyncEngine:
         key = str(record.number)
         tenant_id = session.tenant.tenant_id
         link = self.ctx.links.get(tenant_id, entity, key)  # again, under the lease
-        reference = self._mapping_reference(session)
+        # Only a customer's send method depends on the company's invoicing setup.
+        reference = self._mapping_reference(session) if entity == "customer" else session.reference()
         if entity == "customer":
             mapped: Any = r2t.map_customer(record, reference)
         elif entity == "supplier":
