@@ -16,6 +16,8 @@ import random
 import sys
 from typing import Any
 
+from local.simulators.tripletex.countries import country_id
+
 SEED = 20261124
 
 CUSTOMER_COUNT = 300
@@ -48,8 +50,9 @@ CURRENCY_ID = {c["code"]: c["id"] for c in CURRENCIES}
 # The Rackbeat account's currencies: GBP is missing on purpose (a bad-record case).
 RACKBEAT_CURRENCIES = ["NOK", "SEK", "DKK", "EUR", "USD"]
 
-# Tripletex country ids (Norway is 161 in Tripletex; the others are assumed for the simulator).
-COUNTRY_ID = {"NO": 161, "SE": 205, "DK": 57, "DE": 81, "GB": 230, "US": 231}
+# Tripletex country ids, from the simulator's country list (Norway 161 and Sweden 191 are real
+# Tripletex ids; the rest are the simulator's invented ones, see its ASSUMPTIONS.md "Countries").
+COUNTRY_ID = {code: country_id(code) for code in ("NO", "SE", "DK", "DE", "GB", "US")}
 
 PRODUCT_UNITS: list[dict[str, Any]] = [
     {"id": 1, "name": "Stykk", "nameShort": "stk", "commonCode": "EA"},

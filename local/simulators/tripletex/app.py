@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import datetime as dt
 import hashlib
 import hmac
@@ -21,6 +22,7 @@ import secrets
 import uuid
 from collections import deque
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -38,14 +40,37 @@ from local.simulators.base import (
     settle,
     spec_violations,
 )
-from local.simulators.tripletex import spec
+from local.simulators.tripletex import dto, spec
+from local.simulators.tripletex.countries import NORWAY_ID, default_countries
 
 OSLO = ZoneInfo("Europe/Oslo")
 RESULT_LIMIT = 10_000
 RATE_LIMIT = 100
 RATE_WINDOW_SECONDS = 10.0
-NORWAY_COUNTRY_ID = 161
-DIGEST_PLACEHOLDER = "This is a placeholder. Send If-None-Match to get a digest."
+NORWAY_COUNTRY_ID = NORWAY_ID
+# REAL: the versionDigest of a list read without If-None-Match.
+DIGEST_PLACEHOLDER = "'If-None-Match' header not specified"
+# REAL texts (tripletex-samples/).
+BANK_ACCOUNT_MISSING = "Faktura kan ikke opprettes før selskapet har registrert et bankkontonummer."
+NO_ORDER_LINES = "Fakturaen inneholder ingen ordrelinjer."
+ORDER_NUMBER_IN_USE = "Dette nummeret er i bruk på en annen ordre, tilbud eller prosjekt."
+# Behaviour switches (seed `options`, /_sim/options): name -> (allowed values, default).
+VARIANTS: dict[str, tuple[tuple[str, ...], str]] = {
+    # B6: an area the token lacks may answer 403 (REAL for some features) or an empty list (WEAK).
+    "denied_area_answer": (("403", "empty"), "403"),
+    # changedSince is honoured on production (OFF) but was ignored on api-test (REAL [4 #113]).
+    "changed_since": (("honoured", "ignored"), "honoured"),
+    # B9: isStockItem was absent from every product answer in a sandbox company (REAL).
+    "product_is_stock_item": (("present", "absent"), "present"),
+}
+DEFAULT_INVOICE_SETTINGS: dict[str, Any] = {
+    "bankAccountReady": True,
+    "defaultSendTypeB2B": "EHF",
+    "defaultSendTypeB2C": "EMAIL",
+    "sendTypes": ["EMAIL", "EHF", "PAPER", "MANUAL"],
+    "invoicesDueIn": 14,
+    "invoicesDueInType": "DAYS",
+}
 EVENTS = {
     f"{subject}.{verb}"
     for subject in ("customer", "supplier", "product", "order", "invoice", "contact", "employee", "project")
@@ -83,6 +108,7 @@ COLLECTIONS = {
     "orderLines": "/order/orderline",
     "invoices": "/invoice",
     "subscriptions": "/event/subscription",
+    "countries": "/country",
 }
 # A reference field -> the collection it points into, for `fields=customer(*)` expansion.
 REFERENCE_TARGETS = {
@@ -93,9 +119,25 @@ REFERENCE_TARGETS = {
     "vatType": "vatTypes",
     "currency": "currencies",
     "order": "orders",
+    "country": "countries",
+    "parentType": "vatTypes",
 }
 # Embedded objects: rendered as {id, url} by default like Tripletex, expandable with `(*)`.
 EMBEDDED_LIST_TARGETS = {"orderLines": "orderLines", "orders": "orders"}
+
+
+@dataclass(frozen=True)
+class Validation:
+    """One item of ``validationMessages``; ``path``/``root_id`` are set where Tripletex sets them
+    (REAL: wrong type -> path = field; a /list item -> path "[0].number", rootId 0)."""
+
+    field: str | None
+    message: str
+    path: str | None = None
+    root_id: int | None = None
+
+    def at_index(self, index: int) -> Validation:
+        return Validation(self.field, self.message, f"[{index}].{self.field}", index)
 
 
 class TripletexError(Exception):
@@ -103,12 +145,12 @@ class TripletexError(Exception):
         self,
         status: int,
         code: int,
-        message: str,
-        validation: list[tuple[str | None, str]] | None = None,
+        message: str | None,
+        validation: list[Validation] | None = None,
         developer_message: str | None = None,
         headers: dict[str, str] | None = None,
     ) -> None:
-        super().__init__(message)
+        super().__init__(message or f"HTTP {status}")
         self.status = status
         self.code = code
         self.message = message
@@ -118,7 +160,13 @@ class TripletexError(Exception):
 
 
 def validation_failed(field: str | None, message: str, code: int = 18000) -> TripletexError:
-    return TripletexError(422, code, "Validering feilet.", [(field, message)])
+    """REAL: 18000 says "Validering feilet." with developerMessage VALIDATION_ERROR; 15000 (a
+    required query parameter) says "Validation failed" with developerMessage null."""
+    if code == 15000:
+        return TripletexError(422, code, "Validation failed", [Validation(field, message)])
+    return TripletexError(
+        422, code, "Validering feilet.", [Validation(field, message)], developer_message="VALIDATION_ERROR"
+    )
 
 
 def money(value: Decimal | float | int) -> float:
@@ -188,12 +236,42 @@ class TripletexSimulator(SimulatorApp):
         self.company: dict[str, Any] = {"id": 1, "name": "Simulert AS", "organizationNumber": "999999999"}
         self.employee: dict[str, Any] = {"id": 1, "firstName": "Integrasjon", "lastName": "Bruker"}
         self.sessions: dict[str, dict[str, Any]] = {}
+        self.variants: dict[str, str] = {name: default for name, (_, default) in VARIANTS.items()}
+        self.invoice_settings: dict[str, Any] = json.loads(json.dumps(DEFAULT_INVOICE_SETTINGS))
         self.store: dict[str, dict[int, dict[str, Any]]] = {name: {} for name in COLLECTIONS}
+        for country in default_countries():
+            self.store["countries"][country["id"]] = country
         self.changed_at: dict[tuple[str, int], dt.datetime] = {}
+        self.created_at: dict[tuple[str, int], dt.datetime] = {}
         self.next_id: dict[str, int] = dict.fromkeys(COLLECTIONS, 1)
+        self.next_address_id = 1
         self.rate_windows: dict[str, deque[float]] = {}
         self.next_invoice_number = 1
         self.next_order_number = 1
+
+    def get_options(self) -> dict[str, Any]:
+        return {
+            **self.variants,
+            "allow_http_targets": self.allow_http_targets,
+            "event_retry_schedule_seconds": [d.total_seconds() for d in self.event_retry_schedule],
+        }
+
+    def set_options(self, changes: dict[str, Any]) -> None:
+        unknown = set(changes) - set(VARIANTS) - {"allow_http_targets", "event_retry_schedule_seconds"}
+        if unknown:
+            raise ValueError(f"unknown tripletex simulator options: {sorted(unknown)}")
+        for name, value in changes.items():
+            if name in VARIANTS and value not in VARIANTS[name][0]:
+                raise ValueError(f"option {name} must be one of {list(VARIANTS[name][0])}, not {value!r}")
+        for name, value in changes.items():
+            if name in VARIANTS:
+                self.variants[name] = value
+        if "allow_http_targets" in changes:
+            self.allow_http_targets = bool(changes["allow_http_targets"])
+        if "event_retry_schedule_seconds" in changes:
+            self.event_retry_schedule = tuple(
+                dt.timedelta(seconds=float(v)) for v in changes["event_retry_schedule_seconds"]
+            )
 
     def load_seed(self, seed: dict[str, Any]) -> None:
         self.consumer_token = seed.get("consumer_token", self.consumer_token)
@@ -205,16 +283,15 @@ class TripletexSimulator(SimulatorApp):
             self.company = {**self.company, **seed["company"]}
         if "employee" in seed:
             self.employee = {**self.employee, **seed["employee"]}
-        options = seed.get("options") or {}
-        unknown = set(options) - {"allow_http_targets", "event_retry_schedule_seconds"}
-        if unknown:
-            raise ValueError(f"unknown tripletex simulator options: {sorted(unknown)}")
-        if "allow_http_targets" in options:
-            self.allow_http_targets = bool(options["allow_http_targets"])
-        if "event_retry_schedule_seconds" in options:
-            self.event_retry_schedule = tuple(
-                dt.timedelta(seconds=float(v)) for v in options["event_retry_schedule_seconds"]
-            )
+        self.set_options(seed.get("options") or {})
+        if "invoiceSettings" in seed:
+            settings = {**self.invoice_settings, **seed["invoiceSettings"]}
+            found = spec.violations({"$ref": "#/components/schemas/InvoiceSettings"}, settings)
+            if found:
+                raise ValueError(f"invalid tripletex invoiceSettings: {found}")
+            self.invoice_settings = settings
+        if "countries" in seed:
+            self.store["countries"] = {int(c["id"]): {"version": 0, **c} for c in seed["countries"]}
         for name in (
             "productUnits",
             "vatTypes",
@@ -246,17 +323,23 @@ class TripletexSimulator(SimulatorApp):
             record_id = self.next_id[collection]
         self.next_id[collection] = max(self.next_id[collection], record_id + 1)
         record["id"] = record_id
-        record["version"] = int(record.get("version", 0)) if keep_id else 0
+        # REAL: customers and suppliers answer version 1 right after create, products/orders 0.
+        first_version = 1 if collection in ("customers", "suppliers") else 0
+        record["version"] = int(record.get("version", first_version)) if keep_id else first_version
         if collection == "customers":
             record.setdefault("customerNumber", self._next_number("customers", "customerNumber"))
             record.setdefault("isPrivateIndividual", False)
-            record.setdefault("invoiceSendMethod", "EMAIL" if record["isPrivateIndividual"] else "EHF")
+            record.setdefault("invoiceSendMethod", self._default_send_method(record))
             record.setdefault("isInactive", False)
+            record.setdefault("invoicesDueIn", self.invoice_settings["invoicesDueIn"])
+            record.setdefault("invoicesDueInType", self.invoice_settings["invoicesDueInType"])
             record["isCustomer"] = True
+            self._give_addresses_ids(record)
         elif collection == "suppliers":
             record.setdefault("supplierNumber", self._next_number("suppliers", "supplierNumber"))
             record.setdefault("isInactive", False)
             record["isSupplier"] = True
+            self._give_addresses_ids(record)
         elif collection == "vatTypes" and "typeOfVat" in record:
             # Not a field of VatType in the spec; kept internal to answer the typeOfVat filter.
             record["_typeOfVat"] = record.pop("typeOfVat")
@@ -266,11 +349,33 @@ class TripletexSimulator(SimulatorApp):
             self._price_product(record)
         self.store[collection][record_id] = record
         self.changed_at[(collection, record_id)] = self.now()
+        self.created_at[(collection, record_id)] = self.now()
         return record
 
     def _next_number(self, collection: str, field: str) -> int:
+        # REAL: customer numbers start at 10001, supplier numbers at 20001.
+        start = {"customers": 10000, "suppliers": 20000}.get(collection, 0)
         numbers = [r.get(field) or 0 for r in self.store[collection].values()]
-        return max(numbers, default=0) + 1 if collection != "customers" else max(numbers, default=10000) + 1
+        return max([start, *numbers]) + 1
+
+    def _default_send_method(self, customer: dict[str, Any]) -> str:
+        """OFF (InvoiceSettings): a new customer takes the company's B2B/B2C default send type."""
+        key = "defaultSendTypeB2C" if customer.get("isPrivateIndividual") else "defaultSendTypeB2B"
+        return str(self.invoice_settings[key])
+
+    def _give_addresses_ids(self, record: dict[str, Any]) -> None:
+        """REAL: a new customer/supplier always has a postal and a physical address (created
+        empty when none is sent, in Norway); each is an object of its own with an id."""
+        for key in dto.ADDRESS_FIELDS:
+            address = record.get(key)
+            if address is None and key == "deliveryAddress":
+                continue
+            address = dict(address or {})
+            if not isinstance(address.get("id"), int):
+                address["id"] = self.next_address_id
+            self.next_address_id = max(self.next_address_id, address["id"] + 1)
+            address.setdefault("country", {"id": NORWAY_COUNTRY_ID})
+            record[key] = address
 
     def _touch(self, collection: str, record: dict[str, Any]) -> None:
         record["version"] = int(record.get("version", 0)) + 1
@@ -278,16 +383,23 @@ class TripletexSimulator(SimulatorApp):
 
     # ----- WSGI hooks ------------------------------------------------------------------------
     def fault_response(self, request: Request, status: int) -> Response:
-        code = {429: 0, 500: 1000, 502: 1000, 503: 1000, 504: 1000}.get(status, 1000)
-        error = TripletexError(status, code, "Simulated failure." if status != 429 else "Too many requests.")
-        return self._error_response(error, self.new_request_id())
+        if status == 429:
+            # A 429 fault is the "429 without reset header" case: no rate-limit headers at all.
+            return self._error_response(TripletexError(429, 0, "Too many requests."), self.new_request_id())
+        # REAL: a 500 says code 1000, message null, and still carries the rate-limit headers.
+        headers: dict[str, str] = {}
+        with contextlib.suppress(TripletexError):
+            self._rate_limit(self._authenticate(request), headers)
+        return self._error_response(
+            TripletexError(status, 1000, None, headers=headers), self.new_request_id()
+        )
 
     def handle(self, request: Request) -> Response:
         request_id = self.new_request_id()
         extra_headers: dict[str, str] = {}
         try:
             if not request.path.startswith("/v2/"):
-                raise TripletexError(404, 6000, "Object not found.")
+                raise TripletexError(404, 6000, "Object not found")
             path = request.path[len("/v2") :]
             response = self._route(request, path, extra_headers)
         except TripletexError as error:
@@ -306,8 +418,8 @@ class TripletexSimulator(SimulatorApp):
             "link": "https://tripletex.no/v2-docs/",
             "developerMessage": error.developer_message,
             "validationMessages": [
-                {"field": field, "message": message, "path": None, "rootId": None}
-                for field, message in error.validation
+                {"field": v.field, "message": v.message, "path": v.path, "rootId": v.root_id}
+                for v in error.validation
             ]
             or None,
             "requestId": request_id,
@@ -322,7 +434,9 @@ class TripletexSimulator(SimulatorApp):
             return self._create_session(request)
         pair = self._authenticate(request)
         self._rate_limit(pair, headers)
-        self._check_grant(path)
+        denied = self._check_grant(path, method)
+        if denied is not None:
+            return denied
 
         routes: list[tuple[str, str, Callable[..., Response]]] = [
             ("GET", r"/token/session/>whoAmI", self._who_am_i),
@@ -355,15 +469,35 @@ class TripletexSimulator(SimulatorApp):
             ("PUT", r"/product/(\d+)", lambda r, i: self._update(r, "products", "/product/{id}", i)),
             ("DELETE", r"/product/(\d+)", lambda r, i: self._delete(r, "products", i)),
             ("GET", r"/ledger/vatType", lambda r: self._list(r, "vatTypes", "/ledger/vatType")),
+            (
+                "GET",
+                r"/ledger/vatType/(\d+)",
+                lambda r, i: self._get(r, "vatTypes", "/ledger/vatType/{id}", i),
+            ),
             ("GET", r"/currency", lambda r: self._list(r, "currencies", "/currency")),
+            ("GET", r"/currency/(\d+)", lambda r, i: self._get(r, "currencies", "/currency/{id}", i)),
+            ("GET", r"/country", lambda r: self._list(r, "countries", "/country")),
+            ("GET", r"/country/(\d+)", lambda r, i: self._get(r, "countries", "/country/{id}", i)),
             ("GET", r"/invoice/paymentType", lambda r: self._list(r, "paymentTypes", "/invoice/paymentType")),
+            (
+                "GET",
+                r"/invoice/paymentType/(\d+)",
+                lambda r, i: self._get(r, "paymentTypes", "/invoice/paymentType/{id}", i),
+            ),
+            ("GET", r"/invoice/settings", self._invoice_settings),
             ("GET", r"/order", lambda r: self._list(r, "orders", "/order")),
             ("POST", r"/order", lambda r: self._create(r, "orders", "/order")),
+            (
+                "GET",
+                r"/order/orderline/(\d+)",
+                lambda r, i: self._get(r, "orderLines", "/order/orderline/{id}", i),
+            ),
             ("GET", r"/order/(\d+)", lambda r, i: self._get(r, "orders", "/order/{id}", i)),
             ("PUT", r"/order/(\d+)/:invoice", self._invoice_order),
             ("GET", r"/invoice", lambda r: self._list(r, "invoices", "/invoice")),
             ("POST", r"/invoice", lambda r: self._create(r, "invoices", "/invoice")),
             ("GET", r"/invoice/(\d+)", lambda r, i: self._get(r, "invoices", "/invoice/{id}", i)),
+            ("PUT", r"/invoice/(\d+)/:createCreditNote", self._create_credit_note),
             ("GET", r"/event/subscription", lambda r: self._list(r, "subscriptions", "/event/subscription")),
             (
                 "POST",
@@ -392,7 +526,7 @@ class TripletexSimulator(SimulatorApp):
                 return action(request, *(int(g) for g in match.groups()))
         if path_matched:
             raise TripletexError(405, 4000, "HTTP method not allowed.")
-        raise TripletexError(404, 6000, "Object not found.")
+        raise TripletexError(404, 6000, "Object not found")
 
     # ----- auth, grants, rate limit -----------------------------------------------------------
     def oslo_today(self) -> dt.date:
@@ -413,7 +547,11 @@ class TripletexSimulator(SimulatorApp):
             # Bytes, not str: compare_digest refuses non-ASCII str, and a pasted token may hold any
             # character; the real API answers such a token as invalid, not with a crash.
             if wrong_environment or not secrets.compare_digest(given.encode(), expected.encode()):
-                raise validation_failed(f"arg:{name}", "Ugyldig token.")
+                # REAL [4 #53]: field and path name the argument; developerMessage null.
+                text = f"The {name[:-5]} token is invalid or does not exist."
+                raise TripletexError(
+                    422, 18000, "Validering feilet.", [Validation(f"arg:{name}", text, f"arg:{name}")]
+                )
         try:
             expiration = dt.date.fromisoformat(args["expirationDate"])
         except ValueError as exc:
@@ -439,7 +577,12 @@ class TripletexSimulator(SimulatorApp):
 
     def _authenticate(self, request: Request) -> str:
         header = request.headers.get("Authorization", "")
-        unauthorized = TripletexError(401, 3000, "Unauthorized.")
+        unauthorized = TripletexError(
+            401,
+            3000,
+            "Unauthorized",
+            developer_message="Could not log in. Check login info in Authorization header.",
+        )
         if not header.startswith("Basic "):
             raise unauthorized
         try:
@@ -478,34 +621,117 @@ class TripletexSimulator(SimulatorApp):
             }
         )
 
-    def _check_grant(self, path: str) -> None:
+    def _check_grant(self, path: str, method: str) -> Response | None:
+        """Outside the grants: 403/9000 (REAL text), or with ``denied_area_answer: empty`` a list
+        read answers 200 with no values and a single read 404 (B6: results "can be filtered on
+        authorization", OFF; how a missing entitlement shows on these areas is unverified)."""
         for prefix, area in AREA_OF_PREFIX:
             if path == prefix or path.startswith(prefix + "/"):
-                if area is not None and area not in self.grants:
-                    raise TripletexError(403, 9000, "You do not have access to this functionality.")
-                return
+                if area is None or area in self.grants:
+                    return None
+                if self.variants["denied_area_answer"] == "empty" and method == "GET":
+                    if re.search(r"/\d+$", path):
+                        raise TripletexError(404, 6000, "Object not found")
+                    body: dict[str, Any] = {
+                        "fullResultSize": 0,
+                        "from": 0,
+                        "count": 0,
+                        "versionDigest": None,
+                        "values": [],
+                    }
+                    return json_response(body)
+                raise TripletexError(403, 9000, "You do not have permission to access this feature.")
+        return None
 
     # ----- rendering ---------------------------------------------------------------------------
     def _url(self, request: Request, collection: str, record_id: int) -> str:
-        return f"{request.host_url}v2{COLLECTIONS[collection]}/{record_id}"
+        return self._path_url(request, COLLECTIONS[collection], record_id)
+
+    def _path_url(self, request: Request, path: str, record_id: int) -> str:
+        # REAL: urls carry no scheme ("kkpqfuj-amager.tripletex.dev/v2/customer/108358392").
+        return f"{request.host}/v2{path}/{record_id}"
+
+    def _full(self, collection: str, record: dict[str, Any]) -> dict[str, Any]:
+        """The whole DTO: defaults, then what is stored, then what Tripletex computes."""
+        full = {**dto.DEFAULTS.get(collection, {}), **record, **dto.computed(collection, record)}
+        if collection == "products" and self.variants["product_is_stock_item"] == "absent":
+            full.pop("isStockItem", None)
+        if collection == "orders":
+            customer = self.store["customers"].get((record.get("customer") or {}).get("id", -1))
+            full["customerName"] = (customer or {}).get("name", "")
+        if collection == "invoices":
+            for name in (
+                "amountCurrencyOutstanding",
+                "amountOutstandingTotal",
+                "amountCurrencyOutstandingTotal",
+            ):
+                full[name] = record.get("amountOutstanding", 0)
+        return full
 
     def _render(
         self, request: Request, collection: str, record: dict[str, Any], selection: dict[str, Any]
     ) -> dict[str, Any]:
         everything = "*" in selection
         out: dict[str, Any] = {}
-        for key, value in record.items():
-            if value is None or key.startswith("_"):
-                continue
-            if not everything and key not in selection:
-                continue
-            out[key] = self._render_value(request, key, value, selection.get(key))
         if "url" in selection or everything:
+            out = {k: record[k] for k in ("id", "version") if k in record and (everything or k in selection)}
             out["url"] = self._url(request, collection, record["id"])
+        for key, value in self._full(collection, record).items():
+            if key.startswith("_") or (not everything and key not in selection):
+                continue
+            sub = selection.get(key)
+            if key in dto.ADDRESS_FIELDS and isinstance(value, dict):
+                out[key] = self._render_address(request, value, sub, record.get("name") or "")
+            else:
+                out[key] = self._render_value(request, key, value, sub)
         if "changes" in selection:
-            out["changes"] = [
-                {"timestamp": self.changed_at[(collection, record["id"])].strftime("%Y-%m-%dT%H:%M:%S")}
-            ]
+            out["changes"] = self._changes(collection, record["id"])
+        return out
+
+    def _changes(self, collection: str, record_id: int) -> list[dict[str, Any]]:
+        """OFF/REAL [4 #113]: {employeeId, timestamp with offset, changeType}."""
+        created = self.created_at.get((collection, record_id), self.now())
+        changed = self.changed_at.get((collection, record_id), created)
+        items = [(created, "CREATE")] + ([(changed, "UPDATE")] if changed > created else [])
+        return [
+            {
+                "employeeId": self.employee["id"],
+                "timestamp": moment.astimezone(OSLO).isoformat(timespec="seconds"),
+                "changeType": change_type,
+            }
+            for moment, change_type in items
+        ]
+
+    def _reference(self, request: Request, key: str, value: dict[str, Any]) -> dict[str, Any]:
+        path = dto.REFERENCE_PATHS.get(key)
+        if path is None or not isinstance(value.get("id"), int):
+            return {k: v for k, v in value.items() if v is not None}
+        return {"id": value["id"], "url": self._path_url(request, path, value["id"])}
+
+    def _render_address(
+        self, request: Request, address: dict[str, Any], sub: dict[str, Any] | None, owner: str
+    ) -> dict[str, Any]:
+        if not sub:
+            return self._reference(request, "postalAddress", address)
+        country_ref = address.get("country") or {"id": NORWAY_COUNTRY_ID}
+        country = self.store["countries"].get(country_ref.get("id", -1)) or {}
+        text = dto.address_text(address, str(country.get("name") or ""))
+        named = f"{owner}, {text}" if owner and text else text
+        full = {
+            "id": address["id"],
+            **dto.ADDRESS_DEFAULTS,
+            "url": self._path_url(request, "/address", address["id"]),
+            **address,
+            "country": country_ref,
+            "displayName": named,
+            "addressAsString": text,
+            "displayNameInklMatrikkel": named,
+        }
+        out: dict[str, Any] = {}
+        for key, value in full.items():
+            if key.startswith("_") or ("*" not in sub and key not in sub):
+                continue
+            out[key] = self._render_value(request, key, value, sub.get(key))
         return out
 
     def _render_value(self, request: Request, key: str, value: Any, sub: dict[str, Any] | None) -> Any:
@@ -516,15 +742,29 @@ class TripletexSimulator(SimulatorApp):
             return [self._render_value(request, key, v, sub) for v in value]
         if not isinstance(value, dict):
             return value
+        if not sub:
+            return self._reference(request, key, value)
         target = REFERENCE_TARGETS.get(key) or EMBEDDED_LIST_TARGETS.get(key)
         stored = self.store[target].get(value.get("id", -1)) if target else None
-        if not sub:
-            if stored is not None and target is not None:
-                return {"id": stored["id"], "url": self._url(request, target, stored["id"])}
-            return {k: v for k, v in value.items() if v is not None}
         if stored is not None and target is not None:
             return self._render(request, target, stored, sub)
         return {k: v for k, v in value.items() if v is not None}
+
+    def _selection(self, request: Request, collection: str) -> dict[str, Any]:
+        """The parsed ``fields``; REAL: a name the DTO lacks is 400/11000."""
+        selection = parse_fields(request.args.get("fields"))
+        model = dto.MODEL.get(collection)
+        if model is not None:
+            found = dto.illegal_field(selection, model, spec.spec()["components"]["schemas"])
+            if found is not None:
+                name, schema = found
+                raise TripletexError(
+                    400,
+                    11000,
+                    f"Illegal field in fields filter: {name}. "
+                    f"{name} does not match a field in the model: {schema}DTO",
+                )
+        return selection
 
     def _respond(self, body: dict[str, Any], spec_path: str, method: str, status: int = 200) -> Response:
         schema = spec.response_schema(spec_path, method)
@@ -549,24 +789,31 @@ class TripletexSimulator(SimulatorApp):
         found = spec.violations(schema, body)
         if found:
             spec_violations(request).extend(f"{field}: {message}" for field, message in found)
-            raise TripletexError(422, 16000, "Request mapping failed", [(f, m) for f, m in found])
+            raise TripletexError(
+                422,
+                16000,
+                "Request mapping failed",
+                # REAL: a wrong type names the path too, an unknown field does not.
+                [Validation(f, m, f if m == spec.WRONG_TYPE else None) for f, m in found],
+            )
         return spec.drop_nulls(body)
 
     # ----- list reads ---------------------------------------------------------------------------
     def _list(self, request: Request, collection: str, spec_path: str) -> Response:
         args = request.args
         if collection == "orders":
-            _require_args(args, "orderDateFrom", "orderDateTo")
+            _require_args(args, "orderDateTo", "orderDateFrom")
         if collection == "invoices":
-            _require_args(args, "invoiceDateFrom", "invoiceDateTo")
+            _require_args(args, "invoiceDateTo", "invoiceDateFrom")
+        _check_ranges(args)
+        selection = self._selection(request, collection)
         matches = [r for r in self.store[collection].values() if self._matches(collection, r, args)]
         matches = _sort(matches, args.get("sorting"))
         if len(matches) > RESULT_LIMIT:
-            raise TripletexError(422, 23000, "Result set too large. Limit of 10.000 reached.")
+            raise TripletexError(422, 23000, "Result set too large. Limit of 10000 reached.")
         start = _int_arg(args, "from", 0)
         count = _int_arg(args, "count", 1000)
         page = matches[start : start + count]
-        selection = parse_fields(args.get("fields"))
         digest_source = json.dumps(
             # Over the whole result, so one conditional read of the first page tells if anything changed.
             [(r["id"], r.get("version", 0)) for r in matches] + [args.get("fields")]
@@ -603,13 +850,14 @@ class TripletexSimulator(SimulatorApp):
 
         if not in_list("id", record["id"]) or not in_list("ids", record["id"]):
             return False
-        if (
-            "isInactive" in args
-            and str(record.get("isInactive", False)).lower() != args["isInactive"].lower()
-        ):
+        # OFF (spec): on /customer and /supplier isInactive defaults to false; /product has no default.
+        inactive_default = "false" if collection in ("customers", "suppliers") else ""
+        inactive = args.get("isInactive") or inactive_default
+        if inactive and str(record.get("isInactive", False)).lower() != inactive.lower():
             return False
         changed_since = args.get("changedSince")
-        if changed_since and collection in ("customers", "suppliers"):
+        honoured = self.variants["changed_since"] == "honoured"
+        if changed_since and honoured and collection in ("customers", "suppliers"):
             since = _parse_changed_since(changed_since)
             if self.changed_at[(collection, record["id"])] < since:
                 return False
@@ -649,6 +897,10 @@ class TripletexSimulator(SimulatorApp):
             return in_list("number", record.get("number"))
         if collection == "currencies":
             return in_list("code", record.get("code"))
+        if collection == "countries":
+            return in_list("code", record.get("isoAlpha2Code")) and (
+                args.get("isDisabled") in (None, "") or args["isDisabled"].lower() == "false"
+            )
         if collection == "productUnits":
             return in_list("name", record.get("name")) and in_list("nameShort", record.get("nameShort"))
         if collection == "orders":
@@ -667,7 +919,7 @@ class TripletexSimulator(SimulatorApp):
 
     def _get(self, request: Request, collection: str, spec_path: str, record_id: int) -> Response:
         record = self._find(collection, record_id)
-        selection = parse_fields(request.args.get("fields"))
+        selection = self._selection(request, collection)
         return self._respond(
             {"value": self._render(request, collection, record, selection)}, spec_path, "GET"
         )
@@ -675,8 +927,21 @@ class TripletexSimulator(SimulatorApp):
     def _find(self, collection: str, record_id: int) -> dict[str, Any]:
         record = self.store[collection].get(record_id)
         if record is None:
-            raise TripletexError(404, 6000, "Object not found.")
+            raise TripletexError(404, 6000, "Object not found")
         return record
+
+    def _invoice_settings(self, request: Request) -> Response:
+        """The live ``GET /invoice/settings`` (REAL sample; absent from the vendored spec's paths,
+        schema InvoiceSettings is in it), from the seed key ``invoiceSettings``."""
+        selection = self._selection(request, "invoiceSettings")
+        settings = {"id": 1, "version": 0, **self.invoice_settings}
+        value = {k: v for k, v in settings.items() if "*" in selection or k in selection}
+        body = {"value": value}
+        for field, message in spec.violations(
+            {"$ref": "#/components/schemas/ResponseWrapperInvoiceSettings"}, body
+        ):
+            raise TripletexError(500, 1000, f"simulator produced an invalid response: {field}: {message}")
+        return json_response(body)
 
     def _who_am_i(self, request: Request) -> Response:
         body = {
@@ -699,16 +964,24 @@ class TripletexSimulator(SimulatorApp):
         record = self._prepare_new(request, collection, body)
         self._insert(collection, record)
         if collection == "invoices":
-            self._finish_invoice(record)
+            self._finish_invoice(record, close_order=False)
         self._emit(request, collection, "create", record)
-        return self._respond(
-            {"value": self._render(request, collection, record, {"*": {}})}, spec_path, "POST", status=201
-        )
+        value = self._render(request, collection, record, _answer_selection(collection, body))
+        if collection == "orders":
+            # REAL (73 of 73 answers): the lines exist, but the POST answer lists none.
+            value["orderLines"] = []
+        return self._respond({"value": value}, spec_path, "POST", status=201)
 
     def _create_list(self, request: Request, collection: str, spec_path: str) -> Response:
         body = self._body(request, spec_path)
         # All or nothing (assumption): every record is checked before any is stored.
-        prepared = [self._prepare_new(request, collection, item) for item in body]
+        prepared = []
+        for index, item in enumerate(body):
+            try:
+                prepared.append(self._prepare_new(request, collection, item))
+            except TripletexError as error:
+                error.validation = [v.at_index(index) for v in error.validation]
+                raise
         numbers = [_number_of(collection, r) for r in prepared if _number_of(collection, r) is not None]
         if len(numbers) != len(set(numbers)):
             raise validation_failed(_number_field(collection), "Nummeret er brukt flere ganger i listen.")
@@ -724,7 +997,9 @@ class TripletexSimulator(SimulatorApp):
         record = self._apply_update(request, collection, record_id, body)
         self._emit(request, collection, "update", record)
         return self._respond(
-            {"value": self._render(request, collection, record, {"*": {}})}, spec_path, "PUT"
+            {"value": self._render(request, collection, record, _answer_selection(collection, body))},
+            spec_path,
+            "PUT",
         )
 
     def _update_list(self, request: Request, collection: str, spec_path: str) -> Response:
@@ -747,6 +1022,12 @@ class TripletexSimulator(SimulatorApp):
         record = self._find(collection, record_id)
         _check_version(record, body)
         merged = {**record, **_writable(body)}
+        for key in dto.ADDRESS_FIELDS:
+            # An address is its own object: a PUT changes the fields it names and keeps its id.
+            if isinstance(body.get(key), dict) and isinstance(record.get(key), dict):
+                merged[key] = {**record[key], **body[key], "id": record[key]["id"]}
+        if collection in ("customers", "suppliers"):
+            self._give_addresses_ids(merged)
         if collection == "subscriptions":
             _hide_write_only(merged)
         merged["id"] = record["id"]
@@ -763,8 +1044,7 @@ class TripletexSimulator(SimulatorApp):
         record = _writable(body)
         if collection == "customers":
             record.setdefault("isPrivateIndividual", False)
-            # C: a company customer defaults to EHF.
-            record.setdefault("invoiceSendMethod", "EMAIL" if record["isPrivateIndividual"] else "EHF")
+            record.setdefault("invoiceSendMethod", self._default_send_method(record))
         if collection == "subscriptions":
             record["status"] = "ACTIVE"
             _hide_write_only(record)
@@ -780,12 +1060,15 @@ class TripletexSimulator(SimulatorApp):
         if number_field and record.get(number_field) is not None:
             for other in self.store[collection].values():
                 if other["id"] != exclude_id and other.get(number_field) == record[number_field]:
-                    raise validation_failed(number_field, f"Nummeret {record[number_field]} er i bruk.")
+                    raise validation_failed(number_field, _number_in_use(collection, record[number_field]))
         if collection in ("customers", "suppliers"):
             if not record.get("name"):
                 raise validation_failed("name", "Feltet må fylles ut.")
             self._validate_organization_number(record)
         if collection == "customers" and record.get("invoiceSendMethod") == "EHF":
+            if "EHF" not in self.invoice_settings["sendTypes"]:
+                # NONE: what Tripletex answers is unknown; the text is ours (ASSUMPTIONS.md).
+                raise validation_failed("invoiceSendMethod", "Selskapet kan ikke sende EHF.")
             address = record.get("postalAddress") or {}
             if not any(address.get(k) for k in ("addressLine1", "postalCode", "city")):
                 raise validation_failed("postalAddress", "postalAddress is required for EHF")
@@ -856,9 +1139,24 @@ class TripletexSimulator(SimulatorApp):
                 raise validation_failed(field, "Feltet må fylles ut.")
         including = bool(order.get("isPrioritizeAmountsIncludingVat", False))
         order["isPrioritizeAmountsIncludingVat"] = including
-        if not order.get("number"):
+        used = {str(o.get("number")) for o in self.store["orders"].values()}
+        if order.get("number"):
+            if str(order["number"]) in used:
+                # REAL: orders, offers and projects share one number series.
+                raise validation_failed("number", ORDER_NUMBER_IN_USE)
+        else:
+            while str(self.next_order_number) in used:
+                self.next_order_number += 1
             order["number"] = str(self.next_order_number)
             self.next_order_number += 1
+        customer = self.store["customers"][customer_id]
+        # Maintainer [4 #65]: the order inherits the customer's terms; :invoice uses the order's.
+        order.setdefault(
+            "invoicesDueIn", customer.get("invoicesDueIn", self.invoice_settings["invoicesDueIn"])
+        )
+        order.setdefault(
+            "invoicesDueInType", customer.get("invoicesDueInType", self.invoice_settings["invoicesDueInType"])
+        )
         order.setdefault("isClosed", False)
         lines = []
         for index, line in enumerate(order.get("orderLines") or []):
@@ -921,19 +1219,31 @@ class TripletexSimulator(SimulatorApp):
         for field in ("invoiceDate", "invoiceDueDate"):
             if not invoice.get(field):
                 raise validation_failed(field, "Feltet må fylles ut.")
+        self._check_can_invoice()
         given = orders[0]
         if "id" in given and len(given) <= 2:
             order = self._find("orders", given["id"])
         else:
-            # C: POST /invoice always creates the order behind it.
+            # Maintainer [4 #116]: POST /invoice creates an embedded order behind the invoice.
             order = self._insert("orders", self._prepare_order(request, _writable(given)))
-        if order.get("_invoiceId"):
-            raise validation_failed("orders", "Ordren er allerede fakturert.")
+        self._check_order_can_be_invoiced(order)
         invoice["orders"] = [{"id": order["id"]}]
         invoice["customer"] = {"id": order["customer"]["id"]}
         return invoice
 
-    def _finish_invoice(self, invoice: dict[str, Any]) -> None:
+    def _check_can_invoice(self) -> None:
+        """REAL: no invoice while the company has no bank account number."""
+        if not self.invoice_settings.get("bankAccountReady", True):
+            raise validation_failed(None, BANK_ACCOUNT_MISSING)
+
+    def _check_order_can_be_invoiced(self, order: dict[str, Any]) -> None:
+        if order.get("isClosed"):
+            # [4 #25]: a closed order cannot be invoiced; the text is ours.
+            raise validation_failed("orders", "Ordren er allerede fakturert.")
+        if not order.get("orderLines"):
+            raise validation_failed(None, NO_ORDER_LINES)
+
+    def _finish_invoice(self, invoice: dict[str, Any], *, close_order: bool) -> None:
         order = self.store["orders"][invoice["orders"][0]["id"]]
         lines = order.get("orderLines", [])
         excl = sum(Decimal(str(line["amountExcludingVatCurrency"])) for line in lines)
@@ -948,26 +1258,72 @@ class TripletexSimulator(SimulatorApp):
                 "amountOutstanding": money(incl),
                 "isCharged": True,
                 "isCreditNote": False,
+                "deliveryDate": order.get("deliveryDate"),
                 "orderLines": [{"id": line["id"]} for line in lines],
             }
         )
         self.next_invoice_number += 1
         order["_invoiceId"] = invoice["id"]
-        order["isClosed"] = True
+        if close_order:
+            # Maintainer [4 #65]: :invoice closes the order, POST /invoice with an existing one does not.
+            order["isClosed"] = True
+        order["preliminaryInvoice"] = {"id": invoice["id"]}
         self._touch("orders", order)
 
     def _invoice_order(self, request: Request, order_id: int) -> Response:
         _require_args(request.args, "invoiceDate")
         order = self._find("orders", order_id)
-        invoice_date = request.args["invoiceDate"]
-        due = (dt.date.fromisoformat(invoice_date) + dt.timedelta(days=14)).isoformat()
+        invoice_date = dt.date.fromisoformat(request.args["invoiceDate"])
+        due = _due_date(
+            invoice_date, int(order.get("invoicesDueIn", 14)), order.get("invoicesDueInType", "DAYS")
+        )
         invoice = self._prepare_invoice(
-            request, {"invoiceDate": invoice_date, "invoiceDueDate": due, "orders": [{"id": order["id"]}]}
+            request,
+            {
+                "invoiceDate": invoice_date.isoformat(),
+                "invoiceDueDate": due.isoformat(),
+                "orders": [{"id": order["id"]}],
+            },
         )
         self._insert("invoices", invoice)
-        self._finish_invoice(invoice)
+        self._finish_invoice(invoice, close_order=True)
         body = {"value": self._render(request, "invoices", invoice, {"*": {}})}
         return self._respond(body, "/order/{id}/:invoice", "PUT")
+
+    def _create_credit_note(self, request: Request, invoice_id: int) -> Response:
+        """``PUT /invoice/{id}/:createCreditNote`` (OFF: params date (required), comment,
+        creditNoteEmail, sendToCustomer, sendType): a new invoice with the amounts negated,
+        ``isCreditNote`` true and ``creditedInvoice`` = the original's id; the original becomes
+        ``isCredited`` with nothing outstanding. Crediting twice is refused (text NONE, ours)."""
+        _require_args(request.args, "date")
+        original = self._find("invoices", invoice_id)
+        if original.get("isCredited") or original.get("isCreditNote"):
+            raise validation_failed(None, "Fakturaen er allerede kreditert.")
+        try:
+            date = dt.date.fromisoformat(request.args["date"]).isoformat()
+        except ValueError as exc:
+            raise validation_failed("date", "Ugyldig dato.", code=15000) from exc
+        amounts = ("amount", "amountCurrency", "amountExcludingVat", "amountExcludingVatCurrency")
+        note: dict[str, Any] = {
+            "invoiceDate": date,
+            "invoiceDueDate": date,
+            "customer": dict(original["customer"]),
+            "orders": [dict(o) for o in original.get("orders", [])],
+            "comment": request.args.get("comment", ""),
+            "invoiceNumber": self.next_invoice_number,
+            "creditedInvoice": original["id"],
+            "isCreditNote": True,
+            "isCharged": True,
+            "amountOutstanding": 0.0,
+            **{name: money(-Decimal(str(original.get(name, 0)))) for name in amounts},
+        }
+        self.next_invoice_number += 1
+        self._insert("invoices", note)
+        original["isCredited"] = True
+        original["amountOutstanding"] = 0.0
+        self._touch("invoices", original)
+        body = {"value": self._render(request, "invoices", note, {"*": {}})}
+        return self._respond(body, "/invoice/{id}/:createCreditNote", "PUT")
 
     def _delete_subscription(self, request: Request, record_id: int) -> Response:
         self._find("subscriptions", record_id)
@@ -1105,6 +1461,71 @@ def _without_secrets(subscription: dict[str, Any]) -> dict[str, Any]:
 READ_ONLY = {"id", "version", "url", "changes", "displayName", "isCustomer", "isSupplier", "displayNumber"}
 
 
+def _answer_selection(collection: str, body: dict[str, Any]) -> dict[str, Any]:
+    """REAL: a POST answer expands the addresses the request carried (the rest stay references);
+    a POST /order answer shows ``orderLines: []`` although the lines were created (73 of 73)."""
+    selection: dict[str, Any] = {"*": {}}
+    if collection in ("customers", "suppliers"):
+        for key in dto.ADDRESS_FIELDS:
+            if isinstance(body.get(key), dict):
+                selection[key] = {"*": {}}
+    return selection
+
+
+def _check_ranges(args: Any) -> None:
+    """REAL: a ``…From`` equal to (or after) its ``…To`` is 422 (the text is Tripletex's)."""
+    for name, low in args.items():
+        if not name.endswith("From") or low in (None, ""):
+            continue
+        high = args.get(name[: -len("From")] + "To")
+        if high in (None, ""):
+            continue
+        try:
+            reversed_range = float(low) >= float(high)
+        except ValueError:
+            reversed_range = str(low) >= str(high)
+        if reversed_range:
+            raise validation_failed(
+                None,
+                f"'From and including' value ({low}) is greater than or equal "
+                f"'To and excluding' value ({high}) in filter.",
+            )
+
+
+def _due_date(invoice_date: dt.date, due_in: int, due_in_type: str) -> dt.date:
+    """invoiceDate + the order's invoicesDueIn (maintainer [4 #65]; REAL: 14 DAYS -> +14)."""
+    if due_in_type == "MONTHS":
+        month = invoice_date.month - 1 + due_in
+        year, month = invoice_date.year + month // 12, month % 12 + 1
+        return invoice_date.replace(year=year, month=month, day=min(invoice_date.day, _days_in(year, month)))
+    if due_in_type == "RECURRING_DAY_OF_MONTH":
+        day = min(due_in, _days_in(invoice_date.year, invoice_date.month))
+        candidate = invoice_date.replace(day=day)
+        if candidate > invoice_date:
+            return candidate
+        year, month = (
+            (invoice_date.year + 1, 1)
+            if invoice_date.month == 12
+            else (invoice_date.year, invoice_date.month + 1)
+        )
+        return dt.date(year, month, min(due_in, _days_in(year, month)))
+    return invoice_date + dt.timedelta(days=due_in)
+
+
+def _days_in(year: int, month: int) -> int:
+    following = dt.date(year + 1, 1, 1) if month == 12 else dt.date(year, month + 1, 1)
+    return (following - dt.timedelta(days=1)).day
+
+
+def _number_in_use(collection: str, number: Any) -> str:
+    # REAL for products ("Produktnummeret 4982 er i bruk."); customer/supplier texts are ours.
+    return (
+        f"Produktnummeret {number} er i bruk."
+        if collection == "products"
+        else f"Nummeret {number} er i bruk."
+    )
+
+
 def _writable(body: dict[str, Any]) -> dict[str, Any]:
     """Read-only fields a client sends are ignored, as Tripletex does (ASSUMPTIONS.md)."""
     return {k: v for k, v in body.items() if k not in READ_ONLY}
@@ -1133,9 +1554,11 @@ def _number_of(collection: str, record: dict[str, Any]) -> Any:
 
 
 def _require_args(args: Any, *names: str) -> None:
-    for name in names:
-        if not args.get(name):
-            raise validation_failed(name, "Kan ikke være null.", code=15000)
+    """REAL: one 15000 answer names every missing parameter (GET /invoice lists invoiceDateTo
+    before invoiceDateFrom, the order callers pass them in)."""
+    missing = [Validation(name, "Kan ikke være null.") for name in names if not args.get(name)]
+    if missing:
+        raise TripletexError(422, 15000, "Validation failed", missing)
 
 
 def _int_arg(args: Any, name: str, default: int) -> int:

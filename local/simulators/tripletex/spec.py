@@ -78,6 +78,11 @@ def response_schema(path: str, method: str) -> dict[str, Any] | None:
     return None
 
 
+# REAL (tripletex-samples error-422-16000-*.json).
+UNKNOWN_FIELD = "Feltet eksisterer ikke i objektet."
+WRONG_TYPE = "Verdien er ikke av korrekt type for dette feltet."
+
+
 def _field_of(error: ValidationError) -> str:
     parts = [str(p) for p in error.absolute_path if not isinstance(p, int)]
     if error.validator == "additionalProperties":
@@ -88,11 +93,11 @@ def _field_of(error: ValidationError) -> str:
 
 def _message_of(error: ValidationError) -> str:
     if error.validator == "additionalProperties":
-        return "Feltet eksisterer ikke i objektet."
+        return UNKNOWN_FIELD
     if error.validator == "enum":
         return f"Ugyldig verdi. Gyldige verdier er: {', '.join(map(str, error.validator_value))}."
     if error.validator == "type":
-        return f"Verdien er av feil type (forventet {error.validator_value})."
+        return WRONG_TYPE
     return str(error.message)
 
 

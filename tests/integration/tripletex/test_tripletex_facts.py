@@ -170,7 +170,7 @@ def test_more_than_10000_results_is_23000_whatever_count(
 ) -> None:
     app.load_seed({"products": [{"id": 100 + i, "name": "V", "number": f"N{i}"} for i in range(10_001)]})
     answer = _raw(app).get("/product", params={"count": 1}, headers=client.auth_headers()).json()
-    assert (answer["code"], answer["message"]) == (23000, "Result set too large. Limit of 10.000 reached.")
+    assert (answer["code"], answer["message"]) == (23000, "Result set too large. Limit of 10000 reached.")
     with pytest.raises(ResultTooLarge):
         client._call("GET", "/product", params={"count": 1})
 
