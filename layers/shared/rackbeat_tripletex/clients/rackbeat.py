@@ -10,6 +10,7 @@ they are ever repeated.
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -48,8 +49,11 @@ from rackbeat_tripletex.models.rackbeat import (
     Unit,
     Webhook,
 )
+from rackbeat_tripletex.models.rackbeat_time import filter_value, parse_timestamp
 
 M = TypeVar("M", bound=BaseModel)
+# A cursor for incremental reads: an aware moment, or a Rackbeat timestamp in either form.
+Since = dt.datetime | str | None
 
 DEFAULT_BASE_URL = "https://app.rackbeat.com/api"
 # Rackbeat's limit is not documented; 480 per minute is what its PHP client budgets (reference
@@ -171,9 +175,10 @@ class RackbeatClient(HttpClient):
         path: str,
         key: str,
         model: type[M],
-        updated_at_from: str | None,
+        since: Since,
         extra: Mapping[str, Any] | None,
     ) -> Iterator[M]:
+        updated_at_from = None if since is None else parse_timestamp(since)
         if updated_at_from is None:
             for raw in self._pages(path, key, extra):
                 yield model.model_validate(raw)
@@ -182,12 +187,12 @@ class RackbeatClient(HttpClient):
         # first and stop at the first record older than the cursor: correct either way.
         params = {
             **(extra or {}),
-            "updated_at_from": updated_at_from,
+            "updated_at_from": filter_value(updated_at_from),
             "order_by": "updated_at",
             "order_direction": "DESC",
         }
         for raw in self._pages(path, key, params):
-            if str(raw.get("updated_at") or "") < updated_at_from:
+            if parse_timestamp(raw.get("updated_at")) < updated_at_from:
                 return
             yield model.model_validate(raw)
 
@@ -253,13 +258,13 @@ class RackbeatClient(HttpClient):
         )
 
     # ----- customers, suppliers, products -------------------------------------------------------------
-    def customers(self, *, updated_at_from: str | None = None) -> Iterator[Customer]:
+    def customers(self, *, updated_at_from: Since = None) -> Iterator[Customer]:
         return self._changed_since("/customers", "customers", Customer, updated_at_from, None)
 
-    def suppliers(self, *, updated_at_from: str | None = None) -> Iterator[Supplier]:
+    def suppliers(self, *, updated_at_from: Since = None) -> Iterator[Supplier]:
         return self._changed_since("/suppliers", "suppliers", Supplier, updated_at_from, None)
 
-    def products(self, *, updated_at_from: str | None = None) -> Iterator[Product]:
+    def products(self, *, updated_at_from: Since = None) -> Iterator[Product]:
         return self._changed_since("/products", "products", Product, updated_at_from, None)
 
     def get_customer(self, number: int) -> Customer | None:
@@ -311,17 +316,20 @@ class RackbeatClient(HttpClient):
         return self._write("PUT", f"/products/{encode_number(number)}", "product", Product, changes.payload())
 
     # ----- invoices and orders ----------------------------------------------------------------------------
-    def booked_invoices_since(self, updated_at_from: str | None = None) -> Iterator[CustomerInvoice]:
+    def booked_invoices_since(self, since: Since = None) -> Iterator[CustomerInvoice]:
         """Booked customer invoices changed at or after the cursor, oldest change first."""
+        updated_at_from = None if since is None else parse_timestamp(since)
         params: dict[str, Any] = {
             "is_booked": True,
-            "updated_at_from": updated_at_from,
+            "updated_at_from": None if updated_at_from is None else filter_value(updated_at_from),
             "order_by": "updated_at",
             "order_direction": "ASC",
         }
         for raw in self._pages("/customer-invoices", "customer_invoices", params):
             invoice = CustomerInvoice.model_validate(raw)
-            if invoice.is_booked and (updated_at_from is None or invoice.updated_at >= updated_at_from):
+            if invoice.is_booked and (
+                updated_at_from is None or invoice.updated_at is None or invoice.updated_at >= updated_at_from
+            ):
                 yield invoice
 
     def get_customer_invoice(self, number: int) -> CustomerInvoice | None:
@@ -358,7 +366,7 @@ class RackbeatClient(HttpClient):
 
         return self.create_once(book, already_booked)
 
-    def orders(self, *, updated_at_from: str | None = None) -> Iterator[Order]:
+    def orders(self, *, updated_at_from: Since = None) -> Iterator[Order]:
         return self._changed_since("/orders", "orders", Order, updated_at_from, None)
 
     def get_order(self, number: int) -> Order | None:

@@ -38,7 +38,6 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, cast
-from zoneinfo import ZoneInfo
 
 from aws_lambda_powertools.metrics import MetricUnit
 
@@ -82,9 +81,6 @@ from rackbeat_tripletex.sync.model import (
 
 logger = logging.getLogger(__name__)
 
-# Rackbeat timestamps are wall-clock without a zone (reference conventions 5, timezone assumed).
-RACKBEAT_TIMEZONE = ZoneInfo("Europe/Copenhagen")
-RACKBEAT_TIMESTAMP = "%Y-%m-%d %H:%M:%S"
 # Reference conventions 5: incremental reads overlap their updated_at_from cursor by 2 hours.
 RACKBEAT_OVERLAP = dt.timedelta(hours=2)
 # Tripletex changedSince: a little overlap for clock skew between us and Tripletex.
@@ -169,8 +165,10 @@ class _Session:
         return reverse is not None and bool(getattr(self.settings.streams, reverse.value))
 
 
-def rackbeat_timestamp(moment: dt.datetime) -> str:
-    return moment.astimezone(RACKBEAT_TIMEZONE).strftime(RACKBEAT_TIMESTAMP)
+def rackbeat_stamp(moment: dt.datetime | None) -> str | None:
+    """A Rackbeat ``updated_at`` as a link stores it: ISO-8601 with its offset, whichever form
+    Rackbeat answered in (so a stored stamp compares as a moment, never as Rackbeat's text)."""
+    return moment.isoformat() if moment is not None else None
 
 
 class SyncEngine:
@@ -400,12 +398,12 @@ class SyncEngine:
         tenant_id = session.tenant.tenant_id
         cursor = session.cursors.get(stream.value)
         read_started = self.ctx.now()
-        since: str | None = None
+        since: dt.datetime | None = None
         if not full:
             # No cursor yet: changes since the tenant was activated (older records are the
             # initial import's and the nightly reconcile's business).
             base = dt.datetime.fromisoformat(cursor) if cursor else session.tenant.settings_saved_at
-            since = rackbeat_timestamp((base or read_started) - RACKBEAT_OVERLAP)
+            since = (base or read_started) - RACKBEAT_OVERLAP
             if cursor:
                 self.ctx.metrics.add_metric(
                     f"{stream.value}.lag",
@@ -444,7 +442,9 @@ class SyncEngine:
         failed_with = known.failed_with.get(key)
         return not retry_failed and failed_with is not None and failed_with == self._source_hash(record)
 
-    def _rackbeat_changes(self, session: _Session, entity: SyncEntity, since: str | None) -> Iterator[Any]:
+    def _rackbeat_changes(
+        self, session: _Session, entity: SyncEntity, since: dt.datetime | None
+    ) -> Iterator[Any]:
         rackbeat = session.rackbeat
         if entity == "customer":
             return rackbeat.customers(updated_at_from=since)
@@ -531,7 +531,7 @@ class SyncEngine:
                 tenant_id,
                 entity,
                 key,
-                rackbeat_updated_at=record.updated_at,
+                rackbeat_updated_at=rackbeat_stamp(record.updated_at),
                 synced_at=self.ctx.now(),
                 rackbeat_source_hash=self._source_hash(record),
             )
@@ -553,7 +553,11 @@ class SyncEngine:
         if saved is None:
             # A newer change in Tripletex won the conflict; its own stream carries it back.
             self.ctx.links.record(
-                tenant_id, entity, key, rackbeat_updated_at=record.updated_at, synced_at=self.ctx.now()
+                tenant_id,
+                entity,
+                key,
+                rackbeat_updated_at=rackbeat_stamp(record.updated_at),
+                synced_at=self.ctx.now(),
             )
             return Written("skipped", link.tripletex_id if link else None)
         self.ctx.links.record(
@@ -562,7 +566,7 @@ class SyncEngine:
             key,
             tripletex_id=saved.id,
             origin="created",
-            rackbeat_updated_at=record.updated_at,
+            rackbeat_updated_at=rackbeat_stamp(record.updated_at),
             synced_at=self.ctx.now(),
             rackbeat_source_hash=self._source_hash(record),
             tripletex_version=saved.version,
@@ -621,7 +625,7 @@ class SyncEngine:
             customer = self.ctx.links.get(tenant_id, "customer", str(invoice.customer_id))
             product_ids: dict[str, int] = {}
             for line in invoice.lines:
-                if line.child_type in (None, "product"):
+                if line.child_type in (None, "product") and line.child_id is not None:
                     product_link = self.ctx.links.get(tenant_id, "product", line.child_id)
                     if product_link is not None and product_link.tripletex_id is not None:
                         product_ids[line.child_id] = product_link.tripletex_id
@@ -686,7 +690,7 @@ class SyncEngine:
             key,
             tripletex_id=target_id,
             origin="created",
-            rackbeat_updated_at=invoice.updated_at,
+            rackbeat_updated_at=rackbeat_stamp(invoice.updated_at),
             synced_at=self.ctx.now(),
         )
         self._resolved(session, stream, key)
@@ -906,7 +910,7 @@ class SyncEngine:
             tripletex_id=record.id,
             origin="created" if link is None else None,
             tripletex_version=record.version,
-            rackbeat_updated_at=saved.updated_at,
+            rackbeat_updated_at=rackbeat_stamp(saved.updated_at),
             synced_at=self.ctx.now(),
             to_rackbeat_hash=digest,
             # Rackbeat as we left it: the Rackbeat -> Tripletex stream then sees our own write as

@@ -33,6 +33,7 @@ from rackbeat_tripletex.mappers.rackbeat_to_tripletex.result import (
 from rackbeat_tripletex.models import rackbeat as rb
 from rackbeat_tripletex.models import tripletex as tx
 from rackbeat_tripletex.models.domain import InvoiceMode
+from rackbeat_tripletex.models.rackbeat_time import RACKBEAT_TIMEZONE
 
 CENT = Decimal("0.01")
 HALF_CENT = Decimal("0.005")
@@ -233,8 +234,9 @@ def _require_dependencies(
     if customer_id is None:
         missing.append(Dependency("customer", str(invoice.customer_id)))
     for line in invoice.lines:
-        if _is_product(line) and line.child_id not in product_ids:
-            dependency = Dependency("product", line.child_id)
+        product = _product_key(line)
+        if product is not None and product not in product_ids:
+            dependency = Dependency("product", product)
             if dependency not in missing:
                 missing.append(dependency)
     if missing:
@@ -247,19 +249,22 @@ def _require_dependencies(
         )
 
 
-def _is_product(line: rb.DocumentLine) -> bool:
-    return line.child_type in (None, "product")
+def _product_key(line: rb.DocumentLine) -> str | None:
+    """The product number a line sells; None for a lot line or a text line (no child)."""
+    return line.child_id if line.child_type in (None, "product") else None
 
 
-def _date(text: str | None, number: int, what: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat((text or "")[:10])
-    except ValueError:
+def _date(value: dt.date | None, number: int, what: str) -> dt.date:
+    # The read model has parsed it already; a booking stamp counts by its Copenhagen day.
+    if value is None:
         raise Unmappable(
             FailureReason.MISSING_DATE,
-            f"Invoice {number} has no readable {what} ({text!r}).",
+            f"Invoice {number} has no {what}.",
             f"Set the {what} on the invoice in Rackbeat, then retry it.",
-        ) from None
+        )
+    if isinstance(value, dt.datetime):
+        return value.astimezone(RACKBEAT_TIMEZONE).date()
+    return value
 
 
 def _due_date(invoice: rb.CustomerInvoice, invoice_date: dt.date, reference: Reference) -> dt.date:
@@ -295,7 +300,7 @@ def _targets(
             targets.append(
                 _Target(
                     line=line,
-                    product_id=product_ids.get(line.child_id) if _is_product(line) else None,
+                    product_id=product_ids.get(_product_key(line) or ""),
                     vat_type_id=vat_type_id,
                     vat_percentage=reference.vat_percentage(vat_type_id),
                     excluding_vat=excl,

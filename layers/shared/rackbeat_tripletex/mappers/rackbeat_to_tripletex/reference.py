@@ -71,7 +71,7 @@ class Reference:
         )
 
     # ----- VAT ------------------------------------------------------------------------------
-    def vat_type_id(self, rate: float | Decimal, zone: rb.VatZone | None) -> int:
+    def vat_type_id(self, rate: float | Decimal, zone: str | None) -> int:
         """The outgoing vatType for a Rackbeat VAT rate (percent) in a VAT zone."""
         wanted = percent(rate)
         matching = sorted(
