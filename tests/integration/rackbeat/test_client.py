@@ -83,7 +83,8 @@ def test_customer_list_pages_through_everything(client: RackbeatClient, sim: Rac
 def test_customer_crud(client: RackbeatClient, sim: RackbeatSimulator) -> None:
     created = client.create_customer(NEW_CUSTOMER)
     assert created.number == 500
-    assert posts(sim, "/customers")[0]["query"] == {"suppress_webhooks": "true"}
+    # The ongoing sync does not hide its writes from other apps (RACKBEAT-EVIDENCE mismatch 8).
+    assert posts(sim, "/customers")[0]["query"] == {}
     updated = client.update_customer(500, CustomerWrite(contact_email="post@asen.no"))
     assert updated.contact_email == "post@asen.no"
     assert updated.company_name == "Åsen Snekkeri AS"

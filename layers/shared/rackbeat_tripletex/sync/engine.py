@@ -52,6 +52,7 @@ from rackbeat_tripletex.clients.http import (
     ValidationFailed,
 )
 from rackbeat_tripletex.clients.rackbeat import RackbeatClient
+from rackbeat_tripletex.clients.records import Unreadable, readable
 from rackbeat_tripletex.clients.tripletex import TripletexClient
 from rackbeat_tripletex.initial_sync.context import Clients, MissingCredentials
 from rackbeat_tripletex.mappers import rackbeat_to_tripletex as r2t
@@ -147,9 +148,9 @@ class _Session:
                 product_units=self.tripletex.list_product_units(),
                 currencies=self.tripletex.list_currencies(),
                 countries={code: country_id for country_id, code in COUNTRY_CODES.items()},
-                rackbeat_units=list(self.rackbeat.units()),
-                payment_terms=list(self.rackbeat.payment_terms()),
-                product_groups=list(self.rackbeat.product_groups()),
+                rackbeat_units=list(readable(self.rackbeat.units())),
+                payment_terms=list(readable(self.rackbeat.payment_terms())),
+                product_groups=list(readable(self.rackbeat.product_groups())),
             )
         return self._reference
 
@@ -279,12 +280,30 @@ class SyncEngine:
             self._pause(session.tenant, error)
             run.outcome = RunOutcome.PAUSED
             run.detail = "A token stopped working; the tenant is paused until new tokens are entered."
-        except (StreamAborted, RecordBusy, *TRANSIENT) as error:
+        except (StreamAborted, RecordBusy, ApiError) as error:
+            # Any refusal of the stream's list call (a 422 on a filter included) ends this
+            # stream's run, recorded with its reason; the tenant's other streams still run.
             run.outcome = RunOutcome.FAILED
-            run.detail = error.user_hint if isinstance(error, ApiError) else str(error)
+            run.detail = _stream_failure(error)
             logger.warning(
                 "stream stopped; its cursor stays and the next run re-reads",
                 extra={"tenant_id": session.tenant.tenant_id, "stream": stream.value, "error": run.detail},
+            )
+        except Exception as error:
+            # A bug or a shape we never imagined: the stream fails alone. Only the exception's
+            # type is logged and stored; its text may quote vendor data or a secret.
+            run.outcome = RunOutcome.FAILED
+            run.detail = (
+                f"The stream stopped on an unexpected error ({type(error).__name__}); "
+                "it is retried on the next run and the operator has been alerted."
+            )
+            logger.error(
+                "stream stopped on an unexpected error",
+                extra={
+                    "tenant_id": session.tenant.tenant_id,
+                    "stream": stream.value,
+                    "error_type": type(error).__name__,
+                },
             )
         if run.outcome == RunOutcome.OK and run.failed:
             run.outcome = RunOutcome.PARTIAL
@@ -411,7 +430,7 @@ class SyncEngine:
                     (read_started - dt.datetime.fromisoformat(cursor)).total_seconds(),
                 )
         for page in _pages(self._rackbeat_changes(session, stream.entity, since)):
-            known = self.ctx.links.page_state(tenant_id, stream, [str(record.number) for record in page])
+            known = self.ctx.links.page_state(tenant_id, stream, [_rackbeat_key(record) for record in page])
             for record in page:
                 run.read += 1
                 if self._rackbeat_unchanged(known, stream, record, retry_failed=full):
@@ -432,9 +451,9 @@ class SyncEngine:
         self, known: PageState, stream: StreamName, record: Any, *, retry_failed: bool
     ) -> bool:
         """Nothing to write for this record, decided from the page's batch read alone."""
-        key = str(record.number)
+        key = _rackbeat_key(record)
         link = known.links.get(key)
-        if link is not None and link.state == "synced":
+        if link is not None and link.state == "synced" and not isinstance(record, Unreadable):
             if stream.entity == "invoice":
                 return True  # booked invoices reach the books once
             if link.rackbeat_source_hash == self._source_hash(record):
@@ -469,6 +488,8 @@ class SyncEngine:
     def _sync_rackbeat_record(
         self, session: _Session, stream: StreamName, entity: SyncEntity, record: Any
     ) -> Written:
+        if isinstance(record, Unreadable):
+            return self._unreadable(session, stream, entity, record)
         key = str(record.number)
         link = self.ctx.links.get(session.tenant.tenant_id, entity, key)
         if entity == "invoice":
@@ -490,10 +511,34 @@ class SyncEngine:
         finally:
             session.syncing.discard((entity, key))
 
+    def _unreadable(
+        self, session: _Session, stream: StreamName, entity: SyncEntity, record: Unreadable
+    ) -> Written:
+        """A record our read model refused fails alone, under its number, until it changes."""
+        return self._fail(
+            session,
+            stream,
+            entity,
+            _rackbeat_key(record),
+            source_hash=self._source_hash(record),
+            reason="unreadable",
+            message=(
+                f"Rackbeat {entity} {record.key or '(without a number)'} could not be read: {record.reason}."
+            ),
+            suggested_fix=(
+                f"Correct the named field on the {entity} in Rackbeat; it is tried again when it "
+                "changes, or now with Retry. If the value is valid in Rackbeat, report it to the "
+                "operator: the integration does not know it yet."
+            ),
+        )
+
     @staticmethod
     def _source_hash(record: Any) -> str:
         """The Rackbeat record's own content. Rackbeat stamps ``updated_at`` in whole seconds, so
-        two changes inside one second look alike by stamp; by content they never do."""
+        two changes inside one second look alike by stamp; by content they never do. An
+        unreadable record is hashed as Rackbeat sent it, so it is tried again only once changed."""
+        if isinstance(record, Unreadable):
+            return content_hash({k: v for k, v in record.raw.items() if k != "updated_at"})
         return content_hash(record.model_dump(mode="json", exclude={"updated_at"}))
 
     def _write_to_tripletex(
@@ -919,6 +964,23 @@ class SyncEngine:
         )
         self._resolved(session, stream, key)
         return Written("written", record.id)
+
+
+def _rackbeat_key(record: Any) -> str:
+    """The key a Rackbeat record syncs and fails under: its number; for a record without a
+    readable number, its content (so it still has exactly one failure row)."""
+    if isinstance(record, Unreadable):
+        if record.key is not None:
+            return record.key
+        return "unnumbered-" + content_hash(dict(record.raw))[:16]
+    return str(record.number)
+
+
+def _stream_failure(error: Exception) -> str:
+    """What a stopped stream's run says, in words for the tenant (never the raw answer)."""
+    if isinstance(error, ValidationFailed):
+        return f"{error.api or 'The API'} refused the stream's list request ({error}). {error.user_hint}"
+    return error.user_hint if isinstance(error, ApiError) else str(error)
 
 
 def _pages[R](records: Iterable[R]) -> Iterator[list[R]]:
