@@ -12,12 +12,14 @@ import copy
 import datetime as dt
 import json
 import math
+import re
 import string
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, unquote
 
 import httpx
+from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Request, Response
 
 from local.simulators.base import (
@@ -30,6 +32,7 @@ from local.simulators.base import (
     settle,
 )
 from local.simulators.rackbeat import assumptions as A
+from local.simulators.rackbeat.options import FILTER_IGNORED, FILTER_REFUSED, Options
 from local.simulators.rackbeat.validation import spec, validate
 
 Record = dict[str, Any]
@@ -50,20 +53,48 @@ def not_found() -> ApiError:
 
 
 def invalid(errors: dict[str, list[str]]) -> ApiError:
-    return ApiError(422, {"message": A.MESSAGE_INVALID, "errors": errors})
+    """A 422 in Rackbeat's documented shape: the field map only, no top-level message."""
+    return ApiError(422, {"errors": errors})
 
 
-def format_timestamp(moment: dt.datetime) -> str:
-    return moment.astimezone(A.TIMEZONE).strftime(A.TIMESTAMP_FORMAT)
+def format_timestamp(moment: dt.datetime, style: str = "space") -> str:
+    """A timestamp as the account's wall clock, in the style of the `timestamp_format` switch."""
+    pattern = A.TIMESTAMP_FORMAT_ISO if style == "iso" else A.TIMESTAMP_FORMAT_SPACE
+    return moment.astimezone(A.TIMEZONE).strftime(pattern)
 
 
 def parse_timestamp(text: str) -> dt.datetime:
-    """A ``YYYY-MM-DD HH:MM:SS`` wall-clock time in the account's timezone, as an aware datetime."""
-    return dt.datetime.strptime(text, A.TIMESTAMP_FORMAT).replace(tzinfo=A.TIMEZONE)
+    """``YYYY-MM-DD HH:MM:SS`` or ISO-8601 (offset optional) as an aware datetime; a time
+    without an offset is the account's wall clock."""
+    try:
+        moment = dt.datetime.strptime(text, A.TIMESTAMP_FORMAT_SPACE)
+    except ValueError:
+        if "T" not in text:
+            raise
+        moment = dt.datetime.fromisoformat(text)
+    return moment if moment.tzinfo else moment.replace(tzinfo=A.TIMEZONE)
+
+
+def encode_once(number: str) -> str:
+    """rawurlencode: what `urlfriendly_number` holds and what a single-encoding client sends."""
+    return quote(number, safe="")
 
 
 def double_encode(number: str) -> str:
-    return quote(quote(number, safe=""), safe="")
+    return quote(encode_once(number), safe="")
+
+
+def decode_path_number(segment: str, path_encoding: str) -> str | None:
+    """The number in a path segment the server has decoded once, or None when the segment was
+    encoded the other way than the `path_encoding` switch expects (the caller answers 404)."""
+    if path_encoding == "single":
+        return segment
+    if not _PERCENT_ENCODED.fullmatch(segment):
+        return None
+    return unquote(segment)
+
+
+_PERCENT_ENCODED = re.compile(r"(?:[A-Za-z0-9\-_.~]|%[0-9A-Fa-f]{2})*")
 
 
 def _writable_fields(schema_name: str) -> frozenset[str]:
@@ -195,31 +226,6 @@ ADDRESS_FIELDS = (
 
 
 @dataclass
-class Options:
-    """Switches the reference asks for (components x-simulator notes); set via the seed's ``options``."""
-
-    strict_updated_at_filter: bool = False
-    documented_webhook_bodies: bool = False
-    rate_limit_per_window: int = A.RATE_LIMIT_PER_WINDOW
-    webhook_retry_schedule: tuple[dt.timedelta, ...] = A.WEBHOOK_RETRY_SCHEDULE
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Options:
-        options = cls()
-        if "strict_updated_at_filter" in data:
-            options.strict_updated_at_filter = bool(data["strict_updated_at_filter"])
-        if "documented_webhook_bodies" in data:
-            options.documented_webhook_bodies = bool(data["documented_webhook_bodies"])
-        if "rate_limit_per_window" in data:
-            options.rate_limit_per_window = int(data["rate_limit_per_window"])
-        if "webhook_retry_schedule_seconds" in data:
-            options.webhook_retry_schedule = tuple(
-                dt.timedelta(seconds=float(s)) for s in data["webhook_retry_schedule_seconds"]
-            )
-        return options
-
-
-@dataclass
 class RateWindow:
     started: dt.datetime
     used: int = 0
@@ -260,6 +266,12 @@ class RackbeatSimulator(SimulatorApp):
     def reset(self) -> None:
         self.state = State()
         self.options = Options()
+
+    def get_options(self) -> dict[str, Any]:
+        return self.options.to_json()
+
+    def set_options(self, changes: dict[str, Any]) -> None:
+        self.options.apply(changes)
 
     def load_seed(self, seed: dict[str, Any]) -> None:
         with self._lock:
@@ -385,15 +397,11 @@ class RackbeatSimulator(SimulatorApp):
         }
 
     def _route(self, request: Request) -> tuple[int, Any]:
-        path = request.path
-        if path == A.API_PREFIX or path.startswith(A.API_PREFIX + "/"):
-            path = path[len(A.API_PREFIX) :]
-        raw_segments = [s for s in path.split("/") if s]
-        if not raw_segments:
+        segments = self._path_segments(request)
+        if not segments:
             raise not_found()
-        head = A.PATH_ALIASES.get(raw_segments[0], raw_segments[0])
-        # PATH_INFO was decoded once by the server; numbers were encoded twice, so decode again.
-        rest = [unquote(s) if A.DOUBLE_DECODE_PATH_NUMBERS else s for s in raw_segments[1:]]
+        head = A.PATH_ALIASES.get(segments[0], segments[0])
+        rest = segments[1:]
         method = request.method
         if head == "self" and not rest and method == "GET":
             return 200, self.state.self_info
@@ -421,6 +429,24 @@ class RackbeatSimulator(SimulatorApp):
         if head == "customer-invoices" and len(rest) == 2 and rest[1] == "book" and method == "POST":
             return 200, self._book(key, request)
         raise not_found()
+
+    def _path_segments(self, request: Request) -> list[str]:
+        """The path's segments, each decoded once as a web server would (an encoded slash stays
+        inside its segment), then item numbers decoded as the `path_encoding` switch says.
+        A segment encoded the other way than the switch expects answers 404.
+        """
+        raw = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI")
+        path = raw.split("?", 1)[0] if raw else quote(request.path)
+        if path == A.API_PREFIX or path.startswith(A.API_PREFIX + "/"):
+            path = path[len(A.API_PREFIX) :]
+        segments = [unquote(s) for s in path.split("/") if s]
+        decoded = [segments[0]] if segments else []
+        for segment in segments[1:]:
+            number = decode_path_number(segment, self.options.path_encoding)
+            if number is None:
+                raise not_found()
+            decoded.append(number)
+        return decoded
 
     def _key(self, collection: Collection, segment: str) -> Any:
         if not collection.numeric:
@@ -459,8 +485,7 @@ class RackbeatSimulator(SimulatorApp):
     ) -> dict[str, list[str]]:
         schema = collection.create_schema if creating else collection.update_schema
         assert schema is not None
-        extra = A.EXTRA_REQUIRED_ON_CREATE.get(collection.singular, ()) if creating else ()
-        errors = validate(schema, body, extra)
+        errors = self._validate(schema, body)
         for name, target in REFERENCES.get(collection.path, {}).items():
             value = body.get(name)
             if value is None or name in errors:
@@ -481,12 +506,32 @@ class RackbeatSimulator(SimulatorApp):
             errors["number"] = [A.DUPLICATE_NUMBER_MESSAGE]
         return errors
 
+    def _validate(self, schema: str, body: dict[str, Any]) -> dict[str, list[str]]:
+        """The reference schema's errors, less a VAT zone the `extra_vat_zones` switch adds."""
+        errors = validate(schema, body)
+        zone = body.get("vat_zone")
+        if zone in self.options.extra_vat_zones and len(zone) <= A.VAT_ZONE_MAX_LENGTH:
+            errors.pop("vat_zone", None)
+        return errors
+
     def _stamp(self, record: Record, *, created: bool = False) -> None:
+        # Kept as datetimes and formatted on the way out, so `timestamp_format` applies to
+        # records made before the switch changed too.
         now = self.now()
-        record["_updated"] = now
-        record["updated_at"] = format_timestamp(now)
+        record["updated_at"] = now
         if created:
-            record["created_at"] = record["updated_at"]
+            record["created_at"] = now
+
+    def _timestamp(self, moment: dt.datetime) -> str:
+        return format_timestamp(moment, self.options.timestamp_format)
+
+    def _emitted(self, record: Record) -> Record:
+        """A stored record as it goes out: no private keys, timestamps in the switched format."""
+        return {
+            k: self._timestamp(v) if isinstance(v, dt.datetime) else copy.deepcopy(v)
+            for k, v in record.items()
+            if not k.startswith("_")
+        }
 
     def _next_number(self, path: str) -> int:
         existing = [k for k in self.state.records[path] if isinstance(k, int)]
@@ -498,6 +543,8 @@ class RackbeatSimulator(SimulatorApp):
         record: Record = {k: copy.deepcopy(v) for k, v in body.items() if k in fields}
         if record.get("number") is None:
             record["number"] = self._next_number(collection.path)
+        for name, default in A.CREATE_DEFAULTS.get(collection.singular, {}).items():
+            record.setdefault(name, default)
         if collection.path == "products":
             record.setdefault("is_barred", False)
             group = self.state.records["product-groups"][record["group"]]
@@ -576,7 +623,7 @@ class RackbeatSimulator(SimulatorApp):
 
     # ----- lists ---------------------------------------------------------------------------------
     def _list(self, collection: Collection, request: Request) -> dict[str, Any]:
-        args = request.args
+        args = self._list_filters(request.args)
         errors: dict[str, list[str]] = {}
         page = _positive_int(args.get("page"), 1, "page", errors)
         limit = min(_positive_int(args.get("limit"), A.DEFAULT_LIMIT, "limit", errors), A.MAX_LIMIT)
@@ -585,7 +632,7 @@ class RackbeatSimulator(SimulatorApp):
             self.options.strict_updated_at_filter
             and collection.path not in A.UPDATED_AT_FILTER_HONOURED_IN_STRICT_MODE
         ):
-            for name in ("updated_at_from", "updated_at_to"):
+            for name in A.UPDATED_AT_FILTERS:
                 if args.get(name):
                     try:
                         bounds[name] = parse_timestamp(args[name])
@@ -605,8 +652,7 @@ class RackbeatSimulator(SimulatorApp):
             descending = args.get("order_direction", A.DEFAULT_ORDER_DIRECTION).upper() == "DESC"
             present = [r for r in items if _scalar(r.get(order_by))]
             missing = [r for r in items if not _scalar(r.get(order_by))]
-            sort_field = "_updated" if order_by == "updated_at" else order_by
-            present.sort(key=lambda r: r[sort_field], reverse=descending)
+            present.sort(key=lambda r: r[order_by], reverse=descending)
             items = present + missing
         total = len(items)
         pages = max(A.EMPTY_LIST_PAGES, math.ceil(total / limit)) if total else A.EMPTY_LIST_PAGES
@@ -617,14 +663,37 @@ class RackbeatSimulator(SimulatorApp):
             rendered = [{k: v for k, v in r.items() if k in wanted} for r in rendered]
         return {collection.plural: rendered, "total": total, "pages": pages, "limit": limit, "page": page}
 
+    def _list_filters(self, args: MultiDict[str, str]) -> MultiDict[str, str]:
+        """The query as the `list_filters` switch lets the list see it: a refused filter that was
+        given is a 422 naming it, an ignored one is dropped as if never sent."""
+        governed = {
+            "updated_at_from": A.UPDATED_AT_FILTERS,
+            "order_by": A.ORDER_PARAMS,
+            "is_booked": ("is_booked",),
+        }
+        refused: dict[str, list[str]] = {}
+        dropped: set[str] = set()
+        for feature, params in governed.items():
+            mode = self.options.filter_mode(feature)
+            given = [p for p in params if p in args]
+            if mode == FILTER_REFUSED:
+                for param in given:
+                    refused[param] = [A.NOT_FILTERABLE_MESSAGE.format(param=param)]
+            elif mode == FILTER_IGNORED:
+                dropped.update(params)
+        if refused:
+            raise invalid(refused)
+        return MultiDict([(k, v) for k, v in args.items(multi=True) if k not in dropped])
+
     def _matches(
         self, collection: Collection, record: Record, args: Any, bounds: dict[str, dt.datetime]
     ) -> bool:
-        if "updated_at_from" in bounds and record["_updated"] < bounds["updated_at_from"].replace(
+        if "updated_at_from" in bounds and record["updated_at"] < bounds["updated_at_from"].replace(
             microsecond=0
         ):
             return False
-        if "updated_at_to" in bounds and record["_updated"].replace(microsecond=0) > bounds["updated_at_to"]:
+        updated = record["updated_at"].replace(microsecond=0)
+        if "updated_at_to" in bounds and updated > bounds["updated_at_to"]:
             return False
         for name in collection.boolean_filters:
             wanted = args.get(name)
@@ -659,7 +728,7 @@ class RackbeatSimulator(SimulatorApp):
         return f"https://app.rackbeat.com/api/{path}/{double_encode(str(key))}"
 
     def _render(self, collection: Collection, record: Record) -> Record:
-        out = {k: copy.deepcopy(v) for k, v in record.items() if not k.startswith("_")}
+        out = self._emitted(record)
         records = self.state.records
         out["self"] = self._self_url(collection.path, record["number"])
         if collection.path in ("customers", "suppliers"):
@@ -674,16 +743,11 @@ class RackbeatSimulator(SimulatorApp):
             out["is_deleted"] = False
         elif collection.path == "products":
             group = records["product-groups"][record["group"]]
-            embedded = {
-                k: group.get(k)
-                for k in ("number", "name", "vat_domestic", "vat_domestic_exempt", "vat_eu", "vat_abroad")
-            }
-            if A.EMBED_HAS_INVENTORY_IN_PRODUCT_GROUP:
-                embedded["has_inventory"] = group["has_inventory"]
+            embedded = {k: group.get(k) for k in A.EMBEDDED_GROUP_FIELDS}
             embedded["self"] = self._self_url("product-groups", group["number"])
             stock = float(record.get("stock_quantity") or 0)
             out.update(
-                urlfriendly_number=double_encode(record["number"]),
+                urlfriendly_number=encode_once(record["number"]),
                 type="product",
                 group=embedded,
                 group_id=group["number"],
@@ -709,16 +773,22 @@ class RackbeatSimulator(SimulatorApp):
         elif collection.path in ("customer-invoices", "orders"):
             customer = records["customers"].get(record["customer_id"])
             out["customer"] = self._render(COLLECTIONS["customers"], customer) if customer else None
+            if collection.path == "customer-invoices" and self.options.invoice_line_vat == "absent":
+                for line in out["lines"]:
+                    for name in A.INVOICE_LINE_VAT_FIELDS:
+                        line.pop(name, None)
         return out
 
-    @staticmethod
-    def _render_webhook(webhook: Record, *, with_token: bool = False) -> Record:
-        return {k: v for k, v in webhook.items() if not k.startswith("_") and (with_token or k != "token")}
+    def _render_webhook(self, webhook: Record, *, with_token: bool = False) -> Record:
+        out = self._emitted(webhook)
+        if not with_token:
+            out.pop("token", None)
+        return out
 
     # ----- documents -------------------------------------------------------------------------------
     def _create_invoice_draft(self, request: Request) -> dict[str, Any]:
         body = self._json_body(request)
-        errors = validate("CustomerInvoiceDraftCreate", body)
+        errors = self._validate("CustomerInvoiceDraftCreate", body)
         if errors:
             raise invalid(errors)
         invoice = self._build_document("customer-invoices", body)
@@ -742,7 +812,7 @@ class RackbeatSimulator(SimulatorApp):
         terms_id = body.get("payment_terms_id", customer.get("payment_terms_id") if customer else None)
         if terms_id is not None and terms_id not in records["payment-terms"]:
             errors["payment_terms_id"] = ["The selected payment terms id is invalid."]
-        vat_zone = body.get("vat_zone") or (customer or {}).get("vat_zone") or "domestic"
+        vat_zone = body.get("vat_zone") or (customer or {}).get("vat_zone") or A.DEFAULT_VAT_ZONE
         lines: list[Record] = []
         for index, line in enumerate(body.get("lines", [])):
             product = records["products"].get(line.get("item_id"))
@@ -822,7 +892,7 @@ class RackbeatSimulator(SimulatorApp):
         quantity = float(line["quantity"])
         price = float(line.get("line_price", product["sales_price"]) or 0)
         discount = float(line.get("discount_percentage", 0))
-        vat_field = {"domestic": "vat_domestic", "eu": "vat_eu", "abroad": "vat_abroad"}[vat_zone]
+        vat_field = A.VAT_ZONE_RATE_FIELDS.get(vat_zone, A.EXTRA_VAT_ZONE_RATE_FIELD)
         vat = float(line.get("vat_percentage", group.get(vat_field)) or 0)
         line_id = self.state.next_line_id
         self.state.next_line_id += 1
@@ -886,7 +956,9 @@ class RackbeatSimulator(SimulatorApp):
             errors.pop("event", None)
             event = body.get("event")
             event = A.WEBHOOK_EVENT_ALIASES.get(event, event) if isinstance(event, str) else event
-            if event not in A.WEBHOOK_EVENTS:
+            confirmed_only = self.options.webhook_events == "confirmed"
+            known = A.WEBHOOK_EVENTS_CONFIRMED if confirmed_only else A.WEBHOOK_EVENTS
+            if event not in known:
                 errors["event"] = [
                     "The selected event is invalid." if event else "The event field is required."
                 ]
@@ -959,12 +1031,7 @@ class RackbeatSimulator(SimulatorApp):
                         delivery=delivery,
                         url=target["url"],
                         content=json.dumps(delivery.body).encode(),
-                        headers={
-                            "Rackbeat-Webhook-Token": target["token"],
-                            "Rackbeat-Webhook-Event": delivery.event,
-                            "Rackbeat-Account-Id": account_id,
-                            "User-Agent": A.WEBHOOK_USER_AGENT,
-                        },
+                        headers=self._delivery_headers(target, delivery.event, account_id),
                     )
                 )
         attempts = send_deliveries(
@@ -986,7 +1053,7 @@ class RackbeatSimulator(SimulatorApp):
                         "attempt": delivery.attempts + 1,
                         "status": attempt.status,
                         "error": attempt.error,
-                        "at": format_timestamp(now),
+                        "at": self._timestamp(now),
                     }
                 )
                 if webhook is not None:
@@ -1001,6 +1068,16 @@ class RackbeatSimulator(SimulatorApp):
                 lambda webhook_id: webhook_id in self.state.webhooks,
             )
         return len(attempts)
+
+    def _delivery_headers(self, webhook: Record, event: str, account_id: str) -> dict[str, str]:
+        headers = {
+            A.WEBHOOK_EVENT_HEADER: event,
+            A.WEBHOOK_ACCOUNT_HEADER: account_id,
+            "User-Agent": A.WEBHOOK_USER_AGENT,
+        }
+        if self.options.webhook_token_header:
+            headers[A.WEBHOOK_TOKEN_HEADER] = webhook["token"]
+        return headers
 
     def start_delivery_worker(self, interval_seconds: float = 1.0) -> None:
         """Deliver in a background thread (the local stack); tests call deliver_pending instead."""
@@ -1020,4 +1097,4 @@ def _positive_int(raw: str | None, default: int, name: str, errors: dict[str, li
 
 
 def _scalar(value: Any) -> bool:
-    return isinstance(value, str | int | float | bool)
+    return isinstance(value, str | int | float | bool | dt.datetime)

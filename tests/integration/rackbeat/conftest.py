@@ -107,6 +107,7 @@ class Receiver:
             self.received.append(
                 {
                     "path": request.path,
+                    "query": request.environ.get("QUERY_STRING", ""),
                     "headers": dict(request.headers),
                     "body": request.get_json(silent=True),
                 }
