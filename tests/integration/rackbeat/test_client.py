@@ -18,6 +18,7 @@ from rackbeat_tripletex.models.rackbeat import (
     DocumentLineWrite,
     GroupWrite,
     ProductGroupWrite,
+    Product,
     ProductWrite,
     SupplierWrite,
 )
@@ -119,8 +120,9 @@ def test_product_crud_with_awkward_numbers(client: RackbeatClient) -> None:
     assert product.number == "RØR 1/2+"
     assert client.update_product("RØR 1/2+", ProductWrite(sales_price=55.0)).sales_price == 55.0
     fetched = client.get_product("AB/123")
-    assert fetched is not None
-    assert fetched.group.has_inventory is True
+    assert isinstance(fetched, Product)
+    # A product's embedded group has no has_inventory in real answers (MK): the group list has it.
+    assert fetched.group.number == 1
     assert {p.number for p in client.products()} == {"AB/123", "KIT+1", "NV 0001", "RØR 1/2+"}
 
 
