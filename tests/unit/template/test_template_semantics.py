@@ -158,4 +158,5 @@ def test_every_function_names_the_operator_to_rackbeat(template: dict[str, Any])
     config = RuntimeConfig.model_validate(
         {"RACKBEAT_CONSUMER_NAME": "Fjordsync", "RACKBEAT_CONSUMER_CONTACT": "drift@fjordsync.no"}
     )
-    assert (config.rackbeat_consumer_name, config.rackbeat_consumer_contact) == ("Fjordsync", "drift@fjordsync.no")
+    assert config.rackbeat_consumer_name == "Fjordsync"
+    assert config.rackbeat_consumer_contact == "drift@fjordsync.no"
