@@ -25,6 +25,12 @@ class RuntimeConfig(BaseModel):
     tripletex_base_url: str = Field(default="https://tripletex.no/v2", alias="TRIPLETEX_BASE_URL")
     rackbeat_base_url: str = Field(default="https://app.rackbeat.com/api", alias="RACKBEAT_BASE_URL")
     public_base_url: str | None = Field(default=None, alias="PUBLIC_BASE_URL")
+    # The operator as Rackbeat sees it (template parameters RackbeatConsumerName/Contact). Without
+    # a contact none is sent rather than a made-up one.
+    rackbeat_consumer_name: str = Field(
+        default="Rackbeat-Tripletex integration", alias="RACKBEAT_CONSUMER_NAME"
+    )
+    rackbeat_consumer_contact: str | None = Field(default=None, alias="RACKBEAT_CONSUMER_CONTACT")
 
     def require(self, name: str) -> str:
         """The value of a resource reference the calling function cannot run without."""

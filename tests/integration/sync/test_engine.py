@@ -48,7 +48,7 @@ def test_customer_product_and_booked_invoice_reach_tripletex_once(env: Env) -> N
     (invoice,) = tripletex_rows(env.tripletex, "invoices")
     assert invoice["amount"] == 375.0
     (order,) = tripletex_rows(env.tripletex, "orders")
-    assert order["number"] == "RB-1"
+    assert order["number"] == "RB-1001"  # Rackbeat numbers from 1001 (rbsim, evidence: LR, GY)
     assert order["isPrioritizeAmountsIncludingVat"] is False
 
     # The same changes again (cursor overlap), a duplicate webhook: nothing new is written.

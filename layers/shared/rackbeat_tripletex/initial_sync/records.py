@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 
 from rackbeat_tripletex.clients.http import NotFound, ValidationFailed
 from rackbeat_tripletex.clients.rackbeat import RackbeatClient
+from rackbeat_tripletex.clients.records import key_of, readable
 from rackbeat_tripletex.clients.tripletex import TripletexClient
 from rackbeat_tripletex.initial_sync import budget
 from rackbeat_tripletex.initial_sync.context import InitialSyncContext
@@ -68,8 +69,8 @@ def resolve_reference_data(tripletex: TripletexClient, rackbeat: RackbeatClient)
             for u in tripletex.list_product_units()
             if u.id is not None
         },
-        rackbeat_units={u.name.casefold(): u.number for u in rackbeat.units()},
-        rackbeat_payment_terms=[t.number for t in rackbeat.payment_terms()],
+        rackbeat_units={u.name.casefold(): u.number for u in readable(rackbeat.units())},
+        rackbeat_payment_terms=[t.number for t in readable(rackbeat.payment_terms())],
     )
 
 
@@ -142,11 +143,14 @@ def read_by_ids(tripletex: TripletexClient, entity: EntityType, ids: Sequence[in
 
 
 def rackbeat_numbers(rackbeat: RackbeatClient, entity: EntityType) -> list[str]:
+    # An unreadable record still holds its number in Rackbeat.
     if entity == "customer":
-        return [str(c.number) for c in rackbeat.customers()]
-    if entity == "supplier":
-        return [str(s.number) for s in rackbeat.suppliers()]
-    return [p.number for p in rackbeat.products()]
+        keys = map(key_of, rackbeat.customers())
+    elif entity == "supplier":
+        keys = map(key_of, rackbeat.suppliers())
+    else:
+        keys = map(key_of, rackbeat.products())
+    return [key for key in keys if key is not None]
 
 
 # ----- mapping ----------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from rackbeat_tripletex.clients.http import (
     ValidationFailed,
 )
 from rackbeat_tripletex.clients.rackbeat import RackbeatClient
+from rackbeat_tripletex.clients.records import readable
 from rackbeat_tripletex.clients.tripletex import AREAS, Area, TripletexClient, TripletexCredentials
 from rackbeat_tripletex.models.domain import (
     Check,
@@ -277,17 +278,19 @@ class LiveVendors:
         with self.rackbeat(credentials) as rackbeat:
             rb = RackbeatPrerequisites(
                 customer_groups=[
-                    NamedRecord(number=str(g.number), name=g.name) for g in rackbeat.customer_groups()
+                    NamedRecord(number=str(g.number), name=g.name)
+                    for g in readable(rackbeat.customer_groups())
                 ],
                 supplier_groups=[
-                    NamedRecord(number=str(g.number), name=g.name) for g in rackbeat.supplier_groups()
+                    NamedRecord(number=str(g.number), name=g.name)
+                    for g in readable(rackbeat.supplier_groups())
                 ],
                 product_groups=[
                     ProductGroupView(number=str(g.number), name=g.name, has_inventory=g.has_inventory)
-                    for g in rackbeat.product_groups()
+                    for g in readable(rackbeat.product_groups())
                 ],
                 payment_terms=[
-                    NamedRecord(number=str(t.number), name=t.name) for t in rackbeat.payment_terms()
+                    NamedRecord(number=str(t.number), name=t.name) for t in readable(rackbeat.payment_terms())
                 ],
             )
         with self.tripletex(credentials) as tripletex:
@@ -327,7 +330,7 @@ class LiveVendors:
         """
         removed = 0
         with self.rackbeat(credentials) as rackbeat:
-            for webhook in list(rackbeat.webhooks()):
+            for webhook in list(readable(rackbeat.webhooks())):
                 if tenant_id in webhook.url:
                     rackbeat.delete_webhook(webhook.id)
                     removed += 1

@@ -39,7 +39,6 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, cast
-from zoneinfo import ZoneInfo
 
 from aws_lambda_powertools.metrics import MetricUnit
 
@@ -56,6 +55,7 @@ from rackbeat_tripletex.clients.http import (
     ValidationFailed,
 )
 from rackbeat_tripletex.clients.rackbeat import RackbeatClient
+from rackbeat_tripletex.clients.records import Unreadable, readable
 from rackbeat_tripletex.clients.tripletex import TripletexClient
 from rackbeat_tripletex.initial_sync.context import Clients, MissingCredentials
 from rackbeat_tripletex.mappers import rackbeat_to_tripletex as r2t
@@ -85,9 +85,6 @@ from rackbeat_tripletex.sync.model import (
 
 logger = logging.getLogger(__name__)
 
-# Rackbeat timestamps are wall-clock without a zone (reference conventions 5, timezone assumed).
-RACKBEAT_TIMEZONE = ZoneInfo("Europe/Copenhagen")
-RACKBEAT_TIMESTAMP = "%Y-%m-%d %H:%M:%S"
 # Reference conventions 5: incremental reads overlap their updated_at_from cursor by 2 hours.
 RACKBEAT_OVERLAP = dt.timedelta(hours=2)
 # Tripletex changedSince: a little overlap for clock skew between us and Tripletex.
@@ -174,9 +171,9 @@ class _Session:
                 product_units=self.tripletex.list_product_units(),
                 currencies=self.tripletex.list_currencies(),
                 countries={code: country_id for country_id, code in COUNTRY_CODES.items()},
-                rackbeat_units=list(self.rackbeat.units()),
-                payment_terms=list(self.rackbeat.payment_terms()),
-                product_groups=list(self.rackbeat.product_groups()),
+                rackbeat_units=list(readable(self.rackbeat.units())),
+                payment_terms=list(readable(self.rackbeat.payment_terms())),
+                product_groups=list(readable(self.rackbeat.product_groups())),
             )
         return self._reference
 
@@ -192,8 +189,10 @@ class _Session:
         return reverse is not None and bool(getattr(self.settings.streams, reverse.value))
 
 
-def rackbeat_timestamp(moment: dt.datetime) -> str:
-    return moment.astimezone(RACKBEAT_TIMEZONE).strftime(RACKBEAT_TIMESTAMP)
+def rackbeat_stamp(moment: dt.datetime | None) -> str | None:
+    """A Rackbeat ``updated_at`` as a link stores it: ISO-8601 with its offset, whichever form
+    Rackbeat answered in (so a stored stamp compares as a moment, never as Rackbeat's text)."""
+    return moment.isoformat() if moment is not None else None
 
 
 class SyncEngine:
@@ -304,12 +303,30 @@ class SyncEngine:
             self._pause(session.tenant, error)
             run.outcome = RunOutcome.PAUSED
             run.detail = "A token stopped working; the tenant is paused until new tokens are entered."
-        except (StreamAborted, RecordBusy, *TRANSIENT) as error:
+        except (StreamAborted, RecordBusy, ApiError) as error:
+            # Any refusal of the stream's list call (a 422 on a filter included) ends this
+            # stream's run, recorded with its reason; the tenant's other streams still run.
             run.outcome = RunOutcome.FAILED
-            run.detail = error.user_hint if isinstance(error, ApiError) else str(error)
+            run.detail = _stream_failure(error)
             logger.warning(
                 "stream stopped; its cursor stays and the next run re-reads",
                 extra={"tenant_id": session.tenant.tenant_id, "stream": stream.value, "error": run.detail},
+            )
+        except Exception as error:
+            # A bug or a shape we never imagined: the stream fails alone. Only the exception's
+            # type is logged and stored; its text may quote vendor data or a secret.
+            run.outcome = RunOutcome.FAILED
+            run.detail = (
+                f"The stream stopped on an unexpected error ({type(error).__name__}); "
+                "it is retried on the next run and the operator has been alerted."
+            )
+            logger.error(
+                "stream stopped on an unexpected error",
+                extra={
+                    "tenant_id": session.tenant.tenant_id,
+                    "stream": stream.value,
+                    "error_type": type(error).__name__,
+                },
             )
         if run.outcome == RunOutcome.OK and run.failed:
             run.outcome = RunOutcome.PARTIAL
@@ -423,12 +440,12 @@ class SyncEngine:
         tenant_id = session.tenant.tenant_id
         cursor = session.cursors.get(stream.value)
         read_started = self.ctx.now()
-        since: str | None = None
+        since: dt.datetime | None = None
         if not full:
             # No cursor yet: changes since the tenant was activated (older records are the
             # initial import's and the nightly reconcile's business).
             base = dt.datetime.fromisoformat(cursor) if cursor else session.tenant.settings_saved_at
-            since = rackbeat_timestamp((base or read_started) - RACKBEAT_OVERLAP)
+            since = (base or read_started) - RACKBEAT_OVERLAP
             if cursor:
                 self.ctx.metrics.add_metric(
                     f"{stream.value}.lag",
@@ -436,7 +453,7 @@ class SyncEngine:
                     (read_started - dt.datetime.fromisoformat(cursor)).total_seconds(),
                 )
         for page in _pages(self._rackbeat_changes(session, stream.entity, since)):
-            known = self.ctx.links.page_state(tenant_id, stream, [str(record.number) for record in page])
+            known = self.ctx.links.page_state(tenant_id, stream, [_rackbeat_key(record) for record in page])
             for record in page:
                 run.read += 1
                 if self._rackbeat_unchanged(known, stream, record, retry_failed=full):
@@ -457,20 +474,23 @@ class SyncEngine:
         self, known: PageState, stream: StreamName, record: Any, *, retry_failed: bool
     ) -> bool:
         """Nothing to write for this record, decided from the page's batch read alone."""
-        key = str(record.number)
+        key = _rackbeat_key(record)
         link = known.links.get(key)
         # Invoices too: one booked again with other content is looked at (and, when Tripletex
         # would see a change, sent or reported); the same content is not.
         if (
             link is not None
             and link.state == "synced"
+            and not isinstance(record, Unreadable)
             and link.rackbeat_source_hash == self._source_hash(record)
         ):
             return True
         failed_with = known.failed_with.get(key)
         return not retry_failed and failed_with is not None and failed_with == self._source_hash(record)
 
-    def _rackbeat_changes(self, session: _Session, entity: SyncEntity, since: str | None) -> Iterator[Any]:
+    def _rackbeat_changes(
+        self, session: _Session, entity: SyncEntity, since: dt.datetime | None
+    ) -> Iterator[Any]:
         rackbeat = session.rackbeat
         if entity == "customer":
             return rackbeat.customers(updated_at_from=since)
@@ -495,6 +515,8 @@ class SyncEngine:
     def _sync_rackbeat_record(
         self, session: _Session, stream: StreamName, entity: SyncEntity, record: Any
     ) -> Written:
+        if isinstance(record, Unreadable):
+            return self._unreadable(session, stream, entity, record)
         key = str(record.number)
         link = self.ctx.links.get(session.tenant.tenant_id, entity, key)
         if (
@@ -513,10 +535,34 @@ class SyncEngine:
         finally:
             session.syncing.discard((entity, key))
 
+    def _unreadable(
+        self, session: _Session, stream: StreamName, entity: SyncEntity, record: Unreadable
+    ) -> Written:
+        """A record our read model refused fails alone, under its number, until it changes."""
+        return self._fail(
+            session,
+            stream,
+            entity,
+            _rackbeat_key(record),
+            source_hash=self._source_hash(record),
+            reason="unreadable",
+            message=(
+                f"Rackbeat {entity} {record.key or '(without a number)'} could not be read: {record.reason}."
+            ),
+            suggested_fix=(
+                f"Correct the named field on the {entity} in Rackbeat; it is tried again when it "
+                "changes, or now with Retry. If the value is valid in Rackbeat, report it to the "
+                "operator: the integration does not know it yet."
+            ),
+        )
+
     @staticmethod
     def _source_hash(record: Any) -> str:
         """The Rackbeat record's own content. Rackbeat stamps ``updated_at`` in whole seconds, so
-        two changes inside one second look alike by stamp; by content they never do."""
+        two changes inside one second look alike by stamp; by content they never do. An
+        unreadable record is hashed as Rackbeat sent it, so it is tried again only once changed."""
+        if isinstance(record, Unreadable):
+            return content_hash({k: v for k, v in record.raw.items() if k != "updated_at"})
         return content_hash(record.model_dump(mode="json", exclude={"updated_at"}))
 
     def _write_to_tripletex(
@@ -555,7 +601,7 @@ class SyncEngine:
                 tenant_id,
                 entity,
                 key,
-                rackbeat_updated_at=record.updated_at,
+                rackbeat_updated_at=rackbeat_stamp(record.updated_at),
                 synced_at=self.ctx.now(),
                 rackbeat_source_hash=self._source_hash(record),
             )
@@ -577,7 +623,11 @@ class SyncEngine:
         if saved is None:
             # A newer change in Tripletex won the conflict; its own stream carries it back.
             self.ctx.links.record(
-                tenant_id, entity, key, rackbeat_updated_at=record.updated_at, synced_at=self.ctx.now()
+                tenant_id,
+                entity,
+                key,
+                rackbeat_updated_at=rackbeat_stamp(record.updated_at),
+                synced_at=self.ctx.now(),
             )
             return Written("skipped", link.tripletex_id if link else None)
         self.ctx.links.record(
@@ -586,7 +636,7 @@ class SyncEngine:
             key,
             tripletex_id=saved.id,
             origin="created",
-            rackbeat_updated_at=record.updated_at,
+            rackbeat_updated_at=rackbeat_stamp(record.updated_at),
             synced_at=self.ctx.now(),
             rackbeat_source_hash=self._source_hash(record),
             tripletex_version=saved.version,
@@ -746,7 +796,7 @@ class SyncEngine:
                     "invoice",
                     key,
                     rackbeat_source_hash=source_hash,
-                    rackbeat_updated_at=_text(invoice.updated_at),
+                    rackbeat_updated_at=rackbeat_stamp(invoice.updated_at),
                 )
                 self._resolved(session, stream, key)
                 return Written("skipped", link.tripletex_id)
@@ -762,7 +812,7 @@ class SyncEngine:
             customer = self.ctx.links.get(tenant_id, "customer", str(invoice.customer_id))
             product_ids: dict[str, int] = {}
             for line in invoice.lines:
-                if line.child_type in (None, "product"):
+                if line.child_type in (None, "product") and line.child_id is not None:
                     product_link = self.ctx.links.get(tenant_id, "product", line.child_id)
                     if product_link is not None and product_link.tripletex_id is not None:
                         product_ids[line.child_id] = product_link.tripletex_id
@@ -788,7 +838,7 @@ class SyncEngine:
         for number in numbers:
             if number not in known:
                 product = session.rackbeat.get_product(number)
-                known[number] = product.group.number if product is not None else None
+                known[number] = product.group.number if isinstance(product, rb.Product) else None
         return {number: known[number] for number in numbers}
 
     def _send_invoice(
@@ -853,7 +903,7 @@ class SyncEngine:
             key,
             tripletex_id=target_id,
             origin="created",
-            rackbeat_updated_at=_text(invoice.updated_at),
+            rackbeat_updated_at=rackbeat_stamp(invoice.updated_at),
             synced_at=self.ctx.now(),
             rackbeat_source_hash=self._source_hash(invoice),
             to_tripletex_hash=mapped.content_hash,
@@ -1152,7 +1202,7 @@ class SyncEngine:
             tripletex_id=record.id,
             origin="created" if link is None else None,
             tripletex_version=record.version,
-            rackbeat_updated_at=saved.updated_at,
+            rackbeat_updated_at=rackbeat_stamp(saved.updated_at),
             synced_at=self.ctx.now(),
             to_rackbeat_hash=digest,
             # Rackbeat as we left it: the Rackbeat -> Tripletex stream then sees our own write as
@@ -1168,11 +1218,21 @@ def _tenant_key(finding: str) -> str:
     return f"tenant:{finding}"
 
 
-def _text(value: Any) -> str | None:
-    """A Rackbeat timestamp as the link keeps it, whether the read model gives text or a datetime."""
-    if value is None or isinstance(value, str):
-        return value
-    return value.isoformat() if isinstance(value, dt.datetime | dt.date) else str(value)
+def _rackbeat_key(record: Any) -> str:
+    """The key a Rackbeat record syncs and fails under: its number; for a record without a
+    readable number, its content (so it still has exactly one failure row)."""
+    if isinstance(record, Unreadable):
+        if record.key is not None:
+            return record.key
+        return "unnumbered-" + content_hash(dict(record.raw))[:16]
+    return str(record.number)
+
+
+def _stream_failure(error: Exception) -> str:
+    """What a stopped stream's run says, in words for the tenant (never the raw answer)."""
+    if isinstance(error, ValidationFailed):
+        return f"{error.api or 'The API'} refused the stream's list request ({error}). {error.user_hint}"
+    return error.user_hint if isinstance(error, ApiError) else str(error)
 
 
 def _pages[R](records: Iterable[R]) -> Iterator[list[R]]:

@@ -37,6 +37,7 @@ from rackbeat_tripletex.mappers.rackbeat_to_tripletex.result import (
 from rackbeat_tripletex.models import rackbeat as rb
 from rackbeat_tripletex.models import tripletex as tx
 from rackbeat_tripletex.models.domain import InvoiceMode
+from rackbeat_tripletex.models.rackbeat_time import RACKBEAT_TIMEZONE
 
 CENT = Decimal("0.01")
 HALF_CENT = Decimal("0.005")
@@ -243,8 +244,9 @@ def _require_dependencies(
     if customer_id is None:
         missing.append(Dependency("customer", str(invoice.customer_id)))
     for line in invoice.lines:
-        if _is_product(line) and line.child_id not in product_ids:
-            dependency = Dependency("product", line.child_id)
+        product = _product_key(line)
+        if product is not None and product not in product_ids:
+            dependency = Dependency("product", product)
             if dependency not in missing:
                 missing.append(dependency)
     if missing:
@@ -257,24 +259,22 @@ def _require_dependencies(
         )
 
 
-def _is_product(line: rb.DocumentLine) -> bool:
-    return line.child_type in (None, "product")
+def _product_key(line: rb.DocumentLine) -> str | None:
+    """The product number a line sells; None for a lot line or a text line (no child)."""
+    return line.child_id if line.child_type in (None, "product") else None
 
 
-def _date(value: str | dt.date | None, number: int, what: str) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = value
-    try:
-        return dt.date.fromisoformat((text or "")[:10])
-    except ValueError:
+def _date(value: dt.date | None, number: int, what: str) -> dt.date:
+    # The read model has parsed it already; a booking stamp counts by its Copenhagen day.
+    if value is None:
         raise Unmappable(
             FailureReason.MISSING_DATE,
-            f"Invoice {number} has no readable {what} ({text!r}).",
+            f"Invoice {number} has no {what}.",
             f"Set the {what} on the invoice in Rackbeat, then retry it.",
-        ) from None
+        )
+    if isinstance(value, dt.datetime):
+        return value.astimezone(RACKBEAT_TIMEZONE).date()
+    return value
 
 
 def _due_date(invoice: rb.CustomerInvoice, invoice_date: dt.date, reference: Reference) -> dt.date:
@@ -286,7 +286,11 @@ def _due_date(invoice: rb.CustomerInvoice, invoice_date: dt.date, reference: Ref
 
 def lines_without_vat_rate(invoice: rb.CustomerInvoice) -> list[str]:
     """Product numbers of the lines that carry no VAT rate: their product groups are needed."""
-    return [line.child_id for line in invoice.lines if line.vat_percentage is None and _is_product(line)]
+    return [
+        product
+        for line in invoice.lines
+        if line.vat_percentage is None and (product := _product_key(line)) is not None
+    ]
 
 
 def _line_excluding_vat(line: rb.DocumentLine) -> Decimal:
@@ -309,8 +313,8 @@ def _line_rates(
     for line in invoice.lines:
         if line.vat_percentage is not None:
             rates.append(percent(line.vat_percentage))
-        elif _is_product(line):
-            rates.append(reference.group_rate(product_groups.get(line.child_id), zone))
+        elif (product := _product_key(line)) is not None:
+            rates.append(reference.group_rate(product_groups.get(product), zone))
         else:
             rates.append(None)
     missing = [index for index, rate in enumerate(rates) if rate is None]
@@ -361,7 +365,7 @@ def _targets(
             targets.append(
                 _Target(
                     line=line,
-                    product_id=product_ids.get(line.child_id) if _is_product(line) else None,
+                    product_id=product_ids.get(_product_key(line) or ""),
                     vat_type_id=vat_type_id,
                     vat_percentage=reference.vat_percentage(vat_type_id),
                     excluding_vat=excl,
