@@ -21,6 +21,8 @@ from local.simulators.tripletex import TripletexSimulator
 from rackbeat_tripletex.auth import hash_management_token
 from rackbeat_tripletex.clients.tripletex import TripletexClient, TripletexCredentials
 from rackbeat_tripletex.models.domain import Credentials, Settings, Streams, Tenant, TenantStatus
+from rackbeat_tripletex.models.sync import InitialSyncRequest, PaymentTermsMapping, ReferenceData, RunState
+from rackbeat_tripletex.store.initial_sync import RunRecord
 from rackbeat_tripletex.store.secrets import TenantSecrets
 from rackbeat_tripletex.store.tenants import TenantStore
 from rackbeat_tripletex.sync.context import SyncContext
@@ -275,3 +277,38 @@ class Env:
         assert settings is not None
         changed = settings.streams.model_copy(update=dict.fromkeys(streams, True))
         self.ctx.tenants.put_settings(self.tenant.tenant_id, settings.model_copy(update={"streams": changed}))
+
+
+def initial_import_done(env: Env, **request: Any) -> None:
+    """What the initial import leaves behind that Tripletex -> Rackbeat mapping needs (its
+    request: groups and terms; ``request`` overrides fields of it)."""
+    runs = env.ctx.initial_runs
+    tenant_id = env.tenant.tenant_id
+    runs.begin(
+        RunRecord(
+            tenant_id=tenant_id,
+            run_id=uuid.uuid4().hex,
+            state=RunState.RUNNING,
+            request=InitialSyncRequest.model_validate(
+                {
+                    "customer_group": 1,
+                    "supplier_group": 1,
+                    "product_group": 1,
+                    "service_group": 1,
+                    "payment_terms": PaymentTermsMapping(default=1),
+                    **request,
+                }
+            ),
+            started_at=dt.datetime.now(dt.UTC),
+        )
+    )
+    runs.set_refs(
+        tenant_id,
+        ReferenceData(
+            currency_codes={1: "NOK"},
+            unit_names={1: "stk"},
+            rackbeat_units={"stk": 1},
+            rackbeat_payment_terms=[1],
+        ),
+    )
+    runs.finish(tenant_id, RunState.COMPLETED, dt.datetime.now(dt.UTC))

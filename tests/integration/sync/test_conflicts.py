@@ -9,15 +9,11 @@ every PUT carries the version it was built on.
 
 from __future__ import annotations
 
-import datetime as dt
-import uuid
 from typing import Any
 
 from rackbeat_tripletex.models import tripletex as tx
-from rackbeat_tripletex.models.sync import InitialSyncRequest, PaymentTermsMapping, ReferenceData, RunState
-from rackbeat_tripletex.store.initial_sync import RunRecord
 from rackbeat_tripletex.sync.model import RunOutcome, StreamName
-from tests.integration.sync.sync_env import Env, tripletex_rows, tripletex_user
+from tests.integration.sync.sync_env import Env, initial_import_done, tripletex_rows, tripletex_user
 
 CUSTOMER_PUT = r"/v2/customer/\d+"
 
@@ -69,7 +65,7 @@ def test_with_rackbeat_the_only_source_the_change_is_applied_on_the_fresh_versio
 
 
 def test_with_both_directions_the_newer_tripletex_change_wins_and_reaches_rackbeat(env: Env) -> None:
-    _initial_import_done(env)
+    initial_import_done(env)
     env.enable("customers_to_rackbeat")
     env.user.create_customer(5102, "Begge Veier AS")
     runs = env.run()
@@ -99,34 +95,3 @@ def test_with_both_directions_the_newer_tripletex_change_wins_and_reaches_rackbe
     assert all(r.written == 0 for r in again.values()), {s.value: r.written for s, r in again.items()}
     assert [e for e in env.tripletex.request_log if e["method"] in ("PUT", "POST")] == []
     assert [e for e in env.rackbeat.request_log if e["method"] in ("PUT", "POST")] == []
-
-
-def _initial_import_done(env: Env) -> None:
-    """What the initial import leaves behind that Tripletex -> Rackbeat mapping needs."""
-    runs = env.ctx.initial_runs
-    tenant_id = env.tenant.tenant_id
-    runs.begin(
-        RunRecord(
-            tenant_id=tenant_id,
-            run_id=uuid.uuid4().hex,
-            state=RunState.RUNNING,
-            request=InitialSyncRequest(
-                customer_group=1,
-                supplier_group=1,
-                product_group=1,
-                service_group=1,
-                payment_terms=PaymentTermsMapping(default=1),
-            ),
-            started_at=dt.datetime.now(dt.UTC),
-        )
-    )
-    runs.set_refs(
-        tenant_id,
-        ReferenceData(
-            currency_codes={1: "NOK"},
-            unit_names={1: "stk"},
-            rackbeat_units={"stk": 1},
-            rackbeat_payment_terms=[1],
-        ),
-    )
-    runs.finish(tenant_id, RunState.COMPLETED, dt.datetime.now(dt.UTC))

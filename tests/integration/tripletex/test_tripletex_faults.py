@@ -100,8 +100,14 @@ def test_create_whose_answer_is_lost_is_looked_up_not_duplicated(
     assert numbers.count(30001) == 1
     assert len(app.store["customers"]) == before + 1
     methods = [(e["method"], e["path"]) for e in app.request_log if e["path"] == "/v2/customer"]
-    # Failed POST, then a lookup GET by number, then (since it was not created) one more POST.
-    assert methods == [("POST", "/v2/customer"), ("GET", "/v2/customer"), ("POST", "/v2/customer")]
+    # Failed POST, then the lookup by number (active, then inactive: GET /customer answers only
+    # active ones unless isInactive is given, B2), then (since it was not created) one more POST.
+    assert methods == [
+        ("POST", "/v2/customer"),
+        ("GET", "/v2/customer"),
+        ("GET", "/v2/customer"),
+        ("POST", "/v2/customer"),
+    ]
 
 
 def test_create_processed_but_answer_lost_returns_existing_record(

@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 
 from local.simulators.rackbeat.assumptions import EXTRA_REQUIRED_ON_CREATE
 from local.simulators.rackbeat.validation import validate
-from rackbeat_tripletex.mappers.common import COUNTRY_CODES
 from rackbeat_tripletex.mappers.customer_to_rackbeat import map_customer
 from rackbeat_tripletex.mappers.product_to_rackbeat import map_product
 from rackbeat_tripletex.mappers.supplier_to_rackbeat import map_supplier
@@ -34,6 +33,8 @@ REQUEST = InitialSyncRequest(
 )
 REFS = ReferenceData(
     currency_codes={1: "NOK", 2: "SEK", 4: "EUR"},
+    # As Tripletex's GET /country gives them (ids are the test's own).
+    country_codes={161: "NO", 205: "SE", 57: "DK", 81: "DE", 230: "GB", 231: "US"},
     unit_names={1: "stk", 2: "time", 6: "pk"},
     rackbeat_units={"stk": 1, "time": 2},
     rackbeat_payment_terms=[1, 2],
@@ -49,6 +50,7 @@ def test_company_customer_maps_every_field() -> None:
     mapped = map_customer(
         customer(
             organizationNumber="987654321",
+            isInactive=False,
             email="post@asen.no",
             phoneNumber="+47 22000000",
             language="NO",
@@ -197,7 +199,7 @@ def test_product_failures() -> None:
 # ----- properties --------------------------------------------------------------------------------
 texts = st.one_of(st.none(), st.text(max_size=300))
 small_ids = st.one_of(st.none(), st.sampled_from([1, 2, 4, 99]))
-countries = st.one_of(st.none(), st.sampled_from([*COUNTRY_CODES, 1, 999]))
+countries = st.one_of(st.none(), st.sampled_from([*REFS.country_codes, 1, 999]))
 addresses = st.one_of(
     st.none(),
     st.fixed_dictionaries(

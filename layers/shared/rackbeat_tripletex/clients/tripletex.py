@@ -6,6 +6,12 @@ pair (never the tokens). Reads page with from/count and stop on a short page, ne
 ``fullResultSize``; a query over 10,000 results (422/23000) is split with the filters the
 endpoint offers. Creates that may have happened although the answer was lost are looked up by
 number before any retry.
+
+Reads as Tripletex really answers (specs/evidence/TRIPLETEX-EVIDENCE.md): a list read yields an
+:class:`~rackbeat_tripletex.clients.records.Unreadable` for a record the read model refuses, so
+one odd record never ends a read; customers and suppliers are read with their addresses expanded
+(B1) and in both states of ``isInactive``, whose default is ``false`` (B2); reference lists
+(countries, currencies, units, VAT types) are read once per client and kept.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ import hashlib
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar, cast
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -32,7 +38,9 @@ from rackbeat_tripletex.clients.http import (
     ValidationFailed,
     ValidationMessage,
 )
+from rackbeat_tripletex.clients.records import Unreadable, read_each
 from rackbeat_tripletex.models.tripletex import (
+    Country,
     Currency,
     Customer,
     EventSubscription,
@@ -60,6 +68,12 @@ M = TypeVar("M", bound=TripletexModel)
 # Order lookups by number span every date an order of ours can have (GET /order needs a range).
 ORDERS_SINCE = dt.date(2000, 1, 1)
 ORDERS_AHEAD = dt.timedelta(days=3660)
+# What the customer/supplier mappers read. Addresses are references ({id, url}) unless expanded,
+# in real answers as in Sesam's production connector (PRAC); the country inside an address is a
+# reference whose id the country list resolves. deliveryAddress is not mapped, so not asked for.
+PARTY_FIELDS = "*,postalAddress(*),physicalAddress(*)"
+# GET /customer and GET /supplier answer only active records unless isInactive is given (OFF).
+_BOTH_STATES = (False, True)
 
 
 class ResultTooLarge(ValidationFailed):
@@ -158,6 +172,7 @@ class TripletexClient(HttpClient):
         self._credentials = credentials
         self._now = now or (lambda: dt.datetime.now(dt.UTC))
         self._cache_key = (self.base_url, credentials.fingerprint())
+        self._references: dict[str, list[Any]] = {}
 
     # ----- errors ----------------------------------------------------------------------------
     def parse_error(self, response: httpx.Response) -> ErrorDetails:
@@ -353,25 +368,70 @@ class TripletexClient(HttpClient):
 
         return split
 
-    def _models(self, model: type[M], rows: Iterator[dict[str, Any]]) -> Iterator[M]:
+    def _models(self, model: type[M], rows: Iterator[dict[str, Any]]) -> Iterator[M | Unreadable]:
+        return read_each(model, rows, api=self.api_name, key_field="id")
+
+    @staticmethod
+    def _validated(model: type[M], rows: Iterator[dict[str, Any]]) -> Iterator[M]:
+        """Strictly: for reads whose callers look one record up among them (orders, invoices,
+        subscriptions), where a record left out would be mistaken for one that does not exist."""
         for row in rows:
             yield model.model_validate(row)
+
+    def _reference[R: TripletexModel](
+        self, name: str, model: type[R], path: str, params: Mapping[str, Any]
+    ) -> list[R]:
+        """A reference list, read once per client (one tenant, one run) and kept: the lists change
+        rarely, and a run maps many records against them. A row we cannot read is left out."""
+        cached = self._references.get(name)
+        if cached is None:
+            rows = self._models(model, self._iterate_raw(path, params, PAGE_SIZE))
+            cached = self._references[name] = [r for r in rows if not isinstance(r, Unreadable)]
+        return cast(list[R], cached)
+
+    def _parties(
+        self,
+        path: str,
+        model: type[M],
+        number_field: str,
+        params: Mapping[str, Any],
+        page_size: int,
+    ) -> Iterator[M | Unreadable]:
+        """Customers or suppliers, active and inactive alike (unless ``params`` names a state):
+        without ``isInactive`` Tripletex answers only active ones, and a deactivation must reach
+        Rackbeat as ``is_barred``. Each state is its own query, so the 23000 splitter goes on with
+        the number lists."""
+        splits = [self._split_bool("isInactive"), self._split_number_list(number_field)]
+        states = (params["isInactive"],) if "isInactive" in params else _BOTH_STATES
+        for state in states:
+            query = {**params, "isInactive": state}
+            yield from self._models(model, self._iterate_split(path, query, splits, page_size))
+
+    def _find_party(self, path: str, model: type[M], number_field: str, number: int) -> M | None:
+        """The record with ``number``, active or not (a lost create's lookup must find either)."""
+        for state in _BOTH_STATES:
+            params = {number_field: number, "isInactive": state, "count": 2, "fields": PARTY_FIELDS}
+            values = self._page(path, params).json().get("values") or []
+            if values:
+                return model.model_validate(values[0])
+        return None
+
+    def _get_party(self, path: str, model: type[M], record_id: int) -> M:
+        response = self._call("GET", f"{path}/{record_id}", params={"fields": PARTY_FIELDS})
+        return model.model_validate(response.json()["value"])
 
     # ----- customers -------------------------------------------------------------------------------
     def iter_customers(
         self, *, changed_since: dt.datetime | None = None, page_size: int = PAGE_SIZE, **filters: Any
-    ) -> Iterator[Customer]:
-        params = {"fields": "*", **filters, "changedSince": _tlx_datetime(changed_since)}
-        splits = [self._split_bool("isInactive"), self._split_number_list("customerAccountNumber")]
-        return self._models(Customer, self._iterate_split("/customer", params, splits, page_size))
+    ) -> Iterator[Customer | Unreadable]:
+        params = {"fields": PARTY_FIELDS, **filters, "changedSince": _tlx_datetime(changed_since)}
+        return self._parties("/customer", Customer, "customerAccountNumber", params, page_size)
 
     def get_customer(self, customer_id: int) -> Customer:
-        return Customer.model_validate(self._call("GET", f"/customer/{customer_id}").json()["value"])
+        return self._get_party("/customer", Customer, customer_id)
 
     def find_customer_by_number(self, number: int) -> Customer | None:
-        body = self._page("/customer", {"customerAccountNumber": number, "count": 2, "fields": "*"}).json()
-        values = body.get("values") or []
-        return Customer.model_validate(values[0]) if values else None
+        return self._find_party("/customer", Customer, "customerAccountNumber", number)
 
     def create_customer(self, customer: Customer) -> Customer:
         return self._create(
@@ -390,18 +450,15 @@ class TripletexClient(HttpClient):
     # ----- suppliers ---------------------------------------------------------------------------------
     def iter_suppliers(
         self, *, changed_since: dt.datetime | None = None, page_size: int = PAGE_SIZE, **filters: Any
-    ) -> Iterator[Supplier]:
-        params = {"fields": "*", **filters, "changedSince": _tlx_datetime(changed_since)}
-        splits = [self._split_bool("isInactive"), self._split_number_list("supplierNumber")]
-        return self._models(Supplier, self._iterate_split("/supplier", params, splits, page_size))
+    ) -> Iterator[Supplier | Unreadable]:
+        params = {"fields": PARTY_FIELDS, **filters, "changedSince": _tlx_datetime(changed_since)}
+        return self._parties("/supplier", Supplier, "supplierNumber", params, page_size)
 
     def get_supplier(self, supplier_id: int) -> Supplier:
-        return Supplier.model_validate(self._call("GET", f"/supplier/{supplier_id}").json()["value"])
+        return self._get_party("/supplier", Supplier, supplier_id)
 
     def find_supplier_by_number(self, number: int) -> Supplier | None:
-        body = self._page("/supplier", {"supplierNumber": number, "count": 2, "fields": "*"}).json()
-        values = body.get("values") or []
-        return Supplier.model_validate(values[0]) if values else None
+        return self._find_party("/supplier", Supplier, "supplierNumber", number)
 
     def create_supplier(self, supplier: Supplier) -> Supplier:
         lookup = self._lookup(self.find_supplier_by_number, supplier.supplier_number)
@@ -416,7 +473,7 @@ class TripletexClient(HttpClient):
     # ----- products --------------------------------------------------------------------------------
     _PRODUCT_SPLITS = ("isInactive", "isStockItem")
 
-    def iter_products(self, *, page_size: int = PAGE_SIZE, **filters: Any) -> Iterator[Product]:
+    def iter_products(self, *, page_size: int = PAGE_SIZE, **filters: Any) -> Iterator[Product | Unreadable]:
         """Every product matching ``filters``, each once, even beyond the 10,000 limit: the read is
         split by isInactive, isStockItem and then by halving price ranges (From inclusive, To
         exclusive) until each part fits."""
@@ -428,20 +485,26 @@ class TripletexClient(HttpClient):
         ]
         return self._models(Product, self._iterate_split("/product", params, splits, page_size))
 
-    def read_products_if_changed(self, version_digest: str | None) -> ConditionalRead[Product]:
+    def read_products_if_changed(self, version_digest: str | None) -> ConditionalRead[Product | Unreadable]:
         """All products, or "not modified" when the list still has ``version_digest``.
 
         Products have no changedSince; this (or the webhook events) is how their changes are seen.
         Tripletex only fills versionDigest when If-None-Match is sent, so a first read sends a
-        value that cannot match.
+        value that cannot match. Over 10,000 products the guarded read itself answers 23000 (B8):
+        then every product is read split like :meth:`iter_products`, without a digest, so the next
+        poll reads them all again (the sync skips each unchanged one by its version).
         """
         params = {"fields": "*", "from": 0, "count": PAGE_SIZE}
-        response = self._page("/product", params, if_none_match=version_digest or "none")
+        try:
+            response = self._page("/product", params, if_none_match=version_digest or "none")
+        except ResultTooLarge:
+            return ConditionalRead(not_modified=False, values=list(self.iter_products()), version_digest=None)
         if response.status_code == 304:
             return ConditionalRead(not_modified=True, values=[], version_digest=version_digest)
         body = response.json()
-        values = [Product.model_validate(v) for v in body.get("values") or []]
-        if len(values) == PAGE_SIZE:
+        rows: list[dict[str, Any]] = body.get("values") or []
+        values = list(self._models(Product, iter(rows)))
+        if len(rows) == PAGE_SIZE:
             values.extend(
                 self._models(Product, self._iterate_raw_from("/product", params, PAGE_SIZE, PAGE_SIZE))
             )
@@ -473,35 +536,40 @@ class TripletexClient(HttpClient):
 
     # ----- counts --------------------------------------------------------------------------------
     def count(self, entity: Literal["customer", "supplier", "product"]) -> int:
-        """Exact count by reading ids (fullResultSize is not exact)."""
-        path = f"/{entity}"
-        splits = [self._split_bool("isInactive")]
-        if entity == "product":
-            splits += [self._split_bool("isStockItem"), self._split_range("priceExcludingVatCurrency")]
-        return sum(1 for _ in self._iterate_split(path, {"fields": "id"}, splits, PAGE_SIZE))
+        """Exact count by reading ids (fullResultSize is not exact), inactive records included."""
+        if entity == "customer":
+            return sum(1 for _ in self.iter_customers(fields="id"))
+        if entity == "supplier":
+            return sum(1 for _ in self.iter_suppliers(fields="id"))
+        return sum(1 for _ in self.iter_products(fields="id"))
 
     # ----- reference data ------------------------------------------------------------------------
+    def list_countries(self) -> list[Country]:
+        """Tripletex's country list: its own ids with their ISO codes (addresses refer by id)."""
+        return self._reference("countries", Country, "/country", {"fields": "id,isoAlpha2Code,name"})
+
     def list_product_units(self) -> list[ProductUnit]:
-        return list(self._models(ProductUnit, self._iterate_raw("/product/unit", {"fields": "*"}, PAGE_SIZE)))
+        return self._reference("units", ProductUnit, "/product/unit", {"fields": "*"})
 
     def create_product_unit(self, unit: ProductUnit) -> ProductUnit:
         def lookup() -> ProductUnit | None:
+            self._references.pop("units", None)
             return next((u for u in self.list_product_units() if u.name_short == unit.name_short), None)
 
-        return self._create("/product/unit", unit, ProductUnit, lookup if unit.name_short else None)
+        created = self._create("/product/unit", unit, ProductUnit, lookup if unit.name_short else None)
+        self._references.pop("units", None)
+        return created
 
     def list_vat_types(self) -> list[VatType]:
         params = {"typeOfVat": "OUTGOING", "fields": "*"}
-        return list(self._models(VatType, self._iterate_raw("/ledger/vatType", params, PAGE_SIZE)))
+        return self._reference("vat_types", VatType, "/ledger/vatType", params)
 
     def list_currencies(self, code: str | None = None) -> list[Currency]:
-        params = {"code": code, "fields": "*"}
-        return list(self._models(Currency, self._iterate_raw("/currency", params, PAGE_SIZE)))
+        currencies = self._reference("currencies", Currency, "/currency", {"fields": "*"})
+        return currencies if code is None else [c for c in currencies if c.code == code]
 
     def list_payment_types(self) -> list[PaymentType]:
-        return list(
-            self._models(PaymentType, self._iterate_raw("/invoice/paymentType", {"fields": "*"}, PAGE_SIZE))
-        )
+        return self._reference("payment_types", PaymentType, "/invoice/paymentType", {"fields": "*"})
 
     # ----- orders and invoices -----------------------------------------------------------------
     def create_order(self, order: Order) -> Order:
@@ -550,7 +618,7 @@ class TripletexClient(HttpClient):
             "orderDateTo": date_to.isoformat(),
             "fields": "*,orderLines(*)",
         }
-        return self._models(Order, self._iterate_raw("/order", params, PAGE_SIZE))
+        return self._validated(Order, self._iterate_raw("/order", params, PAGE_SIZE))
 
     def invoice_order(
         self, order_id: int, invoice_date: dt.date, *, send_to_customer: bool = False
@@ -635,12 +703,12 @@ class TripletexClient(HttpClient):
             "invoiceDateTo": date_to.isoformat(),
             "fields": "*",
         }
-        return self._models(Invoice, self._iterate_raw("/invoice", params, PAGE_SIZE))
+        return self._validated(Invoice, self._iterate_raw("/invoice", params, PAGE_SIZE))
 
     # ----- event subscriptions --------------------------------------------------------------------
     def list_subscriptions(self) -> list[EventSubscription]:
         rows = self._iterate_raw("/event/subscription", {"fields": "*"}, PAGE_SIZE)
-        return list(self._models(EventSubscription, rows))
+        return list(self._validated(EventSubscription, rows))
 
     def create_subscription(self, subscription: EventSubscription) -> EventSubscription:
         def lookup() -> EventSubscription | None:

@@ -16,7 +16,8 @@ Write rule for each mapped record (the same on every delivery of the message):
      create into the update above, never into a second record.
 4. The link is written with the content hash, then the record counts.
 
-A refused write fails that record alone; any other error (rate limit or outage past the
+A record Tripletex answers in a shape our read model refuses fails alone (``unreadable``, with
+the refused fields); a refused write fails that record alone; any other error (rate limit or outage past the
 client's retries) fails the whole message so SQS delivers it again, and rule 2 makes the
 records already written cost nothing the second time.
 """
@@ -29,11 +30,12 @@ from dataclasses import dataclass, field
 
 from rackbeat_tripletex.clients.http import NotFound, ValidationFailed
 from rackbeat_tripletex.clients.rackbeat import RackbeatClient
-from rackbeat_tripletex.clients.records import key_of, readable
+from rackbeat_tripletex.clients.records import Unreadable, key_of, readable
 from rackbeat_tripletex.clients.tripletex import TripletexClient
 from rackbeat_tripletex.initial_sync import budget
 from rackbeat_tripletex.initial_sync.context import InitialSyncContext
 from rackbeat_tripletex.mappers.common import clean, content_hash
+from rackbeat_tripletex.mappers.contacts import as_update
 from rackbeat_tripletex.mappers.customer_to_rackbeat import map_customer
 from rackbeat_tripletex.mappers.product_to_rackbeat import map_product
 from rackbeat_tripletex.mappers.supplier_to_rackbeat import map_supplier
@@ -54,6 +56,8 @@ from rackbeat_tripletex.store.links import NumberTaken
 logger = logging.getLogger(__name__)
 
 TripletexRecord = Customer | Supplier | Product
+# What a read of Tripletex records yields: each record, or why it could not be read.
+TripletexRead = TripletexRecord | Unreadable
 RackbeatWrite = CustomerWrite | SupplierWrite | ProductWrite
 _TAKEN = "already been taken"
 # Finished links per flush: each is two rows, and BatchWriteItem takes 25.
@@ -62,8 +66,13 @@ LINKS_PER_FLUSH = 12
 
 # ----- reading ----------------------------------------------------------------------------------
 def resolve_reference_data(tripletex: TripletexClient, rackbeat: RackbeatClient) -> ReferenceData:
+    """The lookups the mappers need, from both APIs' own reference endpoints (never a table of
+    ours): Tripletex's countries, currencies and units, Rackbeat's units and payment terms."""
     return ReferenceData(
         currency_codes={c.id: c.code for c in tripletex.list_currencies() if c.id is not None and c.code},
+        country_codes={
+            c.id: c.iso_alpha2_code.upper() for c in tripletex.list_countries() if c.iso_alpha2_code
+        },
         unit_names={
             u.id: (u.name_short or u.name or "").casefold()
             for u in tripletex.list_product_units()
@@ -76,19 +85,38 @@ def resolve_reference_data(tripletex: TripletexClient, rackbeat: RackbeatClient)
 
 def read_numbers(tripletex: TripletexClient, entity: EntityType) -> dict[int, str | None]:
     """Every id of the entity with its number, each once (the client splits reads around the
-    10,000 limit). The numbers cost no extra call and let the plan settle duplicates up front."""
-    rows: Iterator[TripletexRecord]
+    10,000 limit). The numbers cost no extra call and let the plan settle duplicates up front.
+    A row we cannot read keeps its place in the plan (its page then fails it alone)."""
+    rows: Iterator[TripletexRead]
     if entity == "customer":
         rows = tripletex.iter_customers(fields="id,customerNumber")
     elif entity == "supplier":
         rows = tripletex.iter_suppliers(fields="id,supplierNumber")
     else:
         rows = tripletex.iter_products(fields="id,number")
-    return {row.id: raw_number(row) for row in rows if row.id is not None}
+    numbers: dict[int, str | None] = {}
+    for row in rows:
+        row_id = record_id(row)
+        if row_id is not None:
+            numbers[row_id] = raw_number(row)
+    return numbers
 
 
-def raw_number(record: TripletexRecord) -> str | None:
+def record_id(row: TripletexRead) -> int | None:
+    if not isinstance(row, Unreadable):
+        return row.id
+    return int(row.key) if row.key is not None and row.key.isdigit() else None
+
+
+def raw_number(record: TripletexRead) -> str | None:
     """The number the mappers turn into the Rackbeat number (before their validation)."""
+    if isinstance(record, Unreadable):
+        # Not readable as a whole, but its number may be: it still takes part in duplicates.
+        for name in ("customerNumber", "supplierNumber", "number"):
+            number = record.raw.get(name)
+            if isinstance(number, int | str) and not isinstance(number, bool) and str(number).strip():
+                return str(number).strip()
+        return None
     if isinstance(record, Customer):
         return None if record.customer_number is None else str(record.customer_number)
     if isinstance(record, Supplier):
@@ -114,22 +142,22 @@ def duplicates_by_lowest_id(numbers: dict[int, str | None]) -> dict[int, int]:
     }
 
 
-def read_all(tripletex: TripletexClient, entity: EntityType) -> list[TripletexRecord]:
-    rows: Iterator[TripletexRecord]
+def read_all(tripletex: TripletexClient, entity: EntityType) -> list[TripletexRead]:
+    rows: Iterator[TripletexRead]
     if entity == "customer":
         rows = tripletex.iter_customers()
     elif entity == "supplier":
         rows = tripletex.iter_suppliers()
     else:
         rows = tripletex.iter_products()
-    return sorted(rows, key=lambda r: r.id or 0)
+    return sorted(rows, key=lambda r: record_id(r) or 0)
 
 
-def read_by_ids(tripletex: TripletexClient, entity: EntityType, ids: Sequence[int]) -> list[TripletexRecord]:
-    found: dict[int, TripletexRecord] = {}
+def read_by_ids(tripletex: TripletexClient, entity: EntityType, ids: Sequence[int]) -> list[TripletexRead]:
+    found: dict[int, TripletexRead] = {}
     for start in range(0, len(ids), budget.IDS_PER_READ):
         chunk = list(ids[start : start + budget.IDS_PER_READ])
-        rows: Iterator[TripletexRecord]
+        rows: Iterator[TripletexRead]
         if entity == "customer":
             rows = tripletex.iter_customers(id=chunk)
         elif entity == "supplier":
@@ -137,12 +165,15 @@ def read_by_ids(tripletex: TripletexClient, entity: EntityType, ids: Sequence[in
         else:
             rows = tripletex.iter_products(ids=chunk)
         for row in rows:
-            if row.id is not None:
-                found[row.id] = row
+            row_id = record_id(row)
+            if row_id is not None:
+                found[row_id] = row
     return [found[i] for i in sorted(found)]
 
 
 def rackbeat_numbers(rackbeat: RackbeatClient, entity: EntityType) -> list[str]:
+    """The numbers Rackbeat has. A record Rackbeat answers unreadably still holds its number
+    (its key), so the plan links to it instead of trying to create it again."""
     # An unreadable record still holds its number in Rackbeat.
     if entity == "customer":
         keys = map(key_of, rackbeat.customers())
@@ -151,6 +182,22 @@ def rackbeat_numbers(rackbeat: RackbeatClient, entity: EntityType) -> list[str]:
     else:
         keys = map(key_of, rackbeat.products())
     return [key for key in keys if key is not None]
+
+
+def unreadable(entity: EntityType, row: Unreadable) -> RecordFailure:
+    """A record Tripletex answered in a shape we cannot read, as a failure of that record alone."""
+    return RecordFailure(
+        entity=entity,
+        key=row.key or "",
+        number=raw_number(row),
+        name=row.raw.get("name") if isinstance(row.raw.get("name"), str) else None,
+        reason=FailureReason.UNREADABLE,
+        message=f"Tripletex answered this {entity} in a form the integration cannot read: {row.reason}.",
+        suggested_fix=(
+            f"Correct the named fields of the {entity} in Tripletex, then retry it; if they look right "
+            "there, contact support with this message."
+        ),
+    )
 
 
 # ----- mapping ----------------------------------------------------------------------------------
@@ -181,7 +228,7 @@ def import_records(
     tenant_id: str,
     rackbeat: RackbeatClient,
     entity: EntityType,
-    records: Sequence[TripletexRecord],
+    records: Sequence[TripletexRead],
     request: InitialSyncRequest,
     refs: ReferenceData,
     duplicate_of: dict[int, int] | None = None,
@@ -189,6 +236,9 @@ def import_records(
     result = PageResult()
     existing = ctx.runs.get_index(tenant_id, entity)
     duplicate_of = duplicate_of or {}
+    for row in records:
+        if isinstance(row, Unreadable):
+            _fail(ctx, tenant_id, result, unreadable(entity, row))
     mapped = [
         (
             record,
@@ -197,6 +247,7 @@ def import_records(
             else map_record(record, request, refs),
         )
         for record in records
+        if not isinstance(record, Unreadable)
     ]
     keys = [rackbeat_key(m) for _, m in mapped if not isinstance(m, RecordFailure)]
     links = ctx.links.get_many(tenant_id, entity, keys)
@@ -282,10 +333,10 @@ def _import_one(
                     raise
                 origin = "created" if leftover else "linked"
                 outcome = origin
-                _update(rackbeat, key, write)
+                _update(rackbeat, key, write, record)
         else:
             try:
-                _update(rackbeat, key, write)
+                _update(rackbeat, key, write, record)
             except NotFound:
                 # Deleted in Rackbeat since it was read: it is created again.
                 _create(rackbeat, write)
@@ -315,13 +366,16 @@ def _create(rackbeat: RackbeatClient, write: RackbeatWrite) -> None:
         rackbeat.create_product(write)
 
 
-def _update(rackbeat: RackbeatClient, key: str, write: RackbeatWrite) -> None:
-    if isinstance(write, CustomerWrite):
-        rackbeat.update_customer(int(key), write)
-    elif isinstance(write, SupplierWrite):
-        rackbeat.update_supplier(int(key), write)
-    else:
+def _update(rackbeat: RackbeatClient, key: str, write: RackbeatWrite, record: TripletexRecord) -> None:
+    """A partial update with what the Tripletex answer showed (see mappers.contacts.as_update)."""
+    if isinstance(write, ProductWrite):
         rackbeat.update_product(key, write)
+        return
+    assert isinstance(record, Customer | Supplier)
+    if isinstance(write, CustomerWrite):
+        rackbeat.update_customer(int(key), as_update(write, record))
+    else:
+        rackbeat.update_supplier(int(key), as_update(write, record))
 
 
 def _number_taken(error: ValidationFailed) -> bool:

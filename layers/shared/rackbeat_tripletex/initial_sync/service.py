@@ -12,7 +12,7 @@ from collections import Counter
 
 from pydantic import BaseModel
 
-from rackbeat_tripletex.clients.records import readable
+from rackbeat_tripletex.clients.records import Unreadable, readable
 from rackbeat_tripletex.initial_sync.context import Clients, InitialSyncContext
 from rackbeat_tripletex.initial_sync.records import (
     map_record,
@@ -20,6 +20,7 @@ from rackbeat_tripletex.initial_sync.records import (
     rackbeat_numbers,
     read_all,
     resolve_reference_data,
+    unreadable,
 )
 from rackbeat_tripletex.initial_sync.worker import new_run_id, send_tasks
 from rackbeat_tripletex.mappers.common import content_hash
@@ -148,9 +149,16 @@ def _dry_run(clients: Clients, tenant_id: str, request: InitialSyncRequest) -> D
     refs = resolve_reference_data(clients.tripletex, clients.rackbeat)
     report = DryRunReport(tenant_id=tenant_id)
     for entity in request.entity_types():
-        records = read_all(clients.tripletex, entity)
+        rows = read_all(clients.tripletex, entity)
         existing = set(rackbeat_numbers(clients.rackbeat, entity))
-        summary = DryRunEntity(total=len(records))
+        summary = DryRunEntity(total=len(rows))
+        records = []
+        for row in rows:
+            if isinstance(row, Unreadable):
+                report.failures.append(unreadable(entity, row))
+                summary.would_fail += 1
+            else:
+                records.append(row)
         mapped = [(r, map_record(r, request, refs)) for r in records]
         numbers = Counter(rackbeat_key(m) for _, m in mapped if not isinstance(m, RecordFailure))
         claimed: set[str] = set()

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rackbeat_tripletex.models.rackbeat import VatZone
-from rackbeat_tripletex.models.sync import EntityType, FailureReason, RecordFailure
+from rackbeat_tripletex.models.sync import EntityType, FailureReason, RecordFailure, ReferenceData
 from rackbeat_tripletex.models.tripletex import Address
 
 # Rackbeat's reference caps names and numbers at 255 characters.
@@ -20,12 +20,10 @@ MAX_TEXT = 255
 HOME_COUNTRY = "NO"
 BASE_CURRENCY = "NOK"
 
-# Tripletex country ids -> ISO 3166 alpha-2. Norway (161) is Tripletex's own id; the others are
-# the ids the simulator and demo seed use (assumed: the real list comes from GET /country, which
-# the client does not read yet). Add a country here when a tenant's data shows a new id.
-COUNTRY_CODES: dict[int, str] = {161: "NO", 205: "SE", 57: "DK", 81: "DE", 230: "GB", 231: "US"}
-
 # EU member states: a sale there is Rackbeat's "eu" VAT zone; everything else abroad is "abroad".
+# A constant, not vendor reference data: membership is a fact of EU law (the member list on
+# european-union.europa.eu) that neither API serves, and it changes only by treaty. Countries
+# themselves (Tripletex id -> ISO code) come from Tripletex's GET /country via ReferenceData.
 EU_COUNTRIES = frozenset({
     "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU",
     "IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK",
@@ -83,19 +81,21 @@ def required_name(name: str | None, what: str) -> str:
     return value
 
 
-def country_code(address: Address | None) -> str:
-    """ISO code of an address's country; an address (or country) left empty is the home country."""
+def country_code(address: Address | None, refs: ReferenceData) -> str:
+    """ISO code of an address's country by Tripletex's own country list; an address (or country)
+    left empty is the home country."""
     if address is None or address.country is None:
         return HOME_COUNTRY
-    code = COUNTRY_CODES.get(address.country.id)
-    if code is None:
+    code = address.country.iso_alpha2_code or refs.country_codes.get(address.country.id)
+    if not code:
         raise MapFailure(
             FailureReason.UNKNOWN_COUNTRY,
-            f"The address uses Tripletex country id {address.country.id}, which the integration "
-            "does not know.",
-            "Contact support so the country can be added, then retry the record.",
+            f"The address uses Tripletex country id {address.country.id}, which is not in the "
+            "country list Tripletex gave the integration for this run.",
+            "Choose the address's country again in Tripletex, then retry the record (a retry reads "
+            "Tripletex's country list again).",
         )
-    return code
+    return code.upper()
 
 
 def vat_zone(country: str) -> VatZone:

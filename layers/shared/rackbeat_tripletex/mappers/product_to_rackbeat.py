@@ -69,14 +69,21 @@ def _map(product: Product, request: InitialSyncRequest, refs: ReferenceData) -> 
         number=number,
         name=name,
         description=clean(product.description),
-        # Stock goods go to the group that keeps inventory, everything else to the service group.
-        group=request.product_group if product.is_stock_item else request.service_group,
+        group=request.product_group if _is_stock(product, request) else request.service_group,
         unit_id=_unit(product, refs),
         barcode=clean(product.ean),
         sales_price=round(price, 6),
         recommended_cost_price=None if cost is None else round(cost, 6),
         is_barred=bool(product.is_inactive),
     )
+
+
+def _is_stock(product: Product, request: InitialSyncRequest) -> bool:
+    """Stock goods go to the group that keeps inventory, everything else to the service group; a
+    product whose answer does not say (B9) goes where the tenant chose."""
+    if product.is_stock_item is None:
+        return request.products_without_stock_flag == "stock"
+    return product.is_stock_item
 
 
 def _unit(product: Product, refs: ReferenceData) -> int:

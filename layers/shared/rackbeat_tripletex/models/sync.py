@@ -44,6 +44,11 @@ class InitialSyncRequest(BaseModel):
     product_group: int = Field(ge=1)
     service_group: int = Field(ge=1)
     payment_terms: PaymentTermsMapping
+    # Where a product goes whose answer has no isStockItem (a Tripletex company without the
+    # logistics module leaves the field out, TRIPLETEX-EVIDENCE B9): nothing else on a product
+    # tells stock from service, so the tenant decides. Stock by default: a company moves its
+    # products into Rackbeat to keep inventory of them.
+    products_without_stock_flag: Literal["stock", "service"] = "stock"
 
     def entity_types(self) -> list[EntityType]:
         return [t for t in ENTITY_TYPES if f"{t}s" in self.entities]
@@ -53,6 +58,7 @@ class ReferenceData(BaseModel):
     """Lookups a page needs to map records, resolved once per run (and again on a retry)."""
 
     currency_codes: dict[int, str] = Field(default_factory=dict)  # Tripletex currency id -> ISO code
+    country_codes: dict[int, str] = Field(default_factory=dict)  # Tripletex country id -> ISO alpha-2
     unit_names: dict[int, str] = Field(default_factory=dict)  # Tripletex productUnit id -> nameShort
     rackbeat_units: dict[str, int] = Field(default_factory=dict)  # Rackbeat unit name -> number
     rackbeat_payment_terms: list[int] = Field(default_factory=list)
@@ -136,6 +142,7 @@ class FailureReason(StrEnum):
     UNKNOWN_CURRENCY = "unknown_currency"
     UNKNOWN_UNIT = "unknown_unit"
     UNKNOWN_COUNTRY = "unknown_country"
+    UNREADABLE = "unreadable"  # the vendor's answer for the record did not fit our read model
     INVALID_PRICE = "invalid_price"
     NOT_FOUND = "not_found"
     REJECTED = "rejected"

@@ -3,17 +3,32 @@
 Field names are snake_case in Python and camelCase on the wire (``by_alias``). Fields the API
 computes (amounts, urls) are read but excluded from write payloads; unknown fields in answers
 are ignored so a new Tripletex field never breaks a sync.
+
+Read leniently (TRIPLETEX-EVIDENCE F1): a real answer carries the whole DTO, with ``""``,
+``null``, ``0`` and ``false`` for what is not filled in, and an enum value we do not know yet is
+read as "not set" rather than refusing the record. References arrive as ``{id, url}`` unless the
+read expanded them (``field(*)`` in ``fields``); :meth:`Address.is_reference` tells the two apart.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, SecretStr
 from pydantic.alias_generators import to_camel
 
+
+def _known(kind: Any) -> BeforeValidator:
+    """Read a value outside the enum (or ``""``) as None: Tripletex adds values without notice."""
+    allowed = set(get_args(kind))
+    return BeforeValidator(lambda value: value if value in allowed else None)
+
+
 InvoiceSendMethod = Literal["EMAIL", "EHF", "EFAKTURA", "AVTALEGIRO", "VIPPS", "PAPER", "MANUAL"]
+Language = Literal["NO", "EN"]
+DueInType = Literal["DAYS", "MONTHS", "RECURRING_DAY_OF_MONTH"]
+WeightUnit = Literal["kg", "g", "hg"]
 SubscriptionStatus = Literal[
     "ACTIVE", "DISABLED", "DISABLED_TOO_MANY_ERRORS", "DISABLED_RATE_LIMIT_EXCEEDED", "DISABLED_MISUSE"
 ]
@@ -36,15 +51,25 @@ class Ref(TripletexModel):
 
 
 class Country(TripletexModel):
+    """A country of Tripletex's ``GET /country`` list, or a reference to one (id only)."""
+
     id: int
+    iso_alpha2_code: str | None = None
+    name: str | None = None
 
 
 class Address(TripletexModel):
+    id: int | None = None
+    url: str | None = Field(default=None, exclude=True)
     address_line1: str | None = None
     address_line2: str | None = None
     postal_code: str | None = None
     city: str | None = None
     country: Country | None = None
+
+    def is_reference(self) -> bool:
+        """Answered as ``{id, url}`` (not expanded): what it holds is unknown, not empty."""
+        return not (self.model_fields_set - {"id", "url"})
 
 
 class _Versioned(TripletexModel):
@@ -67,17 +92,17 @@ class _Party(_Versioned):
     postal_address: Address | None = None
     physical_address: Address | None = None
     currency: Ref | None = None
-    language: Literal["NO", "EN"] | None = None
+    language: Annotated[Language | None, _known(Language)] = None
     description: str | None = None
     website: str | None = None
 
 
 class Customer(_Party):
     customer_number: int | None = None
-    invoice_send_method: InvoiceSendMethod | None = None
+    invoice_send_method: Annotated[InvoiceSendMethod | None, _known(InvoiceSendMethod)] = None
     single_customer_invoice: bool | None = None
     invoices_due_in: int | None = None
-    invoices_due_in_type: Literal["DAYS", "MONTHS", "RECURRING_DAY_OF_MONTH"] | None = None
+    invoices_due_in_type: Annotated[DueInType | None, _known(DueInType)] = None
 
 
 class Supplier(_Party):
@@ -98,7 +123,7 @@ class Product(_Versioned):
     vat_type: Ref | None = None
     currency: Ref | None = None
     weight: float | None = None
-    weight_unit: Literal["kg", "g", "hg"] | None = None
+    weight_unit: Annotated[WeightUnit | None, _known(WeightUnit)] = None
 
 
 class ProductUnit(_Versioned):

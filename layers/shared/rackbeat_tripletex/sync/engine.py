@@ -58,15 +58,17 @@ from rackbeat_tripletex.clients.rackbeat import RackbeatClient
 from rackbeat_tripletex.clients.records import Unreadable, readable
 from rackbeat_tripletex.clients.tripletex import TripletexClient
 from rackbeat_tripletex.initial_sync.context import Clients, MissingCredentials
+from rackbeat_tripletex.initial_sync.records import resolve_reference_data
 from rackbeat_tripletex.mappers import rackbeat_to_tripletex as r2t
-from rackbeat_tripletex.mappers.common import COUNTRY_CODES, content_hash
+from rackbeat_tripletex.mappers.common import content_hash
+from rackbeat_tripletex.mappers.contacts import as_update
 from rackbeat_tripletex.mappers.customer_to_rackbeat import map_customer as customer_to_rackbeat
 from rackbeat_tripletex.mappers.product_to_rackbeat import map_product as product_to_rackbeat
 from rackbeat_tripletex.mappers.supplier_to_rackbeat import map_supplier as supplier_to_rackbeat
 from rackbeat_tripletex.models import rackbeat as rb
 from rackbeat_tripletex.models import tripletex as tx
 from rackbeat_tripletex.models.domain import Check, CheckId, Settings, Tenant, TenantStatus
-from rackbeat_tripletex.models.sync import RecordFailure
+from rackbeat_tripletex.models.sync import RecordFailure, ReferenceData
 from rackbeat_tripletex.store.tenants import ConcurrentUpdateError
 from rackbeat_tripletex.sync.context import SyncContext
 from rackbeat_tripletex.sync.links import PageState, SyncLink
@@ -147,6 +149,7 @@ class _Session:
     trigger: Trigger
     run_id: str
     _reference: r2t.Reference | None = None
+    _refs: ReferenceData | None = None
     api_calls: int = 0
     syncing: set[tuple[SyncEntity, str]] = field(default_factory=set)
     # Every stream's cursor as the run started (read in one batch by ``run_tenant``).
@@ -164,18 +167,30 @@ class _Session:
         return self.clients.rackbeat
 
     def reference(self) -> r2t.Reference:
-        # Loaded only when a change has to be mapped: an idle run costs one read per stream.
+        """Rackbeat -> Tripletex lookups. Loaded only when a change has to be mapped (an idle run
+        costs one read per stream); the client keeps each reference list for the whole run."""
         if self._reference is None:
             self._reference = r2t.Reference.build(
                 vat_types=self.tripletex.list_vat_types(),
                 product_units=self.tripletex.list_product_units(),
                 currencies=self.tripletex.list_currencies(),
-                countries={code: country_id for country_id, code in COUNTRY_CODES.items()},
+                countries={
+                    c.iso_alpha2_code.upper(): c.id
+                    for c in self.tripletex.list_countries()
+                    if c.iso_alpha2_code
+                },
                 rackbeat_units=list(readable(self.rackbeat.units())),
                 payment_terms=list(readable(self.rackbeat.payment_terms())),
                 product_groups=list(readable(self.rackbeat.product_groups())),
             )
         return self._reference
+
+    def refs(self) -> ReferenceData:
+        """Tripletex -> Rackbeat lookups, read fresh once per run (a unit or currency added since
+        the initial import is known at once) and kept for the run."""
+        if self._refs is None:
+            self._refs = resolve_reference_data(self.tripletex, self.rackbeat)
+        return self._refs
 
     def initial_run(self, ctx: SyncContext) -> Any:
         """The tenant's initial import (groups, terms), read once per invocation, not per record."""
@@ -1055,18 +1070,21 @@ class SyncEngine:
             )
             new_cursor = read_started.astimezone(dt.UTC).isoformat()
         for page in _pages(records):
-            linked = self.ctx.links.rackbeat_keys_for_many(
-                tenant_id, stream.entity, [r.id for r in page if r.id is not None]
-            )
+            ids = [i for i in (_record_id(r) for r in page) if i is not None]
+            linked = self.ctx.links.rackbeat_keys_for_many(tenant_id, stream.entity, ids)
             keys = [
-                _tripletex_key(
-                    stream.entity, record, linked.get(record.id) if record.id is not None else None
-                )
-                for record in page
+                _tripletex_key(stream.entity, record, linked.get(_record_id(record) or 0)) for record in page
             ]
             known = self.ctx.links.page_state(tenant_id, stream, keys)
             for record, key in zip(page, keys, strict=True):
                 run.read += 1
+                if isinstance(record, Unreadable):
+                    # Fails alone; the records after it and the cursor go on.
+                    if not full and known.failed_with.get(key) == content_hash(dict(record.raw)):
+                        self._count(run, Written("skipped"))
+                    else:
+                        self._count(run, self._unreadable_tripletex(session, stream, key, record))
+                    continue
                 link = known.links.get(key)
                 if (
                     link is not None
@@ -1081,6 +1099,22 @@ class SyncEngine:
                 self._count(run, self._sync_tripletex_record(session, stream, stream.entity, record))
         if new_cursor:
             self._advance(session, stream, new_cursor, read_started, ordered=stream.entity != "product")
+
+    def _unreadable_tripletex(
+        self, session: _Session, stream: StreamName, key: str, record: Unreadable
+    ) -> Written:
+        return self._fail(
+            session,
+            stream,
+            stream.entity,
+            key,
+            source_hash=content_hash(dict(record.raw)),
+            reason="unreadable",
+            message=f"Tripletex answered the {stream.entity} {record.key} in a form the integration "
+            f"cannot read: {record.reason}.",
+            suggested_fix=f"Correct the named fields of the {stream.entity} in Tripletex; it syncs "
+            "again on its own. If they look right there, contact support with this message.",
+        )
 
     def _sync_tripletex_id(
         self, session: _Session, stream: StreamName, entity: SyncEntity, record_id: int
@@ -1153,7 +1187,7 @@ class SyncEngine:
             "supplier": supplier_to_rackbeat,
             "product": product_to_rackbeat,
         }
-        mapped = mappers[entity](record, initial.request, initial.refs)
+        mapped = mappers[entity](record, initial.request, session.refs())
         if isinstance(mapped, RecordFailure):
             return self._fail(
                 session,
@@ -1180,10 +1214,18 @@ class SyncEngine:
                 saved: Any = api.update_product(key, mapped) if existing else api.create_product(mapped)
             elif entity == "customer":
                 existing = api.get_customer(int(key))
-                saved = api.update_customer(int(key), mapped) if existing else api.create_customer(mapped)
+                saved = (
+                    api.update_customer(int(key), as_update(mapped, record))
+                    if existing
+                    else api.create_customer(mapped)
+                )
             else:
                 existing = api.get_supplier(int(key))
-                saved = api.update_supplier(int(key), mapped) if existing else api.create_supplier(mapped)
+                saved = (
+                    api.update_supplier(int(key), as_update(mapped, record))
+                    if existing
+                    else api.create_supplier(mapped)
+                )
         except ValidationFailed as error:
             return self._fail(
                 session,
@@ -1246,7 +1288,17 @@ def _pages[R](records: Iterable[R]) -> Iterator[list[R]]:
         yield page
 
 
+def _record_id(record: Any) -> int | None:
+    if isinstance(record, Unreadable):
+        return int(record.key) if record.key is not None and record.key.isdigit() else None
+    return cast(int | None, record.id)
+
+
 def _tripletex_number(entity: SyncEntity, record: Any) -> Any:
+    if isinstance(record, Unreadable):
+        name = {"customer": "customerNumber", "supplier": "supplierNumber"}.get(entity, "number")
+        number = record.raw.get(name)
+        return number if isinstance(number, int | str) and str(number).strip() else None
     if entity == "product":
         return record.number
     return record.customer_number if entity == "customer" else record.supplier_number
@@ -1258,7 +1310,7 @@ def _tripletex_key(entity: SyncEntity, record: Any, linked_key: str | None) -> s
     if linked_key:
         return linked_key
     number = _tripletex_number(entity, record)
-    return str(number) if number is not None else f"tripletex-{record.id}"
+    return str(number) if number is not None else f"tripletex-{_record_id(record)}"
 
 
 def _tripletex_hash(record: Any) -> str:
