@@ -204,6 +204,10 @@ class CustomerInvoice(_Read):
     created_at: OptionalTimestamp = None
     # Without a stamp the record counts as changed; its content hash stops a second write.
     updated_at: OptionalTimestamp = None
+    # A credit note made with create-creditnote, and the invoice it credits (names NONE-graded:
+    # the simulator's; without them a credit note is known only by its negative total).
+    is_credit_note: bool | None = None
+    credited_invoice_id: int | None = None
 
 
 class Order(_Read):

@@ -64,6 +64,7 @@ from rackbeat_tripletex.mappers.common import content_hash
 from rackbeat_tripletex.mappers.contacts import as_update
 from rackbeat_tripletex.mappers.customer_to_rackbeat import map_customer as customer_to_rackbeat
 from rackbeat_tripletex.mappers.product_to_rackbeat import map_product as product_to_rackbeat
+from rackbeat_tripletex.mappers.rackbeat_to_tripletex.invoice import exact as exact_amount
 from rackbeat_tripletex.mappers.supplier_to_rackbeat import map_supplier as supplier_to_rackbeat
 from rackbeat_tripletex.models import rackbeat as rb
 from rackbeat_tripletex.models import tripletex as tx
@@ -791,6 +792,10 @@ class SyncEngine:
                 self.ctx.links.record(tenant_id, "invoice", key, rackbeat_source_hash=source_hash)
             return Written("skipped", link.tripletex_id)
         self._preflight_invoicing(session, stream)
+        if _is_credit_note(invoice):
+            credited = self._credit_note(session, stream, invoice)
+            if credited is not None:
+                return credited
         mapped = self._map_invoice(session, invoice)
         if isinstance(mapped, r2t.MappingFailure):
             return self._fail(
@@ -947,19 +952,17 @@ class SyncEngine:
         if mapped.mode == "order" and order is not None and order.id is not None and not order.is_closed:
             try:
                 api.update_order(mapped.order.model_copy(update={"id": order.id, "version": order.version}))
-            except ValidationFailed as error:
-                return self._fail(
-                    session,
-                    stream,
-                    "invoice",
-                    key,
-                    source_hash=self._source_hash(invoice),
-                    reason="rejected",
-                    message=str(error),
-                    suggested_fix=error.user_hint,
+            except (AuthError, *TRANSIENT):
+                raise
+            except ApiError as error:
+                # Refused (or changed meanwhile): told below like any invoice Tripletex cannot change.
+                logger.info(
+                    "open order not updated",
+                    extra={"tenant_id": session.tenant.tenant_id, "status": error.status},
                 )
-            self._synced_invoice(session, stream, invoice, mapped, order.id)
-            return Written("written", order.id)
+            else:
+                self._synced_invoice(session, stream, invoice, mapped, order.id)
+                return Written("written", order.id)
         sent = self._tripletex_invoice_of(session, link, order)
         if sent is not None and sent.is_credited:
             # The old version is credited in Tripletex: the new one goes as an invoice of its own,
@@ -988,6 +991,100 @@ class SyncEngine:
                 "changed version then goes to Tripletex as a new invoice. Or undo the change in Rackbeat."
             ),
         )
+
+    def _credit_note(
+        self, session: _Session, stream: StreamName, invoice: rb.CustomerInvoice
+    ) -> Written | None:
+        """A Rackbeat credit note: a full credit becomes Tripletex's own credit note of the
+        original invoice; a partial one (None returned) goes as a negative invoice on the same
+        customer. One whose original cannot be identified fails alone."""
+        tenant_id = session.tenant.tenant_id
+        key = str(invoice.number)
+
+        def fail(reason: r2t.FailureReason, message: str, fix: str) -> Written:
+            return self._fail(
+                session,
+                stream,
+                "invoice",
+                key,
+                source_hash=self._source_hash(invoice),
+                reason=reason.value,
+                message=message,
+                suggested_fix=fix,
+            )
+
+        number = invoice.credited_invoice_id
+        original = session.rackbeat.get_customer_invoice(number) if number is not None else None
+        original_link = self.ctx.links.get(tenant_id, "invoice", str(number)) if number is not None else None
+        if (
+            not isinstance(original, rb.CustomerInvoice)
+            or original_link is None
+            or original_link.state != "synced"
+        ):
+            what = (
+                "does not say which invoice it credits"
+                if number is None
+                else f"credits invoice {number}, which "
+                + (
+                    "Rackbeat does not have"
+                    if not isinstance(original, rb.CustomerInvoice)
+                    else "has not reached Tripletex"
+                )
+            )
+            return fail(
+                r2t.FailureReason.UNKNOWN_CREDITED_INVOICE,
+                f"Credit note {key} {what}, so it cannot be made a credit note of a Tripletex invoice.",
+                "Credit the original invoice in Tripletex yourself (Faktura > Krediter); nothing was "
+                "sent for this credit note.",
+            )
+        if original.customer_id != invoice.customer_id:
+            return fail(
+                r2t.FailureReason.UNKNOWN_CREDITED_INVOICE,
+                f"Credit note {key} is for customer {invoice.customer_id}, but invoice {number} it "
+                f"credits is for customer {original.customer_id}.",
+                "Credit the invoice in Tripletex yourself (Faktura > Krediter); nothing was sent.",
+            )
+        if exact_amount(invoice.total_total) != -exact_amount(original.total_total):
+            return None  # partial: a negative invoice on the same customer
+        order = None
+        if original_link.order_id is not None:
+            try:
+                order = session.tripletex.get_order(original_link.order_id)
+            except NotFound:
+                order = None
+        sent = self._tripletex_invoice_of(session, original_link, order)
+        if sent is None or sent.id is None:
+            return fail(
+                r2t.FailureReason.UNKNOWN_CREDITED_INVOICE,
+                f"Credit note {key} credits invoice {number}, which is still an open order "
+                f"({r2t_order_number(number)}) in Tripletex, not an invoice.",
+                f"Delete the order {r2t_order_number(number)} in Tripletex (or invoice it), then retry this "
+                "credit note.",
+            )
+        day = invoice.invoice_date or self.ctx.now().date()
+        if sent.is_credited:
+            credit = session.tripletex.find_credit_note_of(sent.id, day)
+        else:
+            try:
+                credit = session.tripletex.create_credit_note(
+                    sent.id, day, comment=f"Rackbeat credit note {key}"
+                )
+            except ValidationFailed as error:
+                return fail(r2t.FailureReason.CHANGED_AFTER_SYNC, str(error), error.user_hint)
+        target = credit.id if credit is not None and credit.id is not None else sent.id
+        self.ctx.links.record(
+            tenant_id,
+            "invoice",
+            key,
+            tripletex_id=target,
+            origin="created",
+            rackbeat_updated_at=rackbeat_stamp(invoice.updated_at),
+            synced_at=self.ctx.now(),
+            rackbeat_source_hash=self._source_hash(invoice),
+            to_tripletex_hash=content_hash({"creditNoteOf": sent.id}),
+        )
+        self._resolved(session, stream, key)
+        return Written("written", target)
 
     def _tripletex_invoice_of(
         self, session: _Session, link: SyncLink, order: tx.Order | None
@@ -1253,6 +1350,17 @@ class SyncEngine:
         )
         self._resolved(session, stream, key)
         return Written("written", record.id)
+
+
+def _is_credit_note(invoice: rb.CustomerInvoice) -> bool:
+    """Marked as one, or (when Rackbeat does not say) a negative total."""
+    if invoice.is_credit_note is not None:
+        return invoice.is_credit_note
+    return invoice.credited_invoice_id is not None or exact_amount(invoice.total_total) < 0
+
+
+def r2t_order_number(number: int | None) -> str:
+    return f"{r2t.ORDER_NUMBER_PREFIX}{number}"
 
 
 def _tenant_key(finding: str) -> str:

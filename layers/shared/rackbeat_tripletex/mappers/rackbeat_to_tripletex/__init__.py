@@ -6,6 +6,7 @@ Each returns either the Tripletex record with its write payload and content hash
 
 from rackbeat_tripletex.mappers.rackbeat_to_tripletex.customer import invoice_send_method, map_customer
 from rackbeat_tripletex.mappers.rackbeat_to_tripletex.invoice import (
+    ORDER_NUMBER_PREFIX,
     InvoiceTotals,
     MappedInvoice,
     lines_without_vat_rate,
@@ -23,6 +24,7 @@ from rackbeat_tripletex.mappers.rackbeat_to_tripletex.result import (
 from rackbeat_tripletex.mappers.rackbeat_to_tripletex.supplier import map_supplier
 
 __all__ = [
+    "ORDER_NUMBER_PREFIX",
     "Dependency",
     "FailureReason",
     "InvoiceTotals",
