@@ -21,7 +21,6 @@ from rackbeat_tripletex.models import rackbeat as rb
 from rackbeat_tripletex.models import tripletex as tx
 from tests.unit.mappers_rb_to_tx.strategies import booked_invoices
 
-
 # Order numbers are unique in Tripletex (REAL), and the simulator lives across the examples.
 _NUMBERS = itertools.count(1)
 

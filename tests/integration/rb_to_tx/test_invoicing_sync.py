@@ -10,7 +10,6 @@ from typing import Any
 from rackbeat_tripletex.preflight import BANK_ACCOUNT_REFUSAL
 from rackbeat_tripletex.sync.history import list_sync_failures
 from rackbeat_tripletex.sync.model import RunOutcome, StreamName
-from tests.integration.sync.conftest import env  # noqa: F401 - the engine fixture, shared
 from tests.integration.sync.sync_env import GROUP_15, Env, tripletex_rows, tripletex_user
 
 INVOICES = StreamName.INVOICES_TO_TRIPLETEX
