@@ -22,7 +22,7 @@ import hashlib
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal, TypeVar, cast
+from typing import Any, ClassVar, Literal, TypeVar, cast
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -278,6 +278,33 @@ class TripletexClient(HttpClient):
             except AccessDenied:
                 denied.append(area)
         return denied
+
+    # The write probe of each area: a POST that lacks a required field. Tripletex checks the
+    # entitlement first (403/9000) and validates the body after (422), so a token that may write
+    # gets 422 and nothing is created (name is required on customers, suppliers and products,
+    # REAL; an order needs a customer and dates, OFF). Grade of "403 before 422": WEAK (the
+    # simulator's grant model and Tripletex's AuthorisationManager-first design, not observed).
+    _WRITE_PROBES: ClassVar[dict[Area, str]] = {
+        "customer": "/customer",
+        "supplier": "/supplier",
+        "product": "/product",
+        "invoice": "/order",
+    }
+
+    def probe_write_access(self) -> dict[Area, bool | None]:
+        """Per area: True when the token may write there, False when refused (403), None when the
+        answer proves neither (the area may then still be writable)."""
+        result: dict[Area, bool | None] = {}
+        for area, path in self._WRITE_PROBES.items():
+            try:
+                response = self._call("POST", path, json={}, idempotent=False)
+            except AccessDenied:
+                result[area] = False
+            except ValidationFailed:
+                result[area] = True
+            else:  # pragma: no cover - the fields are required; never seen
+                result[area] = response.status_code < 300
+        return result
 
     # ----- generic reads -----------------------------------------------------------------------
     def _page(
