@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
+
 from rackbeat_tripletex.preflight import BANK_ACCOUNT_REFUSAL
 from rackbeat_tripletex.sync.history import list_sync_failures
 from rackbeat_tripletex.sync.model import RunOutcome, StreamName
@@ -226,3 +228,63 @@ def test_a_credit_note_whose_original_is_unknown_fails_alone(env: Env) -> None:
     assert failures[str(credit["customer_invoice"]["number"])].reason == "unknown_credited_invoice"
     assert runs[INVOICES].written == 1  # the other invoice still went
     assert str(other["number"]) not in failures
+
+
+def _order_mode(env: Env) -> None:
+    settings = env.ctx.tenants.get_settings(env.tenant.tenant_id)
+    assert settings is not None
+    env.ctx.tenants.put_settings(env.tenant.tenant_id, settings.model_copy(update={"invoice_mode": "order"}))
+
+
+THREE = [{"item_id": "P-1", "quantity": 3, "line_price": 100.0, "vat_percentage": 25}]
+
+
+def test_order_mode_a_changed_rebooking_of_an_order_the_user_deleted_is_sent_again(env: Env) -> None:
+    _order_mode(env)
+    _customer_and_product(env)
+    booked = env.user.book_invoice(5001, [("P-1", 1, 100.0)], TODAY)
+    env.run()
+    (order,) = tripletex_rows(env.tripletex, "orders")
+    assert tripletex_rows(env.tripletex, "invoices") == []
+
+    _rebook(env, booked["number"], THREE)
+    env.run()
+    failure = _invoice_failures(env)[str(booked["number"])]
+    assert failure.reason == "changed_after_sync"
+    assert f"Delete the order RB-{booked['number']}" in failure.suggested_fix
+    assert len(tripletex_rows(env.tripletex, "orders")) == 1
+
+    del env.tripletex.store["orders"][order["id"]]  # the user deletes the order in Tripletex
+    assert env.webhook("invoice", str(booked["number"])) == "written"
+    (again,) = tripletex_rows(env.tripletex, "orders")
+    assert again["number"] == f"RB-{booked['number']}"
+    assert [
+        line["count"]
+        for line in tripletex_rows(env.tripletex, "orderLines")
+        if line["id"] in {ref["id"] for ref in again["orderLines"]}
+    ] == [3.0]
+    assert _invoice_failures(env) == {}
+
+
+@pytest.mark.xfail(
+    strict=True, reason="the Tripletex simulator has no PUT /order/{id} (updateLinesAndGroups)"
+)
+def test_order_mode_a_changed_rebooking_updates_the_open_order(env: Env) -> None:
+    _order_mode(env)
+    _customer_and_product(env)
+    booked = env.user.book_invoice(5001, [("P-1", 1, 100.0)], TODAY)
+    env.run()
+    _rebook(env, booked["number"], THREE)
+
+    runs = env.run()
+
+    assert runs[INVOICES].written == 1
+    (order,) = tripletex_rows(env.tripletex, "orders")
+    assert (
+        sum(
+            line["amountExcludingVatCurrency"]
+            for line in tripletex_rows(env.tripletex, "orderLines")
+            if line["id"] in {ref["id"] for ref in order["orderLines"]}
+        )
+        == 300.0
+    )

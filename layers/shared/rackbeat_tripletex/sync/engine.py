@@ -964,17 +964,27 @@ class SyncEngine:
                 self._synced_invoice(session, stream, invoice, mapped, order.id)
                 return Written("written", order.id)
         sent = self._tripletex_invoice_of(session, link, order)
+        if sent is None and order is None:
+            # What we sent is gone from Tripletex (the user deleted the order): send it again.
+            return self._send_invoice(session, stream, invoice, mapped, None)
         if sent is not None and sent.is_credited:
             # The old version is credited in Tripletex: the new one goes as an invoice of its own,
             # under a number of its own (order numbers are unique), found again on a retry.
             number = f"{mapped.order.number}-{mapped.content_hash[:6]}"
             again = dataclasses.replace(mapped, order=mapped.order.model_copy(update={"number": number}))
             return self._send_invoice(session, stream, invoice, again, None)
-        where = (
-            f"Tripletex invoice {sent.invoice_number}"
-            if sent is not None and sent.invoice_number is not None
-            else f"Tripletex order {mapped.order.number}"
-        )
+        if sent is None:
+            where = f"Tripletex order {mapped.order.number}"
+            fix = (
+                f"Delete the order {mapped.order.number} in Tripletex, then retry this invoice: it is "
+                "sent again with the change. Or undo the change in Rackbeat."
+            )
+        else:
+            where = f"Tripletex invoice {sent.invoice_number or sent.id}"
+            fix = (
+                f"Credit {where} in Tripletex (Faktura > Krediter), then retry this invoice: the "
+                "changed version then goes to Tripletex as a new invoice. Or undo the change in Rackbeat."
+            )
         return self._fail(
             session,
             stream,
@@ -984,12 +994,9 @@ class SyncEngine:
             reason=r2t.FailureReason.CHANGED_AFTER_SYNC.value,
             message=(
                 f"Invoice {key} was changed in Rackbeat after it reached Tripletex as {where}; "
-                "Tripletex cannot change an invoice that has been issued, so the change was not sent."
+                "Tripletex could not take the change, so it was not sent."
             ),
-            suggested_fix=(
-                f"Credit {where} in Tripletex (Faktura > Krediter), then retry this invoice: the "
-                "changed version then goes to Tripletex as a new invoice. Or undo the change in Rackbeat."
-            ),
+            suggested_fix=fix,
         )
 
     def _credit_note(
