@@ -288,3 +288,14 @@ def test_order_mode_a_changed_rebooking_updates_the_open_order(env: Env) -> None
         )
         == 300.0
     )
+
+
+def test_a_webhook_invoice_without_a_bank_account_is_the_tenant_failure_not_a_redelivery(env: Env) -> None:
+    env.tripletex.invoice_settings["bankAccountReady"] = False
+    _customer_and_product(env)
+    booked = env.user.book_invoice(5001, [("P-1", 1, 100.0)], TODAY)
+
+    assert env.webhook("invoice", str(booked["number"])) == "failed"  # no exception: SQS does not retry
+
+    assert list(_invoice_failures(env)) == ["tenant:bank-account"]
+    assert tripletex_rows(env.tripletex, "invoices") == []
