@@ -536,6 +536,15 @@ def demo_seed(seed: int = SEED) -> dict[str, Any]:
         "vatTypes": VAT_TYPES,
         "currencies": CURRENCIES,
         "paymentTypes": PAYMENT_TYPES,
+        # A company that can invoice (bank account registered) and send EHF: the happy path.
+        "invoiceSettings": {
+            "bankAccountReady": True,
+            "defaultSendTypeB2B": "EHF",
+            "defaultSendTypeB2C": "EMAIL",
+            "sendTypes": ["EMAIL", "EHF", "PAPER", "MANUAL"],
+            "invoicesDueIn": 14,
+            "invoicesDueInType": "DAYS",
+        },
     }
     rackbeat = {
         "api_token": _jwt_looking(f"demo-{seed}"),

@@ -1,7 +1,9 @@
 """The Tripletex API v2 simulator (the subset the integration uses).
 
-Facts marked C in specs/TRIPLETEX.md are reproduced; everything that rests on an assumption is
-listed in ASSUMPTIONS.md beside this file.
+It answers as the evidence says (specs/evidence/TRIPLETEX-EVIDENCE.md; real answers are replayed
+by tests/integration/tripletex/test_evidence_contract.py). Every behaviour is listed, with its
+grade (OFF/REAL/MEAS/PRAC/WEAK/NONE) and source, in ASSUMPTIONS.md beside this file; where the
+evidence is weak, a switch (seed ``options`` or ``/_sim/options``) plays each variant.
 
 Event subscriptions are delivered like Rackbeat's webhooks: writes queue a delivery, and
 :meth:`TripletexSimulator.deliver_pending` (or the background worker) posts it, signed, outside
@@ -22,7 +24,6 @@ import secrets
 import uuid
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -42,6 +43,8 @@ from local.simulators.base import (
 )
 from local.simulators.tripletex import dto, spec
 from local.simulators.tripletex.countries import NORWAY_ID, default_countries
+from local.simulators.tripletex.errors import TripletexError, Validation, validation_failed
+from local.simulators.tripletex.terms import due_date
 
 OSLO = ZoneInfo("Europe/Oslo")
 RESULT_LIMIT = 10_000
@@ -80,12 +83,12 @@ EVENTS = {
 EVENT_SUBJECTS = {"customers": "customer", "suppliers": "supplier", "products": "product"}
 # Write-only subscription fields (spec): kept out of every answer and of the state dump.
 WRITE_ONLY_SUBSCRIPTION_FIELDS = ("hmacSharedSecret", "authHeaderValue")
-# G (ASSUMPTIONS.md): Tripletex documents retries but not their timing.
+# NONE (ASSUMPTIONS.md #22): Tripletex documents retries but not their timing.
 EVENT_RETRY_SCHEDULE: tuple[dt.timedelta, ...] = tuple(dt.timedelta(minutes=m) for m in (1, 5, 30, 120, 360))
 EVENT_CONNECT_TIMEOUT_SECONDS = 3.0
 EVENT_RESPONSE_TIMEOUT_SECONDS = 10.0
 
-# Which granted area a path belongs to (A in TRIPLETEX.md: 403/9000 outside the grants).
+# Which granted area a path belongs to (ASSUMPTIONS.md #3).
 AREA_OF_PREFIX = (
     ("/customer", "customer"),
     ("/supplier", "supplier"),
@@ -124,49 +127,6 @@ REFERENCE_TARGETS = {
 }
 # Embedded objects: rendered as {id, url} by default like Tripletex, expandable with `(*)`.
 EMBEDDED_LIST_TARGETS = {"orderLines": "orderLines", "orders": "orders"}
-
-
-@dataclass(frozen=True)
-class Validation:
-    """One item of ``validationMessages``; ``path``/``root_id`` are set where Tripletex sets them
-    (REAL: wrong type -> path = field; a /list item -> path "[0].number", rootId 0)."""
-
-    field: str | None
-    message: str
-    path: str | None = None
-    root_id: int | None = None
-
-    def at_index(self, index: int) -> Validation:
-        return Validation(self.field, self.message, f"[{index}].{self.field}", index)
-
-
-class TripletexError(Exception):
-    def __init__(
-        self,
-        status: int,
-        code: int,
-        message: str | None,
-        validation: list[Validation] | None = None,
-        developer_message: str | None = None,
-        headers: dict[str, str] | None = None,
-    ) -> None:
-        super().__init__(message or f"HTTP {status}")
-        self.status = status
-        self.code = code
-        self.message = message
-        self.validation = validation or []
-        self.developer_message = developer_message
-        self.headers = headers or {}
-
-
-def validation_failed(field: str | None, message: str, code: int = 18000) -> TripletexError:
-    """REAL: 18000 says "Validering feilet." with developerMessage VALIDATION_ERROR; 15000 (a
-    required query parameter) says "Validation failed" with developerMessage null."""
-    if code == 15000:
-        return TripletexError(422, code, "Validation failed", [Validation(field, message)])
-    return TripletexError(
-        422, code, "Validering feilet.", [Validation(field, message)], developer_message="VALIDATION_ERROR"
-    )
 
 
 def money(value: Decimal | float | int) -> float:
@@ -224,7 +184,7 @@ class TripletexSimulator(SimulatorApp):
 
     # ----- state --------------------------------------------------------------------------
     def reset(self) -> None:
-        # Local-only relaxation (ASSUMPTIONS.md 18): the local stack's webhook URL is plain http.
+        # Local-only relaxation (ASSUMPTIONS.md #22): the local stack's webhook URL is plain http.
         self.allow_http_targets = False
         self.event_retry_schedule = EVENT_RETRY_SCHEDULE
         self.event_deliveries: list[Delivery] = []
@@ -241,6 +201,14 @@ class TripletexSimulator(SimulatorApp):
         self.store: dict[str, dict[int, dict[str, Any]]] = {name: {} for name in COLLECTIONS}
         for country in default_countries():
             self.store["countries"][country["id"]] = country
+        # REAL: NOK is currency 1 in every company; the DTO defaults point at it, so it always exists.
+        self.store["currencies"][1] = {
+            "id": 1,
+            "version": 0,
+            "code": "NOK",
+            "description": "Norske kroner",
+            "factor": 1,
+        }
         self.changed_at: dict[tuple[str, int], dt.datetime] = {}
         self.created_at: dict[tuple[str, int], dt.datetime] = {}
         self.next_id: dict[str, int] = dict.fromkeys(COLLECTIONS, 1)
@@ -309,6 +277,8 @@ class TripletexSimulator(SimulatorApp):
             "environment": self.environment,
             "grants": sorted(self.grants),
             "company": self.company,
+            "invoiceSettings": self.invoice_settings,
+            "options": self.get_options(),
             "sessions": len(self.sessions),
             **{name: list(records.values()) for name, records in self.store.items()},
             "subscriptions": [_without_secrets(s) for s in self.store["subscriptions"].values()],
@@ -556,7 +526,9 @@ class TripletexSimulator(SimulatorApp):
             expiration = dt.date.fromisoformat(args["expirationDate"])
         except ValueError as exc:
             raise validation_failed("arg:expirationDate", "Ugyldig dato.", code=15000) from exc
-        if expiration <= self.oslo_today():
+        # MEAS [7] (F6): the check is against the server's UTC date, so an expiry equal to Oslo's
+        # today is accepted while UTC lags behind; the token is then already dead (401).
+        if expiration <= self.now().date():
             raise validation_failed("arg:expirationDate", "Utløpsdato må være etter dagens dato.")
         headers: dict[str, str] = {}
         self._rate_limit(_pair_key(consumer, employee), headers)
@@ -605,10 +577,13 @@ class TripletexSimulator(SimulatorApp):
         window = self.rate_windows.setdefault(pair, deque())
         while window and window[0] <= now - RATE_WINDOW_SECONDS:
             window.popleft()
+        # F10: after the admin clock moved backwards, calls "from the future" no longer count.
+        while window and window[-1] > now:
+            window.pop()
         reset = str(max(1, int(window[0] + RATE_WINDOW_SECONDS - now + 0.999))) if window else "10"
         if len(window) >= limit:
             rejected = {"X-Rate-Limit-Limit": str(limit), "X-Rate-Limit-Remaining": "0"}
-            # R in TRIPLETEX.md: some 429 answers come without the reset header.
+            # REAL [4 #103]: some 429 answers come without the reset header.
             if self.rng.random() >= 0.3:
                 rejected["X-Rate-Limit-Reset"] = reset
             raise TripletexError(429, 0, "Too many requests.", headers=rejected)
@@ -632,6 +607,9 @@ class TripletexSimulator(SimulatorApp):
                 if self.variants["denied_area_answer"] == "empty" and method == "GET":
                     if re.search(r"/\d+$", path):
                         raise TripletexError(404, 6000, "Object not found")
+                    if path == "/invoice/settings":
+                        # A single object with every field filtered away (NONE: our reading).
+                        return json_response({"value": {}})
                     body: dict[str, Any] = {
                         "fullResultSize": 0,
                         "from": 0,
@@ -822,7 +800,7 @@ class TripletexSimulator(SimulatorApp):
         if_none_match = request.headers.get("If-None-Match")
         if if_none_match is not None and if_none_match.strip('"') == digest:
             return Response(status=304)
-        # C: fullResultSize is "not exact"; the skew makes clients that trust it fail.
+        # OFF: fullResultSize is "not exact"; the skew makes clients that trust it fail (#5).
         skew = self.rng.choice((-3, -1, 0, 2, 5))
         body = {
             "fullResultSize": max(0, len(matches) + skew),
@@ -845,7 +823,7 @@ class TripletexSimulator(SimulatorApp):
             number = float(value or 0)
             if low not in (None, "") and number < float(low):
                 return False
-            # Tripletex "To" filters are exclusive (assumption, see ASSUMPTIONS.md).
+            # OFF + MEAS: Tripletex "To" filters are exclusive (ASSUMPTIONS.md #9).
             return not (high not in (None, "") and number >= float(high))
 
         if not in_list("id", record["id"]) or not in_list("ids", record["id"]):
@@ -905,15 +883,19 @@ class TripletexSimulator(SimulatorApp):
             return in_list("name", record.get("name")) and in_list("nameShort", record.get("nameShort"))
         if collection == "orders":
             day = record.get("orderDate", "")
+            closed = args.get("isClosed")
             return (
                 args["orderDateFrom"] <= day < args["orderDateTo"]
                 and in_list("customerId", (record.get("customer") or {}).get("id"))
                 and in_list("number", record.get("number"))
+                and (closed in (None, "") or str(bool(record.get("isClosed"))).lower() == closed.lower())
             )
         if collection == "invoices":
             day = record.get("invoiceDate", "")
-            return args["invoiceDateFrom"] <= day < args["invoiceDateTo"] and in_list(
-                "invoiceNumber", record.get("invoiceNumber")
+            return (
+                args["invoiceDateFrom"] <= day < args["invoiceDateTo"]
+                and in_list("invoiceNumber", record.get("invoiceNumber"))
+                and in_list("customerId", (record.get("customer") or {}).get("id"))
             )
         return True
 
@@ -1067,7 +1049,7 @@ class TripletexSimulator(SimulatorApp):
             self._validate_organization_number(record)
         if collection == "customers" and record.get("invoiceSendMethod") == "EHF":
             if "EHF" not in self.invoice_settings["sendTypes"]:
-                # NONE: what Tripletex answers is unknown; the text is ours (ASSUMPTIONS.md).
+                # NONE: what Tripletex answers is unknown; the text is ours (ASSUMPTIONS.md #14).
                 raise validation_failed("invoiceSendMethod", "Selskapet kan ikke sende EHF.")
             address = record.get("postalAddress") or {}
             if not any(address.get(k) for k in ("addressLine1", "postalCode", "city")):
@@ -1274,7 +1256,7 @@ class TripletexSimulator(SimulatorApp):
         _require_args(request.args, "invoiceDate")
         order = self._find("orders", order_id)
         invoice_date = dt.date.fromisoformat(request.args["invoiceDate"])
-        due = _due_date(
+        due = due_date(
             invoice_date, int(order.get("invoicesDueIn", 14)), order.get("invoicesDueInType", "DAYS")
         )
         invoice = self._prepare_invoice(
@@ -1333,7 +1315,7 @@ class TripletexSimulator(SimulatorApp):
 
     def _delete(self, request: Request, collection: str, record_id: int) -> Response:
         record = self._find(collection, record_id)
-        # G (ASSUMPTIONS.md): a record with history on orders cannot be deleted.
+        # NONE (ASSUMPTIONS.md #23): a record with history on orders cannot be deleted.
         in_use = any(
             (order.get("customer") or {}).get("id") == record_id
             for order in self.store["orders"].values()
@@ -1443,7 +1425,7 @@ class TripletexSimulator(SimulatorApp):
 
 # ----- helpers -------------------------------------------------------------------------------------
 def event_signature(secret: str, idempotency_key: str, body: bytes) -> str:
-    """C (spec, Subscription.hmacSharedSecret): base64(HmacSHA512(idempotency-key + "&" + body))."""
+    """OFF (spec, Subscription.hmacSharedSecret): base64(HmacSHA512(idempotency-key + "&" + body))."""
     digest = hmac.new(secret.encode(), idempotency_key.encode() + b"&" + body, hashlib.sha512).digest()
     return base64.b64encode(digest).decode()
 
@@ -1462,8 +1444,7 @@ READ_ONLY = {"id", "version", "url", "changes", "displayName", "isCustomer", "is
 
 
 def _answer_selection(collection: str, body: dict[str, Any]) -> dict[str, Any]:
-    """REAL: a POST answer expands the addresses the request carried (the rest stay references);
-    a POST /order answer shows ``orderLines: []`` although the lines were created (73 of 73)."""
+    """REAL: a POST answer expands the addresses the request carried; the rest stay references."""
     selection: dict[str, Any] = {"*": {}}
     if collection in ("customers", "suppliers"):
         for key in dto.ADDRESS_FIELDS:
@@ -1492,31 +1473,6 @@ def _check_ranges(args: Any) -> None:
             )
 
 
-def _due_date(invoice_date: dt.date, due_in: int, due_in_type: str) -> dt.date:
-    """invoiceDate + the order's invoicesDueIn (maintainer [4 #65]; REAL: 14 DAYS -> +14)."""
-    if due_in_type == "MONTHS":
-        month = invoice_date.month - 1 + due_in
-        year, month = invoice_date.year + month // 12, month % 12 + 1
-        return invoice_date.replace(year=year, month=month, day=min(invoice_date.day, _days_in(year, month)))
-    if due_in_type == "RECURRING_DAY_OF_MONTH":
-        day = min(due_in, _days_in(invoice_date.year, invoice_date.month))
-        candidate = invoice_date.replace(day=day)
-        if candidate > invoice_date:
-            return candidate
-        year, month = (
-            (invoice_date.year + 1, 1)
-            if invoice_date.month == 12
-            else (invoice_date.year, invoice_date.month + 1)
-        )
-        return dt.date(year, month, min(due_in, _days_in(year, month)))
-    return invoice_date + dt.timedelta(days=due_in)
-
-
-def _days_in(year: int, month: int) -> int:
-    following = dt.date(year + 1, 1, 1) if month == 12 else dt.date(year, month + 1, 1)
-    return (following - dt.timedelta(days=1)).day
-
-
 def _number_in_use(collection: str, number: Any) -> str:
     # REAL for products ("Produktnummeret 4982 er i bruk."); customer/supplier texts are ours.
     return (
@@ -1527,7 +1483,7 @@ def _number_in_use(collection: str, number: Any) -> str:
 
 
 def _writable(body: dict[str, Any]) -> dict[str, Any]:
-    """Read-only fields a client sends are ignored, as Tripletex does (ASSUMPTIONS.md)."""
+    """Read-only fields a client sends are ignored (ASSUMPTIONS.md #10)."""
     return {k: v for k, v in body.items() if k not in READ_ONLY}
 
 

@@ -210,6 +210,8 @@ def test_b6_denied_area_can_answer_empty_instead() -> None:
     assert sim.call("GET", "/customer/1").status_code == 404
     assert sim.call("POST", "/customer", json={"name": "Ny AS"}).status_code == 403
     assert sim.call("GET", "/product").status_code == 200
+    sim.app.grants = {"customer"}
+    assert sim.ok("GET", "/invoice/settings") == {"value": {}}
 
 
 def test_options_are_validated_and_seedable() -> None:
@@ -395,3 +397,60 @@ def test_credit_note_negates_the_invoice_and_clears_what_is_outstanding() -> Non
     assert again.status_code == 422
     missing = sim.call("PUT", f"/invoice/{invoice['id']}/:createCreditNote")
     assert (missing.status_code, missing.json()["code"]) == (422, 15000)
+
+
+def test_f10_moving_the_clock_back_does_not_leave_the_token_pair_rate_limited() -> None:
+    sim = Sim()
+    for _ in range(100):
+        sim.call("GET", "/country/161")
+    assert sim.call("GET", "/country/161").status_code == 429
+    sim.app.set_clock(offset_seconds=-3600)
+    assert sim.call("GET", "/country/161").status_code == 200
+
+
+def test_f3_order_and_invoice_lists_honour_their_filters() -> None:
+    sim = Sim()
+    first, second = _customer(sim), _customer(sim, name="Annen AS")
+    closed = sim.order(first["id"], [LINE])
+    open_order = sim.order(second["id"], [LINE])
+    sim.ok("PUT", f"/order/{closed}/:invoice", params={"invoiceDate": "2026-03-21"})
+    span = {"orderDateFrom": "2026-03-01", "orderDateTo": "2026-04-01"}
+    assert [o["id"] for o in sim.ok("GET", "/order", params={**span, "isClosed": "false"})["values"]] == [
+        open_order
+    ]
+    assert [o["id"] for o in sim.ok("GET", "/order", params={**span, "isClosed": "true"})["values"]] == [
+        closed
+    ]
+    dates = {"invoiceDateFrom": "2026-03-01", "invoiceDateTo": "2026-04-01"}
+    invoices = sim.ok("GET", "/invoice", params={**dates, "customerId": str(second["id"])})["values"]
+    assert invoices == []
+
+
+def _references(value: Any) -> list[str]:
+    if isinstance(value, dict):
+        if set(value) == {"id", "url"}:
+            return [str(value["url"])]
+        return [url for item in value.values() for url in _references(item)]
+    if isinstance(value, list):
+        return [url for item in value for url in _references(item)]
+    return []
+
+
+def test_every_reference_the_simulator_hands_out_resolves() -> None:
+    # The simulator does not serve accounts, projects, employees, departments or addresses by id.
+    unserved = ("/ledger/account/", "/project/", "/employee/", "/department/", "/address/")
+    sim = Sim(
+        {"currencies": [], "products": [{"id": 1, "name": "Vare", "number": "V", "vatType": {"id": 3}}]}
+    )
+    customer = _customer(sim, postalAddress=ADDRESS)
+    supplier = sim.ok("POST", "/supplier", json={"name": "Lev AS"})["value"]
+    line = {"count": 1, "product": {"id": 1}}
+    order = sim.ok("GET", f"/order/{sim.order(customer['id'], [line])}", params={"fields": "*,orderLines(*)"})
+    invoice = sim.ok("PUT", f"/order/{order['value']['id']}/:invoice", params={"invoiceDate": "2026-03-21"})
+    product = sim.ok("GET", "/product/1")
+    urls = _references([customer, supplier, order, invoice, product])
+    assert any("/currency/1" in url for url in urls)
+    for url in urls:
+        path = url.split("/v2", 1)[1]
+        if not path.startswith(unserved):
+            assert sim.call("GET", path).status_code == 200, path

@@ -71,14 +71,22 @@ def test_session_dies_at_oslo_midnight_as_expiration_date_begins(
     assert (body["status"], body["code"]) == (401, 3000)
 
 
-def test_expiration_date_must_be_after_today_in_oslo(app: TripletexSimulator, seed: dict[str, Any]) -> None:
-    # 22:30 UTC on 1 March is already 2 March in Oslo: "tomorrow" by UTC is today in Oslo.
+def test_expiration_date_today_in_oslo_is_accepted_while_utc_lags_but_the_token_is_dead(
+    app: TripletexSimulator, seed: dict[str, Any]
+) -> None:
+    # MEAS (pytripletex, evidence F6): 23:30 UTC on 1 March is already 2 March in Oslo. Tripletex
+    # accepts expirationDate 2 March (later than the UTC date) and the token then answers 401.
     app.set_clock(now="2026-03-01T23:30:00+00:00")
     params = {
         "consumerToken": seed["consumer_token"],
         "employeeToken": seed["employee_token"],
         "expirationDate": "2026-03-02",
     }
+    created = _raw(app).put("/token/session/:create", params=params)
+    assert created.status_code == 200
+    token = created.json()["value"]["token"]
+    assert _raw(app).get("/token/session/>whoAmI", auth=("0", token)).status_code == 401
+    params["expirationDate"] = "2026-03-01"
     assert _raw(app).put("/token/session/:create", params=params).status_code == 422
 
 

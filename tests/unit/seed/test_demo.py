@@ -17,6 +17,7 @@ from referencing.jsonschema import DRAFT202012
 
 from local.seed.demo import COUNTRY_ID, demo_seed, is_valid_organization_number, mod11_check_digit
 from local.simulators.rackbeat import create_app
+from local.simulators.tripletex import create_app as create_tripletex_app
 
 ROOT = Path(__file__).resolve().parents[3]
 SPEC_URI = "urn:tripletex-openapi"
@@ -172,6 +173,23 @@ def test_rackbeat_section_loads_into_the_simulator(seed: dict[str, Any]) -> None
     assert len(state["supplier_groups"]) == 1
     assert {t["maturity_days"] for t in state["payment_terms"]} == {14, 30}
     assert len(state["customers"]) == len(rackbeat["customers"]) > 0
+
+
+def test_tripletex_section_loads_into_the_simulator_and_its_countries_exist(seed: dict[str, Any]) -> None:
+    tripletex = seed["tripletex"]
+    sim = create_tripletex_app(tripletex)
+    state = sim.dump_state()
+    assert len(state["customers"]) == len(tripletex["customers"])
+    assert sim.invoice_settings["bankAccountReady"] is True
+    known = {c["id"]: c["isoAlpha2Code"] for c in state["countries"]}
+    used = {
+        address["country"]["id"]
+        for customer in tripletex["customers"]
+        for key in ("postalAddress", "physicalAddress")
+        if (address := customer.get(key)) and "country" in address
+    }
+    assert used <= set(known)
+    assert {code: known[number] for code, number in COUNTRY_ID.items()} == {code: code for code in COUNTRY_ID}
 
 
 def test_mod11_check_digit() -> None:
