@@ -192,7 +192,7 @@ class World:
                 continue
             cursor = dt.datetime.fromisoformat(value)
             for record in list(self.rackbeat.state.records[collection].values()):
-                if record["_updated"] > cursor or (
+                if record["updated_at"] > cursor or (
                     collection == "customer-invoices" and not record.get("is_booked")
                 ):
                     continue
@@ -200,7 +200,7 @@ class World:
                 self.records_behind_cursors += 1
                 assert tripletex[kind].get(key) == expected, (
                     f"the {stream.value} cursor ({value}) is past {kind} {key}, changed at "
-                    f"{record['_updated'].isoformat()}, which Tripletex does not have as it is now: "
+                    f"{record['updated_at'].isoformat()}, which Tripletex does not have as it is now: "
                     f"{tripletex[kind].get(key)} != {expected}"
                 )
 

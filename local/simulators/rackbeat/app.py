@@ -35,6 +35,13 @@ from local.simulators.rackbeat import assumptions as A
 from local.simulators.rackbeat import shapes
 from local.simulators.rackbeat.options import FILTER_IGNORED, FILTER_REFUSED, Options
 from local.simulators.rackbeat.validation import spec, validate
+from local.simulators.rackbeat.wire import (
+    decode_path_number,
+    double_encode,
+    encode_once,
+    format_timestamp,
+    parse_timestamp,
+)
 
 Record = dict[str, Any]
 
@@ -58,45 +65,7 @@ def invalid(errors: dict[str, list[str]]) -> ApiError:
     return ApiError(422, {"errors": errors})
 
 
-def format_timestamp(moment: dt.datetime, style: str = "space") -> str:
-    """A timestamp as the account's wall clock, in the style of the `timestamp_format` switch."""
-    pattern = A.TIMESTAMP_FORMAT_ISO if style == "iso" else A.TIMESTAMP_FORMAT_SPACE
-    return moment.astimezone(A.TIMEZONE).strftime(pattern)
-
-
-def parse_timestamp(text: str) -> dt.datetime:
-    """``YYYY-MM-DD HH:MM:SS`` or ISO-8601 (offset optional) as an aware datetime; a time
-    without an offset is the account's wall clock."""
-    try:
-        moment = dt.datetime.strptime(text, A.TIMESTAMP_FORMAT_SPACE)
-    except ValueError:
-        if "T" not in text:
-            raise
-        moment = dt.datetime.fromisoformat(text)
-    return moment if moment.tzinfo else moment.replace(tzinfo=A.TIMEZONE)
-
-
-def encode_once(number: str) -> str:
-    """rawurlencode: what `urlfriendly_number` holds and what a single-encoding client sends."""
-    return quote(number, safe="")
-
-
-def double_encode(number: str) -> str:
-    return quote(encode_once(number), safe="")
-
-
-def decode_path_number(segment: str, path_encoding: str) -> str | None:
-    """The number in a path segment the server has decoded once, or None when the segment was
-    encoded the other way than the `path_encoding` switch expects (the caller answers 404)."""
-    if path_encoding == "single":
-        return segment
-    if not _PERCENT_ENCODED.fullmatch(segment):
-        return None
-    return unquote(segment)
-
-
 _LINE_ITEM = re.compile(r"lines\.\d+\.item_id")
-_PERCENT_ENCODED = re.compile(r"(?:[A-Za-z0-9\-_.~]|%[0-9A-Fa-f]{2})*")
 
 
 def _writable_fields(schema_name: str) -> frozenset[str]:
@@ -249,6 +218,7 @@ class State:
     next_internal_id: int = 1
     next_line_id: int = 1
     next_webhook_id: int = 1
+    adjustments: dict[int, Record] = field(default_factory=dict)
 
 
 class RackbeatSimulator(SimulatorApp):
@@ -418,6 +388,8 @@ class RackbeatSimulator(SimulatorApp):
             return 200, self.state.self_info
         if head == "webhooks":
             return self._route_webhooks(request, rest)
+        if head == "inventory-adjustments":
+            return self._route_adjustments(request, rest)
         collection = COLLECTIONS.get(head)
         if collection is None:
             raise not_found()
@@ -494,7 +466,7 @@ class RackbeatSimulator(SimulatorApp):
             return {}
         body = request.get_json(force=True, silent=True)
         if body is None:
-            raise ApiError(400, {"message": "The request body is not valid JSON."})
+            raise ApiError(400, {"message": A.MESSAGE_BAD_JSON})
         if not isinstance(body, dict):
             raise invalid({"body": ["The request body must be a JSON object."]})
         return body
@@ -509,7 +481,8 @@ class RackbeatSimulator(SimulatorApp):
     ) -> dict[str, list[str]]:
         schema = collection.create_schema if creating else collection.update_schema
         assert schema is not None
-        errors = self._validate(schema, body)
+        extra = A.EXTRA_REQUIRED_ON_CREATE.get(collection.singular, ()) if creating else ()
+        errors = self._validate(schema, body, extra)
         for name, target in REFERENCES.get(collection.path, {}).items():
             value = body.get(name)
             if value is None or name in errors:
@@ -530,9 +503,11 @@ class RackbeatSimulator(SimulatorApp):
             errors["number"] = [A.DUPLICATE_NUMBER_MESSAGE]
         return errors
 
-    def _validate(self, schema: str, body: dict[str, Any]) -> dict[str, list[str]]:
+    def _validate(
+        self, schema: str, body: dict[str, Any], extra_required: tuple[str, ...] = ()
+    ) -> dict[str, list[str]]:
         """The reference schema's errors, less a VAT zone the `extra_vat_zones` switch adds."""
-        errors = validate(schema, body)
+        errors = validate(schema, body, extra_required)
         zone = body.get("vat_zone")
         if zone in self.options.extra_vat_zones and len(zone) <= A.VAT_ZONE_MAX_LENGTH:
             errors.pop("vat_zone", None)
@@ -579,9 +554,6 @@ class RackbeatSimulator(SimulatorApp):
             self.state.next_internal_id += 1
         if collection.path in ("customers", "suppliers"):
             record.setdefault("is_barred", False)
-        if collection.path == "product-groups":
-            record.setdefault("is_sellable", True)
-            record.setdefault("should_spread_cost", False)
         self._stamp(record, created=True)
         self.state.records[collection.path][record["number"]] = record
         return record
@@ -716,8 +688,10 @@ class RackbeatSimulator(SimulatorApp):
             microsecond=0
         ):
             return False
-        updated = record["updated_at"].replace(microsecond=0)
-        if "updated_at_to" in bounds and updated > bounds["updated_at_to"]:
+        if (
+            "updated_at_to" in bounds
+            and record["updated_at"].replace(microsecond=0) > bounds["updated_at_to"]
+        ):
             return False
         for name in collection.boolean_filters:
             wanted = args.get(name)
@@ -1102,6 +1076,70 @@ class RackbeatSimulator(SimulatorApp):
             self._emit("customer_invoice.booked", credit["number"])
         return {"customer_invoice": self._render(collection, credit)}
 
+    # ----- stock ---------------------------------------------------------------------------------------
+    def _route_adjustments(self, request: Request, rest: list[str]) -> tuple[int, Any]:
+        """Inventory adjustments as GY uses them live (api/sync.js): create, then book; booking
+        sets the product's stock and fires the stock event."""
+        if not rest and request.method == "POST":
+            return 201, self._create_adjustment(request)
+        if len(rest) == 2 and rest[1] == "book" and request.method == "POST" and rest[0].isdigit():
+            return 200, self._book_adjustment(int(rest[0]), request)
+        raise not_found()
+
+    def _create_adjustment(self, request: Request) -> dict[str, Any]:
+        body = self._json_body(request)
+        product = self.state.records["products"].get(body.get("item_id"))
+        quantity = body.get("quantity")
+        errors: dict[str, list[str]] = {}
+        if product is None:
+            errors["item_id"] = [A.UNKNOWN_REFERENCE_MESSAGE.format(field="item_id")]
+        if body.get("adjustment_type") not in A.ADJUSTMENT_TYPES:
+            errors["adjustment_type"] = [A.UNKNOWN_REFERENCE_MESSAGE.format(field="adjustment_type")]
+        if not isinstance(quantity, int | float) or isinstance(quantity, bool):
+            errors["quantity"] = ["The quantity must be a number."]
+        if errors:
+            raise invalid(errors)
+        assert product is not None
+        assert isinstance(quantity, int | float)
+        current = float(product.get("stock_quantity") or 0)
+        target = float(quantity) if body["adjustment_type"] == "quantity" else current + float(quantity)
+        if target == current:
+            raise invalid({"quantity": [A.ADJUSTMENT_NO_CHANGE_MESSAGE]})
+        adjustment: Record = {
+            "id": len(self.state.adjustments) + 1,
+            "item_id": product["number"],
+            "adjustment_type": body["adjustment_type"],
+            "quantity": quantity,
+            "location": body.get("location"),
+            "regulated_at": body.get("regulated_at"),
+            "reason": body.get("reason"),
+            "is_booked": False,
+        }
+        self._stamp(adjustment, created=True)
+        self.state.adjustments[adjustment["id"]] = adjustment
+        return {"inventory_regulation": self._emitted(adjustment)}
+
+    def _book_adjustment(self, adjustment_id: int, request: Request) -> dict[str, Any]:
+        adjustment = self.state.adjustments.get(adjustment_id)
+        if adjustment is None:
+            raise not_found()
+        if adjustment["is_booked"]:
+            raise invalid({"id": [A.ALREADY_BOOKED_MESSAGE]})
+        product = self.state.records["products"][adjustment["item_id"]]
+        current = float(product.get("stock_quantity") or 0)
+        quantity = float(adjustment["quantity"])
+        product["stock_quantity"] = (
+            quantity if adjustment["adjustment_type"] == "quantity" else current + quantity
+        )
+        adjustment["is_booked"] = True
+        self._stamp(adjustment)
+        self._stamp(product)
+        if not self._suppressed(request, self._json_body(request, required=False)):
+            self._emit(
+                A.STOCK_EVENT, None, body={"item": product["number"], "item_type": "product", "type": "stock"}
+            )
+        return {"inventory_regulation": self._emitted(adjustment)}
+
     # ----- webhooks ---------------------------------------------------------------------------------
     def _route_webhooks(self, request: Request, rest: list[str]) -> tuple[int, Any]:
         method = request.method
@@ -1166,8 +1204,21 @@ class RackbeatSimulator(SimulatorApp):
             return 200, dict(A.DELETED_BODY)
         raise not_found()
 
-    def _emit(self, event: str, key: Any, *, old_key: Any = None, changed: list[str] | None = None) -> None:
-        body: dict[str, Any] = {"key_name": "number", "key": str(key)}
+    def _emit(
+        self,
+        event: str,
+        key: Any,
+        *,
+        old_key: Any = None,
+        changed: list[str] | None = None,
+        body: dict[str, Any] | None = None,
+    ) -> None:
+        """Queue a delivery per active subscription; ``body`` replaces the usual key body (the
+        stock event has its own shape)."""
+        if body is not None:
+            self._queue(event, body)
+            return
+        body = {"key_name": "number", "key": str(key)}
         if self.options.documented_webhook_bodies:
             body.update(event=event, data={})
             if event.endswith(".updated"):
@@ -1176,6 +1227,9 @@ class RackbeatSimulator(SimulatorApp):
                     new_key=str(key),
                     changed=changed or [],
                 )
+        self._queue(event, body)
+
+    def _queue(self, event: str, body: dict[str, Any]) -> None:
         for webhook in self.state.webhooks.values():
             if webhook["event"] == event and webhook["is_active"]:
                 self.state.deliveries.append(
@@ -1222,7 +1276,7 @@ class RackbeatSimulator(SimulatorApp):
                     {
                         "webhook_id": delivery.subscription_id,
                         "event": delivery.event,
-                        "key": delivery.body["key"],
+                        "key": delivery.body.get("key", delivery.body.get("item")),
                         "attempt": delivery.attempts + 1,
                         "status": attempt.status,
                         "error": attempt.error,

@@ -45,8 +45,6 @@ TIMESTAMP_FORMAT_SPACE = "%Y-%m-%d %H:%M:%S"
 TIMESTAMP_FORMAT_ISO = "%Y-%m-%dT%H:%M:%S%:z"
 # WEAK (LC test offset +01:00; Rackbeat is a Danish company): wall clock of every timestamp.
 TIMEZONE = ZoneInfo("Europe/Copenhagen")
-# Kept for callers that format with the default style.
-TIMESTAMP_FORMAT = TIMESTAMP_FORMAT_SPACE
 
 # ----- paging ------------------------------------------------------------------------------------
 # OFF (DEV pagination): default page size 20.
@@ -114,7 +112,10 @@ FIRST_NUMBER = 1001
 # ----- required fields and defaults on create ----------------------------------------------------
 # WEAK (SW CustomerForm.md / SupplierForm.md require company_name and payment_terms_id only;
 # SW Product.md and RT import-products.py require number, group, name, sales_price): the reference
-# schemas' own `required` lists say this, and the simulator requires nothing beyond them.
+# schemas' own `required` lists say this, and the simulator requires nothing beyond them. (HD lists
+# more fields as mandatory in the app; nothing shows the API enforcing them.) A field a live
+# account turns out to require goes here.
+EXTRA_REQUIRED_ON_CREATE: dict[str, tuple[str, ...]] = {"customer": (), "supplier": (), "product": ()}
 # NONE (no source shows what Rackbeat fills in): defaults for fields a create leaves out. The VAT
 # zone `domestic` is the one KU's live customer create sends; currency = the account's base
 # currency; locale from the account (here Norwegian, as the demo account). Unit: none.
@@ -135,6 +136,9 @@ CREATE_DEFAULTS: dict[str, dict[str, object]] = {
         "supplier_group_id": None,
     },
     "product": {"unit_id": None},
+    # RT create-groups.py sends all four rates, is_sellable and should_spread_cost; left out, a
+    # group sells, does not spread cost, and has 0 % for the VAT-exempt zone (WEAK: the zone's name).
+    "product_group": {"is_sellable": True, "should_spread_cost": False, "vat_domestic_exempt": 0},
 }
 
 # ----- VAT zones ---------------------------------------------------------------------------------
@@ -147,7 +151,6 @@ VAT_ZONE_RATE_FIELDS = {
     "abroad": "vat_abroad",
     "domestic_exempt": "vat_domestic_exempt",
 }
-VAT_ZONES = tuple(VAT_ZONE_RATE_FIELDS)
 # NONE (HD ht-00061 mentions "country-specific VAT" zones; nobody has seen their API strings): the
 # switch `extra_vat_zones` adds such names; a line in one of them gets the group's domestic rate
 # (NONE: no source says which rate applies).
@@ -175,7 +178,7 @@ EMBEDDED_GROUP_FIELDS = ("number", "name", "vat_abroad", "vat_eu", "vat_domestic
 # `path_encoding` ("double" default | "single"). The simulator is strict on purpose (NONE): under
 # "double" a segment that, once decoded, is not itself a valid percent-encoding of unreserved
 # characters is 404, so a client that encodes the other way fails visibly.
-UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~")
+# (Unreserved characters, RFC 3986: A-Z a-z 0-9 - _ . ~ need no encoding and work either way.)
 # WEAK (MK shows `urlfriendly_number` next to `number`; LC Item::availableLocationStockReport passes
 # it to a resource that rawurlencodes it again, i.e. it is the number encoded ONCE, and on the wire
 # it is then encoded twice, as LR does): urlfriendly_number = rawurlencode(number).
@@ -208,6 +211,12 @@ CREDIT_NOTE_ORIGINAL_FIELD = "credited_invoice_id"
 # NONE: crediting a draft, or an invoice already credited, gives 422 with these texts.
 CREDIT_DRAFT_MESSAGE = "Only booked invoices can be credited."
 ALREADY_CREDITED_MESSAGE = "The invoice is already credited."
+# PRAC (GY api/sync.js): POST /inventory-adjustments {item_id, adjustment_type: "quantity" (set to),
+# quantity, location, regulated_at, reason} -> {"inventory_regulation": {id, ...}}, then
+# POST /inventory-adjustments/{id}/book. A zero change is refused with this text (GY comment; 422
+# assumed). "difference" (add to) is NONE. Stock is one number per product here (locations ignored).
+ADJUSTMENT_TYPES = ("quantity", "difference")
+ADJUSTMENT_NO_CHANGE_MESSAGE = "Adjustment can't be created, since no change is made."
 # NONE: barred customers or products on a draft give 422.
 BARRED_MESSAGE = "The selected {field} is barred."
 
@@ -243,6 +252,11 @@ WEBHOOK_EVENTS_UNCONFIRMED = frozenset(
         "customer_invoice.booked",
     }
 )
+# PRAC (GY api/sync.js consumes it in production; the name only in its comments, WEAK): the stock
+# event, fired when booked stock changes, with its own body {item, item_type, type: "stock"}
+# instead of {key_name, key}. Accepted under both `webhook_events` values.
+STOCK_EVENT = "inventory.changed"
+WEBHOOK_EVENTS_CONFIRMED = WEBHOOK_EVENTS_CONFIRMED | {STOCK_EVENT}
 WEBHOOK_EVENTS = WEBHOOK_EVENTS_CONFIRMED | WEBHOOK_EVENTS_UNCONFIRMED
 # OFF (DEV intro-to-webhooks example writes "orders.created", most likely order.created).
 WEBHOOK_EVENT_ALIASES = {"orders.created": "order.created"}
@@ -268,9 +282,8 @@ WEBHOOK_EVENT_HEADER = "Rackbeat-Webhook-Event"
 WEBHOOK_ACCOUNT_HEADER = "Rackbeat-Account-Id"
 # OFF (DEV intro-to-webhooks): the token is 32 characters, returned only by the creating POST.
 WEBHOOK_TOKEN_LENGTH = 32
-# OFF (DEV monitoring-security): suppress_webhooks is per operation, so it silences every
-# subscriber, not just the writer.
-SUPPRESS_WEBHOOKS_FOR_ALL_SUBSCRIBERS = True
+# OFF (DEV monitoring-security): suppress_webhooks (query or body) is per operation, so it
+# silences every subscriber, not just the writer (the simulator has no per-subscriber state).
 # WEAK (IT OnboardingController keys tenants by user_account.id; DEV names the header): the
 # Rackbeat-Account-Id header equals user_account.id from GET /self; this when the seed has none.
 DEFAULT_ACCOUNT_ID = 15355

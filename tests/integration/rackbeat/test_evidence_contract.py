@@ -481,3 +481,48 @@ def test_gap_numbering_starts_at_1001_on_an_empty_account() -> None:
         assert customer.json()["customer"]["number"] == 1001
         again = api.post("/customers", json={"company_name": "Andre AS", "payment_terms_id": 1001})
         assert again.json()["customer"]["number"] == 1002
+
+
+def test_gap_stock_event_has_its_own_body(receiver: Receiver) -> None:
+    """GY (api/sync.js) consumes a stock event whose body is {item, item_type, type}, not a key."""
+    sim = _hooked(receiver, webhook_events="confirmed")
+    with _client(sim) as api:
+        hook = api.post(
+            "/webhooks", json={"event": "inventory.changed", "url": "https://i.example.com/stock"}
+        )
+        assert hook.status_code == 201
+        created = api.post(
+            "/inventory-adjustments",
+            json={
+                "item_id": "ABC-100",
+                "adjustment_type": "quantity",
+                "quantity": 42,
+                "location": 1001,
+                "reason": "x",
+            },
+        )
+        assert created.status_code == 201
+        adjustment = created.json()["inventory_regulation"]
+        assert api.post(f"/inventory-adjustments/{adjustment['id']}/book").status_code == 200
+        assert api.get("/products/ABC-100").json()["product"]["stock_quantity"] == 42
+        same = api.post(
+            "/inventory-adjustments",
+            json={"item_id": "ABC-100", "adjustment_type": "quantity", "quantity": 42},
+        )
+        assert same.status_code == 422
+        assert same.json() == {
+            "errors": {"quantity": ["Adjustment can't be created, since no change is made."]}
+        }
+    assert sim.deliver_pending() == 1
+    [delivery] = receiver.received
+    assert delivery["body"] == {"item": "ABC-100", "item_type": "product", "type": "stock"}
+    assert delivery["headers"]["Rackbeat-Webhook-Event"] == "inventory.changed"
+
+
+def test_gap_product_groups_carry_the_vat_exempt_rate() -> None:
+    sim = create_app({"api_token": TOKEN})
+    with _client(sim) as api:
+        group = api.post("/product-groups", json={"name": "Varer", "has_inventory": True, "vat_domestic": 25})
+        assert group.json()["product_group"]["vat_domestic_exempt"] == 0
+        api.post("/products", json={"number": "A", "name": "A", "group": 1001, "sales_price": 1})
+        assert api.get("/products/A").json()["product"]["group"]["vat_domestic_exempt"] == 0

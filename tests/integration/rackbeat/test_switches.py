@@ -13,7 +13,7 @@ from urllib.parse import quote
 import httpx
 import pytest
 
-from local.simulators.base import transport
+from local.simulators.base import serve, transport
 from local.simulators.rackbeat import RackbeatSimulator, create_app
 
 from .conftest import BASE, TOKEN, Receiver, small_seed
@@ -383,3 +383,18 @@ def test_extra_vat_zones_switch(api: httpx.Client) -> None:
     )
     assert draft.status_code == 201
     assert draft.json()["customer_invoice"]["vat_zone"] == "no_svalbard"
+
+
+@pytest.mark.parametrize(
+    ("mode", "works", "fails"), [("double", "AB%252F123", "AB%2F123"), ("single", "AB%2F123", "AB%252F123")]
+)
+def test_path_encoding_over_real_sockets(mode: str, works: str, fails: str) -> None:
+    """Over a socket the server sees the raw request line, where an encoded slash is still encoded."""
+    sim = create_app({**small_seed(), "options": {"path_encoding": mode}})
+    server = serve(sim)
+    try:
+        with httpx.Client(base_url=server.url + "/api", headers={"Authorization": f"Bearer {TOKEN}"}) as c:
+            assert c.get(f"/products/{works}").json()["product"]["number"] == "AB/123"
+            assert c.get(f"/products/{fails}").status_code == 404
+    finally:
+        server.shutdown()

@@ -55,7 +55,7 @@ def test_customer_product_and_booked_invoice_reach_tripletex_once(env: Env) -> N
     again = env.run()
     assert all(r.written == 0 and r.outcome == RunOutcome.OK for r in again.values())
     assert env.webhook("customer", "5001") == "skipped"
-    assert env.webhook("invoice", "1") == "skipped"
+    assert env.webhook("invoice", "1001") == "skipped"
     assert len(tripletex_rows(env.tripletex, "customers")) == 1
     assert len(tripletex_rows(env.tripletex, "invoices")) == 1
 
