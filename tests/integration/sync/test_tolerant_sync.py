@@ -7,9 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 from local.simulators.rackbeat import RackbeatSimulator
+from rackbeat_tripletex.models import tripletex as tx
 from rackbeat_tripletex.sync.history import list_sync_failures, list_sync_runs
 from rackbeat_tripletex.sync.model import RunOutcome, StreamName
-from tests.integration.sync.sync_env import Env, tripletex_rows
+from tests.integration.sync.sync_env import Env, tripletex_rows, tripletex_user
+from tests.integration.sync.test_conflicts import _initial_import_done
 
 CUSTOMERS = StreamName.CUSTOMERS_TO_TRIPLETEX
 PRODUCTS = StreamName.PRODUCTS_TO_TRIPLETEX
@@ -83,3 +85,29 @@ def test_a_list_that_keeps_answering_422_fails_its_stream_with_the_reason(env: E
     assert "refused" in (runs[PRODUCTS].detail or "")
     assert runs[CUSTOMERS].written == 1
     assert runs[INVOICES].outcome == RunOutcome.OK
+
+
+def test_ongoing_writes_to_rackbeat_are_heard_by_other_apps_and_not_echoed_back(env: Env) -> None:
+    """RACKBEAT-EVIDENCE mismatch 8: the ongoing sync's Rackbeat writes carry no suppress_webhooks
+    (other apps on the account must hear about them); our own change coming back, by list or by
+    webhook, is recognised by content hash and not written to Tripletex again."""
+    _initial_import_done(env)
+    env.enable("customers_to_rackbeat")
+    env.user.create_customer(5201, "Ekko AS")
+    assert env.run()[CUSTOMERS].written == 1
+    with tripletex_user(env.tripletex) as api:
+        current = api.find_customer_by_number(5201)
+        assert current is not None
+        api.update_customer(tx.Customer(id=current.id, version=current.version, name="Ekko Endret AS"))
+    env.rackbeat.request_log.clear()
+
+    runs = env.run()
+    assert runs[StreamName.CUSTOMERS_TO_RACKBEAT].written == 1
+    [put] = [e for e in env.rackbeat.request_log if e["method"] == "PUT"]
+    assert "suppress_webhooks" not in put["query"]
+    assert "suppress_webhooks" not in (put["body"] or {})
+    # The delivery Rackbeat now sends for our write, and the next scheduled read: both skipped.
+    assert env.webhook("customer", "5201") == "skipped"
+    again = env.run()
+    assert again[CUSTOMERS].written == 0
+    assert [c["name"] for c in tripletex_rows(env.tripletex, "customers")] == ["Ekko Endret AS"]
