@@ -51,6 +51,8 @@ def tripletex_seed() -> dict[str, Any]:
         "employee_token": EMPLOYEE_TOKEN,
         "grants": ["customer", "supplier", "product", "invoice"],
         "company": {"id": 1, "name": TRIPLETEX_COMPANY, "organizationNumber": "912345678"},
+        # Every Tripletex company has its base currency (id 1), which a customer refers to.
+        "currencies": [{"id": 1, "code": "NOK", "description": "Norske kroner"}],
         "customers": [
             {"id": 1, "name": "Kunde En AS", "customerNumber": 10001, "email": "en@kunde.no"},
             {"id": 2, "name": "Kunde To AS", "customerNumber": 10002, "email": "to@kunde.no"},

@@ -14,7 +14,7 @@ from local.simulators.tripletex.countries import country_id
 from rackbeat_tripletex.clients.tripletex import TripletexClient
 from rackbeat_tripletex.models import tripletex as tx
 from rackbeat_tripletex.sync.history import list_sync_failures
-from rackbeat_tripletex.sync.model import RunOutcome, StreamName
+from rackbeat_tripletex.sync.model import EntitySyncTask, RunOutcome, StreamName
 from tests.integration.sync.sync_env import GROUP_SERVICES, Env, initial_import_done, tripletex_user
 
 CUSTOMERS = StreamName.CUSTOMERS_TO_RACKBEAT
@@ -119,6 +119,19 @@ def test_a_customer_tripletex_answers_unreadably_fails_alone(env: Env, office: T
     # The cursor moved on: the next run does not write the two again, nor retry the unchanged one.
     again = env.run()[CUSTOMERS]
     assert (again.written, again.failed) == (0, 0)
+    # A webhook for it (or the retry endpoint) reads it alone: it fails alone again, nothing raises.
+    task = EntitySyncTask(
+        tenant_id=env.tenant.tenant_id,
+        source="tripletex",
+        entity="customer",
+        key=str(odd["id"]),
+        event="retry",
+    )
+    assert env.engine.run_entity(task) == "failed"
+    (failure,) = [
+        f for f in list_sync_failures(env.tenant.tenant_id, table=env.ctx.table) if f.stream == CUSTOMERS
+    ]
+    assert (failure.key, failure.reason, failure.attempts) == ("8202", "unreadable", 2)
 
 
 def test_with_changed_since_ignored_each_change_is_written_once(env: Env, office: TripletexClient) -> None:

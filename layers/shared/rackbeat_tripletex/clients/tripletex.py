@@ -443,6 +443,18 @@ class TripletexClient(HttpClient):
                 return model.model_validate(values[0])
         return None
 
+    def read_record(self, entity: str, record_id: int) -> Customer | Supplier | Product | Unreadable:
+        """One customer, supplier or (any other ``entity``) product, as a list read yields it: an
+        :class:`Unreadable` instead of an exception when our read model refuses it (a webhook's or
+        a retry's record then fails alone)."""
+        model: type[Customer] | type[Supplier] | type[Product] = Product
+        if entity in ("customer", "supplier"):
+            model = Customer if entity == "customer" else Supplier
+        fields = PARTY_FIELDS if model is not Product else "*"
+        path = f"/{entity}" if model is not Product else "/product"
+        row = self._call("GET", f"{path}/{record_id}", params={"fields": fields}).json()["value"]
+        return next(read_each(model, [row], api=self.api_name, key_field="id"))
+
     def _get_party(self, path: str, model: type[M], record_id: int) -> M:
         response = self._call("GET", f"{path}/{record_id}", params={"fields": PARTY_FIELDS})
         return model.model_validate(response.json()["value"])

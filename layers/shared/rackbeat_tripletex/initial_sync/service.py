@@ -24,6 +24,7 @@ from rackbeat_tripletex.initial_sync.records import (
 )
 from rackbeat_tripletex.initial_sync.worker import new_run_id, send_tasks
 from rackbeat_tripletex.mappers.common import content_hash
+from rackbeat_tripletex.mappers.product_to_rackbeat import missing_unit
 from rackbeat_tripletex.models.sync import (
     Accepted,
     DryRunEntity,
@@ -39,6 +40,7 @@ from rackbeat_tripletex.models.sync import (
     RetryTask,
     RunState,
 )
+from rackbeat_tripletex.models.tripletex import Product
 from rackbeat_tripletex.store.initial_sync import AlreadyStarted, RunRecord
 
 DRY_RUN_SAMPLE = 5
@@ -192,6 +194,8 @@ def _dry_run(clients: Clients, tenant_id: str, request: InitialSyncRequest) -> D
                     {"tripletex_id": record.id, "hash": content_hash(write.payload())} | write.payload()
                 )
         report.entities[entity] = summary
+        missing = {unit for r in records if isinstance(r, Product) and (unit := missing_unit(r, refs))}
+        report.missing_units = sorted(set(report.missing_units) | missing)
     return report
 
 

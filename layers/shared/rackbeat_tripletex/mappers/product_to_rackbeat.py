@@ -86,18 +86,32 @@ def _is_stock(product: Product, request: InitialSyncRequest) -> bool:
     return product.is_stock_item
 
 
+def unit_name(product: Product, refs: ReferenceData) -> str:
+    """The name of the product's Tripletex unit (what Rackbeat must have a unit of)."""
+    if product.product_unit is None:
+        return DEFAULT_UNIT
+    known = refs.unit_names.get(product.product_unit.id)
+    if known is None:
+        raise MapFailure(
+            FailureReason.UNKNOWN_UNIT,
+            f"The product's unit (Tripletex id {product.product_unit.id}) is not one of the company's units.",
+            "Choose one of the company's units for the product in Tripletex, then retry it.",
+        )
+    return known
+
+
+def missing_unit(product: Product, refs: ReferenceData) -> str | None:
+    """The product's unit when Rackbeat has none of that name: the one unit the wizard can create
+    for the user (as it does for groups) to let the product import."""
+    try:
+        name = unit_name(product, refs)
+    except MapFailure:
+        return None
+    return None if name.casefold() in refs.rackbeat_units else name
+
+
 def _unit(product: Product, refs: ReferenceData) -> int:
-    name = DEFAULT_UNIT
-    if product.product_unit is not None:
-        known = refs.unit_names.get(product.product_unit.id)
-        if known is None:
-            raise MapFailure(
-                FailureReason.UNKNOWN_UNIT,
-                f"The product's unit (Tripletex id {product.product_unit.id}) is not one of the "
-                "company's units.",
-                "Choose one of the company's units for the product in Tripletex, then retry it.",
-            )
-        name = known
+    name = unit_name(product, refs)
     unit = refs.rackbeat_units.get(name.casefold())
     if unit is None:
         raise MapFailure(

@@ -212,6 +212,9 @@ class DryRunReport(BaseModel):
     tenant_id: str
     entities: dict[EntityType, DryRunEntity] = Field(default_factory=dict)
     failures: list[RecordFailure] = Field(default_factory=list)
+    # Units Tripletex products use that Rackbeat lacks (each fails its products): the wizard
+    # offers to create them in Rackbeat before the import, as it does for missing groups.
+    missing_units: list[str] = Field(default_factory=list)
 
 
 class RetryAccepted(BaseModel):

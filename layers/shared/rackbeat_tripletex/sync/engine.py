@@ -1223,17 +1223,14 @@ class SyncEngine:
     def _sync_tripletex_id(
         self, session: _Session, stream: StreamName, entity: SyncEntity, record_id: int
     ) -> Written:
-        api = session.tripletex
         try:
-            record: Any = (
-                api.get_customer(record_id)
-                if entity == "customer"
-                else api.get_supplier(record_id)
-                if entity == "supplier"
-                else api.get_product(record_id)
-            )
+            record = session.tripletex.read_record(entity, record_id)
         except NotFound:
             return Written("skipped")
+        if isinstance(record, Unreadable):
+            # A webhook or retry for a record we cannot read: it fails alone, as in a list read.
+            linked = self.ctx.links.rackbeat_key_for(session.tenant.tenant_id, entity, record_id)
+            return self._unreadable_tripletex(session, stream, _tripletex_key(entity, record, linked), record)
         return self._sync_tripletex_record(session, stream, entity, record)
 
     def _sync_tripletex_record(
