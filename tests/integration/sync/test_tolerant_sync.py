@@ -10,8 +10,7 @@ from local.simulators.rackbeat import RackbeatSimulator
 from rackbeat_tripletex.models import tripletex as tx
 from rackbeat_tripletex.sync.history import list_sync_failures, list_sync_runs
 from rackbeat_tripletex.sync.model import RunOutcome, StreamName
-from tests.integration.sync.sync_env import Env, tripletex_rows, tripletex_user
-from tests.integration.sync.test_conflicts import _initial_import_done
+from tests.integration.sync.sync_env import Env, initial_import_done, tripletex_rows, tripletex_user
 
 CUSTOMERS = StreamName.CUSTOMERS_TO_TRIPLETEX
 PRODUCTS = StreamName.PRODUCTS_TO_TRIPLETEX
@@ -91,7 +90,7 @@ def test_ongoing_writes_to_rackbeat_are_heard_by_other_apps_and_not_echoed_back(
     """RACKBEAT-EVIDENCE mismatch 8: the ongoing sync's Rackbeat writes carry no suppress_webhooks
     (other apps on the account must hear about them); our own change coming back, by list or by
     webhook, is recognised by content hash and not written to Tripletex again."""
-    _initial_import_done(env)
+    initial_import_done(env)
     env.enable("customers_to_rackbeat")
     env.user.create_customer(5201, "Ekko AS")
     assert env.run()[CUSTOMERS].written == 1
