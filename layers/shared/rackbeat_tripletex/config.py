@@ -27,6 +27,12 @@ class RuntimeConfig(BaseModel):
     public_base_url: str | None = Field(default=None, alias="PUBLIC_BASE_URL")
     # The backstop schedule's EventBridge expression, shown to tenants whose webhooks are missing.
     sync_schedule_expression: str | None = Field(default=None, alias="SYNC_SCHEDULE_EXPRESSION")
+    # The operator as Rackbeat sees it (template parameters RackbeatConsumerName/Contact). Without
+    # a contact none is sent rather than a made-up one.
+    rackbeat_consumer_name: str = Field(
+        default="Rackbeat-Tripletex integration", alias="RACKBEAT_CONSUMER_NAME"
+    )
+    rackbeat_consumer_contact: str | None = Field(default=None, alias="RACKBEAT_CONSUMER_CONTACT")
 
     def require(self, name: str) -> str:
         """The value of a resource reference the calling function cannot run without."""

@@ -53,6 +53,19 @@ def tripletex_seed() -> dict[str, Any]:
         "company": {"id": 1, "name": TRIPLETEX_COMPANY, "organizationNumber": "912345678"},
         # Every Tripletex company has its base currency (id 1), which a customer refers to.
         "currencies": [{"id": 1, "code": "NOK", "description": "Norske kroner"}],
+        # Every Norwegian company has the standard outgoing VAT codes (REAL: vattype-list sample);
+        # the wizard checks the product groups' rates against them.
+        "vatTypes": [
+            {"id": i, "number": str(i), "name": name, "percentage": rate, "typeOfVat": "OUTGOING"}
+            for i, rate, name in (
+                (3, 25.0, "Utgående mva, høy sats"),
+                (31, 15.0, "Utgående mva, middels sats"),
+                (33, 12.0, "Utgående mva, lav sats"),
+                (5, 0.0, "Ingen utgående mva (innenfor mva-loven)"),
+                (6, 0.0, "Ingen utgående mva (utenfor mva-loven)"),
+                (52, 0.0, "Utførsel av varer og tjenester, fritatt"),
+            )
+        ],
         "customers": [
             {"id": 1, "name": "Kunde En AS", "customerNumber": 10001, "email": "en@kunde.no"},
             {"id": 2, "name": "Kunde To AS", "customerNumber": 10002, "email": "to@kunde.no"},

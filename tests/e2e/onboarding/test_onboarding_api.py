@@ -138,6 +138,9 @@ def test_good_credentials_pass_every_check_and_are_stored(stack: Stack) -> None:
         "tripletex_access_supplier",
         "tripletex_access_product",
         "tripletex_access_invoice",
+        "tripletex_bank_account",
+        "tripletex_vat_types",
+        "tripletex_ehf",
         "tripletex_environment",
     ]
     assert all(check["ok"] for check in body["checks"])

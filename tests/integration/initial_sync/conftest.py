@@ -188,6 +188,7 @@ def build_harness(
             RACKBEAT_URL,
             tripletex_options={**common, "transport": transport(tripletex), "now": tripletex.now},
             rackbeat_options={**common, "transport": transport(rackbeat)},
+            bulk_import=True,  # as InitialSyncContext.from_config builds them
         ),
         ses=boto3.client("sesv2", endpoint_url=endpoint),
         sender_email="no-reply@example.com",

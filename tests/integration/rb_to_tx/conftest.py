@@ -21,6 +21,7 @@ from rackbeat_tripletex.clients.http import RetryPolicy
 from rackbeat_tripletex.clients.rackbeat import RackbeatClient
 from rackbeat_tripletex.clients.tripletex import TripletexClient, TripletexCredentials, clear_session_cache
 from rackbeat_tripletex.mappers.rackbeat_to_tripletex import Reference
+from tests.integration.sync.conftest import env  # noqa: F401 - the engine against both simulators
 
 CONSUMER = "consumer-token-rb2tx"
 EMPLOYEE = "employee-token-rb2tx"

@@ -114,7 +114,8 @@ def test_ehf_case_is_created_without_error_with_a_working_send_method(
     stored = tripletex.get_customer(created.id or 0)
 
     assert stored.invoice_send_method == send_method
-    assert stored.organization_number == organization_number
+    # Tripletex answers a field that is not set as "" (whole DTOs with defaults, REAL).
+    assert (stored.organization_number or None) == organization_number
     assert stored.customer_number == 501
     assert stored.is_private_individual is (fields.get("customer_group_id") == PRIVATE_GROUP)
     if send_method == "EHF":

@@ -221,3 +221,27 @@ def test_missing_customer_and_product_are_reported_as_dependencies(books: Books)
     assert not isinstance(result, MappedInvoice)
     assert result.reason == "missing_dependency"
     assert [(d.entity, d.rackbeat_key) for d in result.missing] == [("customer", "1001"), ("product", "V15")]
+
+
+@pytest.mark.parametrize("mode", ["invoice", "order"])
+def test_the_rackbeat_due_date_reaches_tripletex(books: Books, mode: InvoiceMode) -> None:
+    """The customer's terms say 14 days; this invoice says 30 (its own payment term)."""
+    invoice = books.book(1001, [line("V25", 1)], payment_terms_id=2)
+    assert invoice.invoice_date is not None
+    assert invoice.due_date is not None
+    mapped = map_invoice(
+        invoice,
+        books.reference,
+        customer_id=books.customer_ids[1001],
+        product_ids=books.product_ids,
+        mode=mode,
+    )
+    assert isinstance(mapped, MappedInvoice), mapped
+
+    order = books.tripletex.create_order(mapped.order)
+    issued = books.tripletex.invoice_order(order.id or 0, invoice.invoice_date)
+
+    assert (invoice.due_date - invoice.invoice_date).days == 30
+    assert issued.invoice_due_date == invoice.due_date
+    stored = books.tripletex.get_order(order.id or 0)
+    assert (stored.invoices_due_in, stored.invoices_due_in_type) == (30, "DAYS")

@@ -134,8 +134,13 @@ def test_invoice_maps_to_valid_order_with_rackbeats_totals(invoice: rb.CustomerI
                 assert_actionable(result)
                 continue
             assert isinstance(result, MappedInvoice)
-            assert_spec_valid(f"/{mode}", result.payload)
-            order = result.payload if mode == "order" else result.payload["orders"][0]
+            # Both modes send the order (in "invoice" mode ``:invoice`` follows it).
+            assert_spec_valid("/order", result.payload)
+            if result.invoice is not None:
+                assert_spec_valid("/invoice", result.invoice.payload())
+            order = result.payload
+            assert order["invoicesDueInType"] == "DAYS"
+            assert 0 <= order["invoicesDueIn"] <= 10_000
             side = order["isPrioritizeAmountsIncludingVat"]
             wanted, other = (
                 ("unitPriceIncludingVatCurrency", "unitPriceExcludingVatCurrency")

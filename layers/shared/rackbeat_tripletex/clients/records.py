@@ -8,11 +8,14 @@ records the unreadable one as a failure of that record alone and goes on.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+
+logger = logging.getLogger(__name__)
 
 # How much of a refused value a reason quotes: enough to recognise it, never a whole blob.
 _QUOTE = 60
@@ -57,3 +60,21 @@ def read_each[M: BaseModel](
                 reason=describe(error),
                 raw=row if isinstance(row, Mapping) else {},
             )
+
+
+def readable[M: BaseModel](items: Iterable[M | Unreadable]) -> Iterator[M]:
+    """Only the records that could be read, for reference data (groups, terms, units) where one
+    odd record must not hide the rest: each one left out is logged with its reason."""
+    for item in items:
+        if isinstance(item, Unreadable):
+            logger.warning("%s record %s left out: %s", item.api, item.key or "without a number", item.reason)
+            continue
+        yield item
+
+
+def key_of(item: BaseModel | Unreadable, key_field: str = "number") -> str | None:
+    """The record's key, readable or not: an unreadable record still exists under its number."""
+    if isinstance(item, Unreadable):
+        return item.key
+    value = getattr(item, key_field, None)
+    return None if value is None else str(value)

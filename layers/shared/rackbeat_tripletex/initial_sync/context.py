@@ -82,6 +82,7 @@ class InitialSyncContext:
                 config.rackbeat_base_url,
                 tripletex_options=options,
                 rackbeat_options=options,
+                bulk_import=True,
             ),
             ses=boto3.client("sesv2"),
             sender_email=config.require("sender_email"),
@@ -95,8 +96,14 @@ def secret_backed_clients(
     *,
     tripletex_options: Mapping[str, Any] | None = None,
     rackbeat_options: Mapping[str, Any] | None = None,
+    bulk_import: bool = False,
 ) -> ClientFactory:
-    """Clients for a tenant built from its secret, each held to its worker's share of the budget."""
+    """Clients for a tenant built from its secret, each held to its worker's share of the budget.
+
+    ``bulk_import``: the initial import's writes carry ``suppress_webhooks`` (Rackbeat's advice
+    for data imports); the ongoing sync's do not, so other apps on the account hear about
+    records we create or change later (RACKBEAT-EVIDENCE mismatch 8).
+    """
 
     @contextmanager
     def open_clients(tenant_id: str) -> Iterator[Clients]:
@@ -118,6 +125,7 @@ def secret_backed_clients(
             SecretStr(credentials.rackbeat_api_token.get_secret_value()),
             requests_per_minute=budget.rackbeat_per_minute_per_worker(),
             page_size=1000,
+            suppress_webhooks=bulk_import,
             **(rackbeat_options or {}),
         )
         try:

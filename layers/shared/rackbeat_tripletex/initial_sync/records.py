@@ -25,12 +25,12 @@ records already written cost nothing the second time.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from rackbeat_tripletex.clients.http import NotFound, ValidationFailed
 from rackbeat_tripletex.clients.rackbeat import RackbeatClient
-from rackbeat_tripletex.clients.records import Unreadable
+from rackbeat_tripletex.clients.records import Unreadable, key_of, readable
 from rackbeat_tripletex.clients.tripletex import TripletexClient
 from rackbeat_tripletex.initial_sync import budget
 from rackbeat_tripletex.initial_sync.context import InitialSyncContext
@@ -81,12 +81,6 @@ def resolve_reference_data(tripletex: TripletexClient, rackbeat: RackbeatClient)
         rackbeat_units={u.name.casefold(): u.number for u in readable(rackbeat.units())},
         rackbeat_payment_terms=[t.number for t in readable(rackbeat.payment_terms())],
     )
-
-
-def readable[T](rows: Iterable[T | Unreadable]) -> list[T]:
-    """The rows of a reference list we could read: one odd unit or term must not stop a run (a
-    record that needs it then fails alone, naming it)."""
-    return [row for row in rows if not isinstance(row, Unreadable)]
 
 
 def read_numbers(tripletex: TripletexClient, entity: EntityType) -> dict[int, str | None]:
@@ -180,19 +174,14 @@ def read_by_ids(tripletex: TripletexClient, entity: EntityType, ids: Sequence[in
 def rackbeat_numbers(rackbeat: RackbeatClient, entity: EntityType) -> list[str]:
     """The numbers Rackbeat has. A record Rackbeat answers unreadably still holds its number
     (its key), so the plan links to it instead of trying to create it again."""
-    rows: Iterator[object] = (
-        rackbeat.customers()
-        if entity == "customer"
-        else rackbeat.suppliers()
-        if entity == "supplier"
-        else rackbeat.products()
-    )
-    numbers = []
-    for row in rows:
-        number = row.key if isinstance(row, Unreadable) else getattr(row, "number", None)
-        if number is not None:
-            numbers.append(str(number))
-    return numbers
+    # An unreadable record still holds its number in Rackbeat.
+    if entity == "customer":
+        keys = map(key_of, rackbeat.customers())
+    elif entity == "supplier":
+        keys = map(key_of, rackbeat.suppliers())
+    else:
+        keys = map(key_of, rackbeat.products())
+    return [key for key in keys if key is not None]
 
 
 def unreadable(entity: EntityType, row: Unreadable) -> RecordFailure:

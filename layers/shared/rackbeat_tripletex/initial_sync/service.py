@@ -12,7 +12,7 @@ from collections import Counter
 
 from pydantic import BaseModel
 
-from rackbeat_tripletex.clients.records import Unreadable
+from rackbeat_tripletex.clients.records import Unreadable, readable
 from rackbeat_tripletex.initial_sync.context import Clients, InitialSyncContext
 from rackbeat_tripletex.initial_sync.records import (
     map_record,
@@ -117,11 +117,11 @@ def start_initial_sync(
 def _check_choices(clients: Clients, request: InitialSyncRequest) -> None:
     rackbeat = clients.rackbeat
     problems: dict[str, str] = {}
-    if request.customer_group not in {g.number for g in rackbeat.customer_groups()}:
+    if request.customer_group not in {g.number for g in readable(rackbeat.customer_groups())}:
         problems["customer_group"] = f"Rackbeat has no customer group {request.customer_group}."
-    if request.supplier_group not in {g.number for g in rackbeat.supplier_groups()}:
+    if request.supplier_group not in {g.number for g in readable(rackbeat.supplier_groups())}:
         problems["supplier_group"] = f"Rackbeat has no supplier group {request.supplier_group}."
-    groups = {g.number: g for g in rackbeat.product_groups()}
+    groups = {g.number: g for g in readable(rackbeat.product_groups())}
     product, service = groups.get(request.product_group), groups.get(request.service_group)
     if product is None:
         problems["product_group"] = f"Rackbeat has no product group {request.product_group}."
@@ -135,7 +135,7 @@ def _check_choices(clients: Clients, request: InitialSyncRequest) -> None:
         problems["service_group"] = (
             f"Product group '{service.name}' keeps inventory; services need one that does not."
         )
-    terms = {t.number for t in rackbeat.payment_terms()}
+    terms = {t.number for t in readable(rackbeat.payment_terms())}
     wanted = {"payment_terms.default": request.payment_terms.default} | {
         f"payment_terms.by_days.{days}": term for days, term in request.payment_terms.by_days.items()
     }

@@ -126,6 +126,16 @@ class Settings(BaseModel):
     )
     sync_interval_minutes: int = Field(default=15, ge=5, le=1440)
     notification_email: EmailAddress
+    vat_zone_types: dict[
+        Annotated[str, Field(min_length=1, max_length=40)], Annotated[str, Field(min_length=1, max_length=10)]
+    ] = Field(
+        default_factory=dict,
+        max_length=20,
+        description=(
+            "Rackbeat VAT zone -> Tripletex VAT type number, for zones the standard codes do not "
+            "cover (e.g. a country-specific zone); checked against the company's active VAT types."
+        ),
+    )
 
 
 class GroupKind(StrEnum):
@@ -155,6 +165,10 @@ class CheckId(StrEnum):
     TRIPLETEX_ACCESS_PRODUCT = "tripletex_access_product"
     TRIPLETEX_ACCESS_INVOICE = "tripletex_access_invoice"
     TRIPLETEX_ENVIRONMENT = "tripletex_environment"
+    # The company's setup for invoicing (advisory: they do not stop the tokens being accepted).
+    TRIPLETEX_BANK_ACCOUNT = "tripletex_bank_account"
+    TRIPLETEX_VAT_TYPES = "tripletex_vat_types"
+    TRIPLETEX_EHF = "tripletex_ehf"
 
 
 class Check(BaseModel):
@@ -168,6 +182,9 @@ class Check(BaseModel):
     # True when the answer was "could not ask" (timeout, 5xx), not "no": the daily check must
     # not pause a tenant because a vendor had a bad minute.
     inconclusive: bool = Field(default=False, exclude=True)
+    # A finding about the company's setup (e.g. no bank account for invoices): shown with its fix,
+    # but the tokens are still accepted and a tenant is never paused for it.
+    advisory: bool = False
 
 
 class ValidationReport(BaseModel):
@@ -178,7 +195,7 @@ class ValidationReport(BaseModel):
 
     @property
     def ok(self) -> bool:
-        return all(check.ok for check in self.checks)
+        return all(check.ok for check in self.checks if not check.advisory)
 
     @property
     def inconclusive(self) -> bool:
@@ -186,4 +203,4 @@ class ValidationReport(BaseModel):
 
     @property
     def failed(self) -> list[Check]:
-        return [check for check in self.checks if not check.ok]
+        return [check for check in self.checks if not check.ok and not check.advisory]

@@ -1,21 +1,45 @@
 """The subset of Rackbeat records the integration reads and writes (``specs/rackbeat-openapi.yaml``).
 
-Read models ignore fields they do not name, because Rackbeat adds fields without notice and the
-reference is a reconstruction. Write models send only what is set (``exclude_unset``) because
-PUT is a partial update.
+Read models are tolerant readers (RACKBEAT-EVIDENCE mismatch 1): they ignore fields they do not
+name (Rackbeat adds fields without notice), take ``null`` in a field that has a default as "not
+set", numbers given as strings, both timestamp forms (:mod:`.rackbeat_time`), and any VAT zone
+text (Rackbeat has a fourth zone, VAT exempt, and country-specific zones; HD ht-00061): which
+zones we can map is the mappers' decision, per record, not the reader's. Only what identifies a
+record or gives it its meaning stays required; a record without it becomes an ``Unreadable``
+(``clients.records``) that fails alone.
+
+Write models send only what is set (``exclude_unset``) because PUT is a partial update, and
+write only the zones we choose.
 """
 
 from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from rackbeat_tripletex.models.rackbeat_time import OptionalDate, OptionalTimestamp
+
+# The zones we write. Read models take any text: see the module docstring.
 VatZone = Literal["domestic", "eu", "abroad"]
 
 
 class _Read(BaseModel):
     model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _null_is_unset(cls, data: Any) -> Any:
+        # Rackbeat answers null for fields it has no value for (a line's discount, a barred
+        # flag); where the field has a default, null means the default, not a refusal.
+        if not isinstance(data, dict):
+            return data
+        fields = cls.model_fields
+        return {
+            name: value
+            for name, value in data.items()
+            if value is not None or name not in fields or fields[name].is_required()
+        }
 
 
 class _Write(BaseModel):
@@ -45,7 +69,7 @@ class PaymentTerm(_Read):
     maturity_days: int
     type: str
     description: str | None = None
-    updated_at: str | None = None
+    updated_at: OptionalTimestamp = None
 
 
 class Unit(_Read):
@@ -70,13 +94,15 @@ class ProductGroup(_Read):
     vat_domestic: float | None = None
     vat_eu: float | None = None
     vat_abroad: float | None = None
+    vat_domestic_exempt: float | None = None
 
 
 class _Contact(_Read):
     """What a customer and a supplier share as Rackbeat answers them."""
 
     number: int
-    company_name: str
+    # Null does not make the record unreadable: the mapper fails it by number with a fix.
+    company_name: str | None = None
     company_vat: str | None = None
     address_street: str | None = None
     address_street2: str | None = None
@@ -87,11 +113,11 @@ class _Contact(_Read):
     contact_phone: str | None = None
     locale: str | None = None
     currency: str | None = None
-    vat_zone: VatZone | None = None
+    vat_zone: str | None = None
     payment_terms_id: int | None = None
     is_barred: bool = False
-    created_at: str | None = None
-    updated_at: str | None = None
+    created_at: OptionalTimestamp = None
+    updated_at: OptionalTimestamp = None
 
 
 class Customer(_Contact):
@@ -111,9 +137,9 @@ class ProductGroupEmbedded(_Read):
 
 class Product(_Read):
     number: str
-    name: str
+    name: str | None = None
     group: ProductGroupEmbedded
-    sales_price: float
+    sales_price: float | None = None
     urlfriendly_number: str | None = None
     unit_id: int | None = None
     barcode: str | None = None
@@ -124,8 +150,8 @@ class Product(_Read):
     inventory_enabled: bool | None = None
     stock_quantity: float | None = None
     default_supplier_id: int | None = None
-    created_at: str | None = None
-    updated_at: str | None = None
+    created_at: OptionalTimestamp = None
+    updated_at: OptionalTimestamp = None
 
     @field_validator("number", mode="before")
     @classmethod
@@ -137,10 +163,10 @@ class Product(_Read):
 class DocumentLine(_Read):
     id: int | None = None
     child_type: str | None = None
-    child_id: str
+    child_id: str | None = None  # null on a text line
     name: str | None = None
     quantity: float
-    line_price: float
+    line_price: float = 0.0  # null on a text line: it adds nothing
     discount_percentage: float = 0.0
     vat_percentage: float | None = None
     unit_id: int | None = None
@@ -159,7 +185,7 @@ class CustomerInvoice(_Read):
     is_booked: bool
     lines: list[DocumentLine] = Field(default_factory=list)
     currency_rate: float | None = None
-    vat_zone: VatZone | None = None
+    vat_zone: str | None = None
     payment_terms_id: int | None = None
     order_id: int | None = None
     heading: str | None = None
@@ -167,16 +193,21 @@ class CustomerInvoice(_Read):
     total_subtotal: float | None = None
     total_vat: float | None = None
     total_total: float
-    booked_at: str | None = None
-    invoice_date: str | None = None
-    due_date: str | None = None
+    booked_at: OptionalTimestamp = None
+    invoice_date: OptionalDate = None
+    due_date: OptionalDate = None
     address_name: str | None = None
     address_street: str | None = None
     address_city: str | None = None
     address_zipcode: str | None = None
     address_country: str | None = None
-    created_at: str | None = None
-    updated_at: str
+    created_at: OptionalTimestamp = None
+    # Without a stamp the record counts as changed; its content hash stops a second write.
+    updated_at: OptionalTimestamp = None
+    # A credit note made with create-creditnote, and the invoice it credits (names NONE-graded:
+    # the simulator's; without them a credit note is known only by its negative total).
+    is_credit_note: bool | None = None
+    credited_invoice_id: int | None = None
 
 
 class Order(_Read):
@@ -185,17 +216,17 @@ class Order(_Read):
     is_booked: bool
     lines: list[DocumentLine] = Field(default_factory=list)
     currency: str | None = None
-    order_date: str | None = None
+    order_date: OptionalDate = None
     is_invoiced: bool | None = None
     total_total: float | None = None
-    updated_at: str
+    updated_at: OptionalTimestamp = None
 
 
 class Webhook(_Read):
     id: int
     event: str
     url: str
-    is_active: bool
+    is_active: bool = True
     failures_since_last_success: int | None = None
 
 

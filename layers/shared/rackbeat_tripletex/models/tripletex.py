@@ -167,6 +167,10 @@ class Order(_Versioned):
     delivery_date: dt.date | None = None
     is_prioritize_amounts_including_vat: bool | None = None
     currency: Ref | None = None
+    # The invoice made of the order is due this long after its invoice date (Tripletex takes the
+    # due date from here on ``:invoice``, not from a parameter).
+    invoices_due_in: int | None = None
+    invoices_due_in_type: Literal["DAYS", "MONTHS", "RECURRING_DAY_OF_MONTH"] | None = None
     order_lines: list[OrderLine] = Field(default_factory=list)
     is_closed: bool | None = None
 
@@ -180,6 +184,9 @@ class Invoice(_Versioned):
     amount: float | None = Field(default=None, exclude=True)
     amount_excluding_vat: float | None = Field(default=None, exclude=True)
     amount_outstanding: float | None = Field(default=None, exclude=True)
+    is_credit_note: bool | None = Field(default=None, exclude=True)
+    is_credited: bool | None = Field(default=None, exclude=True)
+    credited_invoice: int | Ref | None = Field(default=None, exclude=True)
 
 
 class EventSubscription(_Versioned):
@@ -233,3 +240,17 @@ class Page[T](BaseModel):
     values: list[T]
     version_digest: str | None = None
     full_result_size: int | None = None
+
+
+class InvoiceSettings(TripletexModel):
+    """The company's invoicing setup (``GET /invoice/settings``): whether it can invoice at all
+    (a registered bank account) and which send types it has."""
+
+    bank_account_ready: bool | None = None
+    default_send_type_b2b: str | None = Field(default=None, alias="defaultSendTypeB2B")
+    default_send_type_b2c: str | None = Field(default=None, alias="defaultSendTypeB2C")
+    send_types: list[str] | None = None
+
+    def can_send(self, send_type: str) -> bool | None:
+        """None when the company did not say (the field was not in the answer)."""
+        return None if self.send_types is None else send_type in self.send_types

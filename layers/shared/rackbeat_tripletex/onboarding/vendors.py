@@ -13,6 +13,7 @@ from rackbeat_tripletex.clients.http import (
     AccessDenied,
     ApiError,
     AuthError,
+    NotFound,
     RateLimited,
     RetryPolicy,
     ServerError,
@@ -20,8 +21,10 @@ from rackbeat_tripletex.clients.http import (
     ValidationFailed,
 )
 from rackbeat_tripletex.clients.rackbeat import RackbeatClient
+from rackbeat_tripletex.clients.records import readable
 from rackbeat_tripletex.clients.tripletex import AREAS, Area, TripletexClient, TripletexCredentials
 from rackbeat_tripletex.mappers.product_to_rackbeat import DEFAULT_UNIT, tripletex_unit_name
+from rackbeat_tripletex.mappers.rackbeat_to_tripletex.reference import Reference
 from rackbeat_tripletex.models.domain import (
     Check,
     CheckId,
@@ -31,6 +34,7 @@ from rackbeat_tripletex.models.domain import (
     ValidationReport,
 )
 from rackbeat_tripletex.models.rackbeat import GroupWrite, ProductGroupWrite, UnitWrite
+from rackbeat_tripletex.models.tripletex import InvoiceSettings
 from rackbeat_tripletex.onboarding.schemas import (
     NamedRecord,
     Prerequisites,
@@ -38,6 +42,7 @@ from rackbeat_tripletex.onboarding.schemas import (
     RackbeatPrerequisites,
     TripletexCounts,
 )
+from rackbeat_tripletex.preflight import BANK_ACCOUNT_FIX, ehf_note, missing_vat_types
 
 logger = logging.getLogger(__name__)
 
@@ -199,12 +204,17 @@ class LiveVendors:
                     )
                 )
             checks.extend(self._access_checks(client))
+            checks.extend(self._company_checks(client, credentials))
         checks.append(environment_check)
         return checks, company, expected
 
     def _access_checks(self, client: TripletexClient) -> list[Check]:
+        """Read and write, per area. An area that answers a read with an empty list is not taken
+        as granted on that alone (Tripletex may filter results instead of refusing, B6): the
+        write probe, refused with 403 without the entitlement, decides."""
         try:
             denied = set(client.probe_access())
+            writable = client.probe_write_access()
         except ApiError as error:
             return [
                 _unreachable(check_id, label, "Tripletex", error)
@@ -213,6 +223,10 @@ class LiveVendors:
         checks = []
         for area in AREAS:
             check_id, label, words = _AREA_CHECKS[area]
+            grant = (
+                "The Tripletex token has no access to {words}: edit the token in Tripletex \u2192 your "
+                "name \u2192 My profile \u2192 API access, grant {what} {words}, and check again."
+            )
             if area in denied:
                 checks.append(
                     Check(
@@ -220,16 +234,134 @@ class LiveVendors:
                         label=label,
                         ok=False,
                         detail=f"The Tripletex token has no access to {words}.",
-                        fix=(
-                            f"The Tripletex token has no access to {words}: edit the token in Tripletex "
-                            "\u2192 your name \u2192 My profile \u2192 API access, grant access to "
-                            f"{words}, and check again."
-                        ),
+                        fix=grant.format(words=words, what="access to"),
+                    )
+                )
+            elif writable.get(area) is False:
+                checks.append(
+                    Check(
+                        id=check_id,
+                        label=label,
+                        ok=False,
+                        detail=f"The Tripletex token can read {words} but not change them.",
+                        fix=grant.format(words=words, what="read and write access to"),
+                    )
+                )
+            elif writable.get(area) is None:
+                checks.append(
+                    Check(
+                        id=check_id,
+                        label=label,
+                        ok=False,
+                        inconclusive=True,
+                        detail=f"Could not confirm that the Tripletex token may change {words}.",
+                        fix="Check the token's API access in Tripletex, then check again.",
                     )
                 )
             else:
-                checks.append(Check(id=check_id, label=label, ok=True, detail=f"Can read {words}."))
+                checks.append(Check(id=check_id, label=label, ok=True, detail=f"Can read and write {words}."))
         return checks
+
+    def _company_checks(self, client: TripletexClient, credentials: Credentials) -> list[Check]:
+        """What invoicing needs of the company: a bank account, the VAT types the product groups
+        use, and whether it sends EHF. Advisory: shown with the fix, never a reason to refuse the
+        tokens (the sync checks them again before the first invoice of each run)."""
+        bank_label, vat_label, ehf_label = "Bank account for invoices", "VAT types", "EHF invoices"
+        try:
+            settings: InvoiceSettings | None = client.get_invoice_settings()
+        except (AccessDenied, NotFound, ValidationFailed):
+            settings = None
+        except ApiError as error:
+            return [
+                _advisory(_unreachable(check_id, label, "Tripletex", error))
+                for check_id, label in (
+                    (CheckId.TRIPLETEX_BANK_ACCOUNT, bank_label),
+                    (CheckId.TRIPLETEX_VAT_TYPES, vat_label),
+                    (CheckId.TRIPLETEX_EHF, ehf_label),
+                )
+            ]
+        checks = [self._bank_account_check(settings, bank_label)]
+        checks.append(self._vat_types_check(client, credentials, vat_label))
+        note = ehf_note(settings)
+        checks.append(
+            Check(
+                id=CheckId.TRIPLETEX_EHF,
+                label=ehf_label,
+                ok=True,
+                advisory=True,
+                detail=note
+                or (
+                    "The Tripletex company can send EHF: customers with a valid organization number "
+                    "and address get EHF invoices."
+                    if settings is not None and settings.send_types is not None
+                    else "Could not read the company's send types; EHF is used where the customer's "
+                    "data allows it, as Tripletex does by default."
+                ),
+            )
+        )
+        return checks
+
+    @staticmethod
+    def _bank_account_check(settings: InvoiceSettings | None, label: str) -> Check:
+        if settings is None or settings.bank_account_ready is None:
+            return Check(
+                id=CheckId.TRIPLETEX_BANK_ACCOUNT,
+                label=label,
+                ok=True,
+                advisory=True,
+                detail="Could not check the company's bank account; Tripletex will say so on the first "
+                "invoice if it is missing, and the sync reports it once.",
+            )
+        if settings.bank_account_ready:
+            return Check(
+                id=CheckId.TRIPLETEX_BANK_ACCOUNT,
+                label=label,
+                ok=True,
+                advisory=True,
+                detail="The company has a bank account registered: Tripletex can issue invoices.",
+            )
+        return Check(
+            id=CheckId.TRIPLETEX_BANK_ACCOUNT,
+            label=label,
+            ok=False,
+            advisory=True,
+            detail="The Tripletex company has no bank account registered, so Tripletex refuses "
+            "every invoice.",
+            fix=BANK_ACCOUNT_FIX,
+        )
+
+    def _vat_types_check(self, client: TripletexClient, credentials: Credentials, label: str) -> Check:
+        try:
+            with self.rackbeat(credentials) as rackbeat:
+                groups = list(readable(rackbeat.product_groups()))
+            reference = Reference.build(
+                vat_types=client.list_vat_types(),
+                product_units=(),
+                currencies=(),
+                countries={},
+                product_groups=groups,
+            )
+        except ApiError as error:
+            return _advisory(_unreachable(CheckId.TRIPLETEX_VAT_TYPES, label, "Rackbeat or Tripletex", error))
+        missing = missing_vat_types(reference)
+        if not missing:
+            return Check(
+                id=CheckId.TRIPLETEX_VAT_TYPES,
+                label=label,
+                ok=True,
+                advisory=True,
+                detail="Every VAT rate of the Rackbeat product groups has an active outgoing VAT type "
+                "in Tripletex.",
+            )
+        return Check(
+            id=CheckId.TRIPLETEX_VAT_TYPES,
+            label=label,
+            ok=False,
+            advisory=True,
+            detail="Tripletex has no active outgoing VAT type for " + "; ".join(missing) + ".",
+            fix="Activate the VAT types in Tripletex (Settings > VAT settings), or correct the product "
+            "groups' VAT rates in Rackbeat; invoices with such lines fail until then.",
+        )
 
     @staticmethod
     def _environment_check(credentials: Credentials, expected: TripletexEnvironment) -> Check:
@@ -278,17 +410,19 @@ class LiveVendors:
         with self.rackbeat(credentials) as rackbeat:
             rb = RackbeatPrerequisites(
                 customer_groups=[
-                    NamedRecord(number=str(g.number), name=g.name) for g in rackbeat.customer_groups()
+                    NamedRecord(number=str(g.number), name=g.name)
+                    for g in readable(rackbeat.customer_groups())
                 ],
                 supplier_groups=[
-                    NamedRecord(number=str(g.number), name=g.name) for g in rackbeat.supplier_groups()
+                    NamedRecord(number=str(g.number), name=g.name)
+                    for g in readable(rackbeat.supplier_groups())
                 ],
                 product_groups=[
                     ProductGroupView(number=str(g.number), name=g.name, has_inventory=g.has_inventory)
-                    for g in rackbeat.product_groups()
+                    for g in readable(rackbeat.product_groups())
                 ],
                 payment_terms=[
-                    NamedRecord(number=str(t.number), name=t.name) for t in rackbeat.payment_terms()
+                    NamedRecord(number=str(t.number), name=t.name) for t in readable(rackbeat.payment_terms())
                 ],
             )
         with self.tripletex(credentials) as tripletex:
@@ -326,7 +460,7 @@ class LiveVendors:
             spelled = [tripletex_unit_name(unit) for unit in tripletex.list_product_units()]
         names = {DEFAULT_UNIT: DEFAULT_UNIT} | {name.casefold(): name for name in spelled if name}
         with self.rackbeat(credentials) as rackbeat:
-            present = {unit.name.casefold() for unit in rackbeat.units()}
+            present = {unit.name.casefold() for unit in readable(rackbeat.units())}
         return {key: name for key, name in names.items() if key not in present}
 
     def create_units(self, credentials: Credentials, names: list[str]) -> list[NamedRecord]:
@@ -344,7 +478,7 @@ class LiveVendors:
         """
         removed = 0
         with self.rackbeat(credentials) as rackbeat:
-            for webhook in list(rackbeat.webhooks()):
+            for webhook in list(readable(rackbeat.webhooks())):
                 if tenant_id in webhook.url:
                     rackbeat.delete_webhook(webhook.id)
                     removed += 1
@@ -405,6 +539,10 @@ def _unreachable(check_id: CheckId, label: str, system: str, error: ApiError) ->
         fix=f"{system} seems to have a problem right now. Wait a few minutes and check again.",
         inconclusive=isinstance(error, UNREACHABLE),
     )
+
+
+def _advisory(check: Check) -> Check:
+    return check.model_copy(update={"advisory": True, "inconclusive": False})
 
 
 def _skipped_tripletex_checks(reason: str) -> list[Check]:

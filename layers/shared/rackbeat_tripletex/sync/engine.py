@@ -32,17 +32,19 @@ the running stream is not advanced, so the next run after relinking re-reads eve
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, cast
-from zoneinfo import ZoneInfo
 
 from aws_lambda_powertools.metrics import MetricUnit
 
+from rackbeat_tripletex import preflight
 from rackbeat_tripletex.clients.http import (
+    AccessDenied,
     ApiError,
     AuthError,
     Conflict,
@@ -53,15 +55,16 @@ from rackbeat_tripletex.clients.http import (
     ValidationFailed,
 )
 from rackbeat_tripletex.clients.rackbeat import RackbeatClient
-from rackbeat_tripletex.clients.records import Unreadable
+from rackbeat_tripletex.clients.records import Unreadable, readable
 from rackbeat_tripletex.clients.tripletex import TripletexClient
 from rackbeat_tripletex.initial_sync.context import Clients, MissingCredentials
-from rackbeat_tripletex.initial_sync.records import readable, resolve_reference_data
+from rackbeat_tripletex.initial_sync.records import resolve_reference_data
 from rackbeat_tripletex.mappers import rackbeat_to_tripletex as r2t
 from rackbeat_tripletex.mappers.common import content_hash
 from rackbeat_tripletex.mappers.contacts import as_update
 from rackbeat_tripletex.mappers.customer_to_rackbeat import map_customer as customer_to_rackbeat
 from rackbeat_tripletex.mappers.product_to_rackbeat import map_product as product_to_rackbeat
+from rackbeat_tripletex.mappers.rackbeat_to_tripletex.invoice import exact as exact_amount
 from rackbeat_tripletex.mappers.supplier_to_rackbeat import map_supplier as supplier_to_rackbeat
 from rackbeat_tripletex.models import rackbeat as rb
 from rackbeat_tripletex.models import tripletex as tx
@@ -85,9 +88,6 @@ from rackbeat_tripletex.sync.model import (
 
 logger = logging.getLogger(__name__)
 
-# Rackbeat timestamps are wall-clock without a zone (reference conventions 5, timezone assumed).
-RACKBEAT_TIMEZONE = ZoneInfo("Europe/Copenhagen")
-RACKBEAT_TIMESTAMP = "%Y-%m-%d %H:%M:%S"
 # Reference conventions 5: incremental reads overlap their updated_at_from cursor by 2 hours.
 RACKBEAT_OVERLAP = dt.timedelta(hours=2)
 # Tripletex changedSince: a little overlap for clock skew between us and Tripletex.
@@ -115,6 +115,25 @@ class StreamAborted(Exception):
     """The stream could not finish (the API is unavailable); its cursor stays."""
 
 
+class InvoicingBlocked(StreamAborted):
+    """The Tripletex company cannot take invoices (e.g. no bank account): the invoice stream stops
+    for this run with one tenant-level failure, its cursor stays, and the next run carries them."""
+
+
+@dataclass
+class _Invoicing:
+    """The run's view of the company's invoicing setup, read once per run and only when a
+    record has to be written (an idle run reads nothing)."""
+
+    settings: tx.InvoiceSettings | None = None
+    settings_read: bool = False
+    reference: r2t.Reference | None = None
+    checked: bool = False
+    blocker: preflight.Finding | None = None
+    # Rackbeat product number -> its product group, for invoice lines without a VAT rate.
+    product_groups: dict[str, int | None] = field(default_factory=dict)
+
+
 @dataclass
 class Written:
     outcome: str  # "written" | "skipped" | "failed"
@@ -138,6 +157,7 @@ class _Session:
     cursors: dict[str, str] = field(default_factory=dict)
     _initial_run: Any = None
     _initial_run_read: bool = False
+    invoicing: _Invoicing = field(default_factory=_Invoicing)
 
     @property
     def tripletex(self) -> TripletexClient:
@@ -160,9 +180,9 @@ class _Session:
                     for c in self.tripletex.list_countries()
                     if c.iso_alpha2_code
                 },
-                rackbeat_units=readable(self.rackbeat.units()),
-                payment_terms=readable(self.rackbeat.payment_terms()),
-                product_groups=readable(self.rackbeat.product_groups()),
+                rackbeat_units=list(readable(self.rackbeat.units())),
+                payment_terms=list(readable(self.rackbeat.payment_terms())),
+                product_groups=list(readable(self.rackbeat.product_groups())),
             )
         return self._reference
 
@@ -185,8 +205,10 @@ class _Session:
         return reverse is not None and bool(getattr(self.settings.streams, reverse.value))
 
 
-def rackbeat_timestamp(moment: dt.datetime) -> str:
-    return moment.astimezone(RACKBEAT_TIMEZONE).strftime(RACKBEAT_TIMESTAMP)
+def rackbeat_stamp(moment: dt.datetime | None) -> str | None:
+    """A Rackbeat ``updated_at`` as a link stores it: ISO-8601 with its offset, whichever form
+    Rackbeat answered in (so a stored stamp compares as a moment, never as Rackbeat's text)."""
+    return moment.isoformat() if moment is not None else None
 
 
 class SyncEngine:
@@ -297,12 +319,30 @@ class SyncEngine:
             self._pause(session.tenant, error)
             run.outcome = RunOutcome.PAUSED
             run.detail = "A token stopped working; the tenant is paused until new tokens are entered."
-        except (StreamAborted, RecordBusy, *TRANSIENT) as error:
+        except (StreamAborted, RecordBusy, ApiError) as error:
+            # Any refusal of the stream's list call (a 422 on a filter included) ends this
+            # stream's run, recorded with its reason; the tenant's other streams still run.
             run.outcome = RunOutcome.FAILED
-            run.detail = error.user_hint if isinstance(error, ApiError) else str(error)
+            run.detail = _stream_failure(error)
             logger.warning(
                 "stream stopped; its cursor stays and the next run re-reads",
                 extra={"tenant_id": session.tenant.tenant_id, "stream": stream.value, "error": run.detail},
+            )
+        except Exception as error:
+            # A bug or a shape we never imagined: the stream fails alone. Only the exception's
+            # type is logged and stored; its text may quote vendor data or a secret.
+            run.outcome = RunOutcome.FAILED
+            run.detail = (
+                f"The stream stopped on an unexpected error ({type(error).__name__}); "
+                "it is retried on the next run and the operator has been alerted."
+            )
+            logger.error(
+                "stream stopped on an unexpected error",
+                extra={
+                    "tenant_id": session.tenant.tenant_id,
+                    "stream": stream.value,
+                    "error_type": type(error).__name__,
+                },
             )
         if run.outcome == RunOutcome.OK and run.failed:
             run.outcome = RunOutcome.PARTIAL
@@ -416,12 +456,12 @@ class SyncEngine:
         tenant_id = session.tenant.tenant_id
         cursor = session.cursors.get(stream.value)
         read_started = self.ctx.now()
-        since: str | None = None
+        since: dt.datetime | None = None
         if not full:
             # No cursor yet: changes since the tenant was activated (older records are the
             # initial import's and the nightly reconcile's business).
             base = dt.datetime.fromisoformat(cursor) if cursor else session.tenant.settings_saved_at
-            since = rackbeat_timestamp((base or read_started) - RACKBEAT_OVERLAP)
+            since = (base or read_started) - RACKBEAT_OVERLAP
             if cursor:
                 self.ctx.metrics.add_metric(
                     f"{stream.value}.lag",
@@ -429,7 +469,7 @@ class SyncEngine:
                     (read_started - dt.datetime.fromisoformat(cursor)).total_seconds(),
                 )
         for page in _pages(self._rackbeat_changes(session, stream.entity, since)):
-            known = self.ctx.links.page_state(tenant_id, stream, [str(record.number) for record in page])
+            known = self.ctx.links.page_state(tenant_id, stream, [_rackbeat_key(record) for record in page])
             for record in page:
                 run.read += 1
                 if self._rackbeat_unchanged(known, stream, record, retry_failed=full):
@@ -450,17 +490,23 @@ class SyncEngine:
         self, known: PageState, stream: StreamName, record: Any, *, retry_failed: bool
     ) -> bool:
         """Nothing to write for this record, decided from the page's batch read alone."""
-        key = str(record.number)
+        key = _rackbeat_key(record)
         link = known.links.get(key)
-        if link is not None and link.state == "synced":
-            if stream.entity == "invoice":
-                return True  # booked invoices reach the books once
-            if link.rackbeat_source_hash == self._source_hash(record):
-                return True
+        # Invoices too: one booked again with other content is looked at (and, when Tripletex
+        # would see a change, sent or reported); the same content is not.
+        if (
+            link is not None
+            and link.state == "synced"
+            and not isinstance(record, Unreadable)
+            and link.rackbeat_source_hash == self._source_hash(record)
+        ):
+            return True
         failed_with = known.failed_with.get(key)
         return not retry_failed and failed_with is not None and failed_with == self._source_hash(record)
 
-    def _rackbeat_changes(self, session: _Session, entity: SyncEntity, since: str | None) -> Iterator[Any]:
+    def _rackbeat_changes(
+        self, session: _Session, entity: SyncEntity, since: dt.datetime | None
+    ) -> Iterator[Any]:
         rackbeat = session.rackbeat
         if entity == "customer":
             return rackbeat.customers(updated_at_from=since)
@@ -485,12 +531,11 @@ class SyncEngine:
     def _sync_rackbeat_record(
         self, session: _Session, stream: StreamName, entity: SyncEntity, record: Any
     ) -> Written:
+        if isinstance(record, Unreadable):
+            return self._unreadable(session, stream, entity, record)
         key = str(record.number)
         link = self.ctx.links.get(session.tenant.tenant_id, entity, key)
-        if entity == "invoice":
-            if link is not None and link.state == "synced":
-                return Written("skipped", link.tripletex_id)  # booked invoices reach the books once
-        elif (
+        if (
             link is not None
             and link.state == "synced"
             and link.rackbeat_source_hash == self._source_hash(record)
@@ -506,10 +551,34 @@ class SyncEngine:
         finally:
             session.syncing.discard((entity, key))
 
+    def _unreadable(
+        self, session: _Session, stream: StreamName, entity: SyncEntity, record: Unreadable
+    ) -> Written:
+        """A record our read model refused fails alone, under its number, until it changes."""
+        return self._fail(
+            session,
+            stream,
+            entity,
+            _rackbeat_key(record),
+            source_hash=self._source_hash(record),
+            reason="unreadable",
+            message=(
+                f"Rackbeat {entity} {record.key or '(without a number)'} could not be read: {record.reason}."
+            ),
+            suggested_fix=(
+                f"Correct the named field on the {entity} in Rackbeat; it is tried again when it "
+                "changes, or now with Retry. If the value is valid in Rackbeat, report it to the "
+                "operator: the integration does not know it yet."
+            ),
+        )
+
     @staticmethod
     def _source_hash(record: Any) -> str:
         """The Rackbeat record's own content. Rackbeat stamps ``updated_at`` in whole seconds, so
-        two changes inside one second look alike by stamp; by content they never do."""
+        two changes inside one second look alike by stamp; by content they never do. An
+        unreadable record is hashed as Rackbeat sent it, so it is tried again only once changed."""
+        if isinstance(record, Unreadable):
+            return content_hash({k: v for k, v in record.raw.items() if k != "updated_at"})
         return content_hash(record.model_dump(mode="json", exclude={"updated_at"}))
 
     def _write_to_tripletex(
@@ -520,7 +589,8 @@ class SyncEngine:
         key = str(record.number)
         tenant_id = session.tenant.tenant_id
         link = self.ctx.links.get(tenant_id, entity, key)  # again, under the lease
-        reference = session.reference()
+        # Only a customer's send method depends on the company's invoicing setup.
+        reference = self._mapping_reference(session) if entity == "customer" else session.reference()
         if entity == "customer":
             mapped: Any = r2t.map_customer(record, reference)
         elif entity == "supplier":
@@ -547,7 +617,7 @@ class SyncEngine:
                 tenant_id,
                 entity,
                 key,
-                rackbeat_updated_at=record.updated_at,
+                rackbeat_updated_at=rackbeat_stamp(record.updated_at),
                 synced_at=self.ctx.now(),
                 rackbeat_source_hash=self._source_hash(record),
             )
@@ -569,7 +639,11 @@ class SyncEngine:
         if saved is None:
             # A newer change in Tripletex won the conflict; its own stream carries it back.
             self.ctx.links.record(
-                tenant_id, entity, key, rackbeat_updated_at=record.updated_at, synced_at=self.ctx.now()
+                tenant_id,
+                entity,
+                key,
+                rackbeat_updated_at=rackbeat_stamp(record.updated_at),
+                synced_at=self.ctx.now(),
             )
             return Written("skipped", link.tripletex_id if link else None)
         self.ctx.links.record(
@@ -578,7 +652,7 @@ class SyncEngine:
             key,
             tripletex_id=saved.id,
             origin="created",
-            rackbeat_updated_at=record.updated_at,
+            rackbeat_updated_at=rackbeat_stamp(record.updated_at),
             synced_at=self.ctx.now(),
             rackbeat_source_hash=self._source_hash(record),
             tripletex_version=saved.version,
@@ -627,26 +701,148 @@ class SyncEngine:
                 current = conflict.current if conflict.current is not None else get(current.id)
         raise AssertionError("unreachable")  # pragma: no cover
 
+    # ----- invoicing: the company's setup, once per run ---------------------------------------------
+    def _invoice_settings(self, session: _Session) -> tx.InvoiceSettings | None:
+        """``/invoice/settings``, read once per run; None when the token may not read it."""
+        state = session.invoicing
+        if not state.settings_read:
+            try:
+                state.settings = session.tripletex.get_invoice_settings()
+            except (AccessDenied, NotFound, ValidationFailed) as error:
+                logger.info(
+                    "invoice settings not readable; EHF and the bank account are not known in advance",
+                    extra={"tenant_id": session.tenant.tenant_id, "status": error.status},
+                )
+                state.settings = None
+            state.settings_read = True
+        return state.settings
+
+    def _mapping_reference(self, session: _Session) -> r2t.Reference:
+        """The run's reference data with what the mappers need of the company's invoicing setup
+        (EHF capability) and of the tenant's settings (VAT types chosen per VAT zone)."""
+        state = session.invoicing
+        if state.reference is None:
+            state.reference = dataclasses.replace(
+                session.reference(),
+                invoice_settings=self._invoice_settings(session),
+                zone_vat_types=dict(session.settings.vat_zone_types),
+            )
+        return state.reference
+
+    def _preflight_invoicing(self, session: _Session, stream: StreamName) -> None:
+        """Before the first invoice of the run: one tenant-level failure per setup problem (and
+        those that no longer apply cleared); a blocking one stops the invoice stream."""
+        state = session.invoicing
+        if not state.checked:
+            findings = preflight.invoicing_findings(
+                self._invoice_settings(session),
+                self._mapping_reference(session),
+                session.settings.vat_zone_types,
+            )
+            found = {finding.key for finding in findings}
+            for finding in findings:
+                self._tenant_failure(session, stream, finding)
+            for key in preflight.FINDING_KEYS:
+                if key not in found:
+                    self._resolved(session, stream, _tenant_key(key))
+            state.blocker = next((f for f in findings if f.blocking), None)
+            state.checked = True
+        if state.blocker is not None:
+            raise InvoicingBlocked(state.blocker.message)
+
+    def _tenant_failure(self, session: _Session, stream: StreamName, finding: preflight.Finding) -> None:
+        self._fail(
+            session,
+            stream,
+            "invoice",
+            _tenant_key(finding.key),
+            source_hash=None,
+            reason=finding.key.replace("-", "_"),
+            message=finding.message,
+            suggested_fix=finding.fix,
+        )
+
+    def _block_invoicing(self, session: _Session, stream: StreamName, finding: preflight.Finding) -> None:
+        """Tripletex refused an invoice for a reason of the company's, not the record's."""
+        self._tenant_failure(session, stream, finding)
+        session.invoicing.checked = True
+        session.invoicing.blocker = finding
+        raise InvoicingBlocked(finding.message)
+
+    # ----- invoices ---------------------------------------------------------------------------------
     def _write_invoice(self, session: _Session, stream: StreamName, invoice: rb.CustomerInvoice) -> Written:
+        try:
+            return self._write_invoice_unblocked(session, stream, invoice)
+        except InvoicingBlocked:
+            if session.trigger == "webhook":
+                # The tenant-level failure says it all; the scheduled run carries the invoice later.
+                return Written("failed")
+            raise
+
+    def _write_invoice_unblocked(
+        self, session: _Session, stream: StreamName, invoice: rb.CustomerInvoice
+    ) -> Written:
         tenant_id = session.tenant.tenant_id
         key = str(invoice.number)
+        source_hash = self._source_hash(invoice)
         link = self.ctx.links.get(tenant_id, "invoice", key)
-        if link is not None and link.state == "synced":
+        if link is not None and link.state == "synced" and link.rackbeat_source_hash in (None, source_hash):
+            if link.rackbeat_source_hash is None:
+                # Written before invoices kept their content: taken as it is now.
+                self.ctx.links.record(tenant_id, "invoice", key, rackbeat_source_hash=source_hash)
             return Written("skipped", link.tripletex_id)
+        self._preflight_invoicing(session, stream)
+        if _is_credit_note(invoice):
+            credited = self._credit_note(session, stream, invoice)
+            if credited is not None:
+                return credited
+        mapped = self._map_invoice(session, invoice)
+        if isinstance(mapped, r2t.MappingFailure):
+            return self._fail(
+                session,
+                stream,
+                "invoice",
+                key,
+                source_hash=source_hash,
+                reason=mapped.reason.value,
+                message=mapped.message,
+                suggested_fix=mapped.suggested_fix,
+            )
+        if link is not None and link.state == "synced":
+            if link.to_tripletex_hash == mapped.content_hash:
+                # Booked again (or paid) without a change Tripletex would see: nothing to send.
+                self.ctx.links.record(
+                    tenant_id,
+                    "invoice",
+                    key,
+                    rackbeat_source_hash=source_hash,
+                    rackbeat_updated_at=rackbeat_stamp(invoice.updated_at),
+                )
+                self._resolved(session, stream, key)
+                return Written("skipped", link.tripletex_id)
+            return self._rebooked(session, stream, invoice, mapped, link)
+        return self._send_invoice(session, stream, invoice, mapped, link)
+
+    def _map_invoice(
+        self, session: _Session, invoice: rb.CustomerInvoice
+    ) -> r2t.MappedInvoice | r2t.MappingFailure:
+        tenant_id = session.tenant.tenant_id
+        groups = self._product_groups(session, r2t.lines_without_vat_rate(invoice))
         for _ in range(3):
             customer = self.ctx.links.get(tenant_id, "customer", str(invoice.customer_id))
             product_ids: dict[str, int] = {}
             for line in invoice.lines:
-                if line.child_type in (None, "product"):
+                if line.child_type in (None, "product") and line.child_id is not None:
                     product_link = self.ctx.links.get(tenant_id, "product", line.child_id)
                     if product_link is not None and product_link.tripletex_id is not None:
                         product_ids[line.child_id] = product_link.tripletex_id
             mapped = r2t.map_invoice(
                 invoice,
-                session.reference(),
+                self._mapping_reference(session),
                 customer_id=customer.tripletex_id if customer else None,
                 product_ids=product_ids,
                 mode=session.settings.invoice_mode,
+                product_groups=groups,
             )
             if isinstance(mapped, r2t.MappingFailure) and mapped.missing:
                 # Dependencies first, then the invoice: never a failure for a missing customer.
@@ -654,17 +850,28 @@ class SyncEngine:
                     self._sync_dependency(session, dependency)
                 continue
             break
-        if isinstance(mapped, r2t.MappingFailure):
-            return self._fail(
-                session,
-                stream,
-                "invoice",
-                key,
-                source_hash=self._source_hash(invoice),
-                reason=mapped.reason.value,
-                message=mapped.message,
-                suggested_fix=mapped.suggested_fix,
-            )
+        return mapped
+
+    def _product_groups(self, session: _Session, numbers: list[str]) -> dict[str, int | None]:
+        """The product groups of these Rackbeat products (read once per run each)."""
+        known = session.invoicing.product_groups
+        for number in numbers:
+            if number not in known:
+                product = session.rackbeat.get_product(number)
+                known[number] = product.group.number if isinstance(product, rb.Product) else None
+        return {number: known[number] for number in numbers}
+
+    def _send_invoice(
+        self,
+        session: _Session,
+        stream: StreamName,
+        invoice: rb.CustomerInvoice,
+        mapped: r2t.MappedInvoice,
+        link: SyncLink | None,
+    ) -> Written:
+        """The order (found again when a previous attempt made it), invoiced in "invoice" mode."""
+        tenant_id = session.tenant.tenant_id
+        key = str(invoice.number)
         try:
             order = self._existing_order(session, mapped.order, link)
             if order is None:
@@ -686,6 +893,8 @@ class SyncEngine:
                     issued = session.tripletex.invoice_order(order.id, mapped.order.order_date)
                 target_id = issued.id if issued.id is not None else order.id
         except ValidationFailed as error:
+            if preflight.is_bank_account_refusal(error):
+                self._block_invoicing(session, stream, preflight.bank_account_finding())
             return self._fail(
                 session,
                 stream,
@@ -696,32 +905,222 @@ class SyncEngine:
                 message=str(error),
                 suggested_fix=error.user_hint,
             )
+        self._synced_invoice(session, stream, invoice, mapped, target_id)
+        return Written("written", target_id)
+
+    def _synced_invoice(
+        self,
+        session: _Session,
+        stream: StreamName,
+        invoice: rb.CustomerInvoice,
+        mapped: r2t.MappedInvoice,
+        target_id: int,
+    ) -> None:
+        key = str(invoice.number)
         self.ctx.links.record(
-            tenant_id,
+            session.tenant.tenant_id,
             "invoice",
             key,
             tripletex_id=target_id,
             origin="created",
-            rackbeat_updated_at=invoice.updated_at,
+            rackbeat_updated_at=rackbeat_stamp(invoice.updated_at),
             synced_at=self.ctx.now(),
+            rackbeat_source_hash=self._source_hash(invoice),
+            to_tripletex_hash=mapped.content_hash,
         )
         self._resolved(session, stream, key)
-        return Written("written", target_id)
+
+    def _rebooked(
+        self,
+        session: _Session,
+        stream: StreamName,
+        invoice: rb.CustomerInvoice,
+        mapped: r2t.MappedInvoice,
+        link: SyncLink,
+    ) -> Written:
+        """An invoice unbooked and booked again with a change after it reached Tripletex. An open
+        order takes the change; an invoice the user has credited in Tripletex is replaced by a
+        new one; otherwise nothing is sent and the user is told what to do."""
+        api = session.tripletex
+        key = str(invoice.number)
+        order = None
+        if link.order_id is not None:
+            try:
+                order = api.get_order(link.order_id)
+            except NotFound:
+                order = None
+        if mapped.mode == "order" and order is not None and order.id is not None and not order.is_closed:
+            try:
+                api.update_order(mapped.order.model_copy(update={"id": order.id, "version": order.version}))
+            except (AuthError, *TRANSIENT):
+                raise
+            except ApiError as error:
+                # Refused (or changed meanwhile): told below like any invoice Tripletex cannot change.
+                logger.info(
+                    "open order not updated",
+                    extra={"tenant_id": session.tenant.tenant_id, "status": error.status},
+                )
+            else:
+                self._synced_invoice(session, stream, invoice, mapped, order.id)
+                return Written("written", order.id)
+        sent = self._tripletex_invoice_of(session, link, order)
+        if sent is None and order is None:
+            # What we sent is gone from Tripletex (the user deleted the order): send it again.
+            return self._send_invoice(session, stream, invoice, mapped, None)
+        if sent is not None and sent.is_credited:
+            # The old version is credited in Tripletex: the new one goes as an invoice of its own,
+            # under a number of its own (order numbers are unique), found again on a retry.
+            number = f"{mapped.order.number}-{mapped.content_hash[:6]}"
+            again = dataclasses.replace(mapped, order=mapped.order.model_copy(update={"number": number}))
+            return self._send_invoice(session, stream, invoice, again, None)
+        if sent is None:
+            where = f"Tripletex order {mapped.order.number}"
+            fix = (
+                f"Delete the order {mapped.order.number} in Tripletex, then retry this invoice: it is "
+                "sent again with the change. Or undo the change in Rackbeat."
+            )
+        else:
+            where = f"Tripletex invoice {sent.invoice_number or sent.id}"
+            fix = (
+                f"Credit {where} in Tripletex (Faktura > Krediter), then retry this invoice: the "
+                "changed version then goes to Tripletex as a new invoice. Or undo the change in Rackbeat."
+            )
+        return self._fail(
+            session,
+            stream,
+            "invoice",
+            key,
+            source_hash=self._source_hash(invoice),
+            reason=r2t.FailureReason.CHANGED_AFTER_SYNC.value,
+            message=(
+                f"Invoice {key} was changed in Rackbeat after it reached Tripletex as {where}; "
+                "Tripletex could not take the change, so it was not sent."
+            ),
+            suggested_fix=fix,
+        )
+
+    def _credit_note(
+        self, session: _Session, stream: StreamName, invoice: rb.CustomerInvoice
+    ) -> Written | None:
+        """A Rackbeat credit note: a full credit becomes Tripletex's own credit note of the
+        original invoice; a partial one (None returned) goes as a negative invoice on the same
+        customer. One whose original cannot be identified fails alone."""
+        tenant_id = session.tenant.tenant_id
+        key = str(invoice.number)
+
+        def fail(reason: r2t.FailureReason, message: str, fix: str) -> Written:
+            return self._fail(
+                session,
+                stream,
+                "invoice",
+                key,
+                source_hash=self._source_hash(invoice),
+                reason=reason.value,
+                message=message,
+                suggested_fix=fix,
+            )
+
+        number = invoice.credited_invoice_id
+        original = session.rackbeat.get_customer_invoice(number) if number is not None else None
+        original_link = self.ctx.links.get(tenant_id, "invoice", str(number)) if number is not None else None
+        if (
+            not isinstance(original, rb.CustomerInvoice)
+            or original_link is None
+            or original_link.state != "synced"
+        ):
+            what = (
+                "does not say which invoice it credits"
+                if number is None
+                else f"credits invoice {number}, which "
+                + (
+                    "Rackbeat does not have"
+                    if not isinstance(original, rb.CustomerInvoice)
+                    else "has not reached Tripletex"
+                )
+            )
+            return fail(
+                r2t.FailureReason.UNKNOWN_CREDITED_INVOICE,
+                f"Credit note {key} {what}, so it cannot be made a credit note of a Tripletex invoice.",
+                "Credit the original invoice in Tripletex yourself (Faktura > Krediter); nothing was "
+                "sent for this credit note.",
+            )
+        if original.customer_id != invoice.customer_id:
+            return fail(
+                r2t.FailureReason.UNKNOWN_CREDITED_INVOICE,
+                f"Credit note {key} is for customer {invoice.customer_id}, but invoice {number} it "
+                f"credits is for customer {original.customer_id}.",
+                "Credit the invoice in Tripletex yourself (Faktura > Krediter); nothing was sent.",
+            )
+        if exact_amount(invoice.total_total) != -exact_amount(original.total_total):
+            return None  # partial: a negative invoice on the same customer
+        order = None
+        if original_link.order_id is not None:
+            try:
+                order = session.tripletex.get_order(original_link.order_id)
+            except NotFound:
+                order = None
+        sent = self._tripletex_invoice_of(session, original_link, order)
+        if sent is None or sent.id is None:
+            return fail(
+                r2t.FailureReason.UNKNOWN_CREDITED_INVOICE,
+                f"Credit note {key} credits invoice {number}, which is still an open order "
+                f"({r2t_order_number(number)}) in Tripletex, not an invoice.",
+                f"Delete the order {r2t_order_number(number)} in Tripletex (or invoice it), then retry this "
+                "credit note.",
+            )
+        day = invoice.invoice_date or self.ctx.now().date()
+        if sent.is_credited:
+            credit = session.tripletex.find_credit_note_of(sent.id, day)
+        else:
+            try:
+                credit = session.tripletex.create_credit_note(
+                    sent.id, day, comment=f"Rackbeat credit note {key}"
+                )
+            except ValidationFailed as error:
+                return fail(r2t.FailureReason.CHANGED_AFTER_SYNC, str(error), error.user_hint)
+        target = credit.id if credit is not None and credit.id is not None else sent.id
+        self.ctx.links.record(
+            tenant_id,
+            "invoice",
+            key,
+            tripletex_id=target,
+            origin="created",
+            rackbeat_updated_at=rackbeat_stamp(invoice.updated_at),
+            synced_at=self.ctx.now(),
+            rackbeat_source_hash=self._source_hash(invoice),
+            to_tripletex_hash=content_hash({"creditNoteOf": sent.id}),
+        )
+        self._resolved(session, stream, key)
+        return Written("written", target)
+
+    def _tripletex_invoice_of(
+        self, session: _Session, link: SyncLink, order: tx.Order | None
+    ) -> tx.Invoice | None:
+        """The Tripletex invoice a synced Rackbeat invoice became (made by us, or by the user from
+        our order)."""
+        api = session.tripletex
+        if link.tripletex_id is not None and link.tripletex_id != link.order_id:
+            try:
+                return api.get_invoice(link.tripletex_id)
+            except NotFound:
+                return None
+        if order is not None and order.id is not None and order.order_date is not None:
+            found = self._invoice_of(session, order.id, order.order_date)
+            return api.get_invoice(found.id) if found is not None and found.id is not None else None
+        return None
 
     def _existing_order(self, session: _Session, order: tx.Order, link: SyncLink | None) -> tx.Order | None:
-        """The order a previous attempt created (by link, else by its number on its date)."""
+        """The order a previous attempt created: by link, else by its number, whatever its date
+        (order numbers are unique, so a re-dated retry must not post the number again)."""
         api = session.tripletex
         if link is not None and link.order_id is not None:
             try:
-                return api.get_order(link.order_id)
+                found = api.get_order(link.order_id)
             except NotFound:
-                pass
-        assert order.order_date is not None
-        day = order.order_date
-        for existing in api.iter_orders(day, day + dt.timedelta(days=1)):
-            if existing.number == order.number:
-                return existing
-        return None
+                found = None
+            if found is not None and found.number == order.number:
+                return found
+        return api.find_order_by_number(order.number) if order.number else None
 
     @staticmethod
     def _invoice_of(session: _Session, order_id: int, day: dt.date) -> tx.Invoice | None:
@@ -788,7 +1187,7 @@ class SyncEngine:
                     if not full and known.failed_with.get(key) == content_hash(dict(record.raw)):
                         self._count(run, Written("skipped"))
                     else:
-                        self._count(run, self._unreadable(session, stream, key, record))
+                        self._count(run, self._unreadable_tripletex(session, stream, key, record))
                     continue
                 link = known.links.get(key)
                 if (
@@ -805,7 +1204,9 @@ class SyncEngine:
         if new_cursor:
             self._advance(session, stream, new_cursor, read_started, ordered=stream.entity != "product")
 
-    def _unreadable(self, session: _Session, stream: StreamName, key: str, record: Unreadable) -> Written:
+    def _unreadable_tripletex(
+        self, session: _Session, stream: StreamName, key: str, record: Unreadable
+    ) -> Written:
         return self._fail(
             session,
             stream,
@@ -829,7 +1230,7 @@ class SyncEngine:
         if isinstance(record, Unreadable):
             # A webhook or retry for a record we cannot read: it fails alone, as in a list read.
             linked = self.ctx.links.rackbeat_key_for(session.tenant.tenant_id, entity, record_id)
-            return self._unreadable(session, stream, _tripletex_key(entity, record, linked), record)
+            return self._unreadable_tripletex(session, stream, _tripletex_key(entity, record, linked), record)
         return self._sync_tripletex_record(session, stream, entity, record)
 
     def _sync_tripletex_record(
@@ -944,7 +1345,7 @@ class SyncEngine:
             tripletex_id=record.id,
             origin="created" if link is None else None,
             tripletex_version=record.version,
-            rackbeat_updated_at=saved.updated_at,
+            rackbeat_updated_at=rackbeat_stamp(saved.updated_at),
             synced_at=self.ctx.now(),
             to_rackbeat_hash=digest,
             # Rackbeat as we left it: the Rackbeat -> Tripletex stream then sees our own write as
@@ -953,6 +1354,39 @@ class SyncEngine:
         )
         self._resolved(session, stream, key)
         return Written("written", record.id)
+
+
+def _is_credit_note(invoice: rb.CustomerInvoice) -> bool:
+    """Marked as one, or (when Rackbeat does not say) a negative total."""
+    if invoice.is_credit_note is not None:
+        return invoice.is_credit_note
+    return invoice.credited_invoice_id is not None or exact_amount(invoice.total_total) < 0
+
+
+def r2t_order_number(number: int | None) -> str:
+    return f"{r2t.ORDER_NUMBER_PREFIX}{number}"
+
+
+def _tenant_key(finding: str) -> str:
+    """The failures-list key of a tenant-level finding (never a Rackbeat number)."""
+    return f"tenant:{finding}"
+
+
+def _rackbeat_key(record: Any) -> str:
+    """The key a Rackbeat record syncs and fails under: its number; for a record without a
+    readable number, its content (so it still has exactly one failure row)."""
+    if isinstance(record, Unreadable):
+        if record.key is not None:
+            return record.key
+        return "unnumbered-" + content_hash(dict(record.raw))[:16]
+    return str(record.number)
+
+
+def _stream_failure(error: Exception) -> str:
+    """What a stopped stream's run says, in words for the tenant (never the raw answer)."""
+    if isinstance(error, ValidationFailed):
+        return f"{error.api or 'The API'} refused the stream's list request ({error}). {error.user_hint}"
+    return error.user_hint if isinstance(error, ApiError) else str(error)
 
 
 def _pages[R](records: Iterable[R]) -> Iterator[list[R]]:

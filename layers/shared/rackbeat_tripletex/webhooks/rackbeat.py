@@ -28,6 +28,7 @@ from urllib.parse import urlencode
 
 from rackbeat_tripletex.clients.http import ApiError, AuthError, RateLimited, ServerError, TransportError
 from rackbeat_tripletex.clients.rackbeat import RackbeatClient
+from rackbeat_tripletex.clients.records import readable
 from rackbeat_tripletex.sync.model import EntitySyncTask, SyncEntity
 from rackbeat_tripletex.webhooks.store import EventState, WebhookStore
 
@@ -200,7 +201,7 @@ def _remove_previous(client: RackbeatClient, tenant_id: str, current_url: str) -
     """Delete our subscriptions under an older URL. A failure leaves them in place: their
     deliveries are refused (old secret, replaced tokens) until Rackbeat gives up on them."""
     try:
-        stale = [w for w in client.webhooks() if is_ours(w.url, tenant_id) and w.url != current_url]
+        stale = [w for w in readable(client.webhooks()) if is_ours(w.url, tenant_id) and w.url != current_url]
         for webhook in stale:
             client.delete_webhook(webhook.id)
     except AuthError:

@@ -6,8 +6,10 @@ Each returns either the Tripletex record with its write payload and content hash
 
 from rackbeat_tripletex.mappers.rackbeat_to_tripletex.customer import invoice_send_method, map_customer
 from rackbeat_tripletex.mappers.rackbeat_to_tripletex.invoice import (
+    ORDER_NUMBER_PREFIX,
     InvoiceTotals,
     MappedInvoice,
+    lines_without_vat_rate,
     map_invoice,
     tripletex_totals,
 )
@@ -22,6 +24,7 @@ from rackbeat_tripletex.mappers.rackbeat_to_tripletex.result import (
 from rackbeat_tripletex.mappers.rackbeat_to_tripletex.supplier import map_supplier
 
 __all__ = [
+    "ORDER_NUMBER_PREFIX",
     "Dependency",
     "FailureReason",
     "InvoiceTotals",
@@ -30,6 +33,7 @@ __all__ = [
     "MappingFailure",
     "Reference",
     "invoice_send_method",
+    "lines_without_vat_rate",
     "map_customer",
     "map_invoice",
     "map_product",

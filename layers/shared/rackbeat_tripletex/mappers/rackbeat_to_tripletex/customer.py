@@ -2,8 +2,9 @@
 
 Tripletex makes every company customer an EHF receiver unless told otherwise, and EHF fails
 without a valid Norwegian organization number and a postal address. So the send method is always
-explicit: EHF only when the data supports it, else EMAIL when there is an address to mail to,
-else PAPER. Nobody has to switch EHF off by hand.
+explicit: EHF only when the company can send EHF at all (its ``/invoice/settings`` send types)
+and the customer's data supports it, else EMAIL when there is an address to mail to, else PAPER.
+Nobody has to switch EHF off by hand.
 """
 
 from __future__ import annotations
@@ -25,9 +26,12 @@ from rackbeat_tripletex.models import tripletex as tx
 MAX_DUE_DAYS = 10_000  # Tripletex's maximum for invoicesDueIn
 
 
-def invoice_send_method(p: Party, *, private_individual: bool) -> tx.InvoiceSendMethod:
+def invoice_send_method(
+    p: Party, *, private_individual: bool, company_sends_ehf: bool = True
+) -> tx.InvoiceSendMethod:
     ehf_capable = (
-        not private_individual
+        company_sends_ehf
+        and not private_individual
         and p.country == HOME_COUNTRY
         and p.organization_number is not None
         and p.address_complete
@@ -49,7 +53,7 @@ def map_customer(
     except Unmappable as error:
         return error.failure("customer", customer.number)
     private = customer.customer_group_id is not None and customer.customer_group_id in private_customer_groups
-    method = invoice_send_method(p, private_individual=private)
+    method = invoice_send_method(p, private_individual=private, company_sends_ehf=reference.can_send_ehf)
     due_days = reference.payment_days(customer.payment_terms_id)
     if customer.payment_terms_id is not None and due_days is None:
         warnings.add(f"Payment term {customer.payment_terms_id} was not found; Tripletex's default applies.")

@@ -11,6 +11,11 @@ rather than reaching the books with other amounts.
 A credit note is a booked invoice with negative quantities, or negative prices (Rackbeat's
 reference has no credit-note resource and only accepts positive quantities); either way it maps
 to an order whose lines have negative counts and positive unit prices.
+
+The due date travels on the order (``invoicesDueIn`` days): Tripletex's ``:invoice`` takes it
+from there, in both invoice modes. A line without a VAT rate (older invoice lines carry none)
+takes its product group's rate for the invoice's VAT zone, else the one rate that makes the
+lines add up to the invoice's VAT; a line without a discount has none.
 """
 
 from __future__ import annotations
@@ -22,22 +27,23 @@ from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, localconte
 from typing import Any
 
 from rackbeat_tripletex.mappers.common import content_hash
-from rackbeat_tripletex.mappers.rackbeat_to_tripletex.reference import Reference
+from rackbeat_tripletex.mappers.rackbeat_to_tripletex.reference import Reference, percent
 from rackbeat_tripletex.mappers.rackbeat_to_tripletex.result import (
     Dependency,
     FailureReason,
     MappingFailure,
     Unmappable,
-    Warnings,
 )
 from rackbeat_tripletex.models import rackbeat as rb
 from rackbeat_tripletex.models import tripletex as tx
 from rackbeat_tripletex.models.domain import InvoiceMode
+from rackbeat_tripletex.models.rackbeat_time import RACKBEAT_TIMEZONE
 
 CENT = Decimal("0.01")
 HALF_CENT = Decimal("0.005")
 UNIT_PRICE_PLACES = Decimal("1e-10")  # Tripletex keeps unit prices to 10 decimals
 ORDER_NUMBER_PREFIX = "RB-"
+MAX_DUE_DAYS = 10_000  # Tripletex's maximum for invoicesDueIn
 # Decimal's default context, fixed here so a caller's context cannot change the arithmetic.
 _ARITHMETIC = Context(prec=28, rounding=ROUND_HALF_EVEN)
 
@@ -73,7 +79,6 @@ class MappedInvoice:
     totals: InvoiceTotals
     currency: str
     is_credit_note: bool
-    warnings: tuple[str, ...] = ()
 
 
 def tripletex_line_amounts(
@@ -132,13 +137,17 @@ def map_invoice(
     product_ids: Mapping[str, int],
     mode: InvoiceMode,
     prices_including_vat: bool = False,
+    product_groups: Mapping[str, int | None] | None = None,
 ) -> MappedInvoice | MappingFailure:
     """``customer_id`` and ``product_ids`` (Rackbeat product number -> Tripletex id) come from the
     links; what is missing there is returned as dependencies to sync first.
-    ``prices_including_vat`` asks for an order whose unit prices include VAT."""
-    warnings = Warnings()
+    ``prices_including_vat`` asks for an order whose unit prices include VAT.
+    ``product_groups`` (Rackbeat product number -> its product group) is needed only for lines
+    without a VAT rate (see :func:`lines_without_vat_rate`)."""
     try:
-        return _map(invoice, reference, customer_id, product_ids, mode, prices_including_vat, warnings)
+        return _map(
+            invoice, reference, customer_id, product_ids, mode, prices_including_vat, product_groups or {}
+        )
     except Unmappable as error:
         return error.failure("invoice", invoice.number)
 
@@ -150,7 +159,7 @@ def _map(
     product_ids: Mapping[str, int],
     mode: InvoiceMode,
     prices_including_vat: bool,
-    warnings: Warnings,
+    product_groups: Mapping[str, int | None],
 ) -> MappedInvoice:
     if not invoice.is_booked:
         raise Unmappable(
@@ -169,7 +178,7 @@ def _map(
     invoice_date = _date(invoice.invoice_date or invoice.booked_at, invoice.number, "invoice date")
     due_date = _due_date(invoice, invoice_date, reference)
     currency_id = reference.currency_id(invoice.currency)
-    targets = _targets(invoice, reference, product_ids)
+    targets = _targets(invoice, reference, product_ids, product_groups)
     expected = _rackbeat_totals(invoice, targets)
 
     lines = _order_lines(targets, including_vat=prices_including_vat)
@@ -190,6 +199,8 @@ def _map(
         reference=f"Rackbeat invoice {invoice.number}",
         order_date=invoice_date,
         delivery_date=invoice_date,
+        invoices_due_in=min((due_date - invoice_date).days, MAX_DUE_DAYS),
+        invoices_due_in_type="DAYS",
         is_prioritize_amounts_including_vat=including,
         currency=tx.Ref(id=currency_id),
         order_lines=lines,
@@ -203,6 +214,9 @@ def _map(
             "Contact support with the invoice number; nothing was sent to Tripletex.",
         )
     tx_invoice = None
+    payload = order.payload()
+    # What reaches Tripletex: the order, and in "invoice" mode the date ``:invoice`` is sent.
+    sent: dict[str, Any] = {"order": payload}
     if mode == "invoice":
         tx_invoice = tx.Invoice(
             invoice_date=invoice_date,
@@ -210,19 +224,16 @@ def _map(
             customer=tx.Ref(id=customer_id),
             orders=[order],
         )
-        payload = tx_invoice.payload()
-    else:
-        payload = order.payload()
+        sent["invoiceDate"] = invoice_date.isoformat()
     return MappedInvoice(
         mode=mode,
         order=order,
         invoice=tx_invoice,
         payload=payload,
-        content_hash=content_hash(payload),
+        content_hash=content_hash(sent),
         totals=expected,
         currency=(invoice.currency or "NOK").upper(),
         is_credit_note=expected.including_vat < 0,
-        warnings=tuple(warnings.items),
     )
 
 
@@ -233,8 +244,9 @@ def _require_dependencies(
     if customer_id is None:
         missing.append(Dependency("customer", str(invoice.customer_id)))
     for line in invoice.lines:
-        if _is_product(line) and line.child_id not in product_ids:
-            dependency = Dependency("product", line.child_id)
+        product = _product_key(line)
+        if product is not None and product not in product_ids:
+            dependency = Dependency("product", product)
             if dependency not in missing:
                 missing.append(dependency)
     if missing:
@@ -247,19 +259,22 @@ def _require_dependencies(
         )
 
 
-def _is_product(line: rb.DocumentLine) -> bool:
-    return line.child_type in (None, "product")
+def _product_key(line: rb.DocumentLine) -> str | None:
+    """The product number a line sells; None for a lot line or a text line (no child)."""
+    return line.child_id if line.child_type in (None, "product") else None
 
 
-def _date(text: str | None, number: int, what: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat((text or "")[:10])
-    except ValueError:
+def _date(value: dt.date | None, number: int, what: str) -> dt.date:
+    # The read model has parsed it already; a booking stamp counts by its Copenhagen day.
+    if value is None:
         raise Unmappable(
             FailureReason.MISSING_DATE,
-            f"Invoice {number} has no readable {what} ({text!r}).",
+            f"Invoice {number} has no {what}.",
             f"Set the {what} on the invoice in Rackbeat, then retry it.",
-        ) from None
+        )
+    if isinstance(value, dt.datetime):
+        return value.astimezone(RACKBEAT_TIMEZONE).date()
+    return value
 
 
 def _due_date(invoice: rb.CustomerInvoice, invoice_date: dt.date, reference: Reference) -> dt.date:
@@ -269,33 +284,88 @@ def _due_date(invoice: rb.CustomerInvoice, invoice_date: dt.date, reference: Ref
     return invoice_date + dt.timedelta(days=days)
 
 
+def lines_without_vat_rate(invoice: rb.CustomerInvoice) -> list[str]:
+    """Product numbers of the lines that carry no VAT rate: their product groups are needed."""
+    return [
+        product
+        for line in invoice.lines
+        if line.vat_percentage is None and (product := _product_key(line)) is not None
+    ]
+
+
+def _line_excluding_vat(line: rb.DocumentLine) -> Decimal:
+    if line.total is not None:
+        return exact(line.total)
+    return half_up(exact(line.quantity) * exact(line.line_price) * (1 - _discount(line) / 100))
+
+
+def _discount(line: rb.DocumentLine) -> Decimal:
+    return exact(line.discount_percentage) if line.discount_percentage is not None else Decimal(0)
+
+
+def _line_rates(
+    invoice: rb.CustomerInvoice, reference: Reference, product_groups: Mapping[str, int | None]
+) -> list[Decimal]:
+    """Each line's VAT rate: its own, else its product group's for the zone, else the one rate
+    that makes the lines' VAT add up to the invoice's VAT."""
+    zone = invoice.vat_zone or "domestic"
+    rates: list[Decimal | None] = []
+    for line in invoice.lines:
+        if line.vat_percentage is not None:
+            rates.append(percent(line.vat_percentage))
+        elif (product := _product_key(line)) is not None:
+            rates.append(reference.group_rate(product_groups.get(product), zone))
+        else:
+            rates.append(None)
+    missing = [index for index, rate in enumerate(rates) if rate is None]
+    if not missing:
+        return [rate for rate in rates if rate is not None]
+    amounts = [_line_excluding_vat(line) for line in invoice.lines]
+    total = exact(invoice.total_total)
+    subtotal = (
+        exact(invoice.total_subtotal) if invoice.total_subtotal is not None else sum(amounts, Decimal(0))
+    )
+    vat = exact(invoice.total_vat) if invoice.total_vat is not None else total - subtotal
+    known = sum(
+        (half_up(amounts[i] * rate / 100) for i, rate in enumerate(rates) if rate is not None), Decimal(0)
+    )
+    # Each line's VAT is rounded to the øre: a rate fits when the lines land within that rounding.
+    slack = HALF_CENT * len(invoice.lines)
+    fitting = [
+        rate
+        for rate in sorted(reference.vat_rates() | {r for r in rates if r is not None})
+        if abs(known + sum((half_up(amounts[i] * rate / 100) for i in missing), Decimal(0)) - vat) <= slack
+    ]
+    first = missing[0] + 1
+    if len(fitting) != 1:
+        why = "no VAT rate of the company" if not fitting else "more than one VAT rate"
+        raise Unmappable(
+            FailureReason.UNKNOWN_VAT_RATE,
+            f"Line {first} of invoice {invoice.number} has no VAT rate, its product group has none "
+            f"for the VAT zone '{zone}', and {why} makes the lines add up to the invoice's VAT.",
+            f"Set the VAT rate for the VAT zone '{zone}' on the line's product group in Rackbeat (or "
+            "the rate on the line), then retry the invoice.",
+        )
+    return [rate if rate is not None else fitting[0] for rate in rates]
+
+
 def _targets(
-    invoice: rb.CustomerInvoice, reference: Reference, product_ids: Mapping[str, int]
+    invoice: rb.CustomerInvoice,
+    reference: Reference,
+    product_ids: Mapping[str, int],
+    product_groups: Mapping[str, int | None],
 ) -> list[_Target]:
     targets = []
+    rates = _line_rates(invoice, reference, product_groups)
     with localcontext(_ARITHMETIC):
-        for index, line in enumerate(invoice.lines, start=1):
-            if line.vat_percentage is None:
-                raise Unmappable(
-                    FailureReason.UNKNOWN_VAT_TYPE,
-                    f"Line {index} of invoice {invoice.number} has no VAT rate.",
-                    "Set the VAT rate on the line in Rackbeat, then retry the invoice.",
-                )
-            vat_type_id = reference.vat_type_id(line.vat_percentage, invoice.vat_zone or "domestic")
-            excl = (
-                exact(line.total)
-                if line.total is not None
-                else half_up(
-                    exact(line.quantity)
-                    * exact(line.line_price)
-                    * (1 - exact(line.discount_percentage) / 100)
-                )
-            )
-            raw_vat = excl * exact(line.vat_percentage) / 100
+        for line, rate in zip(invoice.lines, rates, strict=True):
+            vat_type_id = reference.vat_type_id(rate, invoice.vat_zone or "domestic")
+            excl = _line_excluding_vat(line)
+            raw_vat = excl * rate / 100
             targets.append(
                 _Target(
                     line=line,
-                    product_id=product_ids.get(line.child_id) if _is_product(line) else None,
+                    product_id=product_ids.get(_product_key(line) or ""),
                     vat_type_id=vat_type_id,
                     vat_percentage=reference.vat_percentage(vat_type_id),
                     excluding_vat=excl,
@@ -374,7 +444,7 @@ def _order_line(target: _Target, *, including_vat: bool) -> tx.OrderLine | None:
         rate = 1 + target.vat_percentage / 100
         price = exact(price_given)
         candidates = [half_up(price * rate) if including_vat else price]
-        factor = exact(quantity) * (1 - exact(line.discount_percentage) / 100)
+        factor = exact(quantity) * (1 - _discount(line) / 100)
         if factor != 0:
             low = max(target.excluding_vat - HALF_CENT, (target.including_vat - HALF_CENT) / rate)
             high = min(target.excluding_vat + HALF_CENT, (target.including_vat + HALF_CENT) / rate)

@@ -80,7 +80,7 @@ def record_number(number: int, what: str) -> int:
     return number
 
 
-def country_code(text: str | None, vat_zone: rb.VatZone | None) -> str | None:
+def country_code(text: str | None, vat_zone: str | None) -> str | None:
     """ISO alpha-2 of a Rackbeat address country. No country on a domestic record means Norway;
     on a foreign one it stays unknown (None)."""
     value = clean(text)

@@ -30,6 +30,17 @@ _DOMESTIC_CODES: dict[Decimal, tuple[str, ...]] = {
 }
 # A 0 % sale to another country is an export ("utførsel"), code 52; never a domestic 0 % code.
 _EXPORT_ZERO_CODES = ("52",)
+# Rackbeat's VAT zones and the rate field a product group has for each (evidence: four zones,
+# ``vat_domestic``/``vat_eu``/``vat_abroad``/``vat_domestic_exempt`` on groups; the fourth zone's
+# API string is inferred). Country-specific zones have no field and no standard Tripletex code.
+ABROAD_ZONES = ("eu", "abroad")
+DOMESTIC_ZONES = ("domestic", "domestic_exempt")
+GROUP_RATE_FIELDS = {
+    "domestic": "vat_domestic",
+    "eu": "vat_eu",
+    "abroad": "vat_abroad",
+    "domestic_exempt": "vat_domestic_exempt",
+}
 
 
 def percent(value: float | int | str | Decimal) -> Decimal:
@@ -46,6 +57,11 @@ class Reference:
     rackbeat_units: Mapping[int, str] = field(default_factory=dict)
     payment_terms: Mapping[int, rb.PaymentTerm] = field(default_factory=dict)
     product_groups: Mapping[int, rb.ProductGroup] = field(default_factory=dict)
+    # The company's invoicing setup, read once per run; None when it could not be read.
+    invoice_settings: tx.InvoiceSettings | None = None
+    # The tenant's choice of Tripletex VAT type (its number) for a Rackbeat VAT zone the standard
+    # codes do not cover (e.g. a country-specific zone), from the settings.
+    zone_vat_types: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
     def build(
@@ -71,14 +87,25 @@ class Reference:
         )
 
     # ----- VAT ------------------------------------------------------------------------------
-    def vat_type_id(self, rate: float | Decimal, zone: rb.VatZone | None) -> int:
+    def vat_type_id(self, rate: float | Decimal, zone: str | None) -> int:
         """The outgoing vatType for a Rackbeat VAT rate (percent) in a VAT zone."""
         wanted = percent(rate)
+        zone = zone or "domestic"
+        chosen = self.zone_vat_types.get(zone)
+        if chosen is not None:
+            return self._chosen_vat_type(zone, chosen, wanted)
+        if zone not in ABROAD_ZONES and zone not in DOMESTIC_ZONES:
+            raise Unmappable(
+                FailureReason.UNKNOWN_VAT_ZONE,
+                f"VAT zone '{zone}' has no Tripletex VAT type.",
+                f"Choose the Tripletex VAT type for the VAT zone '{zone}' in the integration's settings, "
+                "then retry the record.",
+            )
         matching = sorted(
             (v for v in self.vat_types.values() if percent(v.percentage or 0) == wanted),
             key=lambda v: v.id or 0,
         )
-        abroad = zone in ("eu", "abroad")
+        abroad = zone in ABROAD_ZONES
         codes = _EXPORT_ZERO_CODES if abroad and wanted == 0 else _DOMESTIC_CODES.get(wanted, ())
         for code in codes:
             for vat in matching:
@@ -94,6 +121,43 @@ class Reference:
             f"Activate an outgoing VAT type for {wanted} % ({where}) in Tripletex, or correct the "
             "VAT rate in Rackbeat, then retry the record.",
         )
+
+    def _chosen_vat_type(self, zone: str, number: str, wanted: Decimal) -> int:
+        for vat in sorted(self.vat_types.values(), key=lambda v: v.id or 0):
+            if vat.number == number and vat.id is not None:
+                rate = percent(vat.percentage or 0)
+                if rate != wanted:
+                    raise Unmappable(
+                        FailureReason.UNKNOWN_VAT_TYPE,
+                        f"The VAT type {number} chosen for the VAT zone '{zone}' is {rate} %, "
+                        f"but the line's VAT rate in Rackbeat is {wanted} %.",
+                        f"Choose a VAT type of {wanted} % for the VAT zone '{zone}' in the settings, or "
+                        "correct the rate in Rackbeat, then retry the record.",
+                    )
+                return vat.id
+        raise Unmappable(
+            FailureReason.UNKNOWN_VAT_TYPE,
+            f"The VAT type {number} chosen for the VAT zone '{zone}' is not an active outgoing VAT type "
+            "in Tripletex.",
+            f"Activate VAT type {number} in Tripletex, or choose another one for the VAT zone '{zone}' in "
+            "the settings, then retry the record.",
+        )
+
+    def group_rate(self, group_number: int | None, zone: str | None) -> Decimal | None:
+        """The VAT rate a Rackbeat product group gives sales in ``zone``, if the group says."""
+        group = self.product_groups.get(group_number) if group_number is not None else None
+        name = GROUP_RATE_FIELDS.get(zone or "domestic")
+        value = getattr(group, name, None) if group is not None and name else None
+        return percent(value) if isinstance(value, (int, float, str, Decimal)) else None
+
+    @property
+    def can_send_ehf(self) -> bool:
+        """False only when the company said it cannot send EHF; unknown keeps Tripletex's default."""
+        settings = self.invoice_settings
+        return settings is None or settings.can_send("EHF") is not False
+
+    def vat_rates(self) -> frozenset[Decimal]:
+        return frozenset(percent(v.percentage or 0) for v in self.vat_types.values())
 
     def vat_percentage(self, vat_type_id: int) -> Decimal:
         return percent(self.vat_types[vat_type_id].percentage or 0)
