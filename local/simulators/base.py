@@ -248,6 +248,8 @@ class SimulatorApp:
             "fault": None if outcome == OUTCOME_OK else outcome,
             "request_id": None,
             "at": self.now().isoformat(),
+            # Who called: lets a test tell the integration's own writes from a user's.
+            "consumer": request.headers.get("Consumer-Name"),
         }
         if outcome in (OUTCOME_TIMEOUT, OUTCOME_RESET):
             entry["status"] = outcome
