@@ -190,3 +190,24 @@ def test_a_revoked_token_pauses_the_tenant_and_nothing_is_lost(env: Env) -> None
     env.run()
     env.run()
     assert [c["customerNumber"] for c in tripletex_rows(env.tripletex, "customers")] == [5006]
+
+
+def test_an_invoice_whose_product_cannot_be_synced_fails_alone(env: Env) -> None:
+    env.user.create_customer(5005, "Kunde Seks AS")
+    env.user.create_product("P-OK", "Tang", 50.0)
+    env.user.create_product("P-NEG", "Negativ", 10.0)
+    env.user.update_product("P-NEG", sales_price=-5.0)
+    blocked = env.user.book_invoice(5005, [("P-NEG", 1, 10.0)], "2025-01-11")
+    fine = env.user.book_invoice(5005, [("P-OK", 2, 50.0)], "2025-01-12")
+
+    # An invoice syncs its dependencies first; one that cannot be synced fails that invoice alone
+    # (it used to abort the whole invoice stream, every run, with the cursor stuck).
+    runs = env.run()
+    invoices = runs[StreamName.INVOICES_TO_TRIPLETEX]
+    assert (invoices.outcome, invoices.written, invoices.failed) == (RunOutcome.PARTIAL, 1, 1)
+    assert env.webhook("invoice", str(blocked["number"])) == "failed"  # and on the webhook path
+    failures = {f.key: f for f in list_sync_failures(env.tenant.tenant_id, table=env.ctx.table)}
+    assert failures["P-NEG"].reason == "invalid_price"
+    assert failures[str(blocked["number"])].reason == "dependency_failed"
+    assert "product P-NEG" in failures[str(blocked["number"])].message
+    assert [o["number"] for o in tripletex_rows(env.tripletex, "orders")] == [f"RB-{fine['number']}"]

@@ -847,7 +847,9 @@ class SyncEngine:
             if isinstance(mapped, r2t.MappingFailure) and mapped.missing:
                 # Dependencies first, then the invoice: never a failure for a missing customer.
                 for dependency in mapped.missing:
-                    self._sync_dependency(session, dependency)
+                    blocked = self._sync_dependency(session, dependency)
+                    if blocked is not None:
+                        return _dependency_failure(invoice, dependency, blocked)
                 continue
             break
         return mapped
@@ -1130,15 +1132,18 @@ class SyncEngine:
                 return invoice
         return None
 
-    def _sync_dependency(self, session: _Session, dependency: r2t.Dependency) -> None:
+    def _sync_dependency(self, session: _Session, dependency: r2t.Dependency) -> str | None:
+        """Sync a record the invoice needs first; why it could not be, or None when it is there.
+        A dependency that fails blocks that invoice alone, never the invoice stream."""
         stream = stream_for("rackbeat", dependency.entity)
         assert stream is not None
         record = self._fetch_rackbeat(session, dependency.entity, dependency.rackbeat_key)
         if record is None:
-            raise StreamAborted(f"{dependency.entity} {dependency.rackbeat_key} was not found in Rackbeat")
+            return "it was not found in Rackbeat"
         result = self._sync_rackbeat_record(session, stream, dependency.entity, record)
         if result.outcome == "failed":
-            raise StreamAborted(f"{dependency.entity} {dependency.rackbeat_key} could not be synced first")
+            return "it could not be synced to Tripletex (its own failure in the list says why)"
+        return None
 
     # ----- Tripletex -> Rackbeat -----------------------------------------------------------------
     def _tripletex_stream(self, session: _Session, stream: StreamName, run: SyncRun, *, full: bool) -> None:
@@ -1387,6 +1392,22 @@ def _stream_failure(error: Exception) -> str:
     if isinstance(error, ValidationFailed):
         return f"{error.api or 'The API'} refused the stream's list request ({error}). {error.user_hint}"
     return error.user_hint if isinstance(error, ApiError) else str(error)
+
+
+def _dependency_failure(
+    invoice: rb.CustomerInvoice, dependency: r2t.Dependency, why: str
+) -> r2t.MappingFailure:
+    what = f"{dependency.entity} {dependency.rackbeat_key}"
+    return r2t.MappingFailure(
+        entity="invoice",
+        rackbeat_key=str(invoice.number),
+        reason=r2t.FailureReason.DEPENDENCY_FAILED,
+        message=f"Invoice {invoice.number} needs {what} in Tripletex first, but {why}.",
+        suggested_fix=(
+            f"Fix {what} in Rackbeat (see its own failure, if listed), then retry the invoice; the "
+            "nightly run retries it too."
+        ),
+    )
 
 
 def _pages[R](records: Iterable[R]) -> Iterator[list[R]]:

@@ -34,6 +34,8 @@ class FailureReason(StrEnum):
     NO_LINES = "no_lines"
     MISSING_DATE = "missing_date"
     MISSING_DEPENDENCY = "missing_dependency"
+    # A record the invoice needs (its customer, a product) could not be synced first.
+    DEPENDENCY_FAILED = "dependency_failed"
     AMOUNTS_DO_NOT_ADD_UP = "amounts_do_not_add_up"
 
 
