@@ -764,7 +764,7 @@ class RackbeatSimulator(SimulatorApp):
         location = self.state.records["locations"].get(record.get("default_location_id"))
         cost = record.get("recommended_cost_price")
         out.update(
-            urlfriendly_number=encode_once(record["number"]),
+            urlfriendly_number=encode_once(str(record["number"])),
             type="product",
             group=embedded,
             group_id=group["number"],
@@ -774,7 +774,7 @@ class RackbeatSimulator(SimulatorApp):
             available_quantity=stock,
             purchased_quantity=0.0,
             cost_price=cost,
-            sales_profit=round(float(record["sales_price"]) - float(cost or 0), A.LINE_ROUNDING_DECIMALS),
+            sales_profit=_profit(record.get("sales_price"), cost),
             default_location=self._render(COLLECTIONS["locations"], location) if location else None,
             is_draft=False,
         )
@@ -1314,6 +1314,15 @@ class RackbeatSimulator(SimulatorApp):
 
     def stop_delivery_worker(self) -> None:
         self._worker.stop()
+
+
+def _profit(price: Any, cost: Any) -> float | None:
+    """Sales profit as Rackbeat shows it; none when the stored price is not a number (a record
+    planted as the real API might send it must render, not crash the list)."""
+    try:
+        return round(float(price) - float(cost or 0), A.LINE_ROUNDING_DECIMALS)
+    except (TypeError, ValueError):
+        return None
 
 
 def _positive_int(raw: str | None, default: int, name: str, errors: dict[str, list[str]]) -> int:
