@@ -532,7 +532,9 @@ class SyncEngine:
         self, session: _Session, stream: StreamName, entity: SyncEntity, record: Any
     ) -> Written:
         if isinstance(record, Unreadable):
-            return self._unreadable(session, stream, entity, record)
+            return self._unreadable(
+                session, stream, _rackbeat_key(record), record, source_hash=self._source_hash(record)
+            )
         key = str(record.number)
         link = self.ctx.links.get(session.tenant.tenant_id, entity, key)
         if (
@@ -552,22 +554,25 @@ class SyncEngine:
             session.syncing.discard((entity, key))
 
     def _unreadable(
-        self, session: _Session, stream: StreamName, entity: SyncEntity, record: Unreadable
+        self, session: _Session, stream: StreamName, key: str, record: Unreadable, *, source_hash: str
     ) -> Written:
-        """A record our read model refused fails alone, under its number, until it changes."""
+        """A record our read model refused fails alone, under its key, until it changes (either
+        system: the record's ``api`` says where to correct it)."""
+        entity = stream.entity
         return self._fail(
             session,
             stream,
             entity,
-            _rackbeat_key(record),
-            source_hash=self._source_hash(record),
+            key,
+            source_hash=source_hash,
             reason="unreadable",
             message=(
-                f"Rackbeat {entity} {record.key or '(without a number)'} could not be read: {record.reason}."
+                f"{record.api} {entity} {record.key or '(without a number)'} could not be read: "
+                f"{record.reason}."
             ),
             suggested_fix=(
-                f"Correct the named field on the {entity} in Rackbeat; it is tried again when it "
-                "changes, or now with Retry. If the value is valid in Rackbeat, report it to the "
+                f"Correct the named field on the {entity} in {record.api}; it is tried again when it "
+                f"changes, or now with Retry. If the value is valid in {record.api}, report it to the "
                 "operator: the integration does not know it yet."
             ),
         )
@@ -1192,7 +1197,12 @@ class SyncEngine:
                     if not full and known.failed_with.get(key) == content_hash(dict(record.raw)):
                         self._count(run, Written("skipped"))
                     else:
-                        self._count(run, self._unreadable_tripletex(session, stream, key, record))
+                        self._count(
+                            run,
+                            self._unreadable(
+                                session, stream, key, record, source_hash=content_hash(dict(record.raw))
+                            ),
+                        )
                     continue
                 link = known.links.get(key)
                 if (
@@ -1209,22 +1219,6 @@ class SyncEngine:
         if new_cursor:
             self._advance(session, stream, new_cursor, read_started, ordered=stream.entity != "product")
 
-    def _unreadable_tripletex(
-        self, session: _Session, stream: StreamName, key: str, record: Unreadable
-    ) -> Written:
-        return self._fail(
-            session,
-            stream,
-            stream.entity,
-            key,
-            source_hash=content_hash(dict(record.raw)),
-            reason="unreadable",
-            message=f"Tripletex answered the {stream.entity} {record.key} in a form the integration "
-            f"cannot read: {record.reason}.",
-            suggested_fix=f"Correct the named fields of the {stream.entity} in Tripletex; it syncs "
-            "again on its own. If they look right there, contact support with this message.",
-        )
-
     def _sync_tripletex_id(
         self, session: _Session, stream: StreamName, entity: SyncEntity, record_id: int
     ) -> Written:
@@ -1235,7 +1229,8 @@ class SyncEngine:
         if isinstance(record, Unreadable):
             # A webhook or retry for a record we cannot read: it fails alone, as in a list read.
             linked = self.ctx.links.rackbeat_key_for(session.tenant.tenant_id, entity, record_id)
-            return self._unreadable_tripletex(session, stream, _tripletex_key(entity, record, linked), record)
+            key = _tripletex_key(entity, record, linked)
+            return self._unreadable(session, stream, key, record, source_hash=content_hash(dict(record.raw)))
         return self._sync_tripletex_record(session, stream, entity, record)
 
     def _sync_tripletex_record(
