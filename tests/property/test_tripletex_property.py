@@ -92,7 +92,8 @@ def generated(entity: Entity, first_id: int, first_number: int) -> st.SearchStra
 
 def rackbeat_key(entity: Entity, record: dict[str, Any]) -> Any:
     number = record[NUMBER_FIELD[entity]]
-    return str(number) if entity == "product" else int(number)
+    # Surrounding blanks do not survive into Rackbeat (a product number "A " arrives as "A").
+    return str(number).strip() if entity == "product" else int(number)
 
 
 @dataclass
