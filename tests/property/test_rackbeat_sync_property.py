@@ -13,7 +13,6 @@ machine, in-process a fraction of that, which is what lets CI run 200 examples p
 
 from __future__ import annotations
 
-import os
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -21,19 +20,15 @@ from dataclasses import dataclass
 from typing import Any
 
 import boto3
-import httpx
 import pytest
 from hypothesis import given
-from moto import mock_aws
 
-from local.aws import provision
+from local.aws import ProvisionedStack
 from local.simulators.rackbeat import RackbeatSimulator
 from local.simulators.rackbeat import create_app as rackbeat_app
 from local.simulators.tripletex import TripletexSimulator
 from local.simulators.tripletex import create_app as tripletex_app
-from rackbeat_tripletex.clients.http import RetryPolicy
 from rackbeat_tripletex.clients.tripletex import clear_session_cache
-from rackbeat_tripletex.initial_sync.context import secret_backed_clients
 from rackbeat_tripletex.models.domain import Settings, Streams
 from rackbeat_tripletex.notify.email import Mailer
 from rackbeat_tripletex.store.secrets import TenantSecrets
@@ -42,11 +37,10 @@ from rackbeat_tripletex.sync.context import SyncContext
 from rackbeat_tripletex.sync.engine import SyncEngine
 from rackbeat_tripletex.sync.history import list_sync_failures
 from rackbeat_tripletex.sync.model import RunOutcome, SyncEntity, TenantSyncTask
-from tests.integration.conftest import TEMPLATE
 from tests.integration.sync.sync_env import add_tenant, rackbeat_seed, tripletex_seed
 from tests.property import rackbeat_records as records
+from tests.property.harness import in_process_aws, no_wait_clients
 
-NO_WAIT = RetryPolicy(max_attempts=2, base_delay=0.0, max_delay=0.0)
 SETTINGS = Settings(
     streams=Streams(
         customers_to_tripletex=True,
@@ -139,43 +133,18 @@ class World:
         self.examples += 1
 
 
-def _no_wait(_: float) -> None:
-    return None
-
-
 @pytest.fixture(scope="module")
 def world() -> Iterator[World]:
-    endpoint = os.environ.pop("AWS_ENDPOINT_URL", None)  # moto in-process answers AWS's own hosts
-    try:
-        with mock_aws():
-            yield from _world()
-    finally:
-        if endpoint is not None:
-            os.environ["AWS_ENDPOINT_URL"] = endpoint
+    with in_process_aws() as stack:
+        yield from _world(stack)
 
 
-def _world() -> Iterator[World]:
-    stack = provision(TEMPLATE, None)  # type: ignore[arg-type]
+def _world(stack: ProvisionedStack) -> Iterator[World]:
     rackbeat = rackbeat_app(rackbeat_seed())
     tripletex = tripletex_app(tripletex_seed())
     table = boto3.resource("dynamodb").Table(stack.outputs["StateTableName"])
     secrets = TenantSecrets(boto3.client("secretsmanager"), stack.outputs["TenantSecretPrefix"])
-    clients = secret_backed_clients(
-        secrets,
-        "http://tripletex.test/v2",
-        "http://rackbeat.test/api",
-        # The request budget is not under test here: its waits would be most of each example.
-        tripletex_options={
-            "transport": httpx.WSGITransport(app=tripletex),
-            "retry": NO_WAIT,
-            "sleep": _no_wait,
-        },
-        rackbeat_options={
-            "transport": httpx.WSGITransport(app=rackbeat),
-            "retry": NO_WAIT,
-            "sleep": _no_wait,
-        },
-    )
+    clients = no_wait_clients(secrets, tripletex, rackbeat)
     ctx = SyncContext.from_table(
         table,
         clients=clients,

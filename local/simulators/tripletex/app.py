@@ -322,11 +322,23 @@ class TripletexSimulator(SimulatorApp):
         self.created_at[(collection, record_id)] = self.now()
         return record
 
+    def plant(self, collection: str, record: dict[str, Any]) -> None:
+        """Hold ``record`` exactly as given and answer it so: for tests of what the real API may
+        send (unknown enum values, extra fields, expanded references) that the simulator's own
+        writes never produce. It is not completed with defaults, and answers carrying it skip
+        the spec check, which guards what the simulator builds itself."""
+        record_id = int(record["id"])
+        self.next_id[collection] = max(self.next_id[collection], record_id + 1)
+        self.store[collection][record_id] = {**record, "_as_is": True}
+        self.changed_at[(collection, record_id)] = self.now()
+        self.created_at[(collection, record_id)] = self.now()
+
     def _next_number(self, collection: str, field: str) -> int:
         # REAL: customer numbers start at 10001, supplier numbers at 20001.
         start = {"customers": 10000, "suppliers": 20000}.get(collection, 0)
-        numbers = [r.get(field) or 0 for r in self.store[collection].values()]
-        return max([start, *numbers]) + 1
+        # A planted record may hold its number as text (or none): only numbers count.
+        numbers = [r.get(field) for r in self.store[collection].values()]
+        return max([start, *(n for n in numbers if isinstance(n, int))]) + 1
 
     def _default_send_method(self, customer: dict[str, Any]) -> str:
         """OFF (InvoiceSettings): a new customer takes the company's B2B/B2C default send type."""
@@ -650,6 +662,10 @@ class TripletexSimulator(SimulatorApp):
         self, request: Request, collection: str, record: dict[str, Any], selection: dict[str, Any]
     ) -> dict[str, Any]:
         everything = "*" in selection
+        if record.get("_as_is"):
+            return {
+                k: v for k, v in record.items() if not k.startswith("_") and (everything or k in selection)
+            }
         out: dict[str, Any] = {}
         if "url" in selection or everything:
             out = {k: record[k] for k in ("id", "version") if k in record and (everything or k in selection)}
@@ -744,8 +760,10 @@ class TripletexSimulator(SimulatorApp):
                 )
         return selection
 
-    def _respond(self, body: dict[str, Any], spec_path: str, method: str, status: int = 200) -> Response:
-        schema = spec.response_schema(spec_path, method)
+    def _respond(
+        self, body: dict[str, Any], spec_path: str, method: str, status: int = 200, *, check: bool = True
+    ) -> Response:
+        schema = spec.response_schema(spec_path, method) if check else None
         if schema is not None:
             for field, message in spec.violations(schema, body):
                 # A response the spec does not allow is a simulator bug; surface it in the log.
@@ -809,7 +827,7 @@ class TripletexSimulator(SimulatorApp):
             "versionDigest": digest if if_none_match is not None else DIGEST_PLACEHOLDER,
             "values": [self._render(request, collection, r, selection) for r in page],
         }
-        return self._respond(body, spec_path, "GET")
+        return self._respond(body, spec_path, "GET", check=not any(r.get("_as_is") for r in page))
 
     def _matches(self, collection: str, record: dict[str, Any], args: Any) -> bool:
         def in_list(name: str, value: Any) -> bool:
@@ -831,7 +849,8 @@ class TripletexSimulator(SimulatorApp):
         # OFF (spec): on /customer and /supplier isInactive defaults to false; /product has no default.
         inactive_default = "false" if collection in ("customers", "suppliers") else ""
         inactive = args.get("isInactive") or inactive_default
-        if inactive and str(record.get("isInactive", False)).lower() != inactive.lower():
+        # A planted null is Tripletex's stored false; a planted "true" matches as true.
+        if inactive and str(record.get("isInactive") or False).lower() != inactive.lower():
             return False
         changed_since = args.get("changedSince")
         honoured = self.variants["changed_since"] == "honoured"
@@ -902,9 +921,8 @@ class TripletexSimulator(SimulatorApp):
     def _get(self, request: Request, collection: str, spec_path: str, record_id: int) -> Response:
         record = self._find(collection, record_id)
         selection = self._selection(request, collection)
-        return self._respond(
-            {"value": self._render(request, collection, record, selection)}, spec_path, "GET"
-        )
+        body = {"value": self._render(request, collection, record, selection)}
+        return self._respond(body, spec_path, "GET", check=not record.get("_as_is"))
 
     def _find(self, collection: str, record_id: int) -> dict[str, Any]:
         record = self.store[collection].get(record_id)
