@@ -1,7 +1,7 @@
 """Property tests: hypothesis profiles.
 
 Profiles (``HYPOTHESIS_PROFILE``): ``ci`` runs 200 examples per entity, as issue 11 asks (``make
-property``, which CI runs after ``make test``); ``dev``, the default, runs 25 so ``make test`` stays
+property``); ``dev``, the default, runs 25 so ``make test`` stays
 inside its time budget.
 """
 
