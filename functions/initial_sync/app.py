@@ -16,7 +16,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import Field
 
-from rackbeat_tripletex.config import RuntimeConfig, function_settings
+from rackbeat_tripletex.config import TenantWorkSettings, function_settings
 from rackbeat_tripletex.initial_sync.context import InitialSyncContext
 from rackbeat_tripletex.initial_sync.worker import describe, handle_task
 from rackbeat_tripletex.models.sync import parse_task
@@ -26,13 +26,10 @@ processor = BatchProcessor(event_type=EventType.SQS)
 _context: InitialSyncContext | None = None
 
 
-class InitialSyncSettings(RuntimeConfig):
+class InitialSyncSettings(TenantWorkSettings):
     """What the initial import cannot run without (InitialSyncContext reads the same environment)."""
 
-    state_table_name: str = Field(alias="STATE_TABLE_NAME", min_length=1)
     initial_sync_queue_url: str = Field(alias="INITIAL_SYNC_QUEUE_URL", min_length=1)
-    tenant_secret_prefix: str = Field(alias="TENANT_SECRET_PREFIX", min_length=1)
-    sender_email: str = Field(alias="SENDER_EMAIL", min_length=1)
 
 
 def sync_context() -> InitialSyncContext:

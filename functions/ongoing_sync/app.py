@@ -20,7 +20,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import Field
 
-from rackbeat_tripletex.config import RuntimeConfig, function_settings
+from rackbeat_tripletex.config import TenantWorkSettings, function_settings
 from rackbeat_tripletex.store.tenants import TenantStore
 from rackbeat_tripletex.sync.context import SyncContext
 from rackbeat_tripletex.sync.digest import send_digest
@@ -33,13 +33,10 @@ metrics = Metrics()
 processor = BatchProcessor(event_type=EventType.SQS)
 
 
-class OngoingSyncSettings(RuntimeConfig):
+class OngoingSyncSettings(TenantWorkSettings):
     """What the ongoing sync cannot run without (SyncContext reads the same environment)."""
 
-    state_table_name: str = Field(alias="STATE_TABLE_NAME", min_length=1)
     sync_queue_url: str = Field(alias="SYNC_QUEUE_URL", min_length=1)
-    tenant_secret_prefix: str = Field(alias="TENANT_SECRET_PREFIX", min_length=1)
-    sender_email: str = Field(alias="SENDER_EMAIL", min_length=1)
 
 
 def settings() -> OngoingSyncSettings:

@@ -45,6 +45,14 @@ class RuntimeConfig(BaseModel):
         return str(value)
 
 
+class TenantWorkSettings(RuntimeConfig):
+    """What every function that reads tenants' rows and tokens and writes them email needs."""
+
+    state_table_name: str = Field(alias="STATE_TABLE_NAME", min_length=1)
+    tenant_secret_prefix: str = Field(alias="TENANT_SECRET_PREFIX", min_length=1)
+    sender_email: str = Field(alias="SENDER_EMAIL", min_length=1)
+
+
 def runtime_config() -> RuntimeConfig:
     return function_settings(RuntimeConfig)
 

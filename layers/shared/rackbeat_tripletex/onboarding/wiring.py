@@ -9,7 +9,7 @@ from typing import Any
 import boto3
 from pydantic import Field
 
-from rackbeat_tripletex.config import RuntimeConfig
+from rackbeat_tripletex.config import TenantWorkSettings
 from rackbeat_tripletex.notify.email import Mailer
 from rackbeat_tripletex.onboarding.service import Onboarding
 from rackbeat_tripletex.onboarding.vendors import LiveVendors
@@ -17,12 +17,8 @@ from rackbeat_tripletex.store.secrets import TenantSecrets
 from rackbeat_tripletex.store.tenants import TenantStore
 
 
-class OnboardingSettings(RuntimeConfig):
+class OnboardingSettings(TenantWorkSettings):
     """What the tenant lifecycle cannot run without (onboarding_api, token_validation)."""
-
-    state_table_name: str = Field(alias="STATE_TABLE_NAME", min_length=1)
-    tenant_secret_prefix: str = Field(alias="TENANT_SECRET_PREFIX", min_length=1)
-    sender_email: str = Field(alias="SENDER_EMAIL", min_length=1)
 
 
 class OnboardingApiSettings(OnboardingSettings):
