@@ -13,6 +13,8 @@ import datetime as dt
 import fnmatch
 import json
 import re
+import threading
+import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -39,6 +41,7 @@ class Route:
     stage: str
     stage_variables: dict[str, str] | None
     binary_media_types: tuple[str, ...]
+    api: str | None = None  # the AWS::Serverless::Api's logical id; None for the implicit API
 
     @property
     def segments(self) -> list[str]:
@@ -77,14 +80,93 @@ class Route:
         return any(fnmatch.fnmatch(media_type, pattern.lower()) for pattern in self.binary_media_types)
 
 
+@dataclass(frozen=True)
+class ThrottleSetting:
+    rate: float  # requests per second, refilled continuously
+    burst: float  # the bucket's size
+
+
+class TokenBucket:
+    """One method's throttle, as API Gateway keeps one per method: full at start, refilled at
+    ``rate`` per second up to ``burst``; a request takes one token or is answered 429."""
+
+    def __init__(self, setting: ThrottleSetting, clock: Callable[[], float] = time.monotonic) -> None:
+        self.setting = setting
+        self._clock = clock
+        self._tokens = setting.burst
+        self._at = clock()
+        self._lock = threading.Lock()
+
+    def take(self) -> bool:
+        with self._lock:
+            now = self._clock()
+            self._tokens = min(self.setting.burst, self._tokens + (now - self._at) * self.setting.rate)
+            self._at = now
+            if self._tokens < 1:
+                return False
+            self._tokens -= 1
+            return True
+
+
+def _method_settings(props: Mapping[str, Any]) -> dict[tuple[str, str], ThrottleSetting]:
+    """Throttles of an AWS::Serverless::Api's MethodSettings by (resource path, METHOD);
+    ("/*", "*") is the default every other method gets its own bucket of."""
+    settings = {}
+    for entry in props.get("MethodSettings") or []:
+        if "ThrottlingRateLimit" not in entry and "ThrottlingBurstLimit" not in entry:
+            continue
+        # CloudFormation writes a resource path after a leading "/" with each of its own "/" as
+        # "~1" (a JSON pointer escape): "/~1tenants" is /tenants.
+        path = str(entry.get("ResourcePath", "/*"))
+        path = "/*" if path == "/*" else path.removeprefix("/").replace("~1", "/")
+        method = str(entry.get("HttpMethod", "*")).upper()
+        settings[(path, method)] = ThrottleSetting(
+            rate=float(entry.get("ThrottlingRateLimit", 10000)),
+            burst=float(entry.get("ThrottlingBurstLimit", 5000)),
+        )
+    return settings
+
+
+class Throttles:
+    """Method-level throttling from the template: a route's own (resource, method) setting, else
+    the stage default; routes without either are not throttled."""
+
+    def __init__(self, settings_by_api: Mapping[str, dict[tuple[str, str], ThrottleSetting]]) -> None:
+        self._settings = settings_by_api
+        self._buckets: dict[tuple[str, str, str], TokenBucket] = {}
+        self._lock = threading.Lock()
+
+    def admit(self, route: Route) -> bool:
+        settings = self._settings.get(route.api or "", {})
+        setting = settings.get((route.resource, route.method)) or settings.get(("/*", "*"))
+        if setting is None:
+            return True
+        key = (route.api or "", route.resource, route.method)
+        with self._lock:
+            bucket = self._buckets.get(key)
+            if bucket is None:
+                bucket = self._buckets[key] = TokenBucket(setting)
+        return bucket.take()
+
+
+def _api_properties(runner: LambdaRunner) -> dict[str, dict[str, Any]]:
+    """The resolved properties of each AWS::Serverless::Api, by logical id."""
+    resolver = runner.stack.resolver()
+    return {
+        logical_id: resolver.resolve(resource.get("Properties") or {})
+        for logical_id, resource in runner.stack.template["Resources"].items()
+        if resource.get("Type") == "AWS::Serverless::Api" and logical_id in runner.stack.physical
+    }
+
+
+def throttles_of(runner: LambdaRunner) -> Throttles:
+    return Throttles({lid: _method_settings(props) for lid, props in _api_properties(runner).items()})
+
+
 def _api_settings(runner: LambdaRunner) -> dict[str, tuple[str, dict[str, str] | None, tuple[str, ...]]]:
     """Stage, stage variables and binary media types of each AWS::Serverless::Api, by logical id."""
-    resolver = runner.stack.resolver()
     settings = {}
-    for logical_id, resource in runner.stack.template["Resources"].items():
-        if resource.get("Type") != "AWS::Serverless::Api" or logical_id not in runner.stack.physical:
-            continue
-        props = resolver.resolve(resource.get("Properties") or {})
+    for logical_id, props in _api_properties(runner).items():
         # SAM spells "/" in media types as "~1" (a JSON pointer escape).
         binary = tuple(str(t).replace("~1", "/") for t in props.get("BinaryMediaTypes") or [])
         settings[logical_id] = (str(props.get("StageName", "Prod")), props.get("Variables"), binary)
@@ -94,6 +176,7 @@ def _api_settings(runner: LambdaRunner) -> dict[str, tuple[str, dict[str, str] |
 def routes_of(runner: LambdaRunner) -> list[Route]:
     settings = _api_settings(runner)
     by_api_ref = {runner.stack.physical[lid].ref: value for lid, value in settings.items()}
+    logical_of_ref = {runner.stack.physical[lid].ref: lid for lid in settings}
     implicit = ("Prod", None, ())
     routes = []
     for function in runner.functions.values():
@@ -102,7 +185,18 @@ def routes_of(runner: LambdaRunner) -> list[Route]:
             api = props.get("RestApiId")
             stage, variables, binary = by_api_ref.get(str(api), implicit) if api else implicit
             method = str(props.get("Method", "ANY")).upper()
-            routes.append(Route(function, event_name, str(props["Path"]), method, stage, variables, binary))
+            routes.append(
+                Route(
+                    function,
+                    event_name,
+                    str(props["Path"]),
+                    method,
+                    stage,
+                    variables,
+                    binary,
+                    logical_of_ref.get(str(api)) if api else None,
+                )
+            )
     return sorted(routes, key=Route.specificity)
 
 
@@ -116,6 +210,7 @@ class ApiGateway:
     def __init__(self, runner: LambdaRunner, local_pages: Mapping[str, LocalPage] | None = None) -> None:
         self.runner = runner
         self.routes = routes_of(runner)
+        self.throttles = throttles_of(runner)
         self.local_pages = dict(local_pages or {})
 
     def route_for(self, path: str, method: str) -> tuple[Route, dict[str, str]] | None:
@@ -233,6 +328,12 @@ class ApiGateway:
             )
             return response(environ, start_response)
         route, parameters = found
+        if not self.throttles.admit(route):
+            # API Gateway's own answer when a method's bucket is empty; the function never runs.
+            response = _json_response(
+                429, {"message": "Too Many Requests"}, {"x-amzn-ErrorType": "TooManyRequestsException"}
+            )
+            return response(environ, start_response)
         result = self.runner.invoke(
             route.function,
             self.event(request, route, parameters),

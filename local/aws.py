@@ -56,6 +56,10 @@ SKIPPED_TYPES: dict[str, str] = {
     "AWS::Lambda::Permission": "moto does not enforce resource policies",
     "AWS::SQS::QueuePolicy": "moto does not enforce resource policies",
     "AWS::Serverless::Function": "the runner loads and invokes it in-process",
+    "AWS::WAFv2::WebACL": "per-IP rate rules are not emulated; method throttles are (apigw)",
+    "AWS::WAFv2::WebACLAssociation": "see AWS::WAFv2::WebACL",
+    "AWS::KMS::Key": "only the alarm topic uses it, and alarms are not evaluated",
+    "AWS::Logs::MetricFilter": "handlers log to the console locally; tests count the log lines",
 }
 
 _SERVICE_OF_TYPE = {
@@ -219,7 +223,11 @@ def _synthetic(logical_id: str, resource_type: str, properties: Mapping[str, Any
         return PhysicalResource(logical_id, resource_type, arn, {"Arn": arn})
     if resource_type == "AWS::Serverless::Api":
         # The Ref of a REST API is its id; "local" keeps ${Api} in URLs readable.
-        return PhysicalResource(logical_id, resource_type, "local", {"RootResourceId": "root"})
+        # SAM's Api.Stage is the stage name; it makes a reference wait for the stage.
+        stage = str(properties.get("StageName", "Prod"))
+        return PhysicalResource(
+            logical_id, resource_type, "local", {"RootResourceId": "root", "Stage": stage}
+        )
     if resource_type == "AWS::SNS::Topic":
         arn = f"arn:aws:sns:{REGION}:{ACCOUNT_ID}:{properties.get('TopicName') or name}"
         return PhysicalResource(logical_id, resource_type, arn, {"TopicArn": arn, "TopicName": name})

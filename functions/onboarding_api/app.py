@@ -14,6 +14,7 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from rackbeat_tripletex.http_headers import with_security_headers
 from rackbeat_tripletex.onboarding.api.admission import Admitted, admit
 from rackbeat_tripletex.onboarding.api.errors import map_errors
 from rackbeat_tripletex.onboarding.api.openapi import openapi_router
@@ -36,8 +37,8 @@ map_errors(app)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     admitted = admit(event, services.authorize)
     if not isinstance(admitted, Admitted):
-        return admitted
+        return with_security_headers(admitted)
     if admitted.tenant is not None:
         logger.append_keys(tenant_id=admitted.tenant.tenant_id)
         app.append_context(tenant=admitted.tenant)  # type: ignore[no-untyped-call]
-    return app.resolve(event, context)
+    return with_security_headers(app.resolve(event, context))

@@ -16,6 +16,8 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from rackbeat_tripletex.config import function_settings
+from rackbeat_tripletex.denials import Reason, record_denial, well_formed_tenant_id
+from rackbeat_tripletex.http_headers import with_security_headers
 from rackbeat_tripletex.webhooks.deliveries import Deliveries, Outcome, WebhooksSettings
 from rackbeat_tripletex.webhooks.rackbeat import SECRET_PARAMETER
 
@@ -26,6 +28,8 @@ app = APIGatewayRestResolver()
 ANSWERS: dict[Outcome, tuple[int, str]] = {
     Outcome.ACCEPTED: (202, "accepted"),
     Outcome.IGNORED: (202, "ignored"),
+    Outcome.DISABLED: (202, "ignored"),
+    Outcome.DUPLICATE: (202, "duplicate"),
     Outcome.UNVERIFIED: (401, "unverified delivery"),
     Outcome.TOO_LARGE: (413, "delivery too large"),
     Outcome.NOT_JSON: (400, "the delivery body is not JSON"),
@@ -37,11 +41,19 @@ def deliveries() -> Deliveries:
     return Deliveries.build(function_settings(WebhooksSettings), logger)
 
 
-def _answer(outcome: Outcome) -> Response[str]:
+def _answer(outcome: Outcome, tenant_id: str, *presented: str | None) -> Response[str]:
+    if outcome is Outcome.UNVERIFIED:
+        record_denial(app.current_event.raw_event, _reason(tenant_id, presented), tenant_id)
     status, message = ANSWERS[outcome]
     return Response(
         status_code=status, content_type="application/json", body=json.dumps({"message": message})
     )
+
+
+def _reason(tenant_id: str, presented: tuple[str | None, ...]) -> Reason:
+    if not well_formed_tenant_id(tenant_id):
+        return Reason.MALFORMED_TENANT
+    return Reason.BAD_CREDENTIAL if any(presented) else Reason.NO_CREDENTIAL
 
 
 def _header(name: str) -> str | None:
@@ -51,29 +63,30 @@ def _header(name: str) -> str | None:
 
 @app.post("/webhooks/rackbeat/<tenant_id>")
 def rackbeat_delivery(tenant_id: str) -> Response[str]:
-    return _answer(
-        deliveries().rackbeat(
-            tenant_id,
-            event=_header("Rackbeat-Webhook-Event"),
-            token=_header("Rackbeat-Webhook-Token"),
-            url_secret=app.current_event.get_query_string_value(SECRET_PARAMETER) or None,
-            body=app.current_event.body or "",
-        )
+    token = _header("Rackbeat-Webhook-Token")
+    url_secret = app.current_event.get_query_string_value(SECRET_PARAMETER) or None
+    outcome = deliveries().rackbeat(
+        tenant_id,
+        event=_header("Rackbeat-Webhook-Event"),
+        token=token,
+        url_secret=url_secret,
+        body=app.current_event.body or "",
     )
+    return _answer(outcome, tenant_id, token, url_secret)
 
 
 @app.post("/webhooks/tripletex/<tenant_id>")
 def tripletex_delivery(tenant_id: str) -> Response[str]:
-    return _answer(
-        deliveries().tripletex(
-            tenant_id,
-            idempotency_key=_header("idempotency-key"),
-            signature=_header("x-request-signature"),
-            body=(app.current_event.body or "").encode(),
-        )
+    signature = _header("x-request-signature")
+    outcome = deliveries().tripletex(
+        tenant_id,
+        idempotency_key=_header("idempotency-key"),
+        signature=signature,
+        body=(app.current_event.body or "").encode(),
     )
+    return _answer(outcome, tenant_id, signature)
 
 
 @logger.inject_lambda_context(clear_state=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return app.resolve(event, context)
+    return with_security_headers(app.resolve(event, context))

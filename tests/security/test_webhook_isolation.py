@@ -96,6 +96,13 @@ def _queued(stack: LiveStack) -> list[dict[str, Any]]:
     return list(seen.values())
 
 
+def _delayed(stack: LiveStack) -> int:
+    attributes = _aws(stack, "sqs").get_queue_attributes(
+        QueueUrl=_webhooks_env(stack, "SYNC_QUEUE_URL"), AttributeNames=["ApproximateNumberOfMessagesDelayed"]
+    )["Attributes"]
+    return int(attributes["ApproximateNumberOfMessagesDelayed"])
+
+
 def _rackbeat_url_secret(stack: LiveStack, tenant: Tenant) -> str:
     """The secret our registration put in the tenant's delivery URL (``?secret=``)."""
     (secret,) = {
@@ -182,5 +189,8 @@ def test_a_delivery_for_tenant_b_with_tenant_as_secrets_is_refused_and_enqueues_
     assert _rackbeat_delivery(live_stack, tenant_a.tenant_id, None, a_url_secret).status_code == 202
     assert _tripletex_delivery(live_stack, tenant_a.tenant_id, a_secret).status_code == 202
     queued = _queued(live_stack)
-    assert sorted(task["source"] for task in queued) == ["rackbeat", "rackbeat", "tripletex"]
+    # Both Rackbeat deliveries name the same record: the second is that record's trailing task,
+    # delayed to the end of its coalescing window (webhooks/markers.py), so not visible yet.
+    assert sorted(task["source"] for task in queued) == ["rackbeat", "tripletex"]
     assert {task["tenant_id"] for task in queued} == {tenant_a.tenant_id}
+    assert _delayed(live_stack) == 1

@@ -11,8 +11,10 @@ from typing import Any
 import pytest
 from pydantic import SecretStr
 
+from rackbeat_tripletex.models.domain import Streams
 from rackbeat_tripletex.webhooks import tripletex
 from rackbeat_tripletex.webhooks.deliveries import MAX_BODY, Deliveries, Outcome
+from rackbeat_tripletex.webhooks.markers import Slot
 
 TENANT = "0123456789abcdef" * 2
 SECRET = "hmac-secret"
@@ -46,9 +48,44 @@ class Secrets:
 @dataclass
 class Queue:
     sent: list[dict[str, Any]] = field(default_factory=list)
+    broken: bool = False
 
-    def send_message(self, *, QueueUrl: str, MessageBody: str) -> None:
-        self.sent.append({"url": QueueUrl, **json.loads(MessageBody)})
+    def send_message(self, *, QueueUrl: str, MessageBody: str, DelaySeconds: int) -> None:
+        if self.broken:
+            raise RuntimeError("SQS unavailable")
+        self.sent.append({"url": QueueUrl, "delay": DelaySeconds, **json.loads(MessageBody)})
+
+
+@dataclass
+class Markers:
+    """DeliveryMarkers' decisions, scripted (tests/integration/webhooks/test_markers.py runs the
+    real ones against DynamoDB): each key once; per record a leading task, then a trailing one
+    delayed 10 s, then nothing."""
+
+    keys: set[str] = field(default_factory=set)
+    slots: dict[str, int] = field(default_factory=dict)
+    forgotten: list[str] = field(default_factory=list)
+
+    def first_delivery(self, source: str, tenant_id: str, idempotency_key: str) -> str | None:
+        marker = f"{source}#{tenant_id}#{idempotency_key}"
+        if marker in self.keys:
+            return None
+        self.keys.add(marker)
+        return marker
+
+    def slot(self, tenant_id: str, source: str, entity: str, key: str) -> Slot | None:
+        marker = f"{tenant_id}#{source}#{entity}#{key}"
+        taken = self.slots.get(marker, 0)
+        self.slots[marker] = taken + 1
+        return [Slot(marker, 0), Slot(marker, 10)][taken] if taken < 2 else None
+
+    def forget(self, marker_id: str) -> None:
+        self.forgotten.append(marker_id)
+        self.keys.discard(marker_id)
+        self.slots.pop(marker_id, None)
+
+
+ALL_STREAMS = Streams(**{name: True for name in Streams.model_fields})
 
 
 @dataclass
@@ -59,13 +96,22 @@ class Notes:
         self.lines.append((msg, dict(extra)))
 
 
-def deliveries(store: Store | None = None, secrets: Secrets | None = None) -> tuple[Deliveries, Queue, Notes]:
-    queue, notes = Queue(), Notes()
+def deliveries(
+    store: Store | None = None,
+    secrets: Secrets | None = None,
+    *,
+    streams: Streams | None = ALL_STREAMS,
+    markers: Markers | None = None,
+    queue: Queue | None = None,
+) -> tuple[Deliveries, Queue, Notes]:
+    queue, notes = queue or Queue(), Notes()
     built = Deliveries(
         store=store or Store(),  # type: ignore[arg-type]
         secrets=secrets or Secrets(),  # type: ignore[arg-type]
         sqs=queue,
         queue_url="https://sqs.local/SyncQueue",
+        markers=markers or Markers(),  # type: ignore[arg-type]
+        streams=lambda _: streams,
         log=notes,
     )
     return built, queue, notes
@@ -83,8 +129,8 @@ def test_a_rackbeat_delivery_for_a_product_is_enqueued() -> None:
     )
     assert outcome is Outcome.ACCEPTED
     assert store.asked == [(TENANT, "product.updated", "tok", None)]
-    assert [(m["tenant_id"], m["entity"], m["key"], m["source"]) for m in queue.sent] == [
-        (TENANT, "product", "P-1", "rackbeat")
+    assert [(m["tenant_id"], m["entity"], m["key"], m["source"], m["delay"]) for m in queue.sent] == [
+        (TENANT, "product", "P-1", "rackbeat", 0)
     ]
     assert [line for line, _ in notes.lines] == ["webhook accepted"]
 
@@ -130,7 +176,9 @@ def test_a_signed_tripletex_delivery_is_enqueued_and_an_unknown_event_ignored() 
     assert handled.tripletex(TENANT, **_signed(b'{"event": "customer.update", "id": 42, "value": {}}')) is (
         Outcome.ACCEPTED
     )
-    assert handled.tripletex(TENANT, **_signed(b'{"event": "order.create", "id": 7}')) is Outcome.IGNORED
+    assert handled.tripletex(TENANT, **_signed(b'{"event": "order.create", "id": 7}', key="idem-2")) is (
+        Outcome.IGNORED
+    )
     assert [(m["entity"], m["key"], m["source"], m["deleted"]) for m in queue.sent] == [
         ("customer", "42", "tripletex", False)
     ]
@@ -164,4 +212,98 @@ def test_a_forged_tripletex_signature_is_unverified() -> None:
         "body": body,
     }
     assert handled.tripletex(TENANT, **forged) is Outcome.UNVERIFIED
+    assert queue.sent == []
+
+
+def test_a_replayed_tripletex_delivery_is_dropped_before_the_queue() -> None:
+    handled, queue, notes = deliveries()
+    delivery = _signed(b'{"event": "customer.update", "id": 42, "value": {}}', key="idem-replayed")
+    outcomes = [handled.tripletex(TENANT, **delivery) for _ in range(20)]
+    assert outcomes == [Outcome.ACCEPTED] + [Outcome.DUPLICATE] * 19
+    assert len(queue.sent) == 1
+    assert [line for line, _ in notes.lines].count("webhook replay dropped") == 19
+
+
+def test_a_forged_delivery_cannot_use_up_an_idempotency_key() -> None:
+    markers = Markers()
+    handled, queue, _ = deliveries(markers=markers)
+    body = b'{"event": "customer.update", "id": 42}'
+    forged = {
+        "idempotency_key": "idem-1",
+        "signature": tripletex.signature("guess", "idem-1", body),
+        "body": body,
+    }
+    assert handled.tripletex(TENANT, **forged) is Outcome.UNVERIFIED
+    assert markers.keys == set()
+    assert handled.tripletex(TENANT, **_signed(body, key="idem-1")) is Outcome.ACCEPTED
+    assert len(queue.sent) == 1
+
+
+def test_deliveries_for_one_record_are_coalesced_into_a_leading_and_a_trailing_task() -> None:
+    handled, queue, notes = deliveries(Store(verified="token"))
+    body = '{"key_name": "number", "key": "P-1"}'
+    outcomes = [
+        handled.rackbeat(TENANT, event="product.updated", token="tok", url_secret=None, body=body)
+        for _ in range(5)
+    ]
+    other = handled.rackbeat(
+        TENANT, event="product.updated", token="tok", url_secret=None, body='{"key": "P-2"}'
+    )
+    assert outcomes == [Outcome.ACCEPTED, Outcome.ACCEPTED] + [Outcome.DUPLICATE] * 3
+    assert other is Outcome.ACCEPTED
+    assert [(m["key"], m["delay"]) for m in queue.sent] == [("P-1", 0), ("P-1", 10), ("P-2", 0)]
+    assert [line for line, _ in notes.lines].count("webhook coalesced") == 3
+
+
+@pytest.mark.parametrize(
+    ("streams", "source"),
+    [
+        (Streams(customers_to_rackbeat=True), "rackbeat"),  # Rackbeat customers do not go to Tripletex
+        (Streams(customers_to_tripletex=True), "tripletex"),  # nor Tripletex customers to Rackbeat
+        (None, "rackbeat"),  # settings not saved yet: no stream runs
+        (None, "tripletex"),
+    ],
+)
+def test_a_delivery_for_a_stream_the_tenant_does_not_sync_is_dropped_before_the_queue(
+    streams: Streams | None, source: str
+) -> None:
+    markers = Markers()
+    handled, queue, notes = deliveries(Store(verified="token"), streams=streams, markers=markers)
+    if source == "rackbeat":
+        outcome = handled.rackbeat(
+            TENANT, event="customer.updated", token="tok", url_secret=None, body='{"key": "1001"}'
+        )
+    else:
+        outcome = handled.tripletex(TENANT, **_signed(b'{"event": "customer.update", "id": 42, "value": {}}'))
+    assert outcome is Outcome.DISABLED
+    assert queue.sent == []
+    assert markers.slots == {}, "a dropped delivery must not open a coalescing window"
+    assert "webhook for a stream not synced dropped" in [line for line, _ in notes.lines]
+
+
+def test_a_delivery_whose_task_cannot_be_enqueued_leaves_no_marker_behind() -> None:
+    markers, queue = Markers(), Queue(broken=True)
+    handled, _, _ = deliveries(markers=markers, queue=queue)
+    delivery = _signed(b'{"event": "customer.update", "id": 42, "value": {}}', key="idem-9")
+    with pytest.raises(RuntimeError):
+        handled.tripletex(TENANT, **delivery)
+    assert markers.keys == set()
+    assert markers.slots == {}
+    # Tripletex retries the same delivery: it is not taken for a replay.
+    queue.broken = False
+    assert handled.tripletex(TENANT, **delivery) is Outcome.ACCEPTED
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["[" * 5000 + "]" * 5000, '{"key": ' + "9" * 5000 + "}", '{"key": 1e999}'],
+    ids=["deep", "huge-int", "infinite"],
+)
+def test_a_rackbeat_body_that_would_crash_a_parser_is_not_json(body: str) -> None:
+    handled, queue, _ = deliveries(Store(verified="token"))
+    assert (
+        handled.rackbeat(TENANT, event="product.updated", token="tok", url_secret=None, body=body)
+        is Outcome.NOT_JSON
+    )
+    assert tripletex.task_for(TENANT, body.encode()) is None
     assert queue.sent == []

@@ -14,6 +14,8 @@ import boto3
 import pytest
 
 from local.stack import LocalStack
+from rackbeat_tripletex.models.domain import Settings, Streams
+from rackbeat_tripletex.store.tenants import TenantStore
 from rackbeat_tripletex.sync.model import parse_sync_task
 from rackbeat_tripletex.webhooks.store import WebhookStore
 
@@ -48,8 +50,15 @@ def test_a_delivery_without_token_header_is_verified_by_the_url_secret(stack: Lo
     status = stack.runner.invoke("WebhooksFunction", event)
     assert status.payload["statusCode"] == 401  # no registration stored for the tenant yet
 
-    store = WebhookStore(boto3.resource("dynamodb").Table(stack.aws.outputs["StateTableName"]))
+    table = boto3.resource("dynamodb").Table(stack.aws.outputs["StateTableName"])
+    store = WebhookStore(table)
     store.put_url_secret(TENANT, secret, NOW)
+    # Verified, but the tenant has no settings yet (so no stream runs): acknowledged, not queued.
+    dropped = stack.runner.invoke("WebhooksFunction", event)
+    assert dropped.payload["statusCode"] == 202, dropped.payload
+    assert _queued(stack) == []
+    streams = Streams(products_to_tripletex=True)
+    TenantStore(table).put_settings(TENANT, Settings(streams=streams, notification_email="drift@nordlys.no"))
     accepted = stack.runner.invoke("WebhooksFunction", event)
     assert accepted.payload["statusCode"] == 202, accepted.payload
     (body,) = _queued(stack)

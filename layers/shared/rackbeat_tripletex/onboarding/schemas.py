@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime
 from typing import Annotated, Literal
 
@@ -20,12 +21,29 @@ from rackbeat_tripletex.models.domain import (
 )
 
 
+def _nfc(value: object) -> object:
+    # One spelling per name: "Å" typed as A + ring and as one letter must be the same name.
+    return unicodedata.normalize("NFC", value) if isinstance(value, str) else value
+
+
+def _printable(value: str) -> str:
+    # Names go into emails and pages: line breaks, tabs, NULs, bidirectional overrides and other
+    # invisible format characters could forge headers or disguise text (categories Cc and Cf).
+    if any(unicodedata.category(ch) in ("Cc", "Cf") for ch in value):
+        raise ValueError("may not contain line breaks, tabs or invisible control characters")
+    return value
+
+
+PersonOrCompanyName = Annotated[DisplayName, BeforeValidator(_nfc), AfterValidator(_printable)]
+ContactEmail = Annotated[EmailAddress, BeforeValidator(_nfc), AfterValidator(_printable)]
+
+
 class NewTenant(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    company_name: DisplayName = Field(description="The company's name, as the user knows it.")
-    contact_name: DisplayName = Field(description="The person we write to about this integration.")
-    contact_email: EmailAddress = Field(description="Where the settings link and alerts go.")
+    company_name: PersonOrCompanyName = Field(description="The company's name, as the user knows it.")
+    contact_name: PersonOrCompanyName = Field(description="The person we write to about this integration.")
+    contact_email: ContactEmail = Field(description="Where the settings link and alerts go.")
 
 
 class TenantCreated(BaseModel):

@@ -3,17 +3,21 @@
 A Rackbeat delivery proves it is the tenant's by its subscription's ``Rackbeat-Webhook-Token``
 header or by the ``?secret=`` of the URL we registered (either one); a Tripletex delivery by its
 HMAC signature over the idempotency key and the body. An unverifiable delivery gets the same
-outcome whether the tenant exists or not. Duplicates and late deliveries are harmless: the
-worker fetches the record's current state and writes through the entity links.
+outcome whether the tenant exists or not.
+
+Only a verified delivery reaches the queue, and not every one: a Tripletex idempotency key seen
+before (a retry or a replay) is dropped, a delivery for a stream the tenant switched off is
+dropped, and deliveries for one record are coalesced per window (webhooks/markers.py). What
+still arrives twice is harmless: the worker fetches the record's current state and writes
+through the entity links.
 
 The outcome carries no HTTP: the webhooks function decides what each outcome answers.
 """
 
 from __future__ import annotations
 
-import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol
@@ -22,15 +26,19 @@ import boto3
 from aws_lambda_powertools.metrics import MetricUnit, single_metric
 from pydantic import Field
 
+from rackbeat_tripletex import bodies
 from rackbeat_tripletex.config import RuntimeConfig
-from rackbeat_tripletex.sync.model import EntitySyncTask
+from rackbeat_tripletex.denials import well_formed_tenant_id
+from rackbeat_tripletex.models.domain import Streams
+from rackbeat_tripletex.store.tenants import TenantStore
+from rackbeat_tripletex.sync.model import EntitySyncTask, StreamName
 from rackbeat_tripletex.webhooks import rackbeat, tripletex
+from rackbeat_tripletex.webhooks.markers import DeliveryMarkers
 from rackbeat_tripletex.webhooks.secret import TripletexWebhookSecrets
 from rackbeat_tripletex.webhooks.store import WebhookStore
 
 MAX_BODY = 64 * 1024
 NO_TOKEN_METRIC = "RackbeatDeliveriesWithoutToken"  # noqa: S105 - a metric name
-_TENANT_ID_LENGTH = 32
 
 
 class WebhooksSettings(RuntimeConfig):
@@ -39,11 +47,15 @@ class WebhooksSettings(RuntimeConfig):
     state_table_name: str = Field(alias="STATE_TABLE_NAME", min_length=1)
     sync_queue_url: str = Field(alias="SYNC_QUEUE_URL", min_length=1)
     tenant_secret_prefix: str = Field(alias="TENANT_SECRET_PREFIX", min_length=1)
+    idempotency_table_name: str = Field(alias="IDEMPOTENCY_TABLE_NAME", min_length=1)
+    webhook_coalesce_seconds: int = Field(alias="WEBHOOK_COALESCE_SECONDS", ge=1, le=900)
 
 
 class Outcome(StrEnum):
     ACCEPTED = "accepted"  # a sync task is on SyncQueue
     IGNORED = "ignored"  # genuine, but an event we do not sync
+    DISABLED = "disabled"  # genuine, but the tenant does not sync this stream (or no stream yet)
+    DUPLICATE = "duplicate"  # genuine, but already accepted or covered by a queued task
     UNVERIFIED = "unverified"
     TOO_LARGE = "too_large"
     NOT_JSON = "not_json"
@@ -53,9 +65,10 @@ class Log(Protocol):
     def info(self, msg: str, *, extra: Mapping[str, Any]) -> None: ...
 
 
-def plausible_tenant_id(tenant_id: str) -> bool:
-    """Tenant ids are uuid4 hex: anything else cannot verify, so nothing is looked up for it."""
-    return len(tenant_id) == _TENANT_ID_LENGTH and all(c in "0123456789abcdef" for c in tenant_id)
+def stream_of(task: EntitySyncTask) -> StreamName:
+    """The stream a delivery feeds: a change in Rackbeat goes to Tripletex and the reverse."""
+    target = "tripletex" if task.source == "rackbeat" else "rackbeat"
+    return StreamName(f"{task.entity}s_to_{target}")
 
 
 @dataclass
@@ -64,15 +77,31 @@ class Deliveries:
     secrets: TripletexWebhookSecrets
     sqs: Any
     queue_url: str
+    markers: DeliveryMarkers
+    # The tenant's streams as its settings say; None before the settings are saved.
+    streams: Callable[[str], Streams | None]
     log: Log = field(default_factory=lambda: logging.getLogger(__name__))
 
     @classmethod
     def build(cls, settings: WebhooksSettings, log: Log) -> Deliveries:
+        dynamodb = boto3.resource("dynamodb")
+        state = dynamodb.Table(settings.state_table_name)
+        tenants = TenantStore(state)
+
+        def streams(tenant_id: str) -> Streams | None:
+            saved = tenants.get_settings(tenant_id)
+            return saved.streams if saved is not None else None
+
         return cls(
-            store=WebhookStore(boto3.resource("dynamodb").Table(settings.state_table_name)),
+            store=WebhookStore(state),
             secrets=TripletexWebhookSecrets(boto3.client("secretsmanager"), settings.tenant_secret_prefix),
             sqs=boto3.client("sqs"),
             queue_url=settings.sync_queue_url,
+            markers=DeliveryMarkers(
+                dynamodb.Table(settings.idempotency_table_name),
+                window_seconds=settings.webhook_coalesce_seconds,
+            ),
+            streams=streams,
             log=log,
         )
 
@@ -81,7 +110,7 @@ class Deliveries:
     ) -> Outcome:
         verified = (
             self.store.verify_rackbeat(tenant_id, event, token, url_secret)
-            if plausible_tenant_id(tenant_id)
+            if well_formed_tenant_id(tenant_id)
             else None
         )
         if verified is None:
@@ -97,8 +126,8 @@ class Deliveries:
         if len(body) > MAX_BODY:
             return Outcome.TOO_LARGE
         try:
-            payload = json.loads(body or "{}")
-        except ValueError:
+            payload = bodies.parse(body or "{}")
+        except bodies.UnreadableBody:
             return Outcome.NOT_JSON
         task = rackbeat.task_for(tenant_id, event or "", payload if isinstance(payload, dict) else {})
         # An event we do not sync is still acknowledged, so Rackbeat does not retry it for a day.
@@ -109,11 +138,20 @@ class Deliveries:
     ) -> Outcome:
         if len(body) > MAX_BODY:
             return Outcome.TOO_LARGE
-        secret = self._tripletex_secret(tenant_id) if plausible_tenant_id(tenant_id) else None
-        if not tripletex.verify(secret, idempotency_key, body, signature):
+        secret = self._tripletex_secret(tenant_id) if well_formed_tenant_id(tenant_id) else None
+        if not tripletex.verify(secret, idempotency_key, body, signature) or idempotency_key is None:
             return Outcome.UNVERIFIED
+        # After verification: only a genuine delivery may take a key.
+        delivery = self.markers.first_delivery("tripletex", tenant_id, idempotency_key)
+        if delivery is None:
+            self.log.info("webhook replay dropped", extra={"tenant_id": tenant_id, "source": "tripletex"})
+            return Outcome.DUPLICATE
         task = tripletex.task_for(tenant_id, body)
-        return Outcome.IGNORED if task is None else self._enqueue(task)
+        try:
+            return Outcome.IGNORED if task is None else self._enqueue(task)
+        except Exception:
+            self.markers.forget(delivery)  # so Tripletex's retry of this delivery is not a replay
+            raise
 
     def _tripletex_secret(self, tenant_id: str) -> str | None:
         try:
@@ -123,9 +161,21 @@ class Deliveries:
         return secret.get_secret_value() if secret is not None else None
 
     def _enqueue(self, task: EntitySyncTask) -> Outcome:
-        self.sqs.send_message(QueueUrl=self.queue_url, MessageBody=task.model_dump_json())
-        self.log.info(
-            "webhook accepted",
-            extra={"tenant_id": task.tenant_id, "source": task.source, "event": task.event, "key": task.key},
-        )
+        about = {"tenant_id": task.tenant_id, "source": task.source, "event": task.event, "key": task.key}
+        streams = self.streams(task.tenant_id)
+        if streams is None or not getattr(streams, stream_of(task).value):
+            self.log.info("webhook for a stream not synced dropped", extra=about)
+            return Outcome.DISABLED
+        slot = self.markers.slot(task.tenant_id, task.source, task.entity, task.key)
+        if slot is None:
+            self.log.info("webhook coalesced", extra=about)
+            return Outcome.DUPLICATE
+        try:
+            self.sqs.send_message(
+                QueueUrl=self.queue_url, MessageBody=task.model_dump_json(), DelaySeconds=slot.delay_seconds
+            )
+        except Exception:
+            self.markers.forget(slot.marker_id)
+            raise
+        self.log.info("webhook accepted", extra={**about, "delay_seconds": slot.delay_seconds})
         return Outcome.ACCEPTED

@@ -16,12 +16,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import json
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
+from rackbeat_tripletex import bodies
 from rackbeat_tripletex.clients.tripletex import TripletexClient
 from rackbeat_tripletex.models.domain import Streams
 from rackbeat_tripletex.models.tripletex import EventSubscription
@@ -145,8 +144,10 @@ def verify(secret: str | None, idempotency_key: str | None, body: bytes, present
 
 def task_for(tenant_id: str, body: bytes) -> EntitySyncTask | None:
     try:
-        payload: Mapping[str, Any] = json.loads(body)
-    except ValueError:
+        payload = bodies.parse(body.decode("utf-8"))
+    except (bodies.UnreadableBody, UnicodeDecodeError):
+        return None
+    if not isinstance(payload, Mapping):
         return None
     event = str(payload.get("event") or "")
     entity = EVENTS.get(event)

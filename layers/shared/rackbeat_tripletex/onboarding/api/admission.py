@@ -2,7 +2,9 @@
 
 The resolver validates a body before any middleware sees the request, so the size limit and
 authorisation cannot be middleware: a stranger's malformed body must get the same 404 as a
-well-formed one, and a huge body must not be parsed at all.
+well-formed one, and a huge body must not be parsed at all. Each denial is recorded once
+(rackbeat_tripletex.denials); a body the resolver's parser would crash on (too deep, a number
+too large) is answered 422 here.
 """
 
 from __future__ import annotations
@@ -11,7 +13,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from rackbeat_tripletex import bodies
 from rackbeat_tripletex.auth import bearer_token
+from rackbeat_tripletex.denials import Reason, record_denial, well_formed_tenant_id
 from rackbeat_tripletex.models.domain import Tenant
 from rackbeat_tripletex.onboarding import gate
 from rackbeat_tripletex.onboarding.api.errors import stranger_reply
@@ -34,12 +38,42 @@ def admit(
     tenant = None
     tenant_id = gate.tenant_id_of(event.get("path", ""))
     if tenant_id is not None:
+        token = bearer_token(gate.header(event, "Authorization"))
         try:
-            tenant = authorize(tenant_id, bearer_token(gate.header(event, "Authorization")))
+            tenant = authorize(tenant_id, token)
         except TenantNotFoundError as error:
+            record_denial(event, _reason(tenant_id, token), tenant_id)
             return stranger_reply(error)
     if not gate.body_is_text(event):
         # After authorisation, so a stranger still gets the 404; before the resolver, which
         # decodes the body strictly and would crash on it.
         return gate.not_text()
-    return Admitted(tenant)
+    return _unparseable(event) or Admitted(tenant)
+
+
+def _reason(tenant_id: str, token: str | None) -> Reason:
+    if not well_formed_tenant_id(tenant_id):
+        return Reason.MALFORMED_TENANT
+    return Reason.NO_CREDENTIAL if not token else Reason.BAD_CREDENTIAL
+
+
+def _unparseable(event: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The 422 for a body the resolver's JSON parser would crash on; a body that is merely not
+    JSON is left to the resolver, which names the problem the same way for every route."""
+    text = gate.decoded_body(event)
+    if not text.strip():
+        return None
+    try:
+        bodies.parse(text)
+    except bodies.UnreadableBody as error:
+        if error.problem is bodies.BodyProblem.NOT_JSON:
+            return None
+        message = bodies.MESSAGES[error.problem]
+        return gate.reply(
+            422,
+            {
+                "message": f"The request was not accepted. body: {message}",
+                "detail": [{"field": "body", "type": error.problem.value, "message": message}],
+            },
+        )
+    return None
