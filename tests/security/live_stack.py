@@ -104,9 +104,14 @@ def documented_operations(document: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def start_live_stack(
-    start_local_stack: Callable[..., LocalStack], *, records: int | None = None, **options: Any
+    start_local_stack: Callable[..., LocalStack],
+    *,
+    records: int | None = None,
+    parameters: dict[str, Any] | None = None,
+    **options: Any,
 ) -> LiveStack:
-    """`records`: keep only that many Tripletex customers, suppliers and products of the demo."""
+    """`records`: keep only that many Tripletex customers, suppliers and products of the demo.
+    `parameters`: template parameters to override (e.g. a throttle's limits)."""
     seed = demo_seed()
     if records is not None:
         for key in ("customers", "suppliers", "products"):
@@ -120,6 +125,7 @@ def start_live_stack(
         parameter_overrides=lambda urls: {
             "TripletexBaseUrl": f"{urls['tripletex']}/v2",
             "RackbeatBaseUrl": f"{urls['rackbeat']}/api",
+            **(parameters or {}),
         },
         **options,
     )
