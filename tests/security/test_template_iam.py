@@ -160,6 +160,12 @@ SECRET_GRANTS: dict[str, tuple[set[str], set[str], set[str]]] = {
     "TokenValidationFunction": ({"token"}, {"webhook", "other stack"}, {"secretsmanager:GetSecretValue"}),
     "OngoingSyncFunction": ({"token"}, {"webhook", "other stack"}, {"secretsmanager:GetSecretValue"}),
     "InitialSyncFunction": ({"token"}, {"webhook", "other stack"}, {"secretsmanager:GetSecretValue"}),
+    # Re-creates subscriptions with the tenants' tokens, signed with their (maybe new) secret.
+    "WebhookRepairFunction": (
+        {"token", "webhook"},
+        {"other stack"},
+        {"secretsmanager:GetSecretValue", "secretsmanager:CreateSecret"},
+    ),
     # Parses anonymous input: the signing secrets only, never a tenant's vendor tokens.
     "WebhooksFunction": ({"webhook"}, {"token", "other stack"}, {"secretsmanager:GetSecretValue"}),
 }

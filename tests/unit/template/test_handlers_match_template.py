@@ -14,6 +14,7 @@ from local.cfn import load_template, merge_globals
 from rackbeat_tripletex.config import RuntimeConfig
 from rackbeat_tripletex.onboarding.wiring import OnboardingApiSettings, OnboardingSettings
 from rackbeat_tripletex.webhooks.deliveries import WebhooksSettings
+from rackbeat_tripletex.webhooks.repair import RepairSettings
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -65,6 +66,8 @@ def _settings(function: str) -> type[RuntimeConfig]:
         return OnboardingSettings
     if function == "WebhooksFunction":
         return WebhooksSettings
+    if function == "WebhookRepairFunction":
+        return RepairSettings
     if function == "OngoingSyncFunction":
         return importlib.import_module("functions.ongoing_sync.app").OngoingSyncSettings  # type: ignore[no-any-return]
     return importlib.import_module("functions.initial_sync.app").InitialSyncSettings  # type: ignore[no-any-return]
@@ -75,6 +78,7 @@ def test_every_function_has_a_settings_model(functions: dict[str, dict[str, Any]
         "OnboardingApiFunction",
         "TokenValidationFunction",
         "WebhooksFunction",
+        "WebhookRepairFunction",
         "OngoingSyncFunction",
         "InitialSyncFunction",
     }
@@ -86,6 +90,7 @@ def test_every_function_has_a_settings_model(functions: dict[str, dict[str, Any]
         "OnboardingApiFunction",
         "TokenValidationFunction",
         "WebhooksFunction",
+        "WebhookRepairFunction",
         "OngoingSyncFunction",
         "InitialSyncFunction",
     ],

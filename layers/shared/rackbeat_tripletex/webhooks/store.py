@@ -144,6 +144,13 @@ class WebhookStore:
             )
         return rows
 
+    def registered_url(self, tenant_id: str) -> str | None:
+        """The delivery URL (without its secret) the last registration gave Rackbeat."""
+        for item in self._rows(tenant_id):
+            if item["sk"].startswith(PREFIX) and item.get("url"):
+                return str(item["url"])
+        return None
+
     def secret_rotated_at(self, tenant_id: str) -> str | None:
         for item in self._rows(tenant_id):
             if item["sk"] == SECRET_SK:
