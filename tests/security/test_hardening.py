@@ -168,3 +168,9 @@ def test_every_kind_of_answer_carries_hsts(live_stack: LiveStack) -> None:
     page = live_stack.request("GET", "/")
     assert page.headers["Strict-Transport-Security"] == HSTS
     assert page.headers["Cache-Control"] == "no-cache", "the wizard page keeps its own caching"
+    # The page holds a management token in memory: no third-party code, no framing, no referrer.
+    policy = {d.strip().split(" ")[0]: d.strip() for d in page.headers["Content-Security-Policy"].split(";")}
+    assert policy["default-src"] == "default-src 'self'"
+    assert policy["frame-ancestors"] == "frame-ancestors 'none'"
+    assert page.headers["Referrer-Policy"] == "no-referrer"
+    assert page.headers["X-Content-Type-Options"] == "nosniff"

@@ -125,7 +125,17 @@ TENANT_PATH = "/tenants/0123456789abcdef0123456789abcdef"
         ("SignupPerIp", [("POST", "/tenants")], [("GET", "/tenants/x"), ("POST", "/webhooks/rackbeat/x")]),
         (
             "CredentialChecksPerIp",
-            [("PUT", f"{TENANT_PATH}/credentials"), ("POST", f"{TENANT_PATH}/management-token")],
+            [
+                ("PUT", f"{TENANT_PATH}/credentials"),
+                ("POST", f"{TENANT_PATH}/management-token"),
+                # The identity routes (issue 13, secid): every one that redeems or sends a code.
+                ("POST", "/sign-in"),
+                ("POST", "/sessions"),
+                ("DELETE", f"{TENANT_PATH}/session"),
+                ("POST", "/email-verification"),
+                ("POST", f"{TENANT_PATH}/email-verification"),
+                ("POST", "/confirmations"),
+            ],
             [("PUT", f"{TENANT_PATH}/settings"), ("POST", "/webhooks/tripletex/x")],
         ),
         (
