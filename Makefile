@@ -27,7 +27,7 @@ python313:
 	  echo "python3.13 not found: install it with 'pyenv install 3.13.0' (or your OS package python3.13), then re-run make."; \
 	  exit 1; fi
 
-$(VENV)/.stamp: requirements-dev.txt layers/shared/requirements.txt | python313
+$(VENV)/.stamp: requirements-dev.txt layers/shared/requirements.in layers/shared/requirements.txt | python313
 	@[ -x $(PY) ] || $(PYTHON313) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -r requirements-dev.txt
