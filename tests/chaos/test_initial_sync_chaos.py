@@ -36,16 +36,12 @@ from rackbeat_tripletex.models.domain import Credentials, CredentialsSummary, Te
 from rackbeat_tripletex.models.sync import Accepted, RunState
 from rackbeat_tripletex.store.secrets import TenantSecrets
 from rackbeat_tripletex.store.tenants import TenantStore
-from tests.integration.initial_sync.conftest import (
-    RACKBEAT_URL,
-    TEMPLATE,
-    TENANT,
-    TRIPLETEX_URL,
-    FakeLambdaContext,
-    demo_request,
-)
+from tests.support.import_harness import RACKBEAT_URL, TENANT, TRIPLETEX_URL, demo_request
+from tests.support.lambda_context import FakeLambdaContext
+from tests.support.paths import TEMPLATE
+from tests.support.virtual_clock import VirtualClock
 
-from .chaos import FAULT_MIX, Chaos, ChaosStats, DrainStats, QueueDriver, VirtualClock, api_statuses
+from .chaos import FAULT_MIX, Chaos, ChaosStats, DrainStats, QueueDriver, api_statuses
 
 COLLECTIONS = ("customers", "suppliers", "products")
 CHAOS_SEED = int(os.environ.get("CHAOS_SEED", "20261124"))

@@ -40,10 +40,13 @@ from rackbeat_tripletex.store.secrets import TenantSecrets
 from rackbeat_tripletex.store.tenants import TenantStore
 from rackbeat_tripletex.sync.context import SyncContext
 from rackbeat_tripletex.sync.model import EntitySyncTask, StreamName, SyncEntity, TenantSyncTask
-from tests.integration.initial_sync.conftest import TEMPLATE, FakeLambdaContext
-from tests.integration.sync.sync_env import RackbeatUser, add_tenant, rackbeat_seed, tripletex_seed
+from tests.support.lambda_context import FakeLambdaContext
+from tests.support.paths import TEMPLATE
+from tests.support.seeds import rackbeat_seed, tripletex_seed
+from tests.support.sync_world import RackbeatUser, add_tenant
+from tests.support.virtual_clock import VirtualClock
 
-from .chaos import FAULT_MIX, Chaos, ChaosStats, DrainStats, QueueDriver, VirtualClock, api_statuses
+from .chaos import FAULT_MIX, Chaos, ChaosStats, DrainStats, QueueDriver, api_statuses
 
 # Powertools warns when a batch adds no metric (the engine's metrics sink is the context's).
 pytestmark = pytest.mark.filterwarnings("ignore:No application metrics to publish")

@@ -19,7 +19,7 @@ from local.simulators.tripletex import TripletexSimulator
 from rackbeat_tripletex.clients.http import RetryPolicy
 from rackbeat_tripletex.initial_sync.context import ClientFactory, secret_backed_clients
 from rackbeat_tripletex.store.secrets import TenantSecrets
-from tests.integration.conftest import TEMPLATE
+from tests.support.paths import TEMPLATE
 
 NO_WAIT = RetryPolicy(max_attempts=2, base_delay=0.0, max_delay=0.0)
 

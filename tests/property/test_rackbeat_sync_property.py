@@ -38,9 +38,10 @@ from rackbeat_tripletex.sync.context import SyncContext
 from rackbeat_tripletex.sync.engine import SyncEngine
 from rackbeat_tripletex.sync.history import list_sync_failures
 from rackbeat_tripletex.sync.model import RunOutcome, SyncEntity, TenantSyncTask
-from tests.integration.sync.sync_env import add_tenant, rackbeat_seed, tripletex_seed
 from tests.property import rackbeat_records as records
 from tests.property.harness import in_process_aws, no_wait_clients
+from tests.support.seeds import rackbeat_seed, tripletex_seed
+from tests.support.sync_world import add_tenant
 
 SETTINGS = Settings(
     streams=Streams(

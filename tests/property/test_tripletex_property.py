@@ -41,9 +41,10 @@ from rackbeat_tripletex.sync.context import SyncContext
 from rackbeat_tripletex.sync.engine import SyncEngine
 from rackbeat_tripletex.sync.history import list_sync_failures
 from rackbeat_tripletex.sync.model import RunOutcome, TenantSyncTask
-from tests.integration.sync.sync_env import GROUP_SERVICES, add_tenant, rackbeat_seed, tripletex_seed
 from tests.property import tripletex_records as records
 from tests.property.harness import in_process_aws, no_wait_clients, utc_now
+from tests.support.seeds import GROUP_SERVICES, rackbeat_seed, tripletex_seed
+from tests.support.sync_world import add_tenant
 
 Entity = Literal["customer", "supplier", "product"]
 ENTITIES: tuple[Entity, ...] = ("customer", "supplier", "product")

@@ -18,8 +18,8 @@ from types import ModuleType
 import pytest
 
 from local.stack import LocalStack
-from tests.security import leaks
-from tests.security.live_stack import LiveStack, documented_operations, start_live_stack
+from tests.support import leaks
+from tests.support.live_stack import LiveStack, documented_operations, start_live_stack
 
 LEAK_RECORDS = 40
 WRONG_EMPLOYEE_TOKEN = "employee-wrong-0d9e8f7a6b5c4d3e"

@@ -21,8 +21,7 @@ from urllib.parse import parse_qs, urlsplit
 import boto3
 import httpx
 
-from tests.security.live_stack import LiveStack, Tenant
-from tests.security.test_tenant_isolation import template_api_routes
+from tests.support.live_stack import LiveStack, Tenant, template_api_routes
 
 WEBHOOK_ROUTES = {("POST", "/webhooks/rackbeat/{tenant_id}"), ("POST", "/webhooks/tripletex/{tenant_id}")}
 SETTINGS = {

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from local.seed.demo import COUNTRY_ID, CURRENCY_ID, PRODUCT_UNITS, RACKBEAT_UNITS
-from tests.e2e.initial_sync.initial_sync_e2e import CONTACT, IMPORT_REQUEST, World
+from tests.support.import_world import CONTACT, IMPORT_REQUEST, World
 
 CURRENCY_CODE = {v: k for k, v in CURRENCY_ID.items()}
 COUNTRY_CODE = {v: k for k, v in COUNTRY_ID.items()}

@@ -15,14 +15,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.e2e.initial_sync.initial_sync_e2e import small_company
-from tests.e2e.onboarding.onboarding_e2e import (
-    CONSUMER_TOKEN,
-    EMPLOYEE_TOKEN,
-    RACKBEAT_TOKEN,
-    rackbeat_seed,
-    tripletex_seed,
-)
+from tests.support.import_world import small_company
+from tests.support.stack import CONSUMER_TOKEN, EMPLOYEE_TOKEN, RACKBEAT_TOKEN, rackbeat_seed, tripletex_seed
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "initial_sync"

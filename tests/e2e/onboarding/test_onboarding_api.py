@@ -10,14 +10,18 @@ import boto3
 import httpx
 import pytest
 
-from tests.e2e.onboarding.onboarding_e2e import (
+from tests.support.stack import (
     EMPLOYEE_TOKEN,
     RACKBEAT_COMPANY,
     RACKBEAT_TOKEN,
     TRIPLETEX_COMPANY,
     Stack,
     good_credentials,
+    secret_exists,
 )
+
+# One onboarding stack serves the whole package (session fixture): its modules share one worker.
+pytestmark = pytest.mark.xdist_group("onboarding-stack")
 
 SETTINGS = {
     "streams": {"customers_to_tripletex": True, "invoices_to_tripletex": True},
@@ -32,14 +36,6 @@ INITIAL_SYNC = {
     "service_group": 2,
     "payment_terms": {"default": 1},
 }
-
-
-def secret_exists(stack: Stack, tenant_id: str) -> bool:
-    client = boto3.client(
-        "secretsmanager", endpoint_url=stack.local.moto.endpoint if stack.local.moto else None
-    )
-    names = [s["Name"] for s in client.list_secrets().get("SecretList", [])]
-    return any(name.endswith(f"/tenants/{tenant_id}") for name in names)
 
 
 def checks_by_id(body: dict[str, object]) -> dict[str, dict[str, object]]:

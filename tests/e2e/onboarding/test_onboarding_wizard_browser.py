@@ -9,18 +9,15 @@ from pathlib import Path
 import pytest
 
 from local.outbox import sent_emails
-from tests.e2e.onboarding.onboarding_e2e import (
-    CONSUMER_TOKEN,
-    EMPLOYEE_TOKEN,
-    RACKBEAT_TOKEN,
-    Stack,
-)
+from tests.support.stack import CONSUMER_TOKEN, EMPLOYEE_TOKEN, RACKBEAT_TOKEN, Stack
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "onboarding"
 
 pytestmark = [
     pytest.mark.browser,
+    # The package's one onboarding stack (session fixture): its modules share one worker.
+    pytest.mark.xdist_group("onboarding-stack"),
     pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (make setup)"),
 ]
 

@@ -7,14 +7,13 @@ when run alone.
 
 from __future__ import annotations
 
+import pytest
+
 from local.outbox import sent_emails
-from tests.e2e.onboarding.onboarding_e2e import (
-    CONSUMER_TOKEN,
-    EMPLOYEE_TOKEN,
-    RACKBEAT_TOKEN,
-    Stack,
-    good_credentials,
-)
+from tests.support.stack import CONSUMER_TOKEN, EMPLOYEE_TOKEN, RACKBEAT_TOKEN, Stack, good_credentials
+
+# One onboarding stack serves the whole package (session fixture): its modules share one worker.
+pytestmark = pytest.mark.xdist_group("onboarding-stack")
 
 
 def test_no_token_value_leaks_anywhere(stack: Stack) -> None:

@@ -7,8 +7,8 @@ from __future__ import annotations
 import copy
 
 from rackbeat_tripletex.sync.history import list_sync_runs
-from tests.e2e.ongoing_sync.conftest import World
-from tests.integration.sync.sync_env import business_calls, tripletex_rows
+from tests.support.sync_stack import World
+from tests.support.sync_world import business_calls, tripletex_rows
 
 
 def test_webhook_path_then_schedule_path_then_idle(world: World) -> None:

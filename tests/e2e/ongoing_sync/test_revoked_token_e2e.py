@@ -5,15 +5,9 @@
 from __future__ import annotations
 
 from local.outbox import sent_emails
-from tests.e2e.ongoing_sync.conftest import World
-from tests.integration.sync.sync_env import (
-    CONSUMER_TOKEN,
-    EMPLOYEE_TOKEN,
-    NEW_RACKBEAT_TOKEN,
-    RACKBEAT_TOKEN,
-    RackbeatUser,
-    tripletex_rows,
-)
+from tests.support.seeds import CONSUMER_TOKEN, EMPLOYEE_TOKEN, NEW_RACKBEAT_TOKEN, RACKBEAT_TOKEN
+from tests.support.sync_stack import World
+from tests.support.sync_world import RackbeatUser, tripletex_rows
 
 
 def _status(world: World, tenant_id: str) -> str:

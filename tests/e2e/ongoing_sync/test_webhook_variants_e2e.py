@@ -9,8 +9,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.e2e.ongoing_sync.conftest import World, running_world
-from tests.integration.sync.sync_env import rackbeat_seed, tripletex_rows, tripletex_seed
+from tests.support.seeds import rackbeat_seed, tripletex_seed
+from tests.support.sync_stack import World, running_world
+from tests.support.sync_world import tripletex_rows
 
 
 @pytest.fixture(scope="module")

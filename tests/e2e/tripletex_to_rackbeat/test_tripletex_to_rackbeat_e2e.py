@@ -22,8 +22,9 @@ from pydantic import SecretStr
 from local.simulators.base import transport
 from rackbeat_tripletex.clients.tripletex import TripletexClient, TripletexCredentials
 from rackbeat_tripletex.models.tripletex import Customer, Product, Ref
-from tests.e2e.ongoing_sync.conftest import World
-from tests.integration.sync.sync_env import CONSUMER_TOKEN, EMPLOYEE_TOKEN, business_calls
+from tests.support.seeds import CONSUMER_TOKEN, EMPLOYEE_TOKEN
+from tests.support.sync_stack import World
+from tests.support.sync_world import business_calls
 
 BOTH_WAYS = {
     "customers_to_tripletex": True,

@@ -10,8 +10,7 @@ import pytest
 
 from rackbeat_tripletex.initial_sync import records, service
 from rackbeat_tripletex.models.sync import Accepted, DryRunReport, FailureReason, RunState, parse_task
-
-from .conftest import TENANT, Harness, demo_request
+from tests.support.import_harness import TENANT, Harness, demo_request
 
 EVENTS = Path(__file__).resolve().parents[3] / "events" / "initial_sync"
 COLLECTIONS = ("customers", "suppliers", "products")

@@ -27,8 +27,7 @@ from rackbeat_tripletex.models.rackbeat import (
     SupplierWrite,
     UnitWrite,
 )
-
-from .conftest import BASE, TOKEN, small_seed
+from tests.support.rackbeat_account import BASE, TOKEN, small_seed
 
 NEW_CUSTOMER = CustomerWrite(
     number=500,

@@ -12,7 +12,8 @@ import pytest
 from rackbeat_tripletex.preflight import BANK_ACCOUNT_REFUSAL
 from rackbeat_tripletex.sync.history import list_sync_failures
 from rackbeat_tripletex.sync.model import RunOutcome, StreamName
-from tests.integration.sync.sync_env import GROUP_15, Env, tripletex_rows, tripletex_user
+from tests.support.seeds import GROUP_15
+from tests.support.sync_world import Env, tripletex_rows, tripletex_user
 
 INVOICES = StreamName.INVOICES_TO_TRIPLETEX
 TODAY = dt.date.today().isoformat()

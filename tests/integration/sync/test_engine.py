@@ -11,14 +11,8 @@ from local.outbox import sent_emails
 from rackbeat_tripletex.models.domain import TenantStatus
 from rackbeat_tripletex.sync.history import list_sync_failures, list_sync_runs
 from rackbeat_tripletex.sync.model import RunOutcome, StreamName
-from tests.integration.sync.sync_env import (
-    NEW_RACKBEAT_TOKEN,
-    RACKBEAT_TOKEN,
-    Env,
-    RackbeatUser,
-    business_calls,
-    tripletex_rows,
-)
+from tests.support.seeds import NEW_RACKBEAT_TOKEN, RACKBEAT_TOKEN
+from tests.support.sync_world import Env, RackbeatUser, business_calls, tripletex_rows
 
 
 def test_customer_product_and_booked_invoice_reach_tripletex_once(env: Env) -> None:

@@ -11,28 +11,14 @@ from local.simulators.tripletex import TripletexSimulator, create_app
 from rackbeat_tripletex.clients.http import ServerError
 from rackbeat_tripletex.clients.tripletex import TripletexClient
 from rackbeat_tripletex.models.tripletex import Customer, Product, Ref
-
-
-def _many_products(count: int, start: int = 0) -> list[dict[str, Any]]:
-    return [
-        {
-            "id": start + i + 1,
-            "name": f"Vare {start + i}",
-            "number": f"P-{start + i:06d}",
-            "priceExcludingVatCurrency": round(((start + i) * 7919) % 100_000 / 10 + 1, 2),
-            "isStockItem": (start + i) % 3 != 0,
-            "isInactive": (start + i) % 11 == 0,
-            "vatType": {"id": 3},
-        }
-        for i in range(count)
-    ]
+from tests.support.tripletex_wire import many_products
 
 
 @pytest.mark.parametrize("fault", ["429", "500", "502", "503", "timeout", "reset"])
 def test_paged_read_survives_fault(
     fault: str, app: TripletexSimulator, make_client: Callable[..., TripletexClient]
 ) -> None:
-    app.load_seed({"products": _many_products(2500, start=100)})
+    app.load_seed({"products": many_products(2500, start=100)})
     client = make_client()
     app.set_faults({"sequence": ["ok", "ok", fault, fault, "ok"], "only_paths": "^/v2/product$"})
     numbers = [p.number for p in client.iter_products()]
@@ -70,7 +56,7 @@ def test_429_with_reset_header_waits_for_the_window(
 def test_401_in_the_middle_of_a_paged_read_renews_the_session(
     app: TripletexSimulator, make_client: Callable[..., TripletexClient]
 ) -> None:
-    app.load_seed({"products": _many_products(2500, start=100)})
+    app.load_seed({"products": many_products(2500, start=100)})
     client = make_client()
     iterator = client.iter_products()
     first = [next(iterator) for _ in range(1000)]
@@ -146,7 +132,7 @@ def test_create_without_number_is_never_retried_blindly(
 
 
 def test_reading_25000_products_returns_each_exactly_once(seed: dict[str, Any]) -> None:
-    seed["products"] = _many_products(25_000)
+    seed["products"] = many_products(25_000)
     app = create_app(seed)
     app.set_faults({"rate_limit_scale": 1000})
     from local.simulators.base import transport

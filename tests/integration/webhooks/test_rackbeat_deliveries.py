@@ -23,9 +23,9 @@ import pytest
 
 from local.stack import LocalStack
 from rackbeat_tripletex.webhooks import rackbeat
-from tests.integration.sync.sync_env import RackbeatUser
-from tests.security import leaks
-from tests.security.live_stack import LiveStack, Tenant, start_live_stack
+from tests.support import leaks
+from tests.support.live_stack import LiveStack, Tenant, start_live_stack
+from tests.support.sync_world import RackbeatUser
 
 CONFIRMED = {"product.created", "product.updated"}
 ALL = CONFIRMED | {

@@ -24,7 +24,7 @@ from rackbeat_tripletex.webhooks import rackbeat
 from rackbeat_tripletex.webhooks.registration import REFUSED_METRIC, report_registration
 from rackbeat_tripletex.webhooks.status import schedule_minutes, webhook_status
 from rackbeat_tripletex.webhooks.store import WebhookStore
-from tests.integration.sync.sync_env import RACKBEAT_TOKEN, rackbeat_seed
+from tests.support.seeds import RACKBEAT_TOKEN, rackbeat_seed
 
 PUBLIC = "https://integration.example/dev"
 TENANT = "0123456789abcdef0123456789abcdef"
