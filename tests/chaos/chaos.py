@@ -140,8 +140,7 @@ class Chaos:
             # A burst: the next calls to this API are all refused, as when another client of the
             # same account spends the budget.
             self.stats.bursts += 1
-            with app._lock:
-                app.faults.sequence.extend(["429"] * self.burst_length)
+            app.force_outcomes(*["429"] * self.burst_length)
         if self.latency_spike_rate and self.rng.random() < self.latency_spike_rate:
             self.stats.latency_spikes += 1
             self.clock.sleep(self.rng.uniform(1.0, 8.0))

@@ -148,8 +148,7 @@ def run_import(
     )
     return ImportOutcome(
         rackbeat={
-            c: {str(number): comparable(r) for number, r in rackbeat.state.records[c].items()}
-            for c in COLLECTIONS
+            c: {str(number): comparable(r) for number, r in rackbeat.records(c).items()} for c in COLLECTIONS
         },
         failures={(f.entity, f.key, f.reason.value) for f in failures},
         state=progress.state,

@@ -98,12 +98,14 @@ class World:
         self.tripletex.reset_all()
         self.tripletex.load_seed(tripletex_seed())
         tenant = add_tenant(self.tenants, self.secrets, SETTINGS)
-        with self.rackbeat._lock:
-            table = self.rackbeat.state.records[PATHS[entity]]
-            for index, raw in enumerate(generated):
-                key = raw["number"] if raw.get("number") is not None else f"unnumbered-{index}"
-                key = int(key) if entity != "product" and str(key).isdigit() else str(key)
-                table[key] = {**raw, "updated_at": self.rackbeat.now(), "created_at": raw.get("created_at")}
+        for index, raw in enumerate(generated):
+            key = raw["number"] if raw.get("number") is not None else f"unnumbered-{index}"
+            key = int(key) if entity != "product" and str(key).isdigit() else str(key)
+            self.rackbeat.put_record(
+                PATHS[entity],
+                key,
+                {**raw, "updated_at": self.rackbeat.now(), "created_at": raw.get("created_at")},
+            )
 
         runs = self.engine.run_tenant(TenantSyncTask(tenant_id=tenant.tenant_id))  # must not raise
 

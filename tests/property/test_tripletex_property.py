@@ -172,7 +172,7 @@ class World:
         """Each record arrived in Rackbeat or has exactly one failure row (by its id or number)."""
         assert all(count == 1 for count in failures.values()), failures
         neighbour, *rest = planted
-        arrived = self.rackbeat.state.records[COLLECTION[entity]]
+        arrived = self.rackbeat.records(COLLECTION[entity])
         assert rackbeat_key(entity, neighbour) in arrived, (neighbour, failures)
         for record in rest:
             rows = failures[str(record["id"])] + failures[str(record[NUMBER_FIELD[entity]])]

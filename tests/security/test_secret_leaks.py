@@ -101,7 +101,7 @@ def test_no_token_leaks_from_a_full_onboarding_and_sync(
         assert saved.status_code == 200, saved.text
         _initial_sync(stack, tid, token)
         # A revoked Rackbeat token: the daily check marks the tenant and emails the contact.
-        stack.rackbeat.state.tokens.discard(stack.seed["rackbeat"]["api_token"])
+        stack.rackbeat.revoke_token(stack.seed["rackbeat"]["api_token"])
         assert stack.local.runner.fire_schedule("DailyTokenCheck").ok
         assert stack.request("POST", f"/tenants/{tid}/management-token", token=token).status_code == 200
     finally:

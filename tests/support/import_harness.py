@@ -91,7 +91,7 @@ class Harness:
             self.delete(message)
 
     def rackbeat_records(self, collection: str) -> dict[Any, dict[str, Any]]:
-        return dict(self.rackbeat.state.records[collection])
+        return dict(self.rackbeat.records(collection))
 
 
 def small_seed() -> dict[str, Any]:

@@ -530,7 +530,7 @@ def test_daily_check_pauses_a_revoked_tenant_emails_once_and_new_tokens_resume(s
     stack.fire_daily_check()
     assert stack.request("GET", f"/tenants/{tenant_id}", token=token).json()["status"] == "active"
 
-    stack.rackbeat.state.tokens.discard(RACKBEAT_TOKEN)  # the user revoked the token in Rackbeat
+    stack.rackbeat.revoke_token(RACKBEAT_TOKEN)  # the user revoked the token in Rackbeat
     outcome = stack.fire_daily_check()
     assert outcome["needs_relink"] >= 1
     assert stack.request("GET", f"/tenants/{tenant_id}", token=token).json()["status"] == "needs_relink"
@@ -547,7 +547,7 @@ def test_daily_check_pauses_a_revoked_tenant_emails_once_and_new_tokens_resume(s
     assert tenant_id not in active
 
     new_token = "eyJhbGciOiJIUzI1NiJ9.rackbeat-e2e-new-token.c2ln"
-    stack.rackbeat.state.tokens.add(new_token)
+    stack.rackbeat.grant_token(new_token)
     renewed = stack.request(
         "PUT",
         f"/tenants/{tenant_id}/credentials",

@@ -23,7 +23,7 @@ def test_no_token_value_leaks_anywhere(stack: Stack) -> None:
     stack.request("PUT", f"/tenants/{tenant_id}/credentials", token=token, json=good_credentials())
     stack.request("GET", f"/tenants/{tenant_id}/prerequisites", token=token)
     stack.request("PUT", f"/tenants/{tenant_id}/settings", token=token, json={"notification_email": email})
-    stack.rackbeat.state.tokens.discard(RACKBEAT_TOKEN)
+    stack.rackbeat.revoke_token(RACKBEAT_TOKEN)
     stack.fire_daily_check()
     stack.request("POST", f"/tenants/{tenant_id}/management-token", token=token)
 

@@ -29,9 +29,8 @@ def test_revoked_token_pauses_and_new_credentials_bring_the_missed_change_once(w
     world.wait_for("the queue to drain", world.queue_empty)
 
     # The user revokes our token in Rackbeat and makes a new one, then keeps working.
-    with world.rackbeat._lock:
-        world.rackbeat.state.tokens.discard(RACKBEAT_TOKEN)
-        world.rackbeat.state.tokens.add(NEW_RACKBEAT_TOKEN)
+    world.rackbeat.revoke_token(RACKBEAT_TOKEN)
+    world.rackbeat.grant_token(NEW_RACKBEAT_TOKEN)
     RackbeatUser(world.rackbeat, NEW_RACKBEAT_TOKEN).create_customer(8002, "Mens Pauset AS")
     world.rackbeat.deliver_pending()  # the webhook arrives; the worker's read gets a 401
     world.wait_for("the queue to drain", world.queue_empty)

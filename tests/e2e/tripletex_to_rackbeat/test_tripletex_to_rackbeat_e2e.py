@@ -131,10 +131,7 @@ def test_events_then_schedule_no_echo_tampering_refused_and_offboarding(
         )
     )
     # Tripletex delivers at least once: every event arrives twice.
-    with world.tripletex._lock:
-        world.tripletex.event_deliveries.extend(
-            copy.deepcopy(d) for d in list(world.tripletex.event_deliveries)
-        )
+    world.tripletex.queue_deliveries(copy.deepcopy(world.tripletex.pending_deliveries()))
     world.rackbeat.clear_requests()
     assert world.tripletex.deliver_pending() == 4
     assert [e["status"] for e in world.tripletex.event_delivery_log] == [202] * 4

@@ -144,7 +144,7 @@ def test_an_order_a_previous_attempt_made_on_another_date_is_used_not_posted_aga
     table = env.ctx.table
     table.delete_item(Key={"pk": f"TENANT#{env.tenant.tenant_id}", "sk": f"LINK#invoice#{booked['number']}"})
     order = tripletex_rows(env.tripletex, "orders")[0]
-    env.tripletex.store["orders"][order["id"]]["orderDate"] = "2024-01-02"
+    env.tripletex.change_stored("orders", order["id"], {"orderDate": "2024-01-02"})
 
     env.run(full=True)
 
@@ -255,7 +255,7 @@ def test_order_mode_a_changed_rebooking_of_an_order_the_user_deleted_is_sent_aga
     assert f"Delete the order RB-{booked['number']}" in failure.suggested_fix
     assert len(tripletex_rows(env.tripletex, "orders")) == 1
 
-    del env.tripletex.store["orders"][order["id"]]  # the user deletes the order in Tripletex
+    env.tripletex.forget("orders", order["id"])  # the user deletes the order in Tripletex
     assert env.webhook("invoice", str(booked["number"])) == "written"
     (again,) = tripletex_rows(env.tripletex, "orders")
     assert again["number"] == f"RB-{booked['number']}"

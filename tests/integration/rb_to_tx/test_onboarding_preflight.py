@@ -48,7 +48,7 @@ def validate(
     )
     report = vendors.validate(CREDENTIALS)
     # Probes create nothing.
-    assert all(not app.store[c] for c in ("customers", "suppliers", "products", "orders"))
+    assert all(not app.records(c) for c in ("customers", "suppliers", "products", "orders"))
     return report
 
 

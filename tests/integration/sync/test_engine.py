@@ -146,7 +146,7 @@ def test_a_worker_killed_after_the_create_leaves_one_record(
 
 def test_a_revoked_token_pauses_the_tenant_and_nothing_is_lost(env: Env) -> None:
     env.run()
-    env.rackbeat.state.tokens.discard(RACKBEAT_TOKEN)
+    env.rackbeat.revoke_token(RACKBEAT_TOKEN)
     runs = env.run()
     assert next(iter(runs.values())).outcome == RunOutcome.PAUSED
     tenant = env.ctx.tenants.get(env.tenant.tenant_id)
@@ -158,7 +158,7 @@ def test_a_revoked_token_pauses_the_tenant_and_nothing_is_lost(env: Env) -> None
     assert RACKBEAT_TOKEN not in mails[0].text
 
     # Meanwhile in Rackbeat (a new token for the same account), and a second failing run.
-    env.rackbeat.state.tokens.add(NEW_RACKBEAT_TOKEN)
+    env.rackbeat.grant_token(NEW_RACKBEAT_TOKEN)
     RackbeatUser(env.rackbeat, NEW_RACKBEAT_TOKEN).create_customer(5006, "Mens Pauset AS")
     assert env.run() == {}  # paused: nothing is read
     assert len([m for m in sent_emails() if env.tenant.contact_email in m.to]) == 1

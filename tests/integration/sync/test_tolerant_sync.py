@@ -19,8 +19,7 @@ INVOICES = StreamName.INVOICES_TO_TRIPLETEX
 
 def inject(app: RackbeatSimulator, path: str, key: Any, raw: dict[str, Any]) -> None:
     """A record as real Rackbeat may hold it, past the simulator's own create validation."""
-    with app._lock:
-        app.state.records[path][key] = {"updated_at": app.now(), "created_at": app.now(), **raw}
+    app.put_record(path, key, {"updated_at": app.now(), "created_at": app.now(), **raw})
 
 
 def test_an_unreadable_record_fails_alone_once_until_it_changes(env: Env) -> None:

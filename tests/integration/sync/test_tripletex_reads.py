@@ -100,8 +100,9 @@ def test_a_customer_tripletex_answers_unreadably_fails_alone(env: Env, office: T
     initial_import_done(env)
     for number in (8201, 8202, 8203):
         office.create_customer(_private_customer(number, f"Kunde {number}"))
-    odd = next(c for c in env.tripletex.store["customers"].values() if c["customerNumber"] == 8202)
-    odd["currency"] = {"code": "SEK"}  # spec-valid, but a reference without an id
+    odd = next(c for c in env.tripletex.records("customers").values() if c["customerNumber"] == 8202)
+    # Spec-valid, but a reference without an id.
+    env.tripletex.change_stored("customers", odd["id"], {"currency": {"code": "SEK"}})
 
     run = env.run()[CUSTOMERS]
     assert (run.written, run.failed, run.outcome) == (

@@ -75,16 +75,16 @@ def test_create_whose_answer_is_lost_is_looked_up_not_duplicated(
     client = make_client()
     # The fault hits before the simulator acts: the outcome is unknown to the client.
     app.set_faults({"sequence": [fault], "only_paths": "^/v2/customer$"})
-    before = len(app.store["customers"])
+    before = len(app.records("customers"))
     customer = client.create_customer(
         Customer(
             name="Nordlys AS", customer_number=30001, is_private_individual=True, invoice_send_method="EMAIL"
         )
     )
     assert customer.customer_number == 30001
-    numbers = [c.get("customerNumber") for c in app.store["customers"].values()]
+    numbers = [c.get("customerNumber") for c in app.records("customers").values()]
     assert numbers.count(30001) == 1
-    assert len(app.store["customers"]) == before + 1
+    assert len(app.records("customers")) == before + 1
     methods = [(e["method"], e["path"]) for e in app.request_log if e["path"] == "/v2/customer"]
     # Failed POST, then the lookup by number (active, then inactive: GET /customer answers only
     # active ones unless isInactive is given, B2), then (since it was not created) one more POST.
@@ -115,7 +115,7 @@ def test_create_processed_but_answer_lost_returns_existing_record(
         Product(name="Tang", number="T-9", price_excluding_vat_currency=10, vat_type=Ref(id=3))
     )
     assert product.number == "T-9"
-    assert [p["number"] for p in app.store["products"].values()].count("T-9") == 1
+    assert [p["number"] for p in app.records("products").values()].count("T-9") == 1
     posts = [e for e in app.request_log if e["method"] == "POST"]
     assert len(posts) == 1
 

@@ -98,7 +98,7 @@ def test_a_lost_create_finds_the_inactive_record_instead_of_a_duplicate(
         )
     )
     assert created.id == 51
-    numbers = [c.get("customerNumber") for c in app.store["customers"].values()]
+    numbers = [c.get("customerNumber") for c in app.records("customers").values()]
     assert numbers.count(10051) == 1
 
 
@@ -113,7 +113,7 @@ def test_a_record_the_read_model_refuses_fails_alone_and_the_read_goes_on(
         ]
     })  # fmt: skip
     # Spec-valid, yet not what our model takes: a currency reference without an id.
-    app.store["customers"][62]["currency"] = {"code": "SEK"}
+    app.change_stored("customers", 62, {"currency": {"code": "SEK"}})
     rows = [
         r for r in client.iter_customers() if (r.key if isinstance(r, Unreadable) else r.id) in {"62", 61, 63}
     ]
