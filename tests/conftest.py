@@ -3,11 +3,8 @@
 Powertools (idempotency) and boto3 clients created at import time read credentials, region and
 endpoint when a handler module is imported, so fake ones are set here, before anything else.
 
-``make test`` runs under pytest-xdist with ``--dist loadgroup`` (pyproject addopts). Every test
-module is one xdist group unless it names its own: a module-scoped fixture (a started local
-stack, an imported demo dataset) is then paid once, on one worker, as in a serial run. A package
-whose tests share one session fixture (the onboarding stack) names a single group for all of
-its modules, so they run back to back on one worker.
+``make test`` runs on two pytest-xdist workers (pyproject addopts); how the tests are shared out
+between them is below.
 
 The shared AWS fixtures (moto, the provisioned template, the local stack) are in
 ``tests.support.fixtures``, loaded below after the environment is set.
@@ -29,9 +26,37 @@ os.environ["POWERTOOLS_TRACE_DISABLED"] = "true"
 pytest_plugins = ("tests.support.fixtures",)
 
 
-# First, so xdist's own hook (which appends the group to each node id) sees the marks added here.
-@pytest.hookimpl(tryfirst=True)
+# Scopes for pytest-xdist (``--dist loadscope``): one test module is one unit of work, given whole
+# to one worker, so a module fixture is paid once, as in a serial run. A package whose modules
+# share a session fixture is one unit: the onboarding stack (and the leak test that searches what
+# the package's other tests produced, so it must run after them, on the same worker).
+# xdist's own loadgroup cannot do this under pytest 9: it appends the group to ``item._nodeid``,
+# which pytest 9 no longer reads, so every test ends up a group of its own.
+SHARED_SESSION_PACKAGES = ("tests/e2e/onboarding/",)
+# The slowest suites go out first (fuzz and the Tripletex property test are minutes each): a long
+# unit handed out last would leave the other worker idle while it runs. A serial run takes the same order.
+SUITE_ORDER = ("fuzz", "property", "bench", "chaos", "e2e", "security", "integration", "unit")
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        if item.get_closest_marker("xdist_group") is None:
-            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::", 1)[0]))
+    def rank(item: pytest.Item) -> int:
+        suite = item.nodeid.split("/")[1] if item.nodeid.startswith("tests/") else ""
+        return SUITE_ORDER.index(suite) if suite in SUITE_ORDER else len(SUITE_ORDER)
+
+    items.sort(key=rank)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
+    if config.getvalue("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ModuleScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return next(
+                (package for package in SHARED_SESSION_PACKAGES if module.startswith(package)), module
+            )
+
+    return ModuleScheduling(config, log)  # type: ignore[arg-type]

@@ -20,9 +20,6 @@ from tests.support.stack import (
     secret_exists,
 )
 
-# One onboarding stack serves the whole package (session fixture): its modules share one worker.
-pytestmark = pytest.mark.xdist_group("onboarding-stack")
-
 SETTINGS = {
     "streams": {"customers_to_tripletex": True, "invoices_to_tripletex": True},
     "invoice_mode": "order",

@@ -12,9 +12,6 @@ import pytest
 from local.simulators import base
 from tests.support.stack import Stack, good_credentials, secret_exists
 
-# One onboarding stack serves the whole package (session fixture): its modules share one worker.
-pytestmark = pytest.mark.xdist_group("onboarding-stack")
-
 LATIN1_BODY = '{"company_name": "Bl\u00e5b\u00e6r AS"}'.encode("latin-1")
 
 

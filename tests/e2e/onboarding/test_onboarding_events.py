@@ -6,12 +6,7 @@ import base64
 import json
 from pathlib import Path
 
-import pytest
-
 from tests.support.stack import Stack
-
-# One onboarding stack serves the whole package (session fixture): its modules share one worker.
-pytestmark = pytest.mark.xdist_group("onboarding-stack")
 
 EVENTS = Path(__file__).resolve().parents[3] / "events"
 

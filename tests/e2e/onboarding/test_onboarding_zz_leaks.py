@@ -7,13 +7,8 @@ when run alone.
 
 from __future__ import annotations
 
-import pytest
-
 from local.outbox import sent_emails
 from tests.support.stack import CONSUMER_TOKEN, EMPLOYEE_TOKEN, RACKBEAT_TOKEN, Stack, good_credentials
-
-# One onboarding stack serves the whole package (session fixture): its modules share one worker.
-pytestmark = pytest.mark.xdist_group("onboarding-stack")
 
 
 def test_no_token_value_leaks_anywhere(stack: Stack) -> None:
