@@ -1,11 +1,13 @@
 """Integration fixtures (moto, the template and the local stack come from tests.support.fixtures).
 
 ``env``: one active tenant wired to both simulators in-process and to moto provisioned from
-template.yaml (StateTable, tenant secrets, SES), with a sync engine that never sleeps."""
+template.yaml (StateTable, tenant secrets, SES), with a sync engine that never sleeps.
+``handler_stack``: the local stack whose handlers a test invokes itself (no SQS pollers, no
+schedules), for feeding the sample events in events/ to their functions."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import boto3
 import httpx
@@ -14,6 +16,7 @@ import pytest
 from local.aws import ProvisionedStack
 from local.simulators.rackbeat import create_app as rackbeat_app
 from local.simulators.tripletex import create_app as tripletex_app
+from local.stack import LocalStack
 from rackbeat_tripletex.clients.http import RetryPolicy
 from rackbeat_tripletex.clients.tripletex import clear_session_cache
 from rackbeat_tripletex.initial_sync.context import secret_backed_clients
@@ -53,3 +56,8 @@ def env(aws_stack: ProvisionedStack) -> Iterator[Env]:
     )
     yield Env(ctx, SyncEngine(ctx), tenant, tripletex, rackbeat, RackbeatUser(rackbeat), secrets, wire)
     clear_session_cache()
+
+
+@pytest.fixture
+def handler_stack(start_local_stack: Callable[..., LocalStack]) -> LocalStack:
+    return start_local_stack(poll_queues=False, run_schedules=False)

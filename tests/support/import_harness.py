@@ -109,18 +109,8 @@ def small_seed() -> dict[str, Any]:
     return seed
 
 
-def build_harness(
-    aws_stack: ProvisionedStack, seed: dict[str, Any], *, run_import: bool
-) -> Iterator[Harness]:
-    clear_session_cache()
-    tripletex = tripletex_app(seed["tripletex"])
-    rackbeat = rackbeat_app(seed["rackbeat"])
-    clock = VirtualClock(tripletex, rackbeat)
-    endpoint = aws_stack.endpoint
-    dynamodb = boto3.resource("dynamodb", endpoint_url=endpoint)
-    table = dynamodb.Table(aws_stack.outputs["StateTableName"])
-    secrets_client = boto3.client("secretsmanager", endpoint_url=endpoint)
-    secrets = TenantSecrets(secrets_client, str(aws_stack.outputs["TenantSecretPrefix"]))
+def add_demo_tenant(table: Any, secrets: TenantSecrets, seed: dict[str, Any]) -> None:
+    """The demo company as a tenant whose credentials (the seed's tokens) were checked."""
     now = dt.datetime(2026, 11, 24, 9, 0, tzinfo=dt.UTC)
     TenantStore(table).create(
         Tenant(
@@ -142,6 +132,21 @@ def build_harness(
             tripletex_employee_token=seed["tripletex"]["employee_token"],
         ),
     )
+
+
+def build_harness(
+    aws_stack: ProvisionedStack, seed: dict[str, Any], *, run_import: bool
+) -> Iterator[Harness]:
+    clear_session_cache()
+    tripletex = tripletex_app(seed["tripletex"])
+    rackbeat = rackbeat_app(seed["rackbeat"])
+    clock = VirtualClock(tripletex, rackbeat)
+    endpoint = aws_stack.endpoint
+    dynamodb = boto3.resource("dynamodb", endpoint_url=endpoint)
+    table = dynamodb.Table(aws_stack.outputs["StateTableName"])
+    secrets_client = boto3.client("secretsmanager", endpoint_url=endpoint)
+    secrets = TenantSecrets(secrets_client, str(aws_stack.outputs["TenantSecretPrefix"]))
+    add_demo_tenant(table, secrets, seed)
     common = {
         "sleep": clock.sleep,
         "clock": clock.monotonic,

@@ -93,6 +93,18 @@ class RackbeatUser:
         }
         return self._send("POST", "/customers", body)["customer"]
 
+    def create_ehf_customer(self, number: int, name: str) -> dict[str, Any]:
+        """A company EHF can reach: a valid organisation number and a complete Norwegian address."""
+        return self.create_customer(
+            number,
+            name,
+            company_vat="NO 912345610 MVA",
+            address_street="Storgata 1",
+            address_zipcode="0150",
+            address_city="Oslo",
+            address_country="NO",
+        )
+
     def update_customer(self, number: int, **changes: Any) -> dict[str, Any]:
         return self._send("PUT", f"/customers/{number}", changes)["customer"]
 

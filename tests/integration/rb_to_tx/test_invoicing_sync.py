@@ -117,15 +117,7 @@ def test_invoice_lines_without_vat_rates_reach_tripletex_with_the_groups_rates(e
 
 def test_ehf_only_when_the_company_can_send_ehf(env: Env) -> None:
     env.tripletex.invoice_settings["sendTypes"] = ["EMAIL", "PAPER", "MANUAL"]
-    env.user.create_customer(
-        5001,
-        "Kunde Fem AS",
-        company_vat="NO 912345610 MVA",
-        address_street="Storgata 1",
-        address_zipcode="0150",
-        address_city="Oslo",
-        address_country="NO",
-    )
+    env.user.create_ehf_customer(5001, "Kunde Fem AS")
 
     runs = env.run()
 

@@ -16,15 +16,7 @@ from tests.support.sync_world import Env, RackbeatUser, business_calls, triplete
 
 
 def test_customer_product_and_booked_invoice_reach_tripletex_once(env: Env) -> None:
-    env.user.create_customer(
-        5001,
-        "Kunde Fem AS",
-        company_vat="NO 912345610 MVA",
-        address_street="Storgata 1",
-        address_zipcode="0150",
-        address_city="Oslo",
-        address_country="NO",
-    )
+    env.user.create_ehf_customer(5001, "Kunde Fem AS")
     env.user.create_product("P-1", "Hammer", 100.0)
     env.user.book_invoice(5001, [("P-1", 3, 100.0)], "2025-01-10")
 
