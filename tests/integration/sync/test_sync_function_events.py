@@ -1,4 +1,4 @@
-"""Each sample event in events/webhooks and events/periodic_sync fed to its handler, in the
+"""Each sample event in events/webhooks and events/ongoing_sync fed to its handler, in the
 function's own environment (the local runner on moto provisioned from template.yaml)."""
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ def test_tripletex_delivery_needs_a_valid_signature(handler_stack: LocalStack) -
 @pytest.mark.parametrize("name", ["schedule_tick.json", "nightly_reconcile.json"])
 def test_schedule_events_fan_out_over_active_tenants(handler_stack: LocalStack, name: str) -> None:
     assert handler_stack.runner is not None
-    result = handler_stack.runner.invoke("PeriodicSyncFunction", sample_event("periodic_sync", name))
+    result = handler_stack.runner.invoke("OngoingSyncFunction", sample_event("ongoing_sync", name))
     assert result.ok, result.error
     assert result.payload == {"enqueued": 0}
 
@@ -63,7 +63,7 @@ def test_schedule_events_fan_out_over_active_tenants(handler_stack: LocalStack, 
 def test_sync_queue_tasks_of_an_unknown_tenant_are_acknowledged(handler_stack: LocalStack) -> None:
     assert handler_stack.runner is not None
     result = handler_stack.runner.invoke(
-        "PeriodicSyncFunction", sample_event("periodic_sync", "sync_queue_tasks.json")
+        "OngoingSyncFunction", sample_event("ongoing_sync", "sync_queue_tasks.json")
     )
     assert result.ok, result.error
     assert result.payload == {"batchItemFailures": []}
