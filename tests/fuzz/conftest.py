@@ -1,4 +1,6 @@
-"""Fuzz suites run against the local stack: they borrow the integration suite's moto fixtures."""
+"""The fuzz suite's live stack runs unthrottled: hundreds of requests per operation in seconds
+would meet the template's method throttles (429), which tests/security/test_budgets_and_replays.py
+tests; here the code is judged."""
 
 from __future__ import annotations
 
@@ -7,10 +9,7 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from local.stack import LocalStack
-from tests.integration.conftest import aws_stack, moto_endpoint, moto_server, start_local_stack
-from tests.security.live_stack import LiveStack, start_live_stack
-
-__all__ = ["aws_stack", "moto_endpoint", "moto_server", "start_local_stack"]
+from tests.support.live_stack import LiveStack, start_live_stack
 
 UNTHROTTLED = {
     f"{route}Throttling{limit}Limit": 100_000
@@ -21,8 +20,6 @@ UNTHROTTLED = {
 
 @pytest.fixture
 def live_stack(start_local_stack: Callable[..., LocalStack]) -> Iterator[LiveStack]:
-    # Hundreds of requests per operation in seconds: the template's method throttles would answer
-    # them 429 (tests/security/test_budgets_and_replays.py tests those); here the code is judged.
     stack = start_live_stack(start_local_stack, parameters=UNTHROTTLED)
     with stack.http:
         yield stack

@@ -17,7 +17,6 @@ import pytest
 
 from local.cfn import load_template
 from rackbeat_tripletex.denials import MESSAGE
-from tests.security.live_stack import LiveStack
 from tests.security.test_template_edge import _filter_matches
 from tests.security.test_tenant_isolation import KNOWN_TENANT_ROUTES, _body_for
 from tests.security.test_webhook_isolation import (
@@ -28,6 +27,7 @@ from tests.security.test_webhook_isolation import (
     _sign,
     _tripletex_secret,
 )
+from tests.support.live_stack import LiveStack
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "template.yaml"
 SERVICE = "rackbeat-tripletex"  # POWERTOOLS_SERVICE_NAME in the template's Globals

@@ -15,7 +15,6 @@ import httpx
 import pytest
 
 from local.stack import LocalStack
-from tests.security.live_stack import LiveStack, Tenant, start_live_stack
 from tests.security.test_webhook_isolation import (
     RACKBEAT_EVENT,
     TRIPLETEX_BODY,
@@ -27,6 +26,7 @@ from tests.security.test_webhook_isolation import (
     _sign,
     _tripletex_secret,
 )
+from tests.support.live_stack import LiveStack, Tenant, start_live_stack
 
 # Buckets that practically never refill (one token per 1000 s), so what passes is the burst
 # whatever the machine's speed; the webhook routes keep the template's defaults.

@@ -12,8 +12,8 @@ import httpx
 import pytest
 
 from rackbeat_tripletex.http_headers import HSTS
-from tests.security.live_stack import LiveStack, Tenant
 from tests.security.test_webhook_isolation import RACKBEAT_EVENT, _activate, _rackbeat_token
+from tests.support.live_stack import LiveStack, Tenant
 
 DEEP = "[" * 5000 + "]" * 5000
 BODIES = {

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from local.stack import LocalStack
-from tests.security.live_stack import LiveStack, start_live_stack
 from tests.security.test_webhook_isolation import _activate
+from tests.support.live_stack import LiveStack, start_live_stack
 
 SCHEDULE = "NightlyWebhookRepair"
 
