@@ -140,7 +140,18 @@ def _secret_arns(prefix: str) -> dict[str, list[str]]:
             f"{base}{other_stack}{TENANT}-AbCdEf",
             f"{base}{other_stack}{TENANT}/tripletex-webhook-AbCdEf",
         ],
+        # Under the prefix, but neither of a tenant's two secrets.
+        "other name": [
+            f"{base}{prefix}{TENANT}/other-AbCdEf",
+            f"{base}{prefix}{TENANT}/tripletex-webhook/x-AbCdEf",
+            f"{base}{prefix}operator-notes-AbCdEf",
+            f"{base}{prefix}{TENANT}x-AbCdEf",
+        ],
     }
+
+
+# No function may reach these, whatever its grant.
+NEVER_FOR_ANY = {"other stack", "other name"}
 
 
 # The narrowest grant each function needs: which secrets its statements must reach, which they
@@ -190,7 +201,8 @@ def test_each_function_reads_only_the_secrets_it_needs(template: dict[str, Any])
     grants = _secret_grants(template)
     assert set(grants) == set(SECRET_GRANTS), "a function gained or lost secret access: review it here"
     problems = []
-    for owner, (reach, never, allowed_actions) in SECRET_GRANTS.items():
+    for owner, (reach, never_own, allowed_actions) in SECRET_GRANTS.items():
+        never = never_own | NEVER_FOR_ANY
         actions = set().union(*(a for a, _ in grants[owner]))
         if not actions <= allowed_actions:
             problems.append(f"{owner}: secret actions {sorted(actions - allowed_actions)} beyond its need")
