@@ -245,6 +245,20 @@ def test_deliveries_for_one_record_are_coalesced_into_a_leading_and_a_trailing_t
     assert [line for line, _ in notes.lines].count("webhook coalesced") == 3
 
 
+def test_a_deletion_is_not_coalesced_into_an_updates_tasks() -> None:
+    handled, queue, _ = deliveries()
+    update = b'{"event": "customer.update", "id": 42, "value": {}}'
+    delete = b'{"event": "customer.delete", "id": 42, "value": null}'
+    outcomes = [handled.tripletex(TENANT, **_signed(update, key=f"u-{n}")) for n in range(3)]
+    assert outcomes == [Outcome.ACCEPTED, Outcome.ACCEPTED, Outcome.DUPLICATE]
+    assert handled.tripletex(TENANT, **_signed(delete, key="d-1")) is Outcome.ACCEPTED
+    assert [(m["key"], m["deleted"], m["delay"]) for m in queue.sent] == [
+        ("42", False, 0),
+        ("42", False, 10),
+        ("42", True, 0),
+    ]
+
+
 @pytest.mark.parametrize(
     ("streams", "source"),
     [

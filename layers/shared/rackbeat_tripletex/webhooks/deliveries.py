@@ -166,7 +166,9 @@ class Deliveries:
         if streams is None or not getattr(streams, stream_of(task).value):
             self.log.info("webhook for a stream not synced dropped", extra=about)
             return Outcome.DISABLED
-        slot = self.markers.slot(task.tenant_id, task.source, task.entity, task.key)
+        # A deletion never hides behind an update's task (nor the reverse): each has its window.
+        kind = f"{task.entity}#deleted" if task.deleted else task.entity
+        slot = self.markers.slot(task.tenant_id, task.source, kind, task.key)
         if slot is None:
             self.log.info("webhook coalesced", extra=about)
             return Outcome.DUPLICATE

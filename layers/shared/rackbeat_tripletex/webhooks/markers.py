@@ -2,7 +2,7 @@
 out; these ids are prefixed so they can never meet a Powertools record):
 
   webhook-delivery#<source>#<tenant>#<sha256(idempotency key)>   one per delivery we accepted
-  webhook-coalesce#<tenant>#<source>#<entity>#<sha256(key)>      one per record and window
+  webhook-coalesce#<tenant>#<source>#<entity>[#deleted]#<sha256(key)>   one per record and window
 
 A delivery's idempotency key is remembered for REPLAY_DAYS: the same key again (the vendor's
 retry, or a captured delivery replayed) is dropped. A Tripletex signature covers no timestamp,
