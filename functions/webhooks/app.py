@@ -20,7 +20,7 @@ from aws_lambda_powertools.metrics import MetricUnit, single_metric
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from rackbeat_tripletex.config import runtime_config
-from rackbeat_tripletex.sync.model import EntitySyncTask
+from rackbeat_tripletex.models.sync import EntitySyncTask
 from rackbeat_tripletex.webhooks import rackbeat, tripletex
 from rackbeat_tripletex.webhooks.store import WebhookStore
 

@@ -34,12 +34,12 @@ from rackbeat_tripletex.clients.http import RetryPolicy
 from rackbeat_tripletex.clients.tripletex import clear_session_cache
 from rackbeat_tripletex.initial_sync.context import secret_backed_clients
 from rackbeat_tripletex.mappers.rackbeat_to_tripletex.invoice import ORDER_NUMBER_PREFIX
+from rackbeat_tripletex.models.sync import Entity, EntitySyncTask, StreamName, TenantSyncTask
 from rackbeat_tripletex.notify.email import Mailer
 from rackbeat_tripletex.store.cursors import CursorStore
 from rackbeat_tripletex.store.secrets import TenantSecrets
 from rackbeat_tripletex.store.tenants import TenantStore
 from rackbeat_tripletex.sync.context import SyncContext
-from rackbeat_tripletex.sync.model import EntitySyncTask, StreamName, SyncEntity, TenantSyncTask
 from tests.integration.initial_sync.conftest import TEMPLATE, FakeLambdaContext
 from tests.integration.sync.sync_env import RackbeatUser, add_tenant, rackbeat_seed, tripletex_seed
 
@@ -172,7 +172,7 @@ class World:
         task = TenantSyncTask(tenant_id=self.tenant.tenant_id)
         self.sqs.send_message(QueueUrl=self.queue_url, MessageBody=task.model_dump_json())
 
-    def task(self, entity: SyncEntity, key: str, event: str) -> EntitySyncTask:
+    def task(self, entity: Entity, key: str, event: str) -> EntitySyncTask:
         return EntitySyncTask(
             tenant_id=self.tenant.tenant_id,
             source="rackbeat",

@@ -21,9 +21,9 @@ from local.stack import LocalStack
 from ops.redrive import RedriveError, main, redrive, resolve_queue_url
 from rackbeat_tripletex.clients.tripletex import clear_session_cache
 from rackbeat_tripletex.models.domain import Credentials
+from rackbeat_tripletex.models.sync import EntitySyncTask
 from rackbeat_tripletex.store.secrets import TenantSecrets
 from rackbeat_tripletex.store.tenants import TenantStore
-from rackbeat_tripletex.sync.model import EntitySyncTask
 from tests.integration.conftest import TEMPLATE
 from tests.integration.sync.sync_env import (
     CONSUMER_TOKEN,

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
+from rackbeat_tripletex.models.sync import RunOutcome, StreamName
 from rackbeat_tripletex.preflight import BANK_ACCOUNT_REFUSAL
 from rackbeat_tripletex.sync.history import list_sync_failures
-from rackbeat_tripletex.sync.model import RunOutcome, StreamName
 from tests.integration.sync.sync_env import GROUP_15, Env, tripletex_rows, tripletex_user
 
 INVOICES = StreamName.INVOICES_TO_TRIPLETEX

@@ -12,7 +12,7 @@ import boto3
 import pytest
 
 from local.stack import LocalStack
-from rackbeat_tripletex.sync.model import parse_sync_task
+from rackbeat_tripletex.models.sync import parse_sync_task
 from rackbeat_tripletex.webhooks.store import WebhookStore
 
 EVENTS = Path(__file__).resolve().parents[3] / "events"

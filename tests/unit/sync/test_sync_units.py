@@ -9,17 +9,17 @@ import pytest
 from pydantic import ValidationError
 
 from rackbeat_tripletex.models.domain import Streams, Tenant
-from rackbeat_tripletex.notify.email import DIGEST_SHOWN as SHOWN
-from rackbeat_tripletex.notify.email import failure_digest_text as digest_text
-from rackbeat_tripletex.sync.model import (
+from rackbeat_tripletex.models.sync import (
     EntitySyncTask,
+    RecordFailure,
     StreamName,
-    SyncFailure,
     TenantSyncTask,
     enabled_streams,
     parse_sync_task,
     stream_for,
 )
+from rackbeat_tripletex.notify.email import DIGEST_SHOWN as SHOWN
+from rackbeat_tripletex.notify.email import failure_digest_text as digest_text
 from rackbeat_tripletex.webhooks import rackbeat, tripletex
 
 TENANT = "0123456789abcdef0123456789abcdef"
@@ -90,8 +90,8 @@ def test_digest_lists_what_to_do_and_caps_the_list() -> None:
         management_token_hash="h",
     )
     failures = [
-        SyncFailure(
-            stream=StreamName.PRODUCTS_TO_TRIPLETEX,
+        RecordFailure(
+            source=StreamName.PRODUCTS_TO_TRIPLETEX,
             entity="product",
             key=f"P-{i}",
             reason="invalid_price",

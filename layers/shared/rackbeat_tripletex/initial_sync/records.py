@@ -43,8 +43,8 @@ from rackbeat_tripletex.models.rackbeat import CustomerWrite, ProductWrite, Supp
 from rackbeat_tripletex.models.sync import (
     EntityLink,
     EntityProgress,
-    EntityType,
     FailureReason,
+    ImportEntity,
     InitialSyncRequest,
     LinkState,
     RecordFailure,
@@ -83,7 +83,7 @@ def resolve_reference_data(tripletex: TripletexClient, rackbeat: RackbeatClient)
     )
 
 
-def read_numbers(tripletex: TripletexClient, entity: EntityType) -> dict[int, str | None]:
+def read_numbers(tripletex: TripletexClient, entity: ImportEntity) -> dict[int, str | None]:
     """Every id of the entity with its number, each once (the client splits reads around the
     10,000 limit). The numbers cost no extra call and let the plan settle duplicates up front.
     A row we cannot read keeps its place in the plan (its page then fails it alone)."""
@@ -142,7 +142,7 @@ def duplicates_by_lowest_id(numbers: dict[int, str | None]) -> dict[int, int]:
     }
 
 
-def read_all(tripletex: TripletexClient, entity: EntityType) -> list[TripletexRead]:
+def read_all(tripletex: TripletexClient, entity: ImportEntity) -> list[TripletexRead]:
     rows: Iterator[TripletexRead]
     if entity == "customer":
         rows = tripletex.iter_customers()
@@ -153,7 +153,7 @@ def read_all(tripletex: TripletexClient, entity: EntityType) -> list[TripletexRe
     return sorted(rows, key=lambda r: record_id(r) or 0)
 
 
-def read_by_ids(tripletex: TripletexClient, entity: EntityType, ids: Sequence[int]) -> list[TripletexRead]:
+def read_by_ids(tripletex: TripletexClient, entity: ImportEntity, ids: Sequence[int]) -> list[TripletexRead]:
     found: dict[int, TripletexRead] = {}
     for start in range(0, len(ids), budget.IDS_PER_READ):
         chunk = list(ids[start : start + budget.IDS_PER_READ])
@@ -171,7 +171,7 @@ def read_by_ids(tripletex: TripletexClient, entity: EntityType, ids: Sequence[in
     return [found[i] for i in sorted(found)]
 
 
-def rackbeat_numbers(rackbeat: RackbeatClient, entity: EntityType) -> list[str]:
+def rackbeat_numbers(rackbeat: RackbeatClient, entity: ImportEntity) -> list[str]:
     """The numbers Rackbeat has. A record Rackbeat answers unreadably still holds its number
     (its key), so the plan links to it instead of trying to create it again."""
     # An unreadable record still holds its number in Rackbeat.
@@ -184,7 +184,7 @@ def rackbeat_numbers(rackbeat: RackbeatClient, entity: EntityType) -> list[str]:
     return [key for key in keys if key is not None]
 
 
-def unreadable(entity: EntityType, row: Unreadable) -> RecordFailure:
+def unreadable(entity: ImportEntity, row: Unreadable) -> RecordFailure:
     """A record Tripletex answered in a shape we cannot read, as a failure of that record alone."""
     return RecordFailure(
         entity=entity,
@@ -227,7 +227,7 @@ def import_records(
     ctx: InitialSyncContext,
     tenant_id: str,
     rackbeat: RackbeatClient,
-    entity: EntityType,
+    entity: ImportEntity,
     records: Sequence[TripletexRead],
     request: InitialSyncRequest,
     refs: ReferenceData,
@@ -293,7 +293,7 @@ def _import_one(
     ctx: InitialSyncContext,
     tenant_id: str,
     rackbeat: RackbeatClient,
-    entity: EntityType,
+    entity: ImportEntity,
     record: TripletexRecord,
     write: RackbeatWrite,
     links: dict[str, EntityLink],
@@ -305,9 +305,10 @@ def _import_one(
     payload_hash = content_hash(write.payload())
     link = links.get(key)
     if link is not None and link.tripletex_id != record.id:
-        return _duplicate(entity, record, key, link.tripletex_id)
+        # A row the ongoing sync is leasing has no owner yet: the claim below would fail alike.
+        return _duplicate(entity, record, key, link.tripletex_id or -1)
     if link is not None and link.state == LinkState.SYNCED and link.rackbeat_hash == payload_hash:
-        return link.origin
+        return link.origin or "created"
     leftover = key in leftovers
     if link is None:
         # Claimed one by one just before the write, not for the whole page up front in
@@ -342,7 +343,7 @@ def _import_one(
                 _create(rackbeat, write)
     except ValidationFailed as error:
         if link.state == LinkState.PENDING:
-            ctx.links.release(tenant_id, link)
+            ctx.links.release_claim(tenant_id, link)
             links.pop(key, None)
         return _rejected(entity, record, key, error)
     synced = link.model_copy(
@@ -382,7 +383,7 @@ def _number_taken(error: ValidationFailed) -> bool:
     return any(vm.field == "number" and _TAKEN in vm.message for vm in error.validation_messages)
 
 
-def _duplicate(entity: EntityType, record: TripletexRecord, key: str, owner: int) -> RecordFailure:
+def _duplicate(entity: ImportEntity, record: TripletexRecord, key: str, owner: int) -> RecordFailure:
     return RecordFailure(
         entity=entity,
         key=str(record.id),
@@ -398,7 +399,7 @@ def _duplicate(entity: EntityType, record: TripletexRecord, key: str, owner: int
 
 
 def _rejected(
-    entity: EntityType, record: TripletexRecord, key: str, error: ValidationFailed
+    entity: ImportEntity, record: TripletexRecord, key: str, error: ValidationFailed
 ) -> RecordFailure:
     fields = {vm.field for vm in error.validation_messages}
     details = "; ".join(

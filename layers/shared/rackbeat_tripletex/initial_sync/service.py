@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from typing import cast
 
 from pydantic import BaseModel
 
@@ -30,8 +31,8 @@ from rackbeat_tripletex.models.sync import (
     DryRunEntity,
     DryRunReport,
     EntityProgress,
-    EntityType,
     FailureReason,
+    ImportEntity,
     InitialSyncProgress,
     InitialSyncRequest,
     PlanTask,
@@ -75,7 +76,7 @@ class AlreadyRan(Exception):
 
 
 class FailureRef(BaseModel):
-    entity: EntityType
+    entity: ImportEntity
     key: str
 
 
@@ -203,7 +204,7 @@ def initial_sync_progress(ctx: InitialSyncContext, tenant_id: str) -> InitialSyn
     run = ctx.runs.get(tenant_id)
     if run is None:
         return None
-    entities: dict[EntityType, EntityProgress] = {}
+    entities: dict[ImportEntity, EntityProgress] = {}
     for entity in run.request.entity_types():
         counts = run.counters.get(entity, EntityProgress()).model_copy()
         counts.total = run.totals.get(entity, 0)
@@ -229,7 +230,7 @@ def initial_sync_progress(ctx: InitialSyncContext, tenant_id: str) -> InitialSyn
     )
 
 
-def _estimate(run: RunRecord, entities: dict[EntityType, EntityProgress], now: dt.datetime) -> float | None:
+def _estimate(run: RunRecord, entities: dict[ImportEntity, EntityProgress], now: dt.datetime) -> float | None:
     """Time left at the rate so far; None until there is a rate to go by."""
     if run.state not in (RunState.PLANNED, RunState.RUNNING):
         return 0.0
@@ -242,7 +243,7 @@ def _estimate(run: RunRecord, entities: dict[EntityType, EntityProgress], now: d
 
 
 def list_failures(ctx: InitialSyncContext, tenant_id: str) -> list[RecordFailure]:
-    return sorted(ctx.failures.list(tenant_id), key=lambda f: (f.entity, f.number or "", f.key))
+    return sorted(ctx.failures.list_import(tenant_id), key=lambda f: (f.entity, f.number or "", f.key))
 
 
 def retry_failures(
@@ -253,12 +254,12 @@ def retry_failures(
     if run is None:
         raise TenantNotFound(tenant_id)
     wanted = {(k.entity, k.key) for k in keys} if keys is not None else None
-    by_entity: dict[EntityType, list[int]] = {}
-    for failure in ctx.failures.list(tenant_id):
+    by_entity: dict[ImportEntity, list[int]] = {}
+    for failure in ctx.failures.list_import(tenant_id):
         if wanted is not None and (failure.entity, failure.key) not in wanted:
             continue
         if failure.key.isdigit():
-            by_entity.setdefault(failure.entity, []).append(int(failure.key))
+            by_entity.setdefault(cast(ImportEntity, failure.entity), []).append(int(failure.key))
     tasks = [
         RetryTask(tenant_id=tenant_id, run_id=run.run_id, entity=entity, ids=ids[start : start + RETRY_CHUNK])
         for entity, ids in by_entity.items()

@@ -27,9 +27,9 @@ from rackbeat_tripletex.models.sync import (
     RetryTask,
     RunState,
 )
+from rackbeat_tripletex.store.queue import send_bodies
 
 logger = logging.getLogger(__name__)
-SQS_BATCH = 10
 
 
 class StalePlan(Exception):
@@ -46,18 +46,10 @@ def handle_task(ctx: InitialSyncContext, task: PlanTask | PageTask | RetryTask) 
 
 
 def send_tasks(ctx: InitialSyncContext, tasks: Sequence[PlanTask | PageTask | RetryTask]) -> None:
-    """SendMessageBatch, ten at a time; a partly failed batch raises so the caller's message is retried."""
-    for start in range(0, len(tasks), SQS_BATCH):
-        entries = [
-            {"Id": str(i), "MessageBody": task.model_dump_json()}
-            for i, task in enumerate(tasks[start : start + SQS_BATCH])
-        ]
-        answer = ctx.sqs.send_message_batch(QueueUrl=ctx.queue_url, Entries=entries)
-        failed = answer.get("Failed") or []
-        if failed:
-            raise RuntimeError(
-                f"{len(failed)} of {len(entries)} initial-sync messages were not sent: {failed[0]}"
-            )
+    """Every task on InitialSyncQueue; any unsent raises so the caller's message is retried."""
+    unsent = send_bodies(ctx.sqs, ctx.queue_url, [task.model_dump_json() for task in tasks])
+    if unsent:
+        raise RuntimeError(f"{unsent} of {len(tasks)} initial-sync messages were not sent")
 
 
 def plan(ctx: InitialSyncContext, task: PlanTask) -> int:
@@ -138,7 +130,7 @@ def retry(ctx: InitialSyncContext, task: RetryTask) -> EntityProgress | None:
     for tripletex_id, origin in result.succeeded:
         ctx.runs.resolve_failure(task.tenant_id, task.entity, str(tripletex_id), origin)
     if run.state == RunState.COMPLETED_WITH_FAILURES and not any(
-        True for _ in ctx.failures.list(task.tenant_id)
+        True for _ in ctx.failures.list_import(task.tenant_id)
     ):
         ctx.runs.set_state(task.tenant_id, RunState.COMPLETED, expected=RunState.COMPLETED_WITH_FAILURES)
     return result.counts
@@ -161,7 +153,7 @@ def finish_if_done(ctx: InitialSyncContext, tenant_id: str) -> None:
         and ctx.runs.mark_summary_sent(tenant_id, ctx.now())
     ):
         # Claimed before sending: a crash here loses the email rather than sending it twice.
-        send_summary(ctx, run, list(ctx.failures.list(tenant_id)))
+        send_summary(ctx, run, list(ctx.failures.list_import(tenant_id)))
 
 
 def new_run_id() -> str:

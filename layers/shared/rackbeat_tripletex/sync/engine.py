@@ -69,22 +69,23 @@ from rackbeat_tripletex.mappers.supplier_to_rackbeat import map_supplier as supp
 from rackbeat_tripletex.models import rackbeat as rb
 from rackbeat_tripletex.models import tripletex as tx
 from rackbeat_tripletex.models.domain import Check, CheckId, Settings, Tenant, TenantStatus
-from rackbeat_tripletex.models.sync import RecordFailure, ReferenceData
-from rackbeat_tripletex.store.tenants import ConcurrentUpdateError
-from rackbeat_tripletex.sync.context import SyncContext
-from rackbeat_tripletex.sync.links import PageState, SyncLink
-from rackbeat_tripletex.sync.model import (
+from rackbeat_tripletex.models.sync import (
+    Entity,
+    EntityLink,
     EntitySyncTask,
+    RecordFailure,
+    ReferenceData,
     RunOutcome,
     StreamName,
-    SyncEntity,
-    SyncFailure,
     SyncRun,
     TenantSyncTask,
     Trigger,
     enabled_streams,
     stream_for,
 )
+from rackbeat_tripletex.store.links import PageState
+from rackbeat_tripletex.store.tenants import ConcurrentUpdateError
+from rackbeat_tripletex.sync.context import SyncContext
 
 logger = logging.getLogger(__name__)
 
@@ -152,7 +153,7 @@ class _Session:
     _reference: r2t.Reference | None = None
     _refs: ReferenceData | None = None
     api_calls: int = 0
-    syncing: set[tuple[SyncEntity, str]] = field(default_factory=set)
+    syncing: set[tuple[Entity, str]] = field(default_factory=set)
     # Every stream's cursor as the run started (read in one batch by ``run_tenant``).
     cursors: dict[str, str] = field(default_factory=dict)
     _initial_run: Any = None
@@ -200,7 +201,7 @@ class _Session:
             self._initial_run_read = True
         return self._initial_run
 
-    def both_ways(self, entity: SyncEntity) -> bool:
+    def both_ways(self, entity: Entity) -> bool:
         reverse = stream_for("tripletex", entity)
         return reverse is not None and bool(getattr(self.settings.streams, reverse.value))
 
@@ -412,7 +413,7 @@ class SyncEngine:
         self,
         session: _Session,
         stream: StreamName,
-        entity: SyncEntity,
+        entity: Entity,
         key: str,
         *,
         source_hash: str | None,
@@ -420,7 +421,7 @@ class SyncEngine:
     ) -> Written:
         self.ctx.failures.record(
             session.tenant.tenant_id,
-            SyncFailure(stream=stream, entity=entity, key=key, **why),
+            RecordFailure(source=stream.value, entity=entity, key=key, **why),
             self.ctx.now(),
             source_hash=source_hash,
         )
@@ -436,9 +437,9 @@ class SyncEngine:
         return Written("failed")
 
     def _resolved(self, session: _Session, stream: StreamName, key: str) -> None:
-        self.ctx.failures.resolve(session.tenant.tenant_id, stream, key)
+        self.ctx.failures.resolve(session.tenant.tenant_id, stream.value, stream.entity, key)
 
-    def _leased[T](self, session: _Session, entity: SyncEntity, key: str, work: Callable[[], T]) -> T:
+    def _leased[T](self, session: _Session, entity: Entity, key: str, work: Callable[[], T]) -> T:
         tenant_id = session.tenant.tenant_id
         waited = 0.0
         while not self.ctx.links.lease(tenant_id, entity, key, self.ctx.now(), LEASE_SECONDS):
@@ -449,7 +450,7 @@ class SyncEngine:
         try:
             return work()
         finally:
-            self.ctx.links.release(tenant_id, entity, key)
+            self.ctx.links.release_lease(tenant_id, entity, key)
 
     # ----- Rackbeat -> Tripletex -----------------------------------------------------------------
     def _rackbeat_stream(self, session: _Session, stream: StreamName, run: SyncRun, *, full: bool) -> None:
@@ -505,7 +506,7 @@ class SyncEngine:
         return not retry_failed and failed_with is not None and failed_with == self._source_hash(record)
 
     def _rackbeat_changes(
-        self, session: _Session, entity: SyncEntity, since: dt.datetime | None
+        self, session: _Session, entity: Entity, since: dt.datetime | None
     ) -> Iterator[Any]:
         rackbeat = session.rackbeat
         if entity == "customer":
@@ -516,7 +517,7 @@ class SyncEngine:
             return rackbeat.products(updated_at_from=since)
         return rackbeat.booked_invoices_since(since)
 
-    def _fetch_rackbeat(self, session: _Session, entity: SyncEntity, key: str) -> Any:
+    def _fetch_rackbeat(self, session: _Session, entity: Entity, key: str) -> Any:
         rackbeat = session.rackbeat
         if entity == "product":
             return rackbeat.get_product(key)
@@ -529,7 +530,7 @@ class SyncEngine:
         return rackbeat.get_customer_invoice(int(key))
 
     def _sync_rackbeat_record(
-        self, session: _Session, stream: StreamName, entity: SyncEntity, record: Any
+        self, session: _Session, stream: StreamName, entity: Entity, record: Any
     ) -> Written:
         if isinstance(record, Unreadable):
             return self._unreadable(
@@ -587,7 +588,7 @@ class SyncEngine:
         return content_hash(record.model_dump(mode="json", exclude={"updated_at"}))
 
     def _write_to_tripletex(
-        self, session: _Session, stream: StreamName, entity: SyncEntity, record: Any
+        self, session: _Session, stream: StreamName, entity: Entity, record: Any
     ) -> Written:
         if entity == "invoice":
             return self._write_invoice(session, stream, cast(rb.CustomerInvoice, record))
@@ -667,7 +668,7 @@ class SyncEngine:
         return Written("written", saved.id)
 
     def _upsert_tripletex(
-        self, session: _Session, entity: SyncEntity, link: SyncLink | None, record: Any
+        self, session: _Session, entity: Entity, link: EntityLink | None, record: Any
     ) -> Any:
         """Update the linked record, else the one with the same number, else create it.
         Returns the record as saved, or None when a newer Tripletex change won a conflict."""
@@ -874,7 +875,7 @@ class SyncEngine:
         stream: StreamName,
         invoice: rb.CustomerInvoice,
         mapped: r2t.MappedInvoice,
-        link: SyncLink | None,
+        link: EntityLink | None,
     ) -> Written:
         """The order (found again when a previous attempt made it), invoiced in "invoice" mode."""
         tenant_id = session.tenant.tenant_id
@@ -943,7 +944,7 @@ class SyncEngine:
         stream: StreamName,
         invoice: rb.CustomerInvoice,
         mapped: r2t.MappedInvoice,
-        link: SyncLink,
+        link: EntityLink,
     ) -> Written:
         """An invoice unbooked and booked again with a change after it reached Tripletex. An open
         order takes the change; an invoice the user has credited in Tripletex is replaced by a
@@ -1101,7 +1102,7 @@ class SyncEngine:
         return Written("written", target)
 
     def _tripletex_invoice_of(
-        self, session: _Session, link: SyncLink, order: tx.Order | None
+        self, session: _Session, link: EntityLink, order: tx.Order | None
     ) -> tx.Invoice | None:
         """The Tripletex invoice a synced Rackbeat invoice became (made by us, or by the user from
         our order)."""
@@ -1116,7 +1117,7 @@ class SyncEngine:
             return api.get_invoice(found.id) if found is not None and found.id is not None else None
         return None
 
-    def _existing_order(self, session: _Session, order: tx.Order, link: SyncLink | None) -> tx.Order | None:
+    def _existing_order(self, session: _Session, order: tx.Order, link: EntityLink | None) -> tx.Order | None:
         """The order a previous attempt created: by link, else by its number, whatever its date
         (order numbers are unique, so a re-dated retry must not post the number again)."""
         api = session.tripletex
@@ -1220,7 +1221,7 @@ class SyncEngine:
             self._advance(session, stream, new_cursor, read_started, ordered=stream.entity != "product")
 
     def _sync_tripletex_id(
-        self, session: _Session, stream: StreamName, entity: SyncEntity, record_id: int
+        self, session: _Session, stream: StreamName, entity: Entity, record_id: int
     ) -> Written:
         try:
             record = session.tripletex.read_record(entity, record_id)
@@ -1234,7 +1235,7 @@ class SyncEngine:
         return self._sync_tripletex_record(session, stream, entity, record)
 
     def _sync_tripletex_record(
-        self, session: _Session, stream: StreamName, entity: SyncEntity, record: Any
+        self, session: _Session, stream: StreamName, entity: Entity, record: Any
     ) -> Written:
         tenant_id = session.tenant.tenant_id
         number = (
@@ -1268,7 +1269,7 @@ class SyncEngine:
         )
 
     def _write_to_rackbeat(
-        self, session: _Session, stream: StreamName, entity: SyncEntity, key: str, record: Any
+        self, session: _Session, stream: StreamName, entity: Entity, key: str, record: Any
     ) -> Written:
         tenant_id = session.tenant.tenant_id
         initial = session.initial_run(self.ctx)
@@ -1283,7 +1284,7 @@ class SyncEngine:
                 message="Tripletex -> Rackbeat needs the groups and payment terms of the initial import.",
                 suggested_fix="Run the initial import in the wizard first; the record then syncs by itself.",
             )
-        mappers: dict[SyncEntity, Callable[..., Any]] = {
+        mappers: dict[Entity, Callable[..., Any]] = {
             "customer": customer_to_rackbeat,
             "supplier": supplier_to_rackbeat,
             "product": product_to_rackbeat,
@@ -1422,7 +1423,7 @@ def _record_id(record: Any) -> int | None:
     return cast(int | None, record.id)
 
 
-def _tripletex_number(entity: SyncEntity, record: Any) -> Any:
+def _tripletex_number(entity: Entity, record: Any) -> Any:
     if isinstance(record, Unreadable):
         name = {"customer": "customerNumber", "supplier": "supplierNumber"}.get(entity, "number")
         number = record.raw.get(name)
@@ -1432,7 +1433,7 @@ def _tripletex_number(entity: SyncEntity, record: Any) -> Any:
     return record.customer_number if entity == "customer" else record.supplier_number
 
 
-def _tripletex_key(entity: SyncEntity, record: Any, linked_key: str | None) -> str:
+def _tripletex_key(entity: Entity, record: Any, linked_key: str | None) -> str:
     """The Rackbeat key a Tripletex record syncs under (as ``_sync_tripletex_record`` decides it);
     a record without one is failed under ``tripletex-<id>``."""
     if linked_key:
