@@ -17,7 +17,7 @@ from local.aws import ProvisionedStack, provision
 from local.simulators.rackbeat import RackbeatSimulator
 from local.simulators.tripletex import TripletexSimulator
 from rackbeat_tripletex.clients.http import RetryPolicy
-from rackbeat_tripletex.initial_sync.context import ClientFactory, secret_backed_clients
+from rackbeat_tripletex.clients.tenant import ClientFactory, secret_backed_clients
 from rackbeat_tripletex.store.secrets import TenantSecrets
 from tests.integration.conftest import TEMPLATE
 

@@ -28,17 +28,17 @@ import logging
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
+from rackbeat_tripletex.clients import budget
 from rackbeat_tripletex.clients.http import NotFound, ValidationFailed
 from rackbeat_tripletex.clients.rackbeat import RackbeatClient
 from rackbeat_tripletex.clients.records import Unreadable, key_of, readable
 from rackbeat_tripletex.clients.tripletex import TripletexClient
-from rackbeat_tripletex.initial_sync import budget
 from rackbeat_tripletex.initial_sync.context import InitialSyncContext
 from rackbeat_tripletex.mappers.common import clean, content_hash
-from rackbeat_tripletex.mappers.contacts import as_update
-from rackbeat_tripletex.mappers.customer_to_rackbeat import map_customer
-from rackbeat_tripletex.mappers.product_to_rackbeat import map_product, tripletex_unit_name
-from rackbeat_tripletex.mappers.supplier_to_rackbeat import map_supplier
+from rackbeat_tripletex.mappers.tripletex_to_rackbeat.contacts import as_update
+from rackbeat_tripletex.mappers.tripletex_to_rackbeat.customer import map_customer
+from rackbeat_tripletex.mappers.tripletex_to_rackbeat.product import map_product, tripletex_unit_name
+from rackbeat_tripletex.mappers.tripletex_to_rackbeat.supplier import map_supplier
 from rackbeat_tripletex.models.rackbeat import CustomerWrite, ProductWrite, SupplierWrite
 from rackbeat_tripletex.models.sync import (
     EntityLink,
@@ -368,7 +368,7 @@ def _create(rackbeat: RackbeatClient, write: RackbeatWrite) -> None:
 
 
 def _update(rackbeat: RackbeatClient, key: str, write: RackbeatWrite, record: TripletexRecord) -> None:
-    """A partial update with what the Tripletex answer showed (see mappers.contacts.as_update)."""
+    """A partial update with what the Tripletex answer showed (see as_update)."""
     if isinstance(write, ProductWrite):
         rackbeat.update_product(key, write)
         return

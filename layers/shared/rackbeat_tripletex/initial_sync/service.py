@@ -14,7 +14,8 @@ from typing import cast
 from pydantic import BaseModel
 
 from rackbeat_tripletex.clients.records import Unreadable, readable
-from rackbeat_tripletex.initial_sync.context import Clients, InitialSyncContext
+from rackbeat_tripletex.clients.tenant import Clients
+from rackbeat_tripletex.initial_sync.context import InitialSyncContext
 from rackbeat_tripletex.initial_sync.records import (
     map_record,
     rackbeat_key,
@@ -25,7 +26,7 @@ from rackbeat_tripletex.initial_sync.records import (
 )
 from rackbeat_tripletex.initial_sync.worker import new_run_id, send_tasks
 from rackbeat_tripletex.mappers.common import content_hash
-from rackbeat_tripletex.mappers.product_to_rackbeat import missing_unit
+from rackbeat_tripletex.mappers.tripletex_to_rackbeat.product import missing_unit
 from rackbeat_tripletex.models.sync import (
     Accepted,
     DryRunEntity,

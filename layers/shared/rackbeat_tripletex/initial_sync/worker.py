@@ -8,7 +8,7 @@ import logging
 import uuid
 from collections.abc import Sequence
 
-from rackbeat_tripletex.initial_sync import budget
+from rackbeat_tripletex.clients import budget
 from rackbeat_tripletex.initial_sync.context import InitialSyncContext
 from rackbeat_tripletex.initial_sync.records import (
     duplicates_by_lowest_id,

@@ -23,8 +23,8 @@ from rackbeat_tripletex.clients.http import (
 from rackbeat_tripletex.clients.rackbeat import RackbeatClient
 from rackbeat_tripletex.clients.records import readable
 from rackbeat_tripletex.clients.tripletex import AREAS, Area, TripletexClient, TripletexCredentials
-from rackbeat_tripletex.mappers.product_to_rackbeat import DEFAULT_UNIT, tripletex_unit_name
 from rackbeat_tripletex.mappers.rackbeat_to_tripletex.reference import Reference
+from rackbeat_tripletex.mappers.tripletex_to_rackbeat.product import DEFAULT_UNIT, tripletex_unit_name
 from rackbeat_tripletex.models.domain import (
     Check,
     CheckId,

@@ -10,8 +10,8 @@ from typing import Any, Protocol
 
 import boto3
 
+from rackbeat_tripletex.clients.tenant import ClientFactory, secret_backed_clients
 from rackbeat_tripletex.config import runtime_config
-from rackbeat_tripletex.initial_sync.context import ClientFactory, secret_backed_clients
 from rackbeat_tripletex.notify.email import Mailer
 from rackbeat_tripletex.store.cursors import CursorStore
 from rackbeat_tripletex.store.failures import FailureStore

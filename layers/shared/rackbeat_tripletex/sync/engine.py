@@ -56,16 +56,16 @@ from rackbeat_tripletex.clients.http import (
 )
 from rackbeat_tripletex.clients.rackbeat import RackbeatClient
 from rackbeat_tripletex.clients.records import Unreadable, readable
+from rackbeat_tripletex.clients.tenant import Clients, MissingCredentials
 from rackbeat_tripletex.clients.tripletex import TripletexClient
-from rackbeat_tripletex.initial_sync.context import Clients, MissingCredentials
 from rackbeat_tripletex.initial_sync.records import resolve_reference_data
 from rackbeat_tripletex.mappers import rackbeat_to_tripletex as r2t
 from rackbeat_tripletex.mappers.common import content_hash
-from rackbeat_tripletex.mappers.contacts import as_update
-from rackbeat_tripletex.mappers.customer_to_rackbeat import map_customer as customer_to_rackbeat
-from rackbeat_tripletex.mappers.product_to_rackbeat import map_product as product_to_rackbeat
 from rackbeat_tripletex.mappers.rackbeat_to_tripletex.invoice import exact as exact_amount
-from rackbeat_tripletex.mappers.supplier_to_rackbeat import map_supplier as supplier_to_rackbeat
+from rackbeat_tripletex.mappers.tripletex_to_rackbeat.contacts import as_update
+from rackbeat_tripletex.mappers.tripletex_to_rackbeat.customer import map_customer as customer_to_rackbeat
+from rackbeat_tripletex.mappers.tripletex_to_rackbeat.product import map_product as product_to_rackbeat
+from rackbeat_tripletex.mappers.tripletex_to_rackbeat.supplier import map_supplier as supplier_to_rackbeat
 from rackbeat_tripletex.models import rackbeat as rb
 from rackbeat_tripletex.models import tripletex as tx
 from rackbeat_tripletex.models.domain import Check, CheckId, Settings, Tenant, TenantStatus
