@@ -72,6 +72,11 @@ ORDERS_AHEAD = dt.timedelta(days=3660)
 # in real answers as in Sesam's production connector (PRAC); the country inside an address is a
 # reference whose id the country list resolves. deliveryAddress is not mapped, so not asked for.
 PARTY_FIELDS = "*,postalAddress(*),physicalAddress(*)"
+_RECORD_READS: dict[type[TripletexModel], tuple[str, str]] = {
+    Customer: ("/customer", PARTY_FIELDS),
+    Supplier: ("/supplier", PARTY_FIELDS),
+    Product: ("/product", "*"),
+}
 # GET /customer and GET /supplier answer only active records unless isInactive is given (OFF).
 _BOTH_STATES = (False, True)
 
@@ -443,15 +448,11 @@ class TripletexClient(HttpClient):
                 return model.model_validate(values[0])
         return None
 
-    def read_record(self, entity: str, record_id: int) -> Customer | Supplier | Product | Unreadable:
-        """One customer, supplier or (any other ``entity``) product, as a list read yields it: an
-        :class:`Unreadable` instead of an exception when our read model refuses it (a webhook's or
-        a retry's record then fails alone)."""
-        model: type[Customer] | type[Supplier] | type[Product] = Product
-        if entity in ("customer", "supplier"):
-            model = Customer if entity == "customer" else Supplier
-        fields = PARTY_FIELDS if model is not Product else "*"
-        path = f"/{entity}" if model is not Product else "/product"
+    def read_record[R: (Customer, Supplier, Product)](self, model: type[R], record_id: int) -> R | Unreadable:
+        """One customer, supplier or product, as a list read yields it: an :class:`Unreadable`
+        instead of an exception when our read model refuses it (a webhook's or a retry's record
+        then fails alone)."""
+        path, fields = _RECORD_READS[model]
         row = self._call("GET", f"{path}/{record_id}", params={"fields": fields}).json()["value"]
         return next(read_each(model, [row], api=self.api_name, key_field="id"))
 

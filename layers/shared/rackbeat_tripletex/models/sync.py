@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
-
-from rackbeat_tripletex.models.domain import Streams
 
 Entity = Literal["customer", "supplier", "product", "invoice"]
 # The entities the initial import carries (Tripletex -> Rackbeat): every Entity but invoices.
@@ -302,36 +300,12 @@ class StreamName(StrEnum):
 
     @property
     def entity(self) -> Entity:
-        return _ENTITY[self]
+        """What the name says: ``customers_to_tripletex`` carries customers."""
+        return cast(Entity, self.value.split("_to_")[0].removesuffix("s"))
 
     @property
     def source(self) -> Source:
         return "rackbeat" if self.value.endswith("_to_tripletex") else "tripletex"
-
-
-_ENTITY: dict[StreamName, Entity] = {
-    StreamName.CUSTOMERS_TO_TRIPLETEX: "customer",
-    StreamName.SUPPLIERS_TO_TRIPLETEX: "supplier",
-    StreamName.PRODUCTS_TO_TRIPLETEX: "product",
-    StreamName.INVOICES_TO_TRIPLETEX: "invoice",
-    StreamName.CUSTOMERS_TO_RACKBEAT: "customer",
-    StreamName.SUPPLIERS_TO_RACKBEAT: "supplier",
-    StreamName.PRODUCTS_TO_RACKBEAT: "product",
-}
-
-# Dependencies first: an invoice needs its customer and products in Tripletex before it.
-STREAM_ORDER: tuple[StreamName, ...] = tuple(StreamName)
-
-
-def enabled_streams(streams: Streams) -> list[StreamName]:
-    return [name for name in STREAM_ORDER if getattr(streams, name.value)]
-
-
-def stream_for(source: Source, entity: Entity) -> StreamName | None:
-    for name in STREAM_ORDER:
-        if name.source == source and name.entity == entity:
-            return name
-    return None
 
 
 # ----- SyncQueue tasks -------------------------------------------------------------------------
