@@ -16,17 +16,9 @@ from pydantic import BaseModel
 from rackbeat_tripletex.clients.records import Unreadable, readable
 from rackbeat_tripletex.clients.tenant import Clients
 from rackbeat_tripletex.initial_sync.context import InitialSyncContext
-from rackbeat_tripletex.initial_sync.records import (
-    map_record,
-    rackbeat_key,
-    rackbeat_numbers,
-    read_all,
-    resolve_reference_data,
-    unreadable,
-)
+from rackbeat_tripletex.initial_sync.records import importing, rackbeat_key, read_all, unreadable
 from rackbeat_tripletex.initial_sync.worker import new_run_id, send_tasks
 from rackbeat_tripletex.mappers.common import content_hash
-from rackbeat_tripletex.mappers.tripletex_to_rackbeat.product import missing_unit
 from rackbeat_tripletex.models.sync import (
     Accepted,
     DryRunEntity,
@@ -42,8 +34,8 @@ from rackbeat_tripletex.models.sync import (
     RetryTask,
     RunState,
 )
-from rackbeat_tripletex.models.tripletex import Product
 from rackbeat_tripletex.store.initial_sync import AlreadyStarted, RunRecord
+from rackbeat_tripletex.streams.to_rackbeat import reference_data
 
 DRY_RUN_SAMPLE = 5
 RETRY_CHUNK = 200
@@ -150,20 +142,21 @@ def _check_choices(clients: Clients, request: InitialSyncRequest) -> None:
 
 def _dry_run(clients: Clients, tenant_id: str, request: InitialSyncRequest) -> DryRunReport:
     """Everything the import would do, from reads only: GETs to both APIs, no writes anywhere."""
-    refs = resolve_reference_data(clients.tripletex, clients.rackbeat)
+    refs = reference_data(clients.tripletex, clients.rackbeat)
     report = DryRunReport(tenant_id=tenant_id)
     for entity in request.entity_types():
-        rows = read_all(clients.tripletex, entity)
-        existing = set(rackbeat_numbers(clients.rackbeat, entity))
+        stream = importing(entity)
+        rows = read_all(clients.tripletex, stream)
+        existing = set(stream.rackbeat_keys(clients.rackbeat))
         summary = DryRunEntity(total=len(rows))
         records = []
         for row in rows:
             if isinstance(row, Unreadable):
-                report.failures.append(unreadable(entity, row))
+                report.failures.append(unreadable(stream, row))
                 summary.would_fail += 1
             else:
                 records.append(row)
-        mapped = [(r, map_record(r, request, refs)) for r in records]
+        mapped = [(r, stream.map(r, request, refs)) for r in records]
         numbers = Counter(rackbeat_key(m) for _, m in mapped if not isinstance(m, RecordFailure))
         claimed: set[str] = set()
         for record, write in mapped:
@@ -196,7 +189,7 @@ def _dry_run(clients: Clients, tenant_id: str, request: InitialSyncRequest) -> D
                     {"tripletex_id": record.id, "hash": content_hash(write.payload())} | write.payload()
                 )
         report.entities[entity] = summary
-        missing = {unit for r in records if isinstance(r, Product) and (unit := missing_unit(r, refs))}
+        missing = {unit for r in records if (unit := stream.missing_unit(r, refs))}
         report.missing_units = sorted(set(report.missing_units) | missing)
     return report
 

@@ -13,10 +13,9 @@ from rackbeat_tripletex.initial_sync.context import InitialSyncContext
 from rackbeat_tripletex.initial_sync.records import (
     duplicates_by_lowest_id,
     import_records,
-    rackbeat_numbers,
+    importing,
     read_by_ids,
     read_numbers,
-    resolve_reference_data,
 )
 from rackbeat_tripletex.initial_sync.summary import send_summary
 from rackbeat_tripletex.models.sync import (
@@ -28,6 +27,7 @@ from rackbeat_tripletex.models.sync import (
     RunState,
 )
 from rackbeat_tripletex.store.queue import send_bodies
+from rackbeat_tripletex.streams.to_rackbeat import reference_data
 
 logger = logging.getLogger(__name__)
 
@@ -65,11 +65,12 @@ def plan(ctx: InitialSyncContext, task: PlanTask) -> int:
     pages: list[PageTask] = []
     totals = {}
     with ctx.clients(task.tenant_id) as clients:
-        ctx.runs.set_refs(task.tenant_id, resolve_reference_data(clients.tripletex, clients.rackbeat))
+        ctx.runs.set_refs(task.tenant_id, reference_data(clients.tripletex, clients.rackbeat))
         for entity in run.request.entity_types():
+            stream = importing(entity)
             # Read Rackbeat's list once per entity per run; every page consults this index.
-            ctx.runs.put_index(task.tenant_id, entity, rackbeat_numbers(clients.rackbeat, entity))
-            numbers = read_numbers(clients.tripletex, entity)
+            ctx.runs.put_index(task.tenant_id, entity, stream.rackbeat_keys(clients.rackbeat))
+            numbers = read_numbers(clients.tripletex, stream)
             duplicate_of = duplicates_by_lowest_id(numbers)
             ids = sorted(numbers)
             totals[entity] = len(ids)
@@ -96,13 +97,14 @@ def import_page(ctx: InitialSyncContext, task: PageTask) -> EntityProgress | Non
     if run is None or run.run_id != task.run_id or run.refs is None:
         logger.warning("page for an unknown run %s of tenant %s: dropped", task.run_id, task.tenant_id)
         return None
+    stream = importing(task.entity)
     with ctx.clients(task.tenant_id) as clients:
-        records = read_by_ids(clients.tripletex, task.entity, task.ids)
+        records = read_by_ids(clients.tripletex, stream, task.ids)
         result = import_records(
             ctx,
             task.tenant_id,
             clients.rackbeat,
-            task.entity,
+            stream,
             records,
             run.request,
             run.refs,
@@ -121,12 +123,11 @@ def retry(ctx: InitialSyncContext, task: RetryTask) -> EntityProgress | None:
     if run is None or run.run_id != task.run_id:
         return None
     with ctx.clients(task.tenant_id) as clients:
-        refs = resolve_reference_data(clients.tripletex, clients.rackbeat)
+        refs = reference_data(clients.tripletex, clients.rackbeat)
         ctx.runs.set_refs(task.tenant_id, refs)
-        records = read_by_ids(clients.tripletex, task.entity, task.ids)
-        result = import_records(
-            ctx, task.tenant_id, clients.rackbeat, task.entity, records, run.request, refs
-        )
+        stream = importing(task.entity)
+        records = read_by_ids(clients.tripletex, stream, task.ids)
+        result = import_records(ctx, task.tenant_id, clients.rackbeat, stream, records, run.request, refs)
     for tripletex_id, origin in result.succeeded:
         ctx.runs.resolve_failure(task.tenant_id, task.entity, str(tripletex_id), origin)
     if run.state == RunState.COMPLETED_WITH_FAILURES and not any(

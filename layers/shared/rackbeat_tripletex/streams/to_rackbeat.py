@@ -49,6 +49,10 @@ class ToRackbeat(Stream):
     @abstractmethod
     def map(self, record: Any, request: InitialSyncRequest, refs: ReferenceData) -> t2r.Mapped: ...
 
+    def missing_unit(self, record: Any, refs: ReferenceData) -> str | None:
+        """A unit the record uses that Rackbeat lacks (the wizard offers to create it)."""
+        return None
+
     @abstractmethod
     def rackbeat_records(self, rackbeat: RackbeatClient) -> Iterator[Any]:
         """Every record of the entity in Rackbeat (an unreadable one still holds its number)."""
@@ -158,6 +162,9 @@ class ProductsToRackbeat(ToRackbeat):
 
     def map(self, record: Any, request: InitialSyncRequest, refs: ReferenceData) -> t2r.Mapped:
         return t2r.map_product(record, request, refs)
+
+    def missing_unit(self, record: Any, refs: ReferenceData) -> str | None:
+        return t2r.missing_unit(record, refs)
 
     def rackbeat_records(self, rackbeat: RackbeatClient) -> Iterator[Any]:
         return rackbeat.products()
