@@ -2,7 +2,7 @@
 
 * Per idle tenant: a real tenant onboarded through the local stack's API (every stream on),
   one warm-up cycle (it records the cursors), then one measured cycle: the schedule fires,
-  ``periodic_sync`` fans out, the SyncQueue poller runs the tenant's task. Counted from the
+  ``ongoing_sync`` fans out, the SyncQueue poller runs the tenant's task. Counted from the
   simulators' request logs, the runner's invocation log and the fan-out's answer.
 * Fan-out: N active tenants (10,000; 1,000 with ``--quick``) in moto, ``fan_out`` timed, its SQS
   and DynamoDB calls counted on the clients it is given; the minimum possible is one
@@ -33,7 +33,7 @@ FAN_OUT_TENANTS, FAN_OUT_TENANTS_QUICK = 10_000, 500
 IDLE_RECORDS = 25
 
 
-def _require_periodic_sync() -> None:
+def _require_fan_out() -> None:
     try:
         from rackbeat_tripletex.sync import fanout  # noqa: F401
     except ModuleNotFoundError as missing:
@@ -283,5 +283,5 @@ def _fan_out(run: Run) -> list[Figure]:
 
 @benchmark("idle_cost", "Idle cost per tenant and cycle")
 def idle_cost(run: Run) -> list[Figure]:
-    _require_periodic_sync()
+    _require_fan_out()
     return _idle_tenant_cycle(run) + _fan_out(run)

@@ -1,4 +1,5 @@
-"""InitialSyncQueue worker: parse each SyncTask message and hand it to the layer.
+"""initial_sync: the composition root of the InitialSyncQueue worker; each SyncTask message is
+parsed and handed to the layer.
 
 Each record succeeds or fails alone (ReportBatchItemFailures); a failed one returns to the queue
 after its visibility timeout and reaches the DLQ after maxReceiveCount deliveries.
@@ -13,7 +14,9 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import Field
 
+from rackbeat_tripletex.config import TenantWorkSettings, function_settings
 from rackbeat_tripletex.initial_sync.context import InitialSyncContext
 from rackbeat_tripletex.initial_sync.worker import describe, handle_task
 from rackbeat_tripletex.models.sync import parse_task
@@ -23,9 +26,16 @@ processor = BatchProcessor(event_type=EventType.SQS)
 _context: InitialSyncContext | None = None
 
 
+class InitialSyncSettings(TenantWorkSettings):
+    """What the initial import cannot run without (InitialSyncContext reads the same environment)."""
+
+    initial_sync_queue_url: str = Field(alias="INITIAL_SYNC_QUEUE_URL", min_length=1)
+
+
 def sync_context() -> InitialSyncContext:
     global _context
     if _context is None:
+        function_settings(InitialSyncSettings)  # a missing variable fails here, named
         _context = InitialSyncContext.from_config()
     return _context
 

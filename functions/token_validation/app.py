@@ -15,15 +15,16 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.data_classes import EventBridgeEvent, event_source
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from rackbeat_tripletex.config import function_settings
 from rackbeat_tripletex.onboarding.service import Onboarding
-from rackbeat_tripletex.onboarding.wiring import build_onboarding
+from rackbeat_tripletex.onboarding.wiring import OnboardingSettings, build_onboarding
 
 logger = Logger()
 
 
 @cache
 def onboarding() -> Onboarding:
-    return build_onboarding()
+    return build_onboarding(function_settings(OnboardingSettings))
 
 
 @logger.inject_lambda_context(clear_state=True)

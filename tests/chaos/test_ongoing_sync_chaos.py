@@ -3,7 +3,7 @@
 A Rackbeat user creates customers and products, books invoices (some naming a customer or
 product whose webhook was lost) and updates records; every webhook arrives twice and in a shuffled
 order, some never arrive and the schedule has to catch them. The SyncQueue is worked by the real
-periodic_sync handler under the 10 % fault mix on both APIs, with a Tripletex session revoked
+ongoing_sync handler under the 10 % fault mix on both APIs, with a Tripletex session revoked
 mid-run (the 401 a session expiring at midnight Oslo gives) and the worker killed at random points.
 
 Invariants, against the same script run fault-free and against Rackbeat itself:
@@ -89,7 +89,7 @@ class OngoingOutcome:
 
 
 class World:
-    """One tenant, both simulators, the SyncQueue worked by periodic_sync's handler."""
+    """One tenant, both simulators, the SyncQueue worked by ongoing_sync's handler."""
 
     def __init__(self, moto_endpoint: str, *, chaotic: bool, kill_rate: float) -> None:
         reset_moto(moto_endpoint)
@@ -167,7 +167,7 @@ class World:
             self.sqs.send_message(QueueUrl=self.queue_url, MessageBody=task.model_dump_json())
 
     def tick(self) -> None:
-        """The schedule fires: one tenant task, as periodic_sync's fan-out sends it."""
+        """The schedule fires: one tenant task, as ongoing_sync's fan-out sends it."""
         self.clock.sleep(SCHEDULE_INTERVAL_S)
         task = TenantSyncTask(tenant_id=self.tenant.tenant_id)
         self.sqs.send_message(QueueUrl=self.queue_url, MessageBody=task.model_dump_json())
@@ -252,7 +252,7 @@ def run_ongoing(moto_endpoint: str, size: Size, *, chaotic: bool, kill_rate: flo
     # The user's script comes from its own generator: the same in the calm and the chaotic run.
     script = random.Random(CHAOS_SEED)
 
-    from functions.periodic_sync import app
+    from functions.ongoing_sync import app
 
     original_context = app.context
     app.context = lambda: world.ctx  # type: ignore[assignment]

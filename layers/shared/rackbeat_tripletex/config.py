@@ -1,7 +1,9 @@
 """Runtime configuration, parsed from the environment once per container.
 
-Each function's environment holds only references to its resources (set in template.yaml);
-a function reads the fields it needs and a missing one fails loudly at first use.
+Each function's environment holds only references to its resources (set in template.yaml).
+A function's composition root parses its own settings model (a RuntimeConfig whose fields that
+function cannot run without are required), so a missing variable fails its first invocation,
+naming the variable, instead of the first request that happens to need it.
 """
 
 from __future__ import annotations
@@ -43,15 +45,26 @@ class RuntimeConfig(BaseModel):
         return str(value)
 
 
-_VARIABLES = tuple(field.alias for field in RuntimeConfig.model_fields.values() if field.alias)
+class TenantWorkSettings(RuntimeConfig):
+    """What every function that reads tenants' rows and tokens and writes them email needs."""
+
+    state_table_name: str = Field(alias="STATE_TABLE_NAME", min_length=1)
+    tenant_secret_prefix: str = Field(alias="TENANT_SECRET_PREFIX", min_length=1)
+    sender_email: str = Field(alias="SENDER_EMAIL", min_length=1)
 
 
 def runtime_config() -> RuntimeConfig:
+    return function_settings(RuntimeConfig)
+
+
+def function_settings[Config: RuntimeConfig](model: type[Config]) -> Config:
     """Parsed once per distinct environment: in Lambda that is once per container; the local
     runner loads several functions into one process, each with its own environment."""
-    return _parse(tuple((name, os.environ.get(name)) for name in _VARIABLES))
+    names = tuple(field.alias for field in model.model_fields.values() if field.alias)
+    parsed: Config = _parse(model, tuple((name, os.environ.get(name)) for name in names))
+    return parsed
 
 
-@lru_cache(maxsize=16)
-def _parse(values: tuple[tuple[str, str | None], ...]) -> RuntimeConfig:
-    return RuntimeConfig.model_validate({name: value for name, value in values if value is not None})
+@lru_cache(maxsize=32)
+def _parse[Config: RuntimeConfig](model: type[Config], values: tuple[tuple[str, str | None], ...]) -> Config:
+    return model.model_validate({name: value for name, value in values if value is not None})

@@ -47,7 +47,7 @@ class World:
     @property
     def table(self) -> Any:
         assert self.local.runner is not None
-        name = self.local.runner.function("PeriodicSyncFunction").environment.values["STATE_TABLE_NAME"]
+        name = self.local.runner.function("OngoingSyncFunction").environment.values["STATE_TABLE_NAME"]
         return boto3.resource("dynamodb", endpoint_url=self.endpoint).Table(name)
 
     @property

@@ -1,5 +1,5 @@
 """Invoice and EHF cases through the local stack: booked in the Rackbeat simulator, delivered as
-webhooks over HTTP, synced by periodic_sync from SyncQueue, read back from the Tripletex
+webhooks over HTTP, synced by ongoing_sync from SyncQueue, read back from the Tripletex
 simulator with TripletexClient. Totals equal Rackbeat's to the øre in ``invoice`` and ``order``
 mode, and Tripletex never refuses a request (no unit-price VAT error, no EHF error)."""
 

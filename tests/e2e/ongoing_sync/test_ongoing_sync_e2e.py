@@ -1,5 +1,5 @@
 """Ongoing sync through the local stack: onboarding registers the Rackbeat webhooks, the
-simulator delivers them over HTTP to the webhooks function, SyncQueue runs periodic_sync; and the
+simulator delivers them over HTTP to the webhooks function, SyncQueue runs ongoing_sync; and the
 schedule path with webhooks off. Checked in the Tripletex simulator's state and request log."""
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Tripletex -> Rackbeat through the local stack: saving settings registers Tripletex event
 subscriptions for the enabled streams; the simulator delivers signed events over HTTP to the
-webhooks function, SyncQueue runs periodic_sync and the records reach Rackbeat; with events lost,
+webhooks function, SyncQueue runs ongoing_sync and the records reach Rackbeat; with events lost,
 the schedule brings the changes; nothing is echoed back; a tampered delivery is refused; and
 offboarding removes the subscriptions and the signing secret."""
 

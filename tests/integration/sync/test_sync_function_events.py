@@ -1,4 +1,4 @@
-"""Each sample event in events/webhooks and events/periodic_sync fed to its handler, in the
+"""Each sample event in events/webhooks and events/ongoing_sync fed to its handler, in the
 function's own environment (the local runner on moto provisioned from template.yaml)."""
 
 from __future__ import annotations
@@ -75,13 +75,13 @@ def test_tripletex_delivery_needs_a_valid_signature(stack: LocalStack) -> None:
 @pytest.mark.parametrize("name", ["schedule_tick.json", "nightly_reconcile.json"])
 def test_schedule_events_fan_out_over_active_tenants(stack: LocalStack, name: str) -> None:
     assert stack.runner is not None
-    result = stack.runner.invoke("PeriodicSyncFunction", _event("periodic_sync", name))
+    result = stack.runner.invoke("OngoingSyncFunction", _event("ongoing_sync", name))
     assert result.ok, result.error
     assert result.payload == {"enqueued": 0}
 
 
 def test_sync_queue_tasks_of_an_unknown_tenant_are_acknowledged(stack: LocalStack) -> None:
     assert stack.runner is not None
-    result = stack.runner.invoke("PeriodicSyncFunction", _event("periodic_sync", "sync_queue_tasks.json"))
+    result = stack.runner.invoke("OngoingSyncFunction", _event("ongoing_sync", "sync_queue_tasks.json"))
     assert result.ok, result.error
     assert result.payload == {"batchItemFailures": []}

@@ -13,7 +13,7 @@ from rackbeat_tripletex.auth import (
 )
 from rackbeat_tripletex.models.domain import Credentials, Settings
 from rackbeat_tripletex.onboarding import gate
-from rackbeat_tripletex.onboarding.vendors import environment_of
+from rackbeat_tripletex.onboarding.token_checks import environment_of
 from rackbeat_tripletex.onboarding.wiring import public_base_url
 
 

@@ -1,8 +1,5 @@
-"""Checks that run on the raw API Gateway event before the resolver parses anything.
-
-The resolver validates a body before any middleware sees the request, so authorisation and the
-size limit cannot live in a middleware: a stranger's malformed body must get the same 404 as a
-well-formed one, and a huge body must not be parsed at all.
+"""Checks on the raw API Gateway event, and the answers given before the resolver runs
+(onboarding.api.admission says in which order and why there).
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ from rackbeat_tripletex.models.domain import (
     GroupKind,
     Settings,
     TenantStatus,
+    ValidationReport,
 )
 
 
@@ -82,6 +83,15 @@ class ValidationOutcome(BaseModel):
     ok: bool
     message: str | None = None
     checks: list[Check]
+
+    @classmethod
+    def of(cls, report: ValidationReport) -> ValidationOutcome:
+        if report.ok:
+            return cls(ok=True, checks=report.checks)
+        failed = ", ".join(check.label for check in report.failed)
+        return cls(
+            ok=False, message=f"Nothing was saved. These checks failed: {failed}.", checks=report.checks
+        )
 
 
 class NamedRecord(BaseModel):

@@ -1,7 +1,8 @@
 """The tenant lifecycle behind the onboarding routes, independent of HTTP and Lambda.
 
-Errors a user can cause are raised as OnboardingError subclasses carrying the HTTP status and a
-plain-words message; the handler turns them into replies. Token values never enter a message.
+Errors a user can cause are raised as OnboardingError subclasses carrying a plain-words message;
+which HTTP answer each one becomes is decided in one place, ``onboarding.api.errors``. Token
+values never enter a message.
 """
 
 from __future__ import annotations
@@ -49,8 +50,6 @@ NOT_FOUND_MESSAGE = "Tenant not found"
 
 
 class OnboardingError(Exception):
-    status = 400
-
     def __init__(self, message: str) -> None:
         self.message = message
         super().__init__(message)
@@ -59,8 +58,6 @@ class OnboardingError(Exception):
 class TenantNotFoundError(OnboardingError):
     """Unknown tenant and wrong token alike: a stranger must not learn which one it was."""
 
-    status = 404
-
     def __init__(self) -> None:
         super().__init__(NOT_FOUND_MESSAGE)
 
@@ -68,15 +65,13 @@ class TenantNotFoundError(OnboardingError):
 class StepOrderError(OnboardingError):
     """The route needs an earlier wizard step done first; the message names that step."""
 
-    status = 409
-
 
 class ConfirmationError(OnboardingError):
-    status = 422
+    """The user did not confirm an irreversible step the way it asks."""
 
 
 class ConcurrentChangeError(OnboardingError):
-    status = 409
+    """Another request changed the tenant in between, every attempt; trying again is safe."""
 
 
 class Vendors(Protocol):

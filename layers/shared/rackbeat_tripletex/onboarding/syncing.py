@@ -1,8 +1,8 @@
 """The sync routes of the onboarding API: start or preview the initial import, follow it, list
 every failed record (initial import and ongoing sync in one list), retry them, and the run history.
 
-The initial-sync service and the ongoing sync's stores do the work; this module turns their
-errors into :class:`OnboardingError` replies and merges the two failure kinds for the user.
+The initial-sync service and the ongoing sync's stores do the work; this module merges the two
+failure kinds for the user. Their errors pass through unchanged to ``onboarding.api.errors``.
 Retries are SQS-driven: initial-import failures go back to InitialSyncQueue as ``retry`` tasks,
 ongoing-sync failures to SyncQueue as entity-level tasks, the same shape a webhook enqueues.
 """
@@ -19,14 +19,9 @@ from typing import Any, Literal, Self
 import boto3
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from rackbeat_tripletex.config import runtime_config
 from rackbeat_tripletex.initial_sync.context import InitialSyncContext, QueueSender
 from rackbeat_tripletex.initial_sync.service import (
-    AlreadyRan,
     FailureRef,
-    InvalidRequest,
-    NotReady,
-    TenantNotFound,
     initial_sync_progress,
     list_failures,
     retry_failures,
@@ -44,7 +39,6 @@ from rackbeat_tripletex.models.sync import (
     RecordFailure,
     RunState,
 )
-from rackbeat_tripletex.onboarding.service import OnboardingError, TenantNotFoundError
 from rackbeat_tripletex.onboarding.vendors import ONBOARDING_RETRY
 from rackbeat_tripletex.store.links import LinkStore
 from rackbeat_tripletex.store.queue import send_bodies
@@ -163,41 +157,6 @@ class RetryQueued(BaseModel):
     )
 
 
-# ----- errors --------------------------------------------------------------------------------
-class ImportNotReadyError(OnboardingError):
-    status = 422
-
-
-class ImportChoicesError(OnboardingError):
-    status = 422
-
-    def __init__(self, problems: dict[str, str]) -> None:
-        self.problems = problems
-        super().__init__("Fix the chosen groups or payment terms: " + "; ".join(problems.values()))
-
-    def body(self) -> ProblemsBody:
-        return ProblemsBody(
-            message=self.message,
-            detail=[FieldProblem(field=f, type="value_error", message=m) for f, m in self.problems.items()],
-        )
-
-
-class ImportAlreadyRanError(OnboardingError):
-    status = 409
-
-    def __init__(self, ran: AlreadyRan) -> None:
-        super().__init__(str(ran))
-        self.ran = ran
-
-    def body(self) -> AlreadyRanBody:
-        return AlreadyRanBody(
-            message=self.message,
-            started_at=self.ran.started_at,
-            finished_at=self.ran.finished_at,
-            state=self.ran.state,
-        )
-
-
 # ----- the operations ------------------------------------------------------------------------
 @dataclass
 class SyncOperations:
@@ -209,9 +168,8 @@ class SyncOperations:
     sync_queue_url: str
 
     @classmethod
-    def from_config(cls) -> SyncOperations:
-        config = runtime_config()
-        table = boto3.resource("dynamodb").Table(config.require("state_table_name"))
+    def build(cls, *, state_table_name: str, sync_queue_url: str) -> SyncOperations:
+        table = boto3.resource("dynamodb").Table(state_table_name)
         holder: dict[str, InitialSyncContext] = {}
 
         def initial() -> InitialSyncContext:
@@ -219,12 +177,7 @@ class SyncOperations:
                 holder["ctx"] = InitialSyncContext.from_config(retry=ONBOARDING_RETRY)
             return holder["ctx"]
 
-        return cls(
-            initial=initial,
-            table=table,
-            sqs=boto3.client("sqs"),
-            sync_queue_url=config.require("sync_queue_url"),
-        )
+        return cls(initial=initial, table=table, sqs=boto3.client("sqs"), sync_queue_url=sync_queue_url)
 
     @cached_property
     def _links(self) -> LinkStore:
@@ -233,16 +186,9 @@ class SyncOperations:
     # -- initial import
 
     def start(self, tenant_id: str, request: InitialSyncRequest, *, dry_run: bool) -> Accepted | DryRunReport:
-        try:
-            return start_initial_sync(self.initial(), tenant_id, request, dry_run=dry_run)
-        except TenantNotFound:
-            raise TenantNotFoundError() from None
-        except NotReady as error:
-            raise ImportNotReadyError(str(error)) from None
-        except InvalidRequest as error:
-            raise ImportChoicesError(error.problems) from None
-        except AlreadyRan as error:
-            raise ImportAlreadyRanError(error) from None
+        """Raises initial_sync.service's TenantNotFound, NotReady, InvalidRequest and AlreadyRan;
+        onboarding.api.errors says what each answers."""
+        return start_initial_sync(self.initial(), tenant_id, request, dry_run=dry_run)
 
     def progress(self, tenant_id: str) -> InitialSyncStatus:
         progress = initial_sync_progress(self.initial(), tenant_id)

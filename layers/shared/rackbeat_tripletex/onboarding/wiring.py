@@ -1,4 +1,4 @@
-"""Builds the onboarding service from the function's environment (once per container)."""
+"""Builds the onboarding services from a function's settings (once per container)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,10 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from rackbeat_tripletex.config import runtime_config
+import boto3
+from pydantic import Field
+
+from rackbeat_tripletex.config import TenantWorkSettings
 from rackbeat_tripletex.notify.email import Mailer
 from rackbeat_tripletex.onboarding.service import Onboarding
 from rackbeat_tripletex.onboarding.vendors import LiveVendors
@@ -14,18 +17,28 @@ from rackbeat_tripletex.store.secrets import TenantSecrets
 from rackbeat_tripletex.store.tenants import TenantStore
 
 
-def build_onboarding() -> Onboarding:
+class OnboardingSettings(TenantWorkSettings):
+    """What the tenant lifecycle cannot run without (onboarding_api, token_validation)."""
+
+
+class OnboardingApiSettings(OnboardingSettings):
+    """onboarding_api also starts imports and retries failures on both queues."""
+
+    initial_sync_queue_url: str = Field(alias="INITIAL_SYNC_QUEUE_URL", min_length=1)
+    sync_queue_url: str = Field(alias="SYNC_QUEUE_URL", min_length=1)
+
+
+def build_onboarding(settings: OnboardingSettings) -> Onboarding:
     # httpx logs every request URL at INFO, and Tripletex takes the consumer and employee tokens
     # as query parameters of :create: that logger must never run at INFO in our functions.
     for name in ("httpx", "httpcore"):
         logging.getLogger(name).setLevel(logging.WARNING)
-    config = runtime_config()
     return Onboarding(
-        tenants=TenantStore.from_config(),
-        secrets=TenantSecrets.from_config(),
-        mailer=Mailer.from_config(),
+        tenants=TenantStore(boto3.resource("dynamodb").Table(settings.state_table_name)),
+        secrets=TenantSecrets(boto3.client("secretsmanager"), settings.tenant_secret_prefix),
+        mailer=Mailer(boto3.client("sesv2"), settings.sender_email),
         vendors=LiveVendors(
-            tripletex_base_url=config.tripletex_base_url, rackbeat_base_url=config.rackbeat_base_url
+            tripletex_base_url=settings.tripletex_base_url, rackbeat_base_url=settings.rackbeat_base_url
         ),
     )
 

@@ -1,4 +1,4 @@
-"""The schedule's half of periodic_sync: one SyncQueue message per active tenant."""
+"""The schedule's half of ongoing_sync: one SyncQueue message per active tenant."""
 
 from __future__ import annotations
 

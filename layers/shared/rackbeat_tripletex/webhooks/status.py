@@ -6,10 +6,8 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-import boto3
 from pydantic import BaseModel, Field
 
-from rackbeat_tripletex.config import runtime_config
 from rackbeat_tripletex.models.sync import Entity
 from rackbeat_tripletex.webhooks.rackbeat import EVENTS, Grade
 from rackbeat_tripletex.webhooks.store import EventRow, WebhookStore
@@ -54,13 +52,6 @@ def schedule_minutes(expression: str | None) -> int | None:
     if match is None:
         return None
     return int(match.group(1)) * _MINUTES[match.group(2).rstrip("s")]
-
-
-def tenant_webhook_status(tenant_id: str) -> WebhookStatus:
-    """The status from the function's environment (state table, schedule expression)."""
-    config = runtime_config()
-    store = WebhookStore(boto3.resource("dynamodb").Table(config.require("state_table_name")))
-    return webhook_status(store, tenant_id, config.sync_schedule_expression)
 
 
 def webhook_status(store: WebhookStore, tenant_id: str, schedule_expression: str | None) -> WebhookStatus:

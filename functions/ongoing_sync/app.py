@@ -1,4 +1,5 @@
-"""periodic_sync: the schedule fans out one task per active tenant; SyncQueue runs the tasks.
+"""ongoing_sync: the composition root of the ongoing sync. The schedule fans out one task per
+active tenant; SyncQueue runs the tasks.
 
 Schedule events carry ``{"action": "fan_out", "full": false}`` (every few minutes) or
 ``"full": true`` (the nightly reconcile, which re-reads everything and sends the failure
@@ -8,6 +9,7 @@ digest). SQS records are tenant-level or entity-level tasks; each fails alone
 
 from __future__ import annotations
 
+import logging
 from functools import cache
 from typing import Any
 
@@ -16,8 +18,9 @@ from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import Field
 
-from rackbeat_tripletex.config import runtime_config
+from rackbeat_tripletex.config import TenantWorkSettings, function_settings
 from rackbeat_tripletex.models.sync import TenantSyncTask, parse_sync_task
 from rackbeat_tripletex.store.tenants import TenantStore
 from rackbeat_tripletex.sync.context import SyncContext
@@ -30,10 +33,19 @@ metrics = Metrics()
 processor = BatchProcessor(event_type=EventType.SQS)
 
 
+class OngoingSyncSettings(TenantWorkSettings):
+    """What the ongoing sync cannot run without (SyncContext reads the same environment)."""
+
+    sync_queue_url: str = Field(alias="SYNC_QUEUE_URL", min_length=1)
+
+
+def settings() -> OngoingSyncSettings:
+    return function_settings(OngoingSyncSettings)
+
+
 @cache
 def context() -> SyncContext:
-    import logging
-
+    settings()  # a missing variable fails here, named, before any client is built
     # httpx logs request URLs at INFO, and Tripletex takes tokens as query parameters.
     for name in ("httpx", "httpcore"):
         logging.getLogger(name).setLevel(logging.WARNING)
@@ -52,7 +64,7 @@ def record_handler(record: SQSRecord) -> None:
         )
         if task.full:
             tenant = ctx.tenants.get(task.tenant_id)
-            settings = ctx.tenants.get_settings(task.tenant_id)
+            tenant_settings = ctx.tenants.get_settings(task.tenant_id)
             if tenant is not None:
                 send_digest(
                     ctx.table,
@@ -60,7 +72,7 @@ def record_handler(record: SQSRecord) -> None:
                     tenant,
                     list(ctx.failures.list_streams(task.tenant_id)),
                     ctx.now(),
-                    to=settings.notification_email if settings else None,
+                    to=tenant_settings.notification_email if tenant_settings else None,
                 )
     else:
         outcome = engine.run_entity(task)
@@ -74,11 +86,7 @@ def lambda_handler(event: dict[str, Any], context_: LambdaContext) -> Any:
         return process_partial_response(
             event=event, record_handler=record_handler, processor=processor, context=context_
         )
-    config = runtime_config()
-    count = fan_out(
-        TenantStore.from_config(),
-        boto3.client("sqs"),
-        config.require("sync_queue_url"),
-        full=bool(event.get("full")),
-    )
+    config = settings()
+    tenants = TenantStore(boto3.resource("dynamodb").Table(config.state_table_name))
+    count = fan_out(tenants, boto3.client("sqs"), config.sync_queue_url, full=bool(event.get("full")))
     return {"enqueued": count}

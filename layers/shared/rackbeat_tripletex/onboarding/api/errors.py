@@ -1,0 +1,133 @@
+"""The one place a domain error becomes an HTTP answer.
+
+The errors themselves (onboarding.service, initial_sync.service, the API clients) carry a
+message in plain words and nothing about HTTP; the status and body of each answer are chosen
+here, and the routers' documented answers (``routing``) list the same statuses.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from typing import Any
+
+from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler.api_gateway import ApiGatewayResolver
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+
+from rackbeat_tripletex.clients.http import (
+    AccessDenied,
+    ApiError,
+    AuthError,
+    RateLimited,
+    ServerError,
+    TransportError,
+)
+from rackbeat_tripletex.initial_sync.service import AlreadyRan, InvalidRequest, NotReady, TenantNotFound
+from rackbeat_tripletex.onboarding import gate
+from rackbeat_tripletex.onboarding.schemas import ErrorBody, VendorUnavailable
+from rackbeat_tripletex.onboarding.service import (
+    NOT_FOUND_MESSAGE,
+    ConcurrentChangeError,
+    ConfirmationError,
+    OnboardingError,
+    StepOrderError,
+    TenantNotFoundError,
+)
+from rackbeat_tripletex.onboarding.syncing import AlreadyRanBody, FieldProblem, ProblemsBody
+
+logger = logging.getLogger(__name__)
+
+# Most specific first: a subclass not listed answers as its nearest listed base.
+_ONBOARDING_STATUS: dict[type[OnboardingError], int] = {
+    TenantNotFoundError: 404,
+    StepOrderError: 409,
+    ConcurrentChangeError: 409,
+    ConfirmationError: 422,
+    OnboardingError: 400,
+}
+_UNAVAILABLE = (RateLimited, ServerError, TransportError)
+
+
+def _json(status: int, body: Any, headers: dict[str, str] | None = None) -> Response[Any]:
+    return Response(status, content_types.APPLICATION_JSON, body, headers=headers)
+
+
+def onboarding_status(error: OnboardingError) -> int:
+    return next(status for kind, status in _ONBOARDING_STATUS.items() if isinstance(error, kind))
+
+
+def onboarding_error(error: OnboardingError) -> Response[Any]:
+    return _json(onboarding_status(error), {"message": error.message})
+
+
+def stranger_reply(error: TenantNotFoundError) -> dict[str, Any]:
+    """The answer admission gives before any router runs, as an API Gateway proxy response."""
+    return gate.reply(onboarding_status(error), {"message": error.message})
+
+
+def vendor_error(error: ApiError) -> Response[Any]:
+    """Every route that calls Rackbeat or Tripletex ends here when the call fails after the
+    client's own retries: the user learns which system failed and what to do next."""
+    system = error.api or "The other system"
+    logger.warning(
+        "vendor call failed", extra={"api": error.api, "status": error.status, "error": type(error).__name__}
+    )
+    if isinstance(error, _UNAVAILABLE):
+        wait = math.ceil(error.retry_after) if isinstance(error, RateLimited) and error.retry_after else None
+        if isinstance(error, RateLimited):
+            message = f"{system} is busy; try again in a minute."
+        elif isinstance(error, ServerError):
+            message = f"{system} has a problem right now; try again in a few minutes."
+        else:
+            message = f"{system} could not be reached; try again in a few minutes."
+        body = VendorUnavailable(message=message, system=system, retry_after_seconds=wait)
+        return _json(503, body, {"Retry-After": str(wait)} if wait else None)
+    if isinstance(error, AuthError | AccessDenied):
+        message = f"{system}: {error.user_hint} Then enter the new token in the step \u201cTokens\u201d."
+        return _json(409, ErrorBody(message=message))
+    return _json(502, ErrorBody(message=f"{system} refused the request. {error.user_hint}"))
+
+
+def import_tenant_missing(_: TenantNotFound) -> Response[Any]:
+    return _json(404, {"message": NOT_FOUND_MESSAGE})
+
+
+def import_not_ready(error: NotReady) -> Response[Any]:
+    return _json(422, {"message": str(error)})
+
+
+def import_choices(error: InvalidRequest) -> Response[Any]:
+    return _json(
+        422,
+        ProblemsBody(
+            message="Fix the chosen groups or payment terms: " + "; ".join(error.problems.values()),
+            detail=[FieldProblem(field=f, type="value_error", message=m) for f, m in error.problems.items()],
+        ),
+    )
+
+
+def import_already_ran(error: AlreadyRan) -> Response[Any]:
+    body = AlreadyRanBody(
+        message=str(error), started_at=error.started_at, finished_at=error.finished_at, state=error.state
+    )
+    return _json(409, body)
+
+
+def invalid_request(error: RequestValidationError) -> Response[Any]:
+    return _json(422, gate.describe_validation_errors(list(error.errors())))
+
+
+def map_errors(app: ApiGatewayResolver) -> None:
+    """Registers every answer above on the resolver."""
+    handlers: dict[type[Exception], Any] = {
+        ApiError: vendor_error,
+        OnboardingError: onboarding_error,
+        TenantNotFound: import_tenant_missing,
+        NotReady: import_not_ready,
+        InvalidRequest: import_choices,
+        AlreadyRan: import_already_ran,
+        RequestValidationError: invalid_request,
+    }
+    for kind, handler in handlers.items():
+        app.exception_handler(kind)(handler)

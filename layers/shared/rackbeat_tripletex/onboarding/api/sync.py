@@ -1,0 +1,118 @@
+"""The sync routes: start or preview the initial import, follow it, list and retry failed
+records, the ongoing sync's run history and the webhook registration status. Each route is its
+documentation and one call into :class:`~rackbeat_tripletex.onboarding.syncing.SyncOperations`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Query
+
+from rackbeat_tripletex.models.sync import Accepted, DryRunReport, InitialSyncRequest
+from rackbeat_tripletex.onboarding.api.routing import TenantId, authorised_tenant, documented
+from rackbeat_tripletex.onboarding.api.services import OnboardingServices
+from rackbeat_tripletex.onboarding.schemas import ErrorBody
+from rackbeat_tripletex.onboarding.syncing import (
+    AlreadyRanBody,
+    FailureList,
+    InitialSyncStatus,
+    RetryQueued,
+    RetryRequest,
+)
+from rackbeat_tripletex.sync.history import SyncRuns
+from rackbeat_tripletex.webhooks.status import WebhookStatus
+
+_DRY_RUN = "Preview only: read both systems, write nothing."
+
+
+def sync_router(services: OnboardingServices) -> Router:
+    router = Router()  # type: ignore[no-untyped-call]
+
+    def tenant_id_of(tenant_id: str) -> str:
+        return authorised_tenant(router, tenant_id).tenant_id
+
+    @router.post(
+        "/tenants/<tenant_id>/initial-sync",
+        summary="Start the one-time import from Tripletex into Rackbeat, or preview it (dry_run)",
+        description=(
+            "Without `dry_run` the import is queued and the answer is 202; follow it with GET. "
+            "With `dry_run=true` the answer (200) holds counts per entity, a sample of mapped records "
+            "and the records that would fail and why; nothing is written anywhere. The import runs "
+            "once: a second start answers 409 saying when it ran and how it ended."
+        ),
+        responses=documented(
+            202,
+            Accepted,
+            "The import is queued.",
+            s200=(DryRunReport, "dry_run=true: what the import would do; nothing was written."),
+            vendors=True,
+            s409=(
+                AlreadyRanBody | ErrorBody,
+                "The import already ran for this tenant (`started_at`, `state`), or the saved tokens no "
+                "longer work (`message` says what to do).",
+            ),
+        ),
+    )
+    def start_initial_sync(
+        tenant_id: TenantId,
+        request: InitialSyncRequest,
+        dry_run: Annotated[
+            bool, Query(description="Preview only: read both systems, write nothing.")
+        ] = False,
+    ) -> Response[Accepted | DryRunReport]:
+        answer = services.sync.start(tenant_id_of(tenant_id), request, dry_run=dry_run)
+        return Response(200 if dry_run else 202, content_types.APPLICATION_JSON, answer)
+
+    @router.get(
+        "/tenants/<tenant_id>/initial-sync",
+        summary="How far the initial import is: state, per-entity counters, time left",
+        responses=documented(
+            200, InitialSyncStatus, "The import's state (`not_started` before it is started)."
+        ),
+    )
+    def get_initial_sync(tenant_id: TenantId) -> InitialSyncStatus:
+        return services.sync.progress(tenant_id_of(tenant_id))
+
+    @router.get(
+        "/tenants/<tenant_id>/failures",
+        summary="Records that did not sync, from the initial import and the ongoing sync, with what to do",
+        responses=documented(200, FailureList, "Every failed record, with its reason and suggested fix."),
+    )
+    def get_failures(tenant_id: TenantId) -> FailureList:
+        return services.sync.failures(tenant_id_of(tenant_id))
+
+    @router.post(
+        "/tenants/<tenant_id>/failures/retry",
+        summary="Put failed records back on their queues: all of them, or those named",
+        responses=documented(202, RetryQueued, "The records are queued again."),
+    )
+    def retry_failures(tenant_id: TenantId, request: RetryRequest) -> Response[RetryQueued]:
+        queued = services.sync.retry(tenant_id_of(tenant_id), request)
+        return Response(202, content_types.APPLICATION_JSON, queued)
+
+    @router.get(
+        "/tenants/<tenant_id>/sync-runs",
+        summary="Ongoing-sync history: one entry per run and stream, newest first",
+        responses=documented(200, SyncRuns, "Trigger, start, finish and counts of each stream's run."),
+    )
+    def get_sync_runs(
+        tenant_id: TenantId,
+        limit: Annotated[int, Query(ge=1, le=500, description="How many entries, newest first.")] = 50,
+    ) -> SyncRuns:
+        return services.sync.sync_runs(tenant_id_of(tenant_id), limit)
+
+    @router.get(
+        "/tenants/<tenant_id>/webhooks",
+        summary="Which Rackbeat webhooks are registered, which Rackbeat refused and why",
+        description=(
+            "Per wanted event: registered, refused (with Rackbeat's reason) or failed; a change without "
+            "a webhook still arrives by the scheduled sync, at most `scheduled_sync_every_minutes` later."
+        ),
+        responses=documented(200, WebhookStatus, "The last registration's outcome per event."),
+    )
+    def get_webhooks(tenant_id: TenantId) -> WebhookStatus:
+        return services.webhook_status(tenant_id_of(tenant_id))
+
+    return router
