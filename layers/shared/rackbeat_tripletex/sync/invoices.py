@@ -12,7 +12,7 @@ from rackbeat_tripletex import preflight
 from rackbeat_tripletex.clients.http import ApiError, AuthError, ValidationFailed
 from rackbeat_tripletex.clients.records import Unreadable
 from rackbeat_tripletex.mappers import rackbeat_to_tripletex as r2t
-from rackbeat_tripletex.mappers.rackbeat_to_tripletex.invoice import exact as exact_amount
+from rackbeat_tripletex.mappers.rackbeat_to_tripletex.amounts import exact as exact_amount
 from rackbeat_tripletex.models import rackbeat as rb
 from rackbeat_tripletex.models.sync import EntityLink, StreamName
 from rackbeat_tripletex.sync import tripletex_invoices as sent
