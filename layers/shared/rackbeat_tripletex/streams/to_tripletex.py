@@ -154,7 +154,7 @@ class InvoicesToTripletex(ToTripletex):
     updated blindly like a record kept in step."""
 
     name = StreamName.INVOICES_TO_TRIPLETEX
-    label = "Invoices"
+    label = "Booked invoices"
     tripletex_area = "invoice"
     # A booked invoice is the one that goes to the books; drafts are not synced.
     webhook_events = ("customer_invoice.booked",)
