@@ -24,6 +24,16 @@ class Changes:
     ordered: bool
 
 
+@dataclass(frozen=True)
+class ReadStart:
+    """Where a stream's read starts: its stored cursor, or what stands in for a missing one."""
+
+    cursor: str | None
+    full: bool  # everything, whatever the cursor says (the nightly reconcile)
+    started: dt.datetime  # when this read began: the next timestamp cursor
+    activated: dt.datetime | None  # when the tenant switched its streams on
+
+
 class Stream(ABC):
     """Facts about one stream; the direction's base class adds the hooks its algorithm needs."""
 
@@ -50,16 +60,7 @@ class Cursor(ABC):
     """How a stream finds its changes since the last run."""
 
     @abstractmethod
-    def read(
-        self,
-        stream: Any,
-        api: Any,
-        cursor: str | None,
-        *,
-        full: bool,
-        started: dt.datetime,
-        activated: dt.datetime | None,
-    ) -> Changes | None:
+    def read(self, stream: Any, api: Any, start: ReadStart) -> Changes | None:
         """The changes to sync, or None when the source says nothing changed."""
 
 
@@ -71,18 +72,14 @@ class TimestampCursor(Cursor):
 
     overlap: dt.timedelta
 
-    def read(
-        self,
-        stream: Any,
-        api: Any,
-        cursor: str | None,
-        *,
-        full: bool,
-        started: dt.datetime,
-        activated: dt.datetime | None,
-    ) -> Changes:
-        since = None if full else (parse_time(cursor) if cursor else activated or started) - self.overlap
-        return Changes(stream.changed_since(api, since), started.astimezone(dt.UTC).isoformat(), ordered=True)
+    def read(self, stream: Any, api: Any, start: ReadStart) -> Changes:
+        since = None
+        if not start.full:
+            since = (
+                parse_time(start.cursor) if start.cursor else start.activated or start.started
+            ) - self.overlap
+        cursor = start.started.astimezone(dt.UTC).isoformat()
+        return Changes(stream.changed_since(api, since), cursor, ordered=True)
 
 
 @dataclass(frozen=True)
@@ -90,18 +87,10 @@ class VersionDigestCursor(Cursor):
     """The whole list with its ``versionDigest``: If-None-Match answers "not modified" while
     nothing in it changed, so an idle run costs one call and reads nothing."""
 
-    def read(
-        self,
-        stream: Any,
-        api: Any,
-        cursor: str | None,
-        *,
-        full: bool,
-        started: dt.datetime,
-        activated: dt.datetime | None,
-    ) -> Changes | None:
+    def read(self, stream: Any, api: Any, start: ReadStart) -> Changes | None:
         # A timestamp left by the initial import is no digest: the first run reads the whole list.
-        digest = None if full or cursor is None or is_time(cursor) else cursor
+        cursor = start.cursor
+        digest = None if start.full or cursor is None or is_time(cursor) else cursor
         answer = stream.changed_since_digest(api, digest)
         if answer.not_modified:
             return None

@@ -12,7 +12,7 @@ from rackbeat_tripletex.mappers.rackbeat_to_tripletex.amounts import exact as ex
 from rackbeat_tripletex.models import rackbeat as rb
 from rackbeat_tripletex.models.sync import StreamName
 from rackbeat_tripletex.sync import tripletex_invoices as sent
-from rackbeat_tripletex.sync.session import Session, Written, rackbeat_stamp
+from rackbeat_tripletex.sync.session import Session, Written
 from rackbeat_tripletex.sync.steps import Steps, rackbeat_hash
 
 
@@ -87,16 +87,5 @@ class CreditNotes(Steps):
             except ValidationFailed as error:
                 return fail(r2t.FailureReason.CHANGED_AFTER_SYNC, str(error), error.user_hint)
         target = credit.id if credit is not None and credit.id is not None else issued.id
-        self.ctx.links.record(
-            session.tenant_id,
-            "invoice",
-            key,
-            tripletex_id=target,
-            origin="created",
-            rackbeat_updated_at=rackbeat_stamp(invoice.updated_at),
-            synced_at=self.ctx.now(),
-            rackbeat_source_hash=rackbeat_hash(invoice),
-            to_tripletex_hash=content_hash({"creditNoteOf": issued.id}),
-        )
-        self.resolved(session, stream, key)
+        self.invoice_sent(session, stream, invoice, target, content_hash({"creditNoteOf": issued.id}))
         return Written("written", target)

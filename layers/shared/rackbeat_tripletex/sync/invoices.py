@@ -58,7 +58,7 @@ class InvoiceWriter(Steps):
                 return credited
         mapped = self._map(session, invoice)
         if isinstance(mapped, r2t.MappingFailure):
-            return self._fail(session, stream, invoice, mapped.reason, mapped.message, mapped.suggested_fix)
+            return self.unmapped(session, stream, key, mapped, source_hash=source_hash)
         if link is not None and link.state == "synced":
             if link.to_tripletex_hash == mapped.content_hash:
                 # Booked again (or paid) without a change Tripletex would see: nothing to send.
@@ -206,31 +206,11 @@ class InvoiceWriter(Steps):
         except ValidationFailed as error:
             if preflight.is_bank_account_refusal(error):
                 self._block(session, stream, preflight.bank_account_finding())
-            return self._fail(session, stream, invoice, "rejected", str(error), error.user_hint)
-        self._synced(session, stream, invoice, mapped, target_id)
+            return self.rejected(
+                session, stream, str(invoice.number), error, source_hash=rackbeat_hash(invoice)
+            )
+        self.invoice_sent(session, stream, invoice, target_id, mapped.content_hash)
         return Written("written", target_id)
-
-    def _synced(
-        self,
-        session: Session,
-        stream: StreamName,
-        invoice: rb.CustomerInvoice,
-        mapped: r2t.MappedInvoice,
-        target_id: int,
-    ) -> None:
-        key = str(invoice.number)
-        self.ctx.links.record(
-            session.tenant_id,
-            "invoice",
-            key,
-            tripletex_id=target_id,
-            origin="created",
-            rackbeat_updated_at=rackbeat_stamp(invoice.updated_at),
-            synced_at=self.ctx.now(),
-            rackbeat_source_hash=rackbeat_hash(invoice),
-            to_tripletex_hash=mapped.content_hash,
-        )
-        self.resolved(session, stream, key)
 
     def _rebooked(
         self,
@@ -256,7 +236,7 @@ class InvoiceWriter(Steps):
                     "open order not updated", extra={"tenant_id": session.tenant_id, "status": error.status}
                 )
             else:
-                self._synced(session, stream, invoice, mapped, order.id)
+                self.invoice_sent(session, stream, invoice, order.id, mapped.content_hash)
                 return Written("written", order.id)
         issued = sent.sent_invoice(api, link, order)
         if issued is None and order is None:

@@ -7,11 +7,12 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from rackbeat_tripletex.clients.http import ValidationFailed
 from rackbeat_tripletex.clients.records import Unreadable
 from rackbeat_tripletex.mappers.common import content_hash
 from rackbeat_tripletex.models.sync import Entity, RecordFailure, StreamName
 from rackbeat_tripletex.sync.context import SyncContext
-from rackbeat_tripletex.sync.session import RecordBusy, Session, Written
+from rackbeat_tripletex.sync.session import RecordBusy, Session, Written, rackbeat_stamp
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +47,58 @@ class Steps:
             },
         )
         return Written("failed")
+
+    def unmapped(
+        self, session: Session, stream: StreamName, key: str, failure: Any, *, source_hash: str | None
+    ) -> Written:
+        """A mapper's failure (it carries its reason, message and fix) recorded for the record."""
+        return self.fail(
+            session,
+            stream,
+            key,
+            source_hash=source_hash,
+            reason=failure.reason,
+            message=failure.message,
+            suggested_fix=failure.suggested_fix,
+        )
+
+    def rejected(
+        self,
+        session: Session,
+        stream: StreamName,
+        key: str,
+        error: ValidationFailed,
+        *,
+        source_hash: str | None,
+    ) -> Written:
+        """The target system refused the write: its own words, and what to do about them."""
+        return self.fail(
+            session,
+            stream,
+            key,
+            source_hash=source_hash,
+            reason="rejected",
+            message=str(error),
+            suggested_fix=error.user_hint,
+        )
+
+    def invoice_sent(
+        self, session: Session, stream: StreamName, invoice: Any, tripletex_id: int, to_tripletex_hash: str
+    ) -> None:
+        """An invoice (or credit note) now in Tripletex as ``tripletex_id``; its failure cleared."""
+        key = str(invoice.number)
+        self.ctx.links.record(
+            session.tenant_id,
+            "invoice",
+            key,
+            tripletex_id=tripletex_id,
+            origin="created",
+            rackbeat_updated_at=rackbeat_stamp(invoice.updated_at),
+            synced_at=self.ctx.now(),
+            rackbeat_source_hash=rackbeat_hash(invoice),
+            to_tripletex_hash=to_tripletex_hash,
+        )
+        self.resolved(session, stream, key)
 
     def resolved(self, session: Session, stream: StreamName, key: str) -> None:
         self.ctx.failures.resolve(session.tenant_id, stream.value, stream.entity, key)

@@ -14,6 +14,7 @@ from rackbeat_tripletex.clients.http import NotFound, ValidationFailed
 from rackbeat_tripletex.clients.records import Unreadable
 from rackbeat_tripletex.mappers.common import content_hash
 from rackbeat_tripletex.models.sync import RecordFailure, SyncRun
+from rackbeat_tripletex.streams.base import ReadStart
 from rackbeat_tripletex.streams.to_rackbeat import ToRackbeat
 from rackbeat_tripletex.sync.session import Session, Written, pages, rackbeat_stamp
 from rackbeat_tripletex.sync.steps import Steps, rackbeat_hash, tripletex_hash
@@ -31,14 +32,8 @@ class ToRackbeatSync(Steps):
                 (c.value for c in (initial.cursors if initial else []) if c.stream == name.value), None
             )
         started = self.ctx.now()
-        changes = stream.cursor.read(
-            stream,
-            session.tripletex,
-            cursor,
-            full=full,
-            started=started,
-            activated=session.tenant.settings_saved_at,
-        )
+        start = ReadStart(cursor, full, started, session.tenant.settings_saved_at)
+        changes = stream.cursor.read(stream, session.tripletex, start)
         if changes is None:
             return
         for page in pages(changes.records):
@@ -125,15 +120,7 @@ class ToRackbeatSync(Steps):
             )
         mapped = stream.map(record, initial.request, session.refs())
         if isinstance(mapped, RecordFailure):
-            return self.fail(
-                session,
-                name,
-                key,
-                source_hash=source_hash,
-                reason=mapped.reason.value,
-                message=mapped.message,
-                suggested_fix=mapped.suggested_fix,
-            )
+            return self.unmapped(session, name, key, mapped, source_hash=source_hash)
         digest = content_hash(mapped.payload())
         link = self.ctx.links.get(session.tenant_id, entity, key)
         if link is not None and link.to_rackbeat_hash == digest:
@@ -150,15 +137,7 @@ class ToRackbeatSync(Steps):
                 else stream.create_in_rackbeat(rackbeat, mapped)
             )
         except ValidationFailed as error:
-            return self.fail(
-                session,
-                name,
-                key,
-                source_hash=source_hash,
-                reason="rejected",
-                message=str(error),
-                suggested_fix=error.user_hint,
-            )
+            return self.rejected(session, name, key, error, source_hash=source_hash)
         self.ctx.links.record(
             session.tenant_id,
             entity,

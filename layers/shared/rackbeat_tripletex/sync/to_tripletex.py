@@ -29,7 +29,7 @@ from rackbeat_tripletex.mappers import rackbeat_to_tripletex as r2t
 from rackbeat_tripletex.models.sync import EntityLink, SyncRun
 from rackbeat_tripletex.store.links import PageState
 from rackbeat_tripletex.streams import registry
-from rackbeat_tripletex.streams.base import parse_time
+from rackbeat_tripletex.streams.base import ReadStart, parse_time
 from rackbeat_tripletex.streams.to_tripletex import RecordToTripletex, ToTripletex
 from rackbeat_tripletex.sync.context import SyncContext
 from rackbeat_tripletex.sync.invoices import InvoiceWriter
@@ -56,14 +56,8 @@ class ToTripletexSync(Steps):
         if cursor and not full:
             lag = (started - parse_time(cursor)).total_seconds()
             self.ctx.metrics.add_metric(f"{stream.name.value}.lag", MetricUnit.Seconds, lag)
-        changes = stream.cursor.read(
-            stream,
-            session.rackbeat,
-            cursor,
-            full=full,
-            started=started,
-            activated=session.tenant.settings_saved_at,
-        )
+        start = ReadStart(cursor, full, started, session.tenant.settings_saved_at)
+        changes = stream.cursor.read(stream, session.rackbeat, start)
         assert changes is not None
         for page in pages(changes.records):
             known = self.ctx.links.page_state(session.tenant_id, stream.name, [rackbeat_key(r) for r in page])
@@ -125,15 +119,7 @@ class ToTripletexSync(Steps):
         mapped = stream.map(record, reference)
         source_hash = rackbeat_hash(record)
         if isinstance(mapped, r2t.MappingFailure):
-            return self.fail(
-                session,
-                name,
-                key,
-                source_hash=source_hash,
-                reason=mapped.reason.value,
-                message=mapped.message,
-                suggested_fix=mapped.suggested_fix,
-            )
+            return self.unmapped(session, name, key, mapped, source_hash=source_hash)
         if (
             link is not None
             and link.tripletex_id is not None
@@ -152,15 +138,7 @@ class ToTripletexSync(Steps):
         try:
             saved = self._upsert(session, stream, link, mapped.record)
         except ValidationFailed as error:
-            return self.fail(
-                session,
-                name,
-                key,
-                source_hash=source_hash,
-                reason="rejected",
-                message=str(error),
-                suggested_fix=error.user_hint,
-            )
+            return self.rejected(session, name, key, error, source_hash=source_hash)
         if saved is None:
             # A newer change in Tripletex won the conflict; its own stream carries it back.
             self.ctx.links.record(
