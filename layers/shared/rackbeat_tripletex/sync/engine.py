@@ -32,9 +32,9 @@ from rackbeat_tripletex.streams.to_rackbeat import ToRackbeat
 from rackbeat_tripletex.streams.to_tripletex import ToTripletex
 from rackbeat_tripletex.sync.context import SyncContext
 from rackbeat_tripletex.sync.pause import pause_for_relink
-from rackbeat_tripletex.sync.session import TRANSIENT, RecordBusy, Session, StreamAborted, Written
+from rackbeat_tripletex.sync.session import TRANSIENT, RecordBusy, Session, StreamAborted, Written, count
 from rackbeat_tripletex.sync.to_rackbeat import ToRackbeatSync
-from rackbeat_tripletex.sync.to_tripletex import ToTripletexSync, count
+from rackbeat_tripletex.sync.to_tripletex import ToTripletexSync
 
 logger = logging.getLogger(__name__)
 

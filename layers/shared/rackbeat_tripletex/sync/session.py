@@ -17,7 +17,7 @@ from rackbeat_tripletex.mappers import rackbeat_to_tripletex as r2t
 from rackbeat_tripletex.mappers.common import content_hash
 from rackbeat_tripletex.models import tripletex as tx
 from rackbeat_tripletex.models.domain import Settings, Tenant
-from rackbeat_tripletex.models.sync import Entity, ReferenceData, Trigger
+from rackbeat_tripletex.models.sync import Entity, ReferenceData, SyncRun, Trigger
 from rackbeat_tripletex.streams import registry
 from rackbeat_tripletex.streams.to_rackbeat import reference_data
 
@@ -153,3 +153,12 @@ def pages[R](records: Iterable[R]) -> Iterator[list[R]]:
             page = []
     if page:
         yield page
+
+
+def count(run: SyncRun, result: Written) -> None:
+    if result.outcome == "written":
+        run.written += 1
+    elif result.outcome == "failed":
+        run.failed += 1
+    else:
+        run.skipped += 1

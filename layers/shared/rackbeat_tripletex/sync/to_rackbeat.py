@@ -16,9 +16,8 @@ from rackbeat_tripletex.mappers.common import content_hash
 from rackbeat_tripletex.models.sync import RecordFailure, SyncRun
 from rackbeat_tripletex.streams.base import ReadStart
 from rackbeat_tripletex.streams.to_rackbeat import ToRackbeat
-from rackbeat_tripletex.sync.session import Session, Written, pages, rackbeat_stamp
+from rackbeat_tripletex.sync.session import Session, Written, count, pages, rackbeat_stamp
 from rackbeat_tripletex.sync.steps import Steps, rackbeat_hash, tripletex_hash
-from rackbeat_tripletex.sync.to_tripletex import count
 
 
 class ToRackbeatSync(Steps):

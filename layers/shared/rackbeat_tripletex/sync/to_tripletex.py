@@ -38,6 +38,7 @@ from rackbeat_tripletex.sync.session import (
     Session,
     StreamAborted,
     Written,
+    count,
     pages,
     rackbeat_key,
     rackbeat_stamp,
@@ -205,12 +206,3 @@ class ToTripletexSync(Steps):
         if self.sync_record(session, stream, record).outcome == "failed":
             return "it could not be synced to Tripletex (its own failure in the list says why)"
         return None
-
-
-def count(run: SyncRun, result: Written) -> None:
-    if result.outcome == "written":
-        run.written += 1
-    elif result.outcome == "failed":
-        run.failed += 1
-    else:
-        run.skipped += 1
