@@ -11,8 +11,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.e2e.initial_sync.initial_sync_e2e import DEADLINE_S, SmallCompany, small_company
-from tests.e2e.onboarding.onboarding_e2e import good_credentials, rackbeat_seed, tripletex_seed
+from tests.support.import_world import DEADLINE_S, SmallCompany, small_company
+from tests.support.stack import good_credentials, rackbeat_seed, tripletex_seed
 
 IMPORT = {
     "entities": ["products"],
