@@ -86,7 +86,8 @@ def plan(ctx: InitialSyncContext, task: PlanTask) -> int:
                     )
                 )
     send_tasks(ctx, pages)
-    cursors = [Cursor(stream=f"{entity}s_to_rackbeat", value=started.isoformat()) for entity in totals]
+    # The cursor each Tripletex -> Rackbeat stream starts from: the moment the import began reading.
+    cursors = [Cursor(stream=importing(entity).name.value, value=started.isoformat()) for entity in totals]
     ctx.runs.set_plan(task.tenant_id, len(pages), totals, cursors)
     finish_if_done(ctx, task.tenant_id)
     return len(pages)
