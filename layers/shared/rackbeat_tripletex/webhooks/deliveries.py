@@ -30,8 +30,8 @@ from rackbeat_tripletex import bodies
 from rackbeat_tripletex.config import RuntimeConfig
 from rackbeat_tripletex.denials import well_formed_tenant_id
 from rackbeat_tripletex.models.domain import Streams
+from rackbeat_tripletex.models.sync import EntitySyncTask, StreamName
 from rackbeat_tripletex.store.tenants import TenantStore
-from rackbeat_tripletex.sync.model import EntitySyncTask, StreamName
 from rackbeat_tripletex.webhooks import rackbeat, tripletex
 from rackbeat_tripletex.webhooks.markers import DeliveryMarkers
 from rackbeat_tripletex.webhooks.secret import TripletexWebhookSecrets

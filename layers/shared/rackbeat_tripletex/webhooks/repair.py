@@ -26,10 +26,10 @@ from rackbeat_tripletex.clients.records import readable
 from rackbeat_tripletex.clients.tripletex import TripletexClient, TripletexCredentials
 from rackbeat_tripletex.config import RuntimeConfig
 from rackbeat_tripletex.models.domain import Credentials, Streams, TenantStatus
+from rackbeat_tripletex.models.sync import StreamName, SyncRun
 from rackbeat_tripletex.store.runs import SyncRunStore
 from rackbeat_tripletex.store.secrets import TenantSecrets
 from rackbeat_tripletex.store.tenants import TenantStore
-from rackbeat_tripletex.sync.model import StreamName, SyncRun
 from rackbeat_tripletex.webhooks import rackbeat, tripletex
 from rackbeat_tripletex.webhooks.registration import REGISTRATION_RETRY, REQUEST_TIMEOUT_SECONDS
 from rackbeat_tripletex.webhooks.secret import TripletexWebhookSecrets
