@@ -38,6 +38,10 @@ FLOORS: dict[str, int] = {
     "models": 0,
     "config": 0,
     "auth": 0,
+    # Request screening and the denial record (issue 13): used by webhooks and onboarding.
+    "bodies": 0,
+    "denials": 0,
+    "http_headers": 0,
     "clients": 1,
     "mappers": 1,
     "store": 1,
