@@ -27,7 +27,7 @@ from rackbeat_tripletex.clients.tripletex import TripletexClient, TripletexCrede
 from rackbeat_tripletex.config import RuntimeConfig
 from rackbeat_tripletex.models.domain import Credentials, Streams, TenantStatus
 from rackbeat_tripletex.models.sync import StreamName, SyncRun
-from rackbeat_tripletex.store.runs import SyncRunStore
+from rackbeat_tripletex.store.runs import RunStore
 from rackbeat_tripletex.store.secrets import TenantSecrets
 from rackbeat_tripletex.store.tenants import TenantStore
 from rackbeat_tripletex.webhooks import rackbeat, tripletex
@@ -142,7 +142,7 @@ def repair_tenant(
     return TenantRepair(tenant_id, tuple(back_rackbeat), tuple(back_tripletex))
 
 
-def record_runs(runs: SyncRunStore, repair: TenantRepair, now: dt.datetime) -> None:
+def record_runs(runs: RunStore, repair: TenantRepair, now: dt.datetime) -> None:
     run_id = uuid.uuid4().hex
     records = [
         SyncRun(
@@ -171,7 +171,7 @@ def repair_all(
     now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
 ) -> RepairReport:
     table = boto3.resource("dynamodb").Table(settings.state_table_name)
-    tenants, store, runs = TenantStore(table), WebhookStore(table), SyncRunStore(table)
+    tenants, store, runs = TenantStore(table), WebhookStore(table), RunStore(table)
     credentials_of = TenantSecrets(boto3.client("secretsmanager"), settings.tenant_secret_prefix)
     signing = TripletexWebhookSecrets(boto3.client("secretsmanager"), settings.tenant_secret_prefix)
     report = RepairReport()
