@@ -55,6 +55,8 @@ SKIPPED_TYPES: dict[str, str] = {
     "AWS::IAM::ManagedPolicy": "moto does not enforce IAM",
     "AWS::Lambda::Permission": "moto does not enforce resource policies",
     "AWS::SQS::QueuePolicy": "moto does not enforce resource policies",
+    "AWS::SNS::TopicPolicy": "moto does not enforce resource policies",
+    "AWS::SES::ConfigurationSetEventDestination": "moto delivers no bounces or complaints to route",
     "AWS::Serverless::Function": "the runner loads and invokes it in-process",
 }
 
@@ -307,10 +309,22 @@ def _create_email_identity(endpoint: str, logical_id: str, props: Mapping[str, A
     return PhysicalResource(logical_id, "AWS::SES::EmailIdentity", identity, {})
 
 
+def _create_configuration_set(endpoint: str, logical_id: str, props: Mapping[str, Any]) -> PhysicalResource:
+    ses = aws_client("sesv2", endpoint)
+    name = str(props.get("Name") or _default_name(logical_id))
+    request: dict[str, Any] = {"ConfigurationSetName": name}
+    suppression = props.get("SuppressionOptions") or {}
+    if suppression.get("SuppressedReasons"):
+        request["SuppressionOptions"] = {"SuppressedReasons": list(suppression["SuppressedReasons"])}
+    ses.create_configuration_set(**request)
+    return PhysicalResource(logical_id, "AWS::SES::ConfigurationSet", name, {})
+
+
 _CREATORS: dict[str, Callable[[str, str, Mapping[str, Any]], PhysicalResource]] = {
     "AWS::DynamoDB::Table": _create_table,
     "AWS::SQS::Queue": _create_queue,
     "AWS::SES::EmailIdentity": _create_email_identity,
+    "AWS::SES::ConfigurationSet": _create_configuration_set,
 }
 
 

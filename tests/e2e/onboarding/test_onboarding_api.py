@@ -371,7 +371,7 @@ def test_rotating_the_token_emails_a_new_link_and_kills_the_old(stack: Stack) ->
 
 
 def test_delete_needs_the_company_name_then_removes_everything(stack: Stack) -> None:
-    tenant_id, token, _ = stack.onboarded_tenant()
+    tenant_id, token, email = stack.onboarded_tenant()
     stack.request("PUT", f"/tenants/{tenant_id}/settings", token=token, json=SETTINGS)
     # Activation registered our webhooks; someone else's hook on the same account must survive.
     rb_api = f"http://127.0.0.1:{_port_of(stack.local.runner, 'RACKBEAT_BASE_URL')}"
@@ -396,11 +396,20 @@ def test_delete_needs_the_company_name_then_removes_everything(stack: Stack) -> 
     assert "Fjord Lager AS" in refused.json()["message"]
     assert secret_exists(stack, tenant_id)
 
+    # Issue 13: the management token alone no longer deletes; the contact confirms by email.
+    asked = stack.request(
+        "DELETE", f"/tenants/{tenant_id}", token=token, json={"confirm_company_name": "fjord lager as"}
+    )
+    assert asked.status_code == 202, asked.text
+    assert asked.json()["sent_to"] == email
+    assert secret_exists(stack, tenant_id)
+    stack.confirm_step_up(email)
     deleted = stack.request(
         "DELETE", f"/tenants/{tenant_id}", token=token, json={"confirm_company_name": "fjord lager as"}
     )
     assert deleted.status_code == 200
     assert deleted.json()["webhooks_removed"] == len(ours)
+    assert "was deleted" in stack.emails_to(email)[-1].subject
     assert not secret_exists(stack, tenant_id)
     assert stack.request("GET", f"/tenants/{tenant_id}", token=token).status_code == 404
     remaining = httpx.get(f"{rb_api}/api/webhooks", headers=headers).json()["webhooks"]
@@ -552,13 +561,14 @@ def test_daily_check_pauses_a_revoked_tenant_emails_once_and_new_tokens_resume(s
 
     new_token = "eyJhbGciOiJIUzI1NiJ9.rackbeat-e2e-new-token.c2ln"
     stack.rackbeat.state.tokens.add(new_token)
-    renewed = stack.request(
-        "PUT",
-        f"/tenants/{tenant_id}/credentials",
-        token=token,
-        json={**good_credentials(), "rackbeat_api_token": new_token},
-    )
+    renewal = {**good_credentials(), "rackbeat_api_token": new_token}
+    # Issue 13: replacing stored tokens needs the contact's confirmation first.
+    asked = stack.request("PUT", f"/tenants/{tenant_id}/credentials", token=token, json=renewal)
+    assert asked.status_code == 202, asked.text
+    stack.confirm_step_up(email)
+    renewed = stack.request("PUT", f"/tenants/{tenant_id}/credentials", token=token, json=renewal)
     assert renewed.status_code == 200
+    assert "were replaced" in stack.emails_to(email)[-1].subject
     assert stack.request("GET", f"/tenants/{tenant_id}", token=token).json()["status"] == "active"
     assert tenant_id in _tenants_with_status(stack, "active")
 

@@ -15,31 +15,36 @@ from rackbeat_tripletex.auth import bearer_token
 from rackbeat_tripletex.models.domain import Tenant
 from rackbeat_tripletex.onboarding import gate
 from rackbeat_tripletex.onboarding.api.errors import stranger_reply
+from rackbeat_tripletex.onboarding.identity import Principal
 from rackbeat_tripletex.onboarding.service import TenantNotFoundError
 
 
 @dataclass(frozen=True)
 class Admitted:
-    """The request may reach the routers; ``tenant`` is the one its token proved (tenant routes)."""
+    """The request may reach the routers; ``principal`` is who its token proved (tenant routes)."""
 
-    tenant: Tenant | None
+    principal: Principal | None
+
+    @property
+    def tenant(self) -> Tenant | None:
+        return self.principal.tenant if self.principal else None
 
 
 def admit(
-    event: Mapping[str, Any], authorize: Callable[[str, str | None], Tenant]
+    event: Mapping[str, Any], authorize: Callable[[str, str | None], Principal]
 ) -> Admitted | dict[str, Any]:
     """Admitted, or the API Gateway answer that ends the request here."""
     if gate.body_size(event) > gate.MAX_BODY_BYTES:
         return gate.too_large()
-    tenant = None
+    principal = None
     tenant_id = gate.tenant_id_of(event.get("path", ""))
     if tenant_id is not None:
         try:
-            tenant = authorize(tenant_id, bearer_token(gate.header(event, "Authorization")))
+            principal = authorize(tenant_id, bearer_token(gate.header(event, "Authorization")))
         except TenantNotFoundError as error:
             return stranger_reply(error)
     if not gate.body_is_text(event):
         # After authorisation, so a stranger still gets the 404; before the resolver, which
         # decodes the body strictly and would crash on it.
         return gate.not_text()
-    return Admitted(tenant)
+    return Admitted(principal)
