@@ -114,11 +114,19 @@ class Mailer:
             company_name=tenant.company_name,
         )
 
-    def send_settings_link(self, tenant: Tenant, to: str, link: str, *, rotated: bool) -> bool:
+    def count(self, tenant: Tenant, recipient: str) -> None:
+        """Count an email about to be sent before a change it reports is made (EmailLimitReached
+        then stops the change, not only the email); pass ``counted=True`` when sending it."""
+        self._take(tenant, recipient)
+
+    def send_settings_link(
+        self, tenant: Tenant, to: str, link: str, *, rotated: bool, counted: bool = False
+    ) -> bool:
         kind = EmailKind.SETTINGS_LINK_ROTATED if rotated else EmailKind.SETTINGS_LINK
         if not self._allowed(tenant, kind):
             return False
-        self._take(tenant, to)
+        if not counted:
+            self._take(tenant, to)
         self._send(to, *render(kind, contact_name=tenant.contact_name, link=link))
         return True
 

@@ -615,6 +615,8 @@ class Onboarding:
         if tenant.email_verification_pending:
             # The new token could only go to an address nobody confirmed: no relay through here.
             raise StepOrderError(CONFIRM_EMAIL_FIRST.format(address=tenant.contact_email))
+        # Counted first: a full window must leave the old link working, not lock everyone out.
+        self.mailer.count(tenant, tenant.contact_email)
         token = new_management_token()
         rotated = self._update(
             tenant.tenant_id,
@@ -623,7 +625,7 @@ class Onboarding:
         # The new token goes only to the contact's mailbox, never back to the caller: whoever
         # rotates a stolen token locks the thief out, and a thief who rotates locks only himself out.
         link = settings_link(public_base_url, tenant.tenant_id, token)
-        self.mailer.send_settings_link(rotated, rotated.contact_email, link, rotated=True)
+        self.mailer.send_settings_link(rotated, rotated.contact_email, link, rotated=True, counted=True)
         logger.info("management token rotated", extra={"tenant_id": tenant.tenant_id})
         return TokenRotated(
             sent_to=rotated.contact_email,
