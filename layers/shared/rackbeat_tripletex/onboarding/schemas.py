@@ -94,6 +94,11 @@ class SessionCreated(BaseModel):
     session: SessionView
 
 
+class SignedOut(BaseModel):
+    signed_out: Literal[True] = True
+    message: str
+
+
 class Confirmed(BaseModel):
     action: str
     message: str

@@ -24,6 +24,7 @@ from rackbeat_tripletex.onboarding.schemas import (
     EmailVerified,
     SessionCreated,
     SessionView,
+    SignedOut,
     SignInRequest,
     SignInRequested,
     VerificationSent,
@@ -32,6 +33,7 @@ from rackbeat_tripletex.onboarding.schemas import (
 VERIFIED = "Your email address is confirmed. Continue setting up the integration."
 VERIFICATION_SENT = "A new confirmation link was sent to {address}. It works once, for one hour."
 ALREADY_VERIFIED = "This email address is confirmed already."
+SIGNED_OUT = "Signed out. To come back, ask for a sign-in link on the start page."
 SIGN_IN_REQUESTED = (
     "If an integration uses this address, a sign-in link is on its way to it. "
     "It works once, for 15 minutes; check the spam folder too."
@@ -99,12 +101,12 @@ def identity_router(services: OnboardingServices) -> Router:
     @router.delete(
         "/tenants/<tenant_id>/session",
         summary="Sign out: the session token stops working",
-        responses=documented(204, None, "Signed out (a management token is not affected)."),
+        responses=documented(200, SignedOut, "Signed out (a management token is not affected)."),
     )
-    def sign_out(tenant_id: TenantId) -> Response[None]:
+    def sign_out(tenant_id: TenantId) -> SignedOut:
         token = bearer_token(router.current_event.headers.get("Authorization")) or ""
         services.onboarding.sign_out(authorised_principal(router, tenant_id), token)
-        return Response(204)
+        return SignedOut(message=SIGNED_OUT)
 
     @router.post(
         "/confirmations",
