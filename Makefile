@@ -59,6 +59,7 @@ lint: setup
 build: setup
 	$(TOOLS)/bin/sam build --template template.yaml --parallel --cached
 
+# pytest's defaults (pyproject addopts) run it on two xdist workers, one test module per group.
 test: setup lint
 	$(PY) -m pytest
 

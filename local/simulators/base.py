@@ -192,6 +192,12 @@ class SimulatorApp:
         with self._lock:
             self.faults = config if isinstance(config, FaultConfig) else FaultConfig.from_json(config)
 
+    def force_outcomes(self, *outcomes: str) -> None:
+        """The next requests answer these outcomes in order ("429", "timeout", "reset", "ok"),
+        after any already forced and before the rates are consulted."""
+        with self._lock:
+            self.faults.sequence.extend(outcomes)
+
     def clear_requests(self) -> None:
         with self._lock:
             self.request_log.clear()

@@ -21,7 +21,6 @@ again (moto counts the receives and redrives to the DLQ after ``maxReceiveCount`
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import random
 from collections.abc import Callable, Iterable
@@ -32,6 +31,7 @@ import httpx
 
 from local.runner import _sqs_record
 from local.simulators.base import SimulatorApp, transport
+from tests.support.virtual_clock import VirtualClock
 
 # Ten per cent of API calls fail, spread over every kind of failure the clients must survive.
 FAULT_MIX: dict[str, Any] = {
@@ -44,23 +44,6 @@ FAULT_RATE = 0.10
 
 class WorkerKilled(BaseException):
     """The worker process is gone (Lambda timeout, crash): nothing after this point runs."""
-
-
-class VirtualClock:
-    """The simulators' time, moved forward by sleeps instead of waiting (both APIs share it)."""
-
-    def __init__(self, *apps: SimulatorApp) -> None:
-        self.apps = apps
-
-    def sleep(self, seconds: float) -> None:
-        for app in self.apps:
-            app.clock_offset += dt.timedelta(seconds=max(0.0, seconds))
-
-    def monotonic(self) -> float:
-        return self.apps[0].now().timestamp()
-
-    def now(self) -> dt.datetime:
-        return self.apps[0].now()
 
 
 @dataclass
@@ -157,8 +140,7 @@ class Chaos:
             # A burst: the next calls to this API are all refused, as when another client of the
             # same account spends the budget.
             self.stats.bursts += 1
-            with app._lock:
-                app.faults.sequence.extend(["429"] * self.burst_length)
+            app.force_outcomes(*["429"] * self.burst_length)
         if self.latency_spike_rate and self.rng.random() < self.latency_spike_rate:
             self.stats.latency_spikes += 1
             self.clock.sleep(self.rng.uniform(1.0, 8.0))

@@ -1,13 +1,9 @@
-"""The chaos suites run on the integration suites' moto server (moto's state is process-wide:
-one server per process), provisioned from template.yaml for each run."""
+"""The chaos suites run on the shared moto server (tests.support.fixtures; moto's state is
+process-wide: one server per process), provisioned from template.yaml for each run."""
 
 import os
 
 import pytest
-
-from tests.integration.conftest import aws_stack, moto_endpoint, moto_server
-
-__all__ = ["aws_stack", "moto_endpoint", "moto_server"]
 
 
 @pytest.fixture

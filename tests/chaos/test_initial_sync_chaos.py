@@ -13,7 +13,6 @@ CI size: the demo dataset cut to about 150 records. Full size (the whole demo da
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from collections import Counter
 from dataclasses import dataclass, field
@@ -32,20 +31,14 @@ from rackbeat_tripletex.clients.http import RetryPolicy
 from rackbeat_tripletex.clients.tripletex import clear_session_cache
 from rackbeat_tripletex.initial_sync import budget, service
 from rackbeat_tripletex.initial_sync.context import InitialSyncContext, secret_backed_clients
-from rackbeat_tripletex.models.domain import Credentials, CredentialsSummary, Tenant
 from rackbeat_tripletex.models.sync import Accepted, RunState
 from rackbeat_tripletex.store.secrets import TenantSecrets
-from rackbeat_tripletex.store.tenants import TenantStore
-from tests.integration.initial_sync.conftest import (
-    RACKBEAT_URL,
-    TEMPLATE,
-    TENANT,
-    TRIPLETEX_URL,
-    FakeLambdaContext,
-    demo_request,
-)
+from tests.support.import_harness import RACKBEAT_URL, TENANT, TRIPLETEX_URL, add_demo_tenant, demo_request
+from tests.support.lambda_context import FakeLambdaContext
+from tests.support.paths import TEMPLATE
+from tests.support.virtual_clock import VirtualClock
 
-from .chaos import FAULT_MIX, Chaos, ChaosStats, DrainStats, QueueDriver, VirtualClock, api_statuses
+from .chaos import FAULT_MIX, Chaos, ChaosStats, DrainStats, QueueDriver, api_statuses
 
 COLLECTIONS = ("customers", "suppliers", "products")
 CHAOS_SEED = int(os.environ.get("CHAOS_SEED", "20261124"))
@@ -152,8 +145,7 @@ def run_import(
     )
     return ImportOutcome(
         rackbeat={
-            c: {str(number): comparable(r) for number, r in rackbeat.state.records[c].items()}
-            for c in COLLECTIONS
+            c: {str(number): comparable(r) for number, r in rackbeat.records(c).items()} for c in COLLECTIONS
         },
         failures={(f.entity, f.key, f.reason.value) for f in failures},
         state=progress.state,
@@ -193,27 +185,7 @@ def _context(
     sqs = boto3.client("sqs", endpoint_url=endpoint)
     ses = boto3.client("sesv2", endpoint_url=endpoint)
     secrets = TenantSecrets(secrets_client, str(stack.outputs["TenantSecretPrefix"]))
-    now = dt.datetime(2026, 11, 24, 9, 0, tzinfo=dt.UTC)
-    TenantStore(table).create(
-        Tenant(
-            tenant_id=TENANT,
-            company_name="Nordlys Verktøy AS",
-            contact_name="Åse Lagerløf",
-            contact_email="ase@nordlysverktoy.no",
-            created_at=now,
-            updated_at=now,
-            management_token_hash="0" * 64,
-            credentials=CredentialsSummary(validated_at=now),
-        )
-    )
-    secrets.put(
-        TENANT,
-        Credentials(
-            rackbeat_api_token=seed["rackbeat"]["api_token"],
-            tripletex_consumer_token=seed["tripletex"]["consumer_token"],
-            tripletex_employee_token=seed["tripletex"]["employee_token"],
-        ),
-    )
+    add_demo_tenant(table, secrets, seed)
     chaos.watch_boto3(table, secrets_client, sqs, ses)
     common = {
         "sleep": clock.sleep,

@@ -40,10 +40,13 @@ from rackbeat_tripletex.store.secrets import TenantSecrets
 from rackbeat_tripletex.store.tenants import TenantStore
 from rackbeat_tripletex.sync.context import SyncContext
 from rackbeat_tripletex.sync.model import EntitySyncTask, StreamName, SyncEntity, TenantSyncTask
-from tests.integration.initial_sync.conftest import TEMPLATE, FakeLambdaContext
-from tests.integration.sync.sync_env import RackbeatUser, add_tenant, rackbeat_seed, tripletex_seed
+from tests.support.lambda_context import FakeLambdaContext
+from tests.support.paths import TEMPLATE
+from tests.support.seeds import rackbeat_seed, tripletex_seed
+from tests.support.sync_world import RackbeatUser, add_tenant
+from tests.support.virtual_clock import VirtualClock
 
-from .chaos import FAULT_MIX, Chaos, ChaosStats, DrainStats, QueueDriver, VirtualClock, api_statuses
+from .chaos import FAULT_MIX, Chaos, ChaosStats, DrainStats, QueueDriver, api_statuses
 
 # Powertools warns when a batch adds no metric (the engine's metrics sink is the context's).
 pytestmark = pytest.mark.filterwarnings("ignore:No application metrics to publish")
@@ -191,7 +194,7 @@ class World:
             if value is None:
                 continue
             cursor = dt.datetime.fromisoformat(value)
-            for record in list(self.rackbeat.state.records[collection].values()):
+            for record in list(self.rackbeat.records(collection).values()):
                 if record["updated_at"] > cursor or (
                     collection == "customer-invoices" and not record.get("is_booked")
                 ):
@@ -216,34 +219,32 @@ def rackbeat_expectation(collection: str, record: dict[str, Any]) -> tuple[str, 
 
 def tripletex_view(simulator: TripletexSimulator) -> dict[str, dict[str, dict[str, Any]]]:
     """Tripletex's records in the shape of :func:`rackbeat_expectation` (by Rackbeat key)."""
-    with simulator._lock:
-        store = simulator.store
-        orders = {order["id"]: order for order in store["orders"].values()}
-        view: dict[str, dict[str, dict[str, Any]]] = {
-            "customers": {str(c["customerNumber"]): {"name": c["name"]} for c in store["customers"].values()},
-            "products": {
-                str(p["number"]): {"name": p["name"], "price": p["priceExcludingVatCurrency"]}
-                for p in store["products"].values()
-            },
-            "invoices": {},
-        }
-        for invoice in store["invoices"].values():
-            order = orders[invoice["orders"][0]["id"]]
-            key = str(order["number"]).removeprefix(ORDER_NUMBER_PREFIX)
-            view["invoices"][key] = {"amount": invoice["amount"]}
+    store = {name: simulator.records(name) for name in ("customers", "products", "orders", "invoices")}
+    orders = store["orders"]
+    view: dict[str, dict[str, dict[str, Any]]] = {
+        "customers": {str(c["customerNumber"]): {"name": c["name"]} for c in store["customers"].values()},
+        "products": {
+            str(p["number"]): {"name": p["name"], "price": p["priceExcludingVatCurrency"]}
+            for p in store["products"].values()
+        },
+        "invoices": {},
+    }
+    for invoice in store["invoices"].values():
+        order = orders[invoice["orders"][0]["id"]]
+        key = str(order["number"]).removeprefix(ORDER_NUMBER_PREFIX)
+        view["invoices"][key] = {"amount": invoice["amount"]}
     return view
 
 
 def tripletex_copies(simulator: TripletexSimulator) -> Counter[tuple[str, str]]:
     """How many Tripletex records carry each Rackbeat key: exactly one each, or something doubled."""
-    with simulator._lock:
-        store = simulator.store
-        copies: Counter[tuple[str, str]] = Counter()
-        copies.update(("customers", str(c["customerNumber"])) for c in store["customers"].values())
-        copies.update(("products", str(p["number"])) for p in store["products"].values())
-        copies.update(("orders", str(o["number"])) for o in store["orders"].values())
-        for invoice in store["invoices"].values():
-            copies[("invoices", str(store["orders"][invoice["orders"][0]["id"]]["number"]))] += 1
+    store = {name: simulator.records(name) for name in ("customers", "products", "orders", "invoices")}
+    copies: Counter[tuple[str, str]] = Counter()
+    copies.update(("customers", str(c["customerNumber"])) for c in store["customers"].values())
+    copies.update(("products", str(p["number"])) for p in store["products"].values())
+    copies.update(("orders", str(o["number"])) for o in store["orders"].values())
+    for invoice in store["invoices"].values():
+        copies[("invoices", str(store["orders"][invoice["orders"][0]["id"]]["number"]))] += 1
     return copies
 
 
@@ -300,7 +301,7 @@ def run_ongoing(moto_endpoint: str, size: Size, *, chaotic: bool, kill_rate: flo
                 for j in range(script.randint(1, 3))
             ]
             lines = [
-                (item, qty, float(world.rackbeat.state.records["products"][item]["sales_price"]))
+                (item, qty, float(world.rackbeat.records("products")[item]["sales_price"]))
                 for item, qty in items
             ]
             booked = world.user.book_invoice(customer, lines, f"2025-03-{1 + i % 28:02d}")
@@ -309,7 +310,7 @@ def run_ongoing(moto_endpoint: str, size: Size, *, chaotic: bool, kill_rate: flo
             world.user.update_customer(customer_number, company_name=f"Kunde {customer_number} Endret AS")
             tasks.append(world.task("customer", str(customer_number), "customer.updated"))
         for product_number in script.sample(products, size.updates):
-            price = world.rackbeat.state.records["products"][product_number]["sales_price"] + 10
+            price = world.rackbeat.records("products")[product_number]["sales_price"] + 10
             world.user.update_product(product_number, sales_price=price)
             tasks.append(world.task("product", product_number, "product.updated"))
         world.webhooks([t for i, t in enumerate(tasks) if i % 5 != 4], script)
@@ -325,7 +326,7 @@ def run_ongoing(moto_endpoint: str, size: Size, *, chaotic: bool, kill_rate: flo
 
     expected: dict[str, dict[str, dict[str, Any]]] = {"customers": {}, "products": {}, "invoices": {}}
     for collection in ("customers", "products", "customer-invoices"):
-        for record in world.rackbeat.state.records[collection].values():
+        for record in world.rackbeat.records(collection).values():
             if collection == "customer-invoices" and not record.get("is_booked"):
                 continue
             kind, key, fields = rackbeat_expectation(collection, record)
@@ -350,8 +351,7 @@ def run_ongoing(moto_endpoint: str, size: Size, *, chaotic: bool, kill_rate: flo
 
 
 def revoke_sessions(tripletex: TripletexSimulator, chaos: Chaos) -> None:
-    with tripletex._lock:
-        tripletex.sessions.clear()
+    tripletex.revoke_sessions()
     chaos.stats.session_revocations += 1
 
 

@@ -27,7 +27,7 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from tests.security.live_stack import LiveStack, Tenant
+from tests.support.live_stack import LiveStack, Tenant
 
 EXAMPLES_PER_OPERATION = int(os.environ.get("FUZZ_EXAMPLES_PER_OPERATION", "60"))
 MIN_CASES_IN_CI = 500

@@ -1,68 +1,63 @@
-"""Shared fixtures for integration tests: moto provisioned from template.yaml, and the local stack.
+"""Integration fixtures (moto, the template and the local stack come from tests.support.fixtures).
 
-* ``moto_endpoint`` (session): one moto server on a free port; ``AWS_ENDPOINT_URL`` points at it.
-  moto keeps its state in process-wide backends, so every moto server in one process would share
-  it anyway: use this one, never start another.
-* ``aws_stack``: the real template.yaml provisioned in that server, after a reset, for each test.
-  ``aws_stack.outputs`` holds the resolved Outputs (table names, queue URLs, TenantSecretPrefix);
-  ``aws_stack.physical`` the physical ids by logical id.
-* ``start_local_stack``: starts a `LocalStack` (runner + API + invoke endpoint, free ports) on the
-  shared moto server, after a reset; every stack started is stopped at teardown.
-"""
+``env``: one active tenant wired to both simulators in-process and to moto provisioned from
+template.yaml (StateTable, tenant secrets, SES), with a sync engine that never sleeps.
+``handler_stack``: the local stack whose handlers a test invokes itself (no SQS pollers, no
+schedules), for feeding the sample events in events/ to their functions."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
-from pathlib import Path
-from typing import Any
 
+import boto3
+import httpx
 import pytest
 
-from local.aws import MotoServer, ProvisionedStack, provision, reset_moto
-from local.stack import LocalStack, StackPorts
+from local.aws import ProvisionedStack
+from local.simulators.rackbeat import create_app as rackbeat_app
+from local.simulators.tripletex import create_app as tripletex_app
+from local.stack import LocalStack
+from rackbeat_tripletex.clients.http import RetryPolicy
+from rackbeat_tripletex.clients.tripletex import clear_session_cache
+from rackbeat_tripletex.initial_sync.context import secret_backed_clients
+from rackbeat_tripletex.notify.email import Mailer
+from rackbeat_tripletex.store.secrets import TenantSecrets
+from rackbeat_tripletex.store.tenants import TenantStore
+from rackbeat_tripletex.sync.context import SyncContext
+from rackbeat_tripletex.sync.engine import SyncEngine
+from tests.support.seeds import rackbeat_seed, tripletex_seed
+from tests.support.sync_world import Env, Interleave, RackbeatUser, add_tenant
 
-REPO = Path(__file__).resolve().parents[2]
-TEMPLATE = REPO / "template.yaml"
-RUNNER_TEMPLATE = REPO / "tests" / "fixtures" / "runner_template" / "template.yaml"
-
-
-@pytest.fixture(scope="session")
-def moto_server() -> Iterator[MotoServer]:
-    server = MotoServer()
-    previous = os.environ.get("AWS_ENDPOINT_URL")
-    os.environ["AWS_ENDPOINT_URL"] = server.endpoint
-    yield server
-    if previous is None:
-        os.environ.pop("AWS_ENDPOINT_URL", None)
-    else:
-        os.environ["AWS_ENDPOINT_URL"] = previous
-    server.stop()
-
-
-@pytest.fixture(scope="session")
-def moto_endpoint(moto_server: MotoServer) -> str:
-    return moto_server.endpoint
+NO_WAIT = RetryPolicy(max_attempts=2, base_delay=0.0, max_delay=0.0)
 
 
 @pytest.fixture
-def aws_stack(moto_endpoint: str) -> ProvisionedStack:
-    reset_moto(moto_endpoint)
-    return provision(TEMPLATE, moto_endpoint)
+def env(aws_stack: ProvisionedStack) -> Iterator[Env]:
+    clear_session_cache()
+    tripletex = tripletex_app(tripletex_seed())
+    rackbeat = rackbeat_app(rackbeat_seed())
+    wire = Interleave(tripletex)
+    table = boto3.resource("dynamodb").Table(aws_stack.outputs["StateTableName"])
+    tenants = TenantStore(table)
+    secrets = TenantSecrets(boto3.client("secretsmanager"), aws_stack.outputs["TenantSecretPrefix"])
+    tenant = add_tenant(tenants, secrets)
+    clients = secret_backed_clients(
+        secrets,
+        "http://tripletex.test/v2",
+        "http://rackbeat.test/api",
+        tripletex_options={"transport": httpx.WSGITransport(app=wire), "retry": NO_WAIT},
+        rackbeat_options={"transport": httpx.WSGITransport(app=rackbeat), "retry": NO_WAIT},
+    )
+    ctx = SyncContext.from_table(
+        table,
+        clients=clients,
+        mailer=Mailer(boto3.client("sesv2"), aws_stack.physical["SenderIdentity"].ref),
+        sleep=lambda _: None,
+    )
+    yield Env(ctx, SyncEngine(ctx), tenant, tripletex, rackbeat, RackbeatUser(rackbeat), secrets, wire)
+    clear_session_cache()
 
 
 @pytest.fixture
-def start_local_stack(moto_server: MotoServer) -> Iterator[Callable[..., LocalStack]]:
-    """``start_local_stack(template_path=TEMPLATE, **LocalStack options)`` -> a started stack."""
-    started: list[LocalStack] = []
-
-    def start(template_path: Path = TEMPLATE, **options: Any) -> LocalStack:
-        reset_moto(moto_server.endpoint)
-        options.setdefault("ports", StackPorts.free())
-        stack = LocalStack(Path(template_path), shared_moto=moto_server, **options)
-        started.append(stack.start())
-        return stack
-
-    yield start
-    for stack in reversed(started):
-        stack.stop()
+def handler_stack(start_local_stack: Callable[..., LocalStack]) -> LocalStack:
+    return start_local_stack(poll_queues=False, run_schedules=False)

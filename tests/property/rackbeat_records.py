@@ -9,8 +9,8 @@ stay lookups it can answer, so the simulator renders every record as Rackbeat wo
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
+import functools
 import json
 import string
 from pathlib import Path
@@ -18,9 +18,10 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from tests.property.harness import TEXT, vendor_record
+
 SAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "rackbeat_samples"
-ABSENT = object()
-# Groups, terms and units the seeded account has (tests/integration/sync/sync_env.rackbeat_seed).
+# Groups, terms and units the seeded account has (tests/support/seeds.rackbeat_seed).
 GROUPS = [1, 2, 3, 4, 5]
 SEEDED_CUSTOMER = 5001
 SEEDED_PRODUCT = "P-1"
@@ -32,14 +33,11 @@ def _sample(name: str, key: str) -> dict[str, Any]:
     return record
 
 
+# The simulator stamps updated_at itself, in the form the switches choose.
+rackbeat_record = functools.partial(vendor_record, drop=("updated_at",))
 CUSTOMER_SHAPE = _sample("01-list-envelope-customers.json", "customers")
 PRODUCT_SHAPE = _sample("02-product.json", "product")
 INVOICE_SHAPE = _sample("03-customer-invoice.json", "customer_invoice")
-
-
-def maybe(values: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
-    """A value, null, or the field left out."""
-    return st.one_of(values, st.none(), st.just(ABSENT))
 
 
 def timestamp_text() -> st.SearchStrategy[str]:
@@ -60,7 +58,6 @@ def date_text() -> st.SearchStrategy[str]:
     return st.one_of(day, timestamp_text())
 
 
-TEXT = st.text(alphabet=string.ascii_letters + string.digits + " ÆØÅæøå-.,&/'", max_size=70)
 MONEY = st.one_of(
     st.integers(min_value=-50, max_value=100_000),
     st.floats(min_value=-50, max_value=100_000, allow_nan=False, allow_infinity=False).map(
@@ -73,29 +70,6 @@ VAT_ZONE = st.one_of(
     st.sampled_from(["domestic", "eu", "abroad", "domestic_exempt", "DK", "country_specific_se"]),
     st.text(alphabet=string.ascii_lowercase + "_", max_size=16),
 )
-EXTRA_NAME = st.text(alphabet=string.ascii_lowercase + "_", min_size=3, max_size=14).map(lambda s: "x_" + s)
-JSON_LEAF = st.one_of(st.none(), st.booleans(), st.integers(-5, 5), st.text(max_size=8))
-EXTRAS = st.dictionaries(
-    EXTRA_NAME,
-    st.one_of(JSON_LEAF, st.lists(JSON_LEAF, max_size=2), st.dictionaries(EXTRA_NAME, JSON_LEAF, max_size=2)),
-    max_size=3,
-)
-
-
-def _record(
-    shape: dict[str, Any], fields: dict[str, st.SearchStrategy[Any]]
-) -> st.SearchStrategy[dict[str, Any]]:
-    def build(drawn: dict[str, Any], extras: dict[str, Any]) -> dict[str, Any]:
-        record = copy.deepcopy(shape)
-        for name, value in drawn.items():
-            if value is ABSENT:
-                record.pop(name, None)
-            else:
-                record[name] = value
-        record.pop("updated_at", None)  # the simulator stamps it, in the switched form
-        return {**extras, **record}
-
-    return st.builds(build, st.fixed_dictionaries({k: maybe(v) for k, v in fields.items()}), EXTRAS)
 
 
 def _contact_fields(group_field: str) -> dict[str, st.SearchStrategy[Any]]:
@@ -122,7 +96,7 @@ def _contact_fields(group_field: str) -> dict[str, st.SearchStrategy[Any]]:
 
 def contacts(group_field: str) -> st.SearchStrategy[list[dict[str, Any]]]:
     """1 to 3 customers (``customer_group_id``) or suppliers (``supplier_group_id``)."""
-    record = _record(CUSTOMER_SHAPE, _contact_fields(group_field))
+    record = rackbeat_record(CUSTOMER_SHAPE, _contact_fields(group_field))
     numbers = st.lists(st.integers(6000, 6999), min_size=1, max_size=3, unique=True)
     return numbers.flatmap(
         lambda ns: st.tuples(*(st.tuples(record, st.sampled_from([n, str(n), n, None])) for n in ns))
@@ -141,7 +115,7 @@ PRODUCT_NUMBER = st.text(
 
 
 def products() -> st.SearchStrategy[list[dict[str, Any]]]:
-    record = _record(
+    record = rackbeat_record(
         {k: v for k, v in PRODUCT_SHAPE.items() if k not in ("urlfriendly_number", "group")},
         {
             "name": TEXT,
@@ -170,7 +144,7 @@ def products() -> st.SearchStrategy[list[dict[str, Any]]]:
 
 
 def _line() -> st.SearchStrategy[dict[str, Any]]:
-    return _record(
+    return rackbeat_record(
         INVOICE_SHAPE["lines"][0],
         {
             "child_type": st.sampled_from(["product", "lot", "text", "product"]),
@@ -187,7 +161,7 @@ def _line() -> st.SearchStrategy[dict[str, Any]]:
 
 def invoices() -> st.SearchStrategy[list[dict[str, Any]]]:
     """1 to 3 booked invoices of the seeded customer, selling the seeded product."""
-    record = _record(
+    record = rackbeat_record(
         {k: v for k, v in INVOICE_SHAPE.items() if k not in ("lines", "customer", "number", "customer_id")},
         {
             "currency": st.sampled_from(["NOK", "EUR", "XYZ"]),

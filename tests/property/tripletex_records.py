@@ -10,7 +10,6 @@ exactly what was drawn.
 
 from __future__ import annotations
 
-import copy
 import json
 import string
 from pathlib import Path
@@ -18,7 +17,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from tests.property.rackbeat_records import ABSENT, EXTRAS, TEXT, maybe
+from tests.property.harness import ABSENT, TEXT, maybe, vendor_record
 
 SAMPLES = Path(__file__).resolve().parents[1] / "integration" / "tripletex" / "samples"
 HOST = "kkpqfuj-amager.tripletex.dev/v2"
@@ -80,21 +79,6 @@ def _address() -> st.SearchStrategy[Any]:
     return st.one_of(ids.map(lambda i: {"id": i, "url": f"{HOST}/address/{i}"}), expanded, st.just(""))
 
 
-def _record(
-    shape: dict[str, Any], fields: dict[str, st.SearchStrategy[Any]]
-) -> st.SearchStrategy[dict[str, Any]]:
-    def build(drawn: dict[str, Any], extras: dict[str, Any]) -> dict[str, Any]:
-        record = copy.deepcopy(shape)
-        for name, value in drawn.items():
-            if value is ABSENT:
-                record.pop(name, None)
-            else:
-                record[name] = value
-        return {**extras, **record}
-
-    return st.builds(build, st.fixed_dictionaries({k: maybe(v) for k, v in fields.items()}), EXTRAS)
-
-
 EMAIL = st.sampled_from(["post@porto.no", "", "not-an-email", "a@b.c; d@e.f"])
 ORG_NUMBER = st.sampled_from(["964528136", "", "NO 964 528 136 MVA", "SE5560000000", "12"])
 LANGUAGE = st.one_of(
@@ -140,7 +124,7 @@ def _numbered(
 
 def customers(first_id: int, first_number: int) -> st.SearchStrategy[list[dict[str, Any]]]:
     record = st.sampled_from(CUSTOMER_SHAPES).flatmap(
-        lambda shape: _record(
+        lambda shape: vendor_record(
             shape,
             {
                 **_party_fields(),
@@ -168,7 +152,7 @@ def customers(first_id: int, first_number: int) -> st.SearchStrategy[list[dict[s
 
 
 def suppliers(first_id: int, first_number: int) -> st.SearchStrategy[list[dict[str, Any]]]:
-    record = _record(
+    record = vendor_record(
         SUPPLIER_SHAPE,
         {
             **_party_fields(),
@@ -194,7 +178,7 @@ PRICE = st.one_of(
 
 
 def products(first_id: int, prefix: str) -> st.SearchStrategy[list[dict[str, Any]]]:
-    record = _record(
+    record = vendor_record(
         PRODUCT_SHAPE,
         {
             "name": TEXT,

@@ -19,7 +19,7 @@ import httpx
 from local.outbox import emailed_link, sent_emails
 from local.runner import _current_environment
 from rackbeat_tripletex.notify.messages import MESSAGES, EmailKind
-from tests.security.live_stack import LiveStack
+from tests.support.live_stack import LiveStack
 
 VERIFICATION_SUBJECT = MESSAGES[EmailKind.VERIFY_EMAIL].subject
 

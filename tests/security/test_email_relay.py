@@ -11,7 +11,7 @@ from tests.security.identity_support import (
     mails_to,
     unconfirmed_tenant,
 )
-from tests.security.live_stack import LiveStack
+from tests.support.live_stack import LiveStack
 
 VICTIM = "victim@example.org"
 # What the attacker of the issue typed: an advert with a link (line breaks in it are the unit

@@ -8,9 +8,9 @@ from __future__ import annotations
 import pytest
 
 from local.outbox import emailed_link
-from tests.security import leaks
 from tests.security.identity_support import Clock, open_link, sign_in, use_clock
-from tests.security.live_stack import LiveStack
+from tests.support import leaks
+from tests.support.live_stack import LiveStack
 
 
 def test_codes_and_session_tokens_are_stored_as_hashes_and_never_logged(

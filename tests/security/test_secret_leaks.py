@@ -18,8 +18,8 @@ from types import ModuleType
 import pytest
 
 from local.stack import LocalStack
-from tests.security import leaks
-from tests.security.live_stack import LiveStack, documented_operations, start_live_stack
+from tests.support import leaks
+from tests.support.live_stack import LiveStack, documented_operations, start_live_stack
 
 LEAK_RECORDS = 40
 WRONG_EMPLOYEE_TOKEN = "employee-wrong-0d9e8f7a6b5c4d3e"
@@ -101,7 +101,7 @@ def test_no_token_leaks_from_a_full_onboarding_and_sync(
         assert saved.status_code == 200, saved.text
         _initial_sync(stack, tid, token)
         # A revoked Rackbeat token: the daily check marks the tenant and emails the contact.
-        stack.rackbeat.state.tokens.discard(stack.seed["rackbeat"]["api_token"])
+        stack.rackbeat.revoke_token(stack.seed["rackbeat"]["api_token"])
         assert stack.local.runner.fire_schedule("DailyTokenCheck").ok
         assert stack.request("POST", f"/tenants/{tid}/management-token", token=token).status_code == 200
     finally:

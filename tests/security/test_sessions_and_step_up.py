@@ -18,7 +18,7 @@ from tests.security.identity_support import (
     unconfirmed_tenant,
     use_clock,
 )
-from tests.security.live_stack import LiveStack, Tenant
+from tests.support.live_stack import LiveStack, Tenant
 
 
 def _tenant_view(stack: LiveStack, tenant: Tenant, token: str) -> Any:

@@ -11,13 +11,10 @@ from __future__ import annotations
 
 import re
 import uuid
-from pathlib import Path
 from typing import Any
 
-from local.cfn import load_template, merge_globals
-from tests.security.live_stack import LiveStack, Tenant, documented_operations
+from tests.support.live_stack import LiveStack, Tenant, documented_operations, template_api_routes
 
-TEMPLATE_PATH = Path(__file__).resolve().parents[2] / "template.yaml"
 TENANT_ROUTE = re.compile(r"^/tenants/\{tenant_id\}(/|$)")
 # Every route we know of today; the matrix must cover at least these (it finds more by itself).
 KNOWN_TENANT_ROUTES = {
@@ -31,17 +28,6 @@ KNOWN_TENANT_ROUTES = {
     ("PUT", "/tenants/{tenant_id}/settings"),
     ("POST", "/tenants/{tenant_id}/management-token"),
 }
-
-
-def template_api_routes() -> set[tuple[str, str]]:
-    template = merge_globals(load_template(TEMPLATE_PATH))
-    routes = set()
-    for resource in template["Resources"].values():
-        for event in ((resource.get("Properties") or {}).get("Events") or {}).values():
-            if event.get("Type") == "Api":
-                props = event.get("Properties") or {}
-                routes.add((str(props["Method"]).upper(), str(props["Path"])))
-    return routes
 
 
 def _body_for(method: str, path: str) -> dict[str, Any] | None:

@@ -21,8 +21,7 @@ from urllib.parse import parse_qs, urlsplit
 import boto3
 import httpx
 
-from tests.security.live_stack import LiveStack, Tenant
-from tests.security.test_tenant_isolation import template_api_routes
+from tests.support.live_stack import LiveStack, Tenant, template_api_routes
 
 WEBHOOK_ROUTES = {("POST", "/webhooks/rackbeat/{tenant_id}"), ("POST", "/webhooks/tripletex/{tenant_id}")}
 SETTINGS = {
@@ -51,7 +50,7 @@ def _activate(stack: LiveStack, tenant: Tenant) -> None:
 def _rackbeat_token(stack: LiveStack, tenant: Tenant) -> str:
     tokens = [
         str(webhook["token"])
-        for webhook in stack.rackbeat.state.webhooks.values()
+        for webhook in stack.rackbeat.webhooks()
         if tenant.tenant_id in str(webhook["url"]) and webhook["event"] == RACKBEAT_EVENT
     ]
     assert len(tokens) == 1, f"expected one {RACKBEAT_EVENT} webhook for the tenant, found {len(tokens)}"
@@ -100,7 +99,7 @@ def _rackbeat_url_secret(stack: LiveStack, tenant: Tenant) -> str:
     """The secret our registration put in the tenant's delivery URL (``?secret=``)."""
     (secret,) = {
         parse_qs(urlsplit(str(webhook["url"])).query)["secret"][0]
-        for webhook in stack.rackbeat.state.webhooks.values()
+        for webhook in stack.rackbeat.webhooks()
         if tenant.tenant_id in str(webhook["url"])
     }
     return secret

@@ -1238,6 +1238,47 @@ class RackbeatSimulator(SimulatorApp):
                     Delivery(subscription_id=webhook["id"], event=event, body=dict(body), due=self.now())
                 )
 
+    # ----- state for tests and scripts, under the app lock ----------------------------------
+    def records(self, collection: str) -> dict[Any, Record]:
+        """A copy of one collection by key (its API path: "customers", "customer-invoices")."""
+        with self._lock:
+            return copy.deepcopy(self.state.records[collection])
+
+    def has_record(self, collection: str, key: Any) -> bool:
+        with self._lock:
+            return key in self.state.records[collection]
+
+    def put_record(self, collection: str, key: Any, record: Record) -> None:
+        """Hold ``record`` as given, past the API's validation: what an account may hold (made
+        in the UI, by an import, before a rule existed) that the API would refuse to create."""
+        with self._lock:
+            self.state.records[collection][key] = record
+
+    def revoke_token(self, token: str) -> None:
+        """The user deleted the API token in Rackbeat: it is refused from now on."""
+        with self._lock:
+            self.state.tokens.discard(token)
+
+    def grant_token(self, token: str) -> None:
+        """The user made a new API token in Rackbeat."""
+        with self._lock:
+            self.state.tokens.add(token)
+
+    def webhooks(self) -> list[Record]:
+        """Every webhook subscription, as stored (a copy)."""
+        with self._lock:
+            return copy.deepcopy(list(self.state.webhooks.values()))
+
+    def delivery_log(self) -> list[dict[str, Any]]:
+        """Every webhook delivery attempted, oldest first (a copy)."""
+        with self._lock:
+            return copy.deepcopy(self.state.delivery_log)
+
+    def queue_deliveries(self, deliveries: list[Delivery]) -> None:
+        """Add deliveries to the pending ones (a test repeats some: delivery is at least once)."""
+        with self._lock:
+            self.state.deliveries.extend(deliveries)
+
     def pending_deliveries(self) -> list[Delivery]:
         with self._lock:
             return list(self.state.deliveries)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import binascii
 import contextlib
+import copy
 import datetime as dt
 import hashlib
 import hmac
@@ -1380,6 +1381,33 @@ class TripletexSimulator(SimulatorApp):
                     delivery_id=str(uuid.uuid4()),
                 )
             )
+
+    # ----- state for tests and scripts, under the app lock ----------------------------------
+    def records(self, collection: str) -> dict[int, dict[str, Any]]:
+        """A copy of one collection by id, as stored (references as ``{"id": n}``)."""
+        with self._lock:
+            return copy.deepcopy(self.store[collection])
+
+    def change_stored(self, collection: str, record_id: int, changes: dict[str, Any]) -> None:
+        """Change fields of a stored record behind the API (no version, no change log): what a
+        record may look like after something the API does not show, e.g. an edit in the UI."""
+        with self._lock:
+            self.store[collection][record_id].update(changes)
+
+    def forget(self, collection: str, record_id: int) -> None:
+        """Drop a stored record behind the API, as a deletion in Tripletex's UI does."""
+        with self._lock:
+            del self.store[collection][record_id]
+
+    def revoke_sessions(self) -> None:
+        """Every session token stops working (what midnight in Oslo does to a day's session)."""
+        with self._lock:
+            self.sessions.clear()
+
+    def queue_deliveries(self, deliveries: list[Delivery]) -> None:
+        """Add event deliveries to the pending ones (a test repeats some: delivery is at least once)."""
+        with self._lock:
+            self.event_deliveries.extend(deliveries)
 
     def pending_deliveries(self) -> list[Delivery]:
         with self._lock:

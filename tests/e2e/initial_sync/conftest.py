@@ -10,13 +10,9 @@ the same layer code, moto through the template's resources, the simulators over 
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
-import threading
 from collections.abc import Iterator
-from typing import Any
 
-import boto3
 import httpx
 import pytest
 
@@ -26,65 +22,13 @@ from local.simulators import base
 from local.simulators.rackbeat import create_app as rackbeat_app
 from local.simulators.tripletex import create_app as tripletex_app
 from local.stack import LocalStack, StackPorts
-from rackbeat_tripletex.clients.http import RetryPolicy
 from rackbeat_tripletex.clients.tripletex import clear_session_cache
-from rackbeat_tripletex.initial_sync.context import InitialSyncContext, secret_backed_clients
-from rackbeat_tripletex.store.secrets import TenantSecrets
-from tests.e2e.initial_sync.initial_sync_e2e import World
-from tests.e2e.onboarding.onboarding_e2e import TEMPLATE, LeakRecorder, Stack
+from tests.support.import_world import World, worker_context
+from tests.support.paths import TEMPLATE
+from tests.support.stack import LeakRecorder, Stack
 
 # Failed SQS messages come back after visibility / SPEEDUP seconds instead of 15 minutes.
 SPEEDUP = 300.0
-
-
-class VirtualClock:
-    """Time for the worker's API clients: a sleep moves both simulators' clocks forward."""
-
-    def __init__(self, *apps: base.SimulatorApp) -> None:
-        self.apps = apps
-        self._lock = threading.Lock()
-
-    def sleep(self, seconds: float) -> None:
-        with self._lock:
-            for app in self.apps:
-                app.clock_offset += dt.timedelta(seconds=seconds)
-
-    def monotonic(self) -> float:
-        return self.apps[0].now().timestamp()
-
-
-def _worker_context(
-    local: LocalStack, tripletex: Any, rackbeat: Any, urls: dict[str, str]
-) -> InitialSyncContext:
-    assert local.runner is not None
-    assert local.moto is not None
-    env = local.runner.function("InitialSyncFunction").environment.values
-    endpoint = local.moto.endpoint
-    clock = VirtualClock(tripletex, rackbeat)
-    common: dict[str, Any] = {
-        "sleep": clock.sleep,
-        "clock": clock.monotonic,
-        "wall_clock": clock.monotonic,
-        "retry": RetryPolicy(max_attempts=6, base_delay=0.5, max_delay=5.0),
-    }
-    secrets = TenantSecrets(
-        boto3.client("secretsmanager", endpoint_url=endpoint), env["TENANT_SECRET_PREFIX"]
-    )
-    return InitialSyncContext.from_table(
-        boto3.resource("dynamodb", endpoint_url=endpoint).Table(env["STATE_TABLE_NAME"]),
-        sqs=boto3.client("sqs", endpoint_url=endpoint),
-        queue_url=env["INITIAL_SYNC_QUEUE_URL"],
-        clients=secret_backed_clients(
-            secrets,
-            urls["tripletex"],
-            urls["rackbeat"],
-            tripletex_options={**common, "now": tripletex.now},
-            rackbeat_options=common,
-        ),
-        ses=boto3.client("sesv2", endpoint_url=endpoint),
-        sender_email=env["SENDER_EMAIL"],
-        now=tripletex.now,
-    )
 
 
 @pytest.fixture(scope="module")
@@ -116,7 +60,7 @@ def world() -> Iterator[World]:
         assert not errors, errors
         worker = local.runner.function("InitialSyncFunction")
         sys.modules[f"{worker.package_name}.app"].use_context(
-            _worker_context(local, tripletex, rackbeat, urls)
+            worker_context(local, tripletex, rackbeat, urls)
         )
         recorder.attach()
         with httpx.Client(base_url=local.api_url, timeout=60.0) as http:

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from local.seed.demo import COUNTRY_ID, CURRENCY_ID, PRODUCT_UNITS, RACKBEAT_UNITS
-from tests.e2e.initial_sync.initial_sync_e2e import CONTACT, IMPORT_REQUEST, World
+from tests.support.import_world import CONTACT, IMPORT_REQUEST, World
 
 CURRENCY_CODE = {v: k for k, v in CURRENCY_ID.items()}
 COUNTRY_CODE = {v: k for k, v in COUNTRY_ID.items()}
@@ -111,9 +111,7 @@ def test_every_record_arrives_once_with_group_terms_zone_prices_and_unit(importe
     seed = imported.seed["tripletex"]
     bad = {(entity, int(key)) for entity, key in expected_failures(imported)}
     rackbeat = imported.stack.rackbeat
-    with rackbeat._lock:
-        records = {name: dict(rackbeat.state.records[name]) for name in ("customers", "suppliers")}
-        records["products"] = dict(rackbeat.state.records["products"])
+    records = {name: rackbeat.records(name) for name in ("customers", "suppliers", "products")}
 
     good_customers = [c for c in seed["customers"] if ("customer", c["id"]) not in bad]
     # Keyed by number in the simulator: one entry per number means nothing was doubled.
@@ -206,24 +204,18 @@ def test_retry_after_the_cause_is_fixed_imports_the_record(imported: World) -> N
     failures = imported.call("GET", "/failures").json()["failures"]
     unit_failure = next(f for f in failures if f["reason"] == "unknown_unit")
     rackbeat = imported.stack.rackbeat
-    assert unit_failure["number"] not in rackbeat.state.records["products"]
+    assert not rackbeat.has_record("products", unit_failure["number"])
     key = {"source": "initial_sync", "entity": "product", "key": unit_failure["key"]}
     for ambiguous in ({"all": True, "keys": [key]}, {}, {"all": False}):
         answer = imported.call("POST", "/failures/retry", json=ambiguous)
         assert answer.status_code == 422, (ambiguous, answer.text)
     # The user creates the missing unit in Rackbeat, then retries that record.
-    with rackbeat._lock:
-        rackbeat.state.records["units"][len(RACKBEAT_UNITS) + 1] = {
-            "number": len(RACKBEAT_UNITS) + 1,
-            "name": "pk",
-        }
+    rackbeat.put_record("units", len(RACKBEAT_UNITS) + 1, {"number": len(RACKBEAT_UNITS) + 1, "name": "pk"})
     retried = imported.call("POST", "/failures/retry", json={"keys": [key]})
     assert retried.status_code == 202, retried.text
     assert retried.json()["initial_sync"] == 1
     assert retried.json()["not_found"] == []
-    imported.wait_for(
-        "the retried product", lambda: unit_failure["number"] in rackbeat.state.records["products"]
-    )
+    imported.wait_for("the retried product", lambda: rackbeat.has_record("products", unit_failure["number"]))
     imported.wait_for(
         "the failure to clear",
         lambda: (
@@ -233,6 +225,6 @@ def test_retry_after_the_cause_is_fixed_imports_the_record(imported: World) -> N
     )
     remaining = {(f["entity"], f["key"]) for f in imported.call("GET", "/failures").json()["failures"]}
     assert remaining == set(expected_failures(imported)) - {("product", unit_failure["key"])}
-    assert list(rackbeat.state.records["products"]).count(unit_failure["number"]) == 1
+    assert list(rackbeat.records("products")).count(unit_failure["number"]) == 1
     # Still once: a retry is not a second run.
     assert imported.call("POST", "/initial-sync", json=IMPORT_REQUEST).status_code == 409

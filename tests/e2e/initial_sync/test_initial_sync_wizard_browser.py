@@ -9,29 +9,20 @@ stack whose SQS pollers run, so the import really goes through InitialSyncQueue.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
 
 from local.outbox import emailed_link
-from tests.e2e.initial_sync.initial_sync_e2e import small_company
-from tests.e2e.onboarding.onboarding_e2e import (
-    CONSUMER_TOKEN,
-    EMPLOYEE_TOKEN,
-    RACKBEAT_TOKEN,
-    rackbeat_seed,
-    tripletex_seed,
-)
+from tests.support.browser import Screenshots, launch_chromium, needs_chromium
+from tests.support.import_world import small_company
+from tests.support.stack import CONSUMER_TOKEN, EMPLOYEE_TOKEN, RACKBEAT_TOKEN, rackbeat_seed, tripletex_seed
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "initial_sync"
 IMPORT_TIMEOUT_MS = 90_000  # a bound on a broken run, never a measurement
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (make setup)"),
+    needs_chromium,
 ]
 
 
@@ -48,24 +39,10 @@ def api_url() -> Iterator[str]:
 def test_the_wizard_previews_imports_and_shows_progress_and_failures(api_url: str) -> None:
     from playwright.sync_api import expect, sync_playwright
 
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    shots = iter(range(1, 100))
-
-    def shot(page: Any, name: str) -> None:
-        page.screenshot(path=str(ARTIFACTS / f"{next(shots):02d}-{name}.png"), full_page=True)
+    shot = Screenshots("initial_sync")
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
+        browser = launch_chromium(playwright)
         try:
             page = browser.new_page(locale="en-GB")
             page.goto(api_url + "/")

@@ -12,8 +12,8 @@ import httpx
 import pytest
 
 from local.outbox import confirm_contact
-from tests.e2e.initial_sync.initial_sync_e2e import DEADLINE_S, SmallCompany, small_company
-from tests.e2e.onboarding.onboarding_e2e import good_credentials, rackbeat_seed, tripletex_seed
+from tests.support.import_world import DEADLINE_S, SmallCompany, small_company
+from tests.support.stack import good_credentials, rackbeat_seed, tripletex_seed
 
 IMPORT = {
     "entities": ["products"],

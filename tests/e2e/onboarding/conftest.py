@@ -12,7 +12,8 @@ from local.simulators import base
 from local.simulators.rackbeat import create_app as rackbeat_app
 from local.simulators.tripletex import create_app as tripletex_app
 from local.stack import LocalStack, StackPorts
-from tests.e2e.onboarding.onboarding_e2e import TEMPLATE, LeakRecorder, Stack, rackbeat_seed, tripletex_seed
+from tests.support.paths import TEMPLATE
+from tests.support.stack import LeakRecorder, Stack, rackbeat_seed, tripletex_seed
 
 
 @pytest.fixture(scope="session")

@@ -10,13 +10,14 @@ import boto3
 import httpx
 import pytest
 
-from tests.e2e.onboarding.onboarding_e2e import (
+from tests.support.stack import (
     EMPLOYEE_TOKEN,
     RACKBEAT_COMPANY,
     RACKBEAT_TOKEN,
     TRIPLETEX_COMPANY,
     Stack,
     good_credentials,
+    secret_exists,
 )
 
 SETTINGS = {
@@ -32,14 +33,6 @@ INITIAL_SYNC = {
     "service_group": 2,
     "payment_terms": {"default": 1},
 }
-
-
-def secret_exists(stack: Stack, tenant_id: str) -> bool:
-    client = boto3.client(
-        "secretsmanager", endpoint_url=stack.local.moto.endpoint if stack.local.moto else None
-    )
-    names = [s["Name"] for s in client.list_secrets().get("SecretList", [])]
-    return any(name.endswith(f"/tenants/{tenant_id}") for name in names)
 
 
 def checks_by_id(body: dict[str, object]) -> dict[str, dict[str, object]]:
@@ -543,7 +536,7 @@ def test_daily_check_pauses_a_revoked_tenant_emails_once_and_new_tokens_resume(s
     stack.fire_daily_check()
     assert stack.request("GET", f"/tenants/{tenant_id}", token=token).json()["status"] == "active"
 
-    stack.rackbeat.state.tokens.discard(RACKBEAT_TOKEN)  # the user revoked the token in Rackbeat
+    stack.rackbeat.revoke_token(RACKBEAT_TOKEN)  # the user revoked the token in Rackbeat
     outcome = stack.fire_daily_check()
     assert outcome["needs_relink"] >= 1
     assert stack.request("GET", f"/tenants/{tenant_id}", token=token).json()["status"] == "needs_relink"
@@ -560,7 +553,7 @@ def test_daily_check_pauses_a_revoked_tenant_emails_once_and_new_tokens_resume(s
     assert tenant_id not in active
 
     new_token = "eyJhbGciOiJIUzI1NiJ9.rackbeat-e2e-new-token.c2ln"
-    stack.rackbeat.state.tokens.add(new_token)
+    stack.rackbeat.grant_token(new_token)
     renewal = {**good_credentials(), "rackbeat_api_token": new_token}
     # Issue 13: replacing stored tokens needs the contact's confirmation first.
     asked = stack.request("PUT", f"/tenants/{tenant_id}/credentials", token=token, json=renewal)

@@ -10,8 +10,7 @@ import httpx
 import pytest
 
 from local.simulators import base
-from tests.e2e.onboarding.onboarding_e2e import Stack, good_credentials
-from tests.e2e.onboarding.test_onboarding_api import secret_exists
+from tests.support.stack import Stack, good_credentials, secret_exists
 
 LATIN1_BODY = '{"company_name": "Bl\u00e5b\u00e6r AS"}'.encode("latin-1")
 

@@ -6,7 +6,7 @@ import base64
 import json
 from pathlib import Path
 
-from tests.e2e.onboarding.onboarding_e2e import Stack
+from tests.support.stack import Stack
 
 EVENTS = Path(__file__).resolve().parents[3] / "events"
 

@@ -4,24 +4,16 @@ a setting. Every step leaves a screenshot in tests/artifacts/onboarding/."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
 from local.outbox import sent_emails
-from tests.e2e.onboarding.onboarding_e2e import (
-    CONSUMER_TOKEN,
-    EMPLOYEE_TOKEN,
-    RACKBEAT_TOKEN,
-    Stack,
-)
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "onboarding"
+from tests.support.browser import Screenshots, launch_chromium, needs_chromium
+from tests.support.stack import CONSUMER_TOKEN, EMPLOYEE_TOKEN, RACKBEAT_TOKEN, Stack
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (make setup)"),
+    needs_chromium,
 ]
 
 
@@ -29,25 +21,11 @@ def test_new_user_completes_the_wizard_and_uses_the_settings_link(stack: Stack) 
     from playwright.sync_api import expect, sync_playwright
 
     stack.reset_simulators(with_groups=False)
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     email = "ingrid@fjord-wizard.no"
-    shots = iter(range(1, 100))
-
-    def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
-        page.screenshot(path=str(ARTIFACTS / f"{next(shots):02d}-{name}.png"), full_page=True)
+    shot = Screenshots("onboarding")
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
+        browser = launch_chromium(playwright)
         try:
             page = browser.new_page(locale="en-GB")
             page.on("dialog", lambda dialog: dialog.accept())

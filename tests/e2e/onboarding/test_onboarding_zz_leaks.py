@@ -8,13 +8,7 @@ when run alone.
 from __future__ import annotations
 
 from local.outbox import sent_emails
-from tests.e2e.onboarding.onboarding_e2e import (
-    CONSUMER_TOKEN,
-    EMPLOYEE_TOKEN,
-    RACKBEAT_TOKEN,
-    Stack,
-    good_credentials,
-)
+from tests.support.stack import CONSUMER_TOKEN, EMPLOYEE_TOKEN, RACKBEAT_TOKEN, Stack, good_credentials
 
 
 def test_no_token_value_leaks_anywhere(stack: Stack) -> None:
@@ -24,7 +18,7 @@ def test_no_token_value_leaks_anywhere(stack: Stack) -> None:
     stack.request("PUT", f"/tenants/{tenant_id}/credentials", token=token, json=good_credentials())
     stack.request("GET", f"/tenants/{tenant_id}/prerequisites", token=token)
     stack.request("PUT", f"/tenants/{tenant_id}/settings", token=token, json={"notification_email": email})
-    stack.rackbeat.state.tokens.discard(RACKBEAT_TOKEN)
+    stack.rackbeat.revoke_token(RACKBEAT_TOKEN)
     stack.fire_daily_check()
     stack.request("POST", f"/tenants/{tenant_id}/management-token", token=token)
 

@@ -13,16 +13,9 @@ import pytest
 
 from rackbeat_tripletex.clients.tripletex import TripletexClient
 from rackbeat_tripletex.sync.history import list_sync_failures
-from tests.e2e.ongoing_sync.conftest import World
-from tests.integration.sync.sync_env import (
-    GROUP_0,
-    GROUP_12,
-    GROUP_15,
-    GROUP_25,
-    GROUP_SERVICES,
-    tripletex_rows,
-    tripletex_user,
-)
+from tests.support.seeds import GROUP_0, GROUP_12, GROUP_15, GROUP_25, GROUP_SERVICES
+from tests.support.sync_stack import World
+from tests.support.sync_world import tripletex_rows, tripletex_user
 
 DAY = "2025-05-06"
 OSLO = {

@@ -7,13 +7,13 @@ from __future__ import annotations
 import copy
 
 from rackbeat_tripletex.sync.history import list_sync_runs
-from tests.e2e.ongoing_sync.conftest import World
-from tests.integration.sync.sync_env import business_calls, tripletex_rows
+from tests.support.sync_stack import World
+from tests.support.sync_world import business_calls, tripletex_rows
 
 
 def test_webhook_path_then_schedule_path_then_idle(world: World) -> None:
     tenant_id = world.onboard()
-    hooks = world.rackbeat.state.webhooks.values()
+    hooks = world.rackbeat.webhooks()
     assert {w["event"] for w in hooks} >= {"customer.created", "product.created", "customer_invoice.booked"}
     assert all(tenant_id in w["url"] for w in hooks)
 
@@ -21,12 +21,9 @@ def test_webhook_path_then_schedule_path_then_idle(world: World) -> None:
     world.user.create_customer(7001, "Webhook Kunde AS")
     world.user.create_product("W-1", "Skrutrekker", 150.0)
     world.user.book_invoice(7001, [("W-1", 2, 150.0)], "2025-03-03")
-    with world.rackbeat._lock:
-        world.rackbeat.state.deliveries.extend(
-            copy.deepcopy(d) for d in list(world.rackbeat.state.deliveries)
-        )
+    world.rackbeat.queue_deliveries(copy.deepcopy(world.rackbeat.pending_deliveries()))
     assert world.rackbeat.deliver_pending() >= 6
-    assert all(entry["status"] == 202 for entry in world.rackbeat.state.delivery_log)
+    assert all(entry["status"] == 202 for entry in world.rackbeat.delivery_log())
     world.wait_for("the webhook invoice", lambda: len(tripletex_rows(world.tripletex, "invoices")) == 1)
     world.wait_for("the queue to drain", lambda: world.queue_empty())
     assert [c["customerNumber"] for c in tripletex_rows(world.tripletex, "customers")] == [7001]
@@ -43,7 +40,7 @@ def test_webhook_path_then_schedule_path_then_idle(world: World) -> None:
     )
 
     # --- schedule path, webhooks switched off ---
-    for webhook in list(world.rackbeat.state.webhooks.values()):
+    for webhook in list(world.rackbeat.webhooks()):
         webhook["is_active"] = False
     world.user.create_customer(7002, "Skjema Kunde AS")
     world.user.create_product("S-1", "Tang", 90.0)

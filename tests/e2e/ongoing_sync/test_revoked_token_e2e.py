@@ -5,15 +5,9 @@
 from __future__ import annotations
 
 from local.outbox import emailed_link, sent_emails
-from tests.e2e.ongoing_sync.conftest import World
-from tests.integration.sync.sync_env import (
-    CONSUMER_TOKEN,
-    EMPLOYEE_TOKEN,
-    NEW_RACKBEAT_TOKEN,
-    RACKBEAT_TOKEN,
-    RackbeatUser,
-    tripletex_rows,
-)
+from tests.support.seeds import CONSUMER_TOKEN, EMPLOYEE_TOKEN, NEW_RACKBEAT_TOKEN, RACKBEAT_TOKEN
+from tests.support.sync_stack import World
+from tests.support.sync_world import RackbeatUser, tripletex_rows
 
 
 def _status(world: World, tenant_id: str) -> str:
@@ -35,9 +29,8 @@ def test_revoked_token_pauses_and_new_credentials_bring_the_missed_change_once(w
     world.wait_for("the queue to drain", world.queue_empty)
 
     # The user revokes our token in Rackbeat and makes a new one, then keeps working.
-    with world.rackbeat._lock:
-        world.rackbeat.state.tokens.discard(RACKBEAT_TOKEN)
-        world.rackbeat.state.tokens.add(NEW_RACKBEAT_TOKEN)
+    world.rackbeat.revoke_token(RACKBEAT_TOKEN)
+    world.rackbeat.grant_token(NEW_RACKBEAT_TOKEN)
     RackbeatUser(world.rackbeat, NEW_RACKBEAT_TOKEN).create_customer(8002, "Mens Pauset AS")
     world.rackbeat.deliver_pending()  # the webhook arrives; the worker's read gets a 401
     world.wait_for("the queue to drain", world.queue_empty)

@@ -9,8 +9,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.e2e.ongoing_sync.conftest import World, running_world
-from tests.integration.sync.sync_env import rackbeat_seed, tripletex_rows, tripletex_seed
+from tests.support.seeds import rackbeat_seed, tripletex_seed
+from tests.support.sync_stack import World, running_world
+from tests.support.sync_world import tripletex_rows
 
 
 @pytest.fixture(scope="module")
@@ -22,7 +23,7 @@ def world() -> Iterator[World]:
 
 def test_confirmed_events_only_and_no_token_header(world: World) -> None:
     tenant_id = world.onboard()
-    assert {w["event"] for w in world.rackbeat.state.webhooks.values()} == {
+    assert {w["event"] for w in world.rackbeat.webhooks()} == {
         "product.created",
         "product.updated",
     }
@@ -34,7 +35,7 @@ def test_confirmed_events_only_and_no_token_header(world: World) -> None:
     world.user.create_customer(7101, "Skjema Kunde AS")
     # Only the product has a subscription; its delivery has no token header and is accepted.
     assert world.rackbeat.deliver_pending() == 1
-    assert [e["status"] for e in world.rackbeat.state.delivery_log] == [202]
+    assert [e["status"] for e in world.rackbeat.delivery_log()] == [202]
     world.wait_for("the webhook product", lambda: len(tripletex_rows(world.tripletex, "products")) == 1)
     world.wait_for("the queue to drain", lambda: world.queue_empty())
     assert tripletex_rows(world.tripletex, "customers") == []

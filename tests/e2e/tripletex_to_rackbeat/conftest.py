@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.ongoing_sync.conftest import World, running_world
-from tests.integration.sync.sync_env import rackbeat_seed, tripletex_seed
+from tests.support.seeds import rackbeat_seed, tripletex_seed
+from tests.support.sync_stack import World, running_world
 
 
 def seed() -> dict[str, Any]:

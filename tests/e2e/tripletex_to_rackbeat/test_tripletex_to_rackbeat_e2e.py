@@ -22,8 +22,9 @@ from pydantic import SecretStr
 from local.simulators.base import transport
 from rackbeat_tripletex.clients.tripletex import TripletexClient, TripletexCredentials
 from rackbeat_tripletex.models.tripletex import Customer, Product, Ref
-from tests.e2e.ongoing_sync.conftest import World
-from tests.integration.sync.sync_env import CONSUMER_TOKEN, EMPLOYEE_TOKEN, business_calls
+from tests.support.seeds import CONSUMER_TOKEN, EMPLOYEE_TOKEN
+from tests.support.sync_stack import World
+from tests.support.sync_world import business_calls
 
 BOTH_WAYS = {
     "customers_to_tripletex": True,
@@ -130,10 +131,7 @@ def test_events_then_schedule_no_echo_tampering_refused_and_offboarding(
         )
     )
     # Tripletex delivers at least once: every event arrives twice.
-    with world.tripletex._lock:
-        world.tripletex.event_deliveries.extend(
-            copy.deepcopy(d) for d in list(world.tripletex.event_deliveries)
-        )
+    world.tripletex.queue_deliveries(copy.deepcopy(world.tripletex.pending_deliveries()))
     world.rackbeat.clear_requests()
     assert world.tripletex.deliver_pending() == 4
     assert [e["status"] for e in world.tripletex.event_delivery_log] == [202] * 4

@@ -11,8 +11,7 @@ from local.seed.demo import COUNTRY_ID, CURRENCY_ID, PRODUCT_UNITS, RACKBEAT_UNI
 from rackbeat_tripletex.initial_sync import service
 from rackbeat_tripletex.initial_sync.summary import summary_text
 from rackbeat_tripletex.models.sync import Accepted, RunState
-
-from .conftest import CONTACT, TENANT, Harness, bad_records, demo_request
+from tests.support.import_harness import CONTACT, TENANT, Harness, bad_records, demo_request
 
 CURRENCY_CODE = {v: k for k, v in CURRENCY_ID.items()}
 COUNTRY_CODE = {v: k for k, v in COUNTRY_ID.items()}

@@ -15,8 +15,7 @@ from local.seed.demo import demo_seed
 from local.simulators.tripletex.countries import country_id
 from rackbeat_tripletex.initial_sync import service
 from rackbeat_tripletex.models.sync import DryRunReport, FailureReason, RunState
-
-from .conftest import TENANT, Harness, build_harness, demo_request
+from tests.support.import_harness import TENANT, Harness, build_harness, demo_request
 
 
 def _address(street: str, city: str, country: str) -> dict[str, Any]:

@@ -10,8 +10,7 @@ import pytest
 
 from rackbeat_tripletex.initial_sync import records, service
 from rackbeat_tripletex.models.sync import Accepted, DryRunReport, FailureReason, RunState, parse_task
-
-from .conftest import TENANT, Harness, demo_request
+from tests.support.import_harness import TENANT, Harness, demo_request
 
 EVENTS = Path(__file__).resolve().parents[3] / "events" / "initial_sync"
 COLLECTIONS = ("customers", "suppliers", "products")
@@ -128,7 +127,7 @@ def test_retry_imports_failed_records_once_the_cause_is_fixed(harness: Harness) 
     failures = {f.reason: f for f in service.list_failures(harness.ctx, TENANT)}
     unit_failure = failures[FailureReason.UNKNOWN_UNIT]
     # The user creates the missing unit in Rackbeat.
-    harness.rackbeat.state.records["units"][6] = {"number": 6, "name": "pk"}
+    harness.rackbeat.put_record("units", 6, {"number": 6, "name": "pk"})
     accepted = service.retry_failures(
         harness.ctx, TENANT, [service.FailureRef(entity="product", key=unit_failure.key)]
     )

@@ -11,7 +11,7 @@ import pytest
 from local.aws import aws_client
 from local.servers import PortBusy
 from local.stack import LocalStack, StackPorts
-from tests.integration.conftest import RUNNER_TEMPLATE
+from tests.support.paths import RUNNER_TEMPLATE
 
 
 def test_every_email_sent_through_ses_is_in_the_outbox_with_clickable_links(

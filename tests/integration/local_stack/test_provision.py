@@ -7,7 +7,7 @@ from pathlib import Path
 
 from local.aws import ProvisionedStack, aws_client, provision, reset_moto
 from local.cfn import load_template
-from tests.integration.conftest import TEMPLATE
+from tests.support.paths import TEMPLATE
 
 
 def test_the_real_template_creates_its_tables_queues_and_redrive_policies(

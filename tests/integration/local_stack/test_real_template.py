@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from local.cfn import load_template
 from local.stack import LocalStack
-from tests.integration.conftest import TEMPLATE
+from tests.support.paths import TEMPLATE
 
 
 def test_every_function_of_template_yaml_is_loaded_with_its_resolved_environment(

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from local.stack import LocalStack
-from tests.integration.conftest import RUNNER_TEMPLATE
+from tests.support.paths import RUNNER_TEMPLATE
 
 
 @pytest.fixture(scope="module")

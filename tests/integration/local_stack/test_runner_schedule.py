@@ -12,7 +12,7 @@ import pytest
 from local.aws import aws_client
 from local.runner import CronExpression
 from local.stack import LocalStack
-from tests.integration.conftest import RUNNER_TEMPLATE
+from tests.support.paths import RUNNER_TEMPLATE
 
 
 def ticks(stack: LocalStack) -> list[dict[str, object]]:

@@ -11,7 +11,7 @@ import pytest
 
 from local.aws import aws_client
 from local.stack import LocalStack
-from tests.integration.conftest import RUNNER_TEMPLATE
+from tests.support.paths import RUNNER_TEMPLATE
 
 # Visibility timeouts shrink to 0 s on failure, so a retried message is back at once.
 SPEEDUP = 10_000.0

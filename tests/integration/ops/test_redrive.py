@@ -24,17 +24,9 @@ from rackbeat_tripletex.models.domain import Credentials
 from rackbeat_tripletex.store.secrets import TenantSecrets
 from rackbeat_tripletex.store.tenants import TenantStore
 from rackbeat_tripletex.sync.model import EntitySyncTask
-from tests.integration.conftest import TEMPLATE
-from tests.integration.sync.sync_env import (
-    CONSUMER_TOKEN,
-    EMPLOYEE_TOKEN,
-    RACKBEAT_TOKEN,
-    RackbeatUser,
-    add_tenant,
-    rackbeat_seed,
-    tripletex_rows,
-    tripletex_seed,
-)
+from tests.support.paths import TEMPLATE
+from tests.support.seeds import CONSUMER_TOKEN, EMPLOYEE_TOKEN, RACKBEAT_TOKEN, rackbeat_seed, tripletex_seed
+from tests.support.sync_world import RackbeatUser, add_tenant, tripletex_rows
 
 LOCAL_STACK_NAME = "rbtx-local"
 # A failed message is back at once: visibility timeouts shrink by this factor in the runner.

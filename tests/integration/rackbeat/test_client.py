@@ -27,8 +27,7 @@ from rackbeat_tripletex.models.rackbeat import (
     SupplierWrite,
     UnitWrite,
 )
-
-from .conftest import BASE, TOKEN, small_seed
+from tests.support.rackbeat_account import BASE, TOKEN, small_seed
 
 NEW_CUSTOMER = CustomerWrite(
     number=500,
@@ -241,7 +240,7 @@ def test_create_is_never_duplicated(client: RackbeatClient, sim: RackbeatSimulat
     sim.set_faults({"sequence": [outcome], "only_paths": "/customers$"})
     created = client.create_customer(NEW_CUSTOMER)
     assert created.number == 500
-    assert len(list(sim.state.records["customers"])) == 46
+    assert len(list(sim.records("customers"))) == 46
     if outcome != "429":
         lookups = [e for e in sim.request_log if e["method"] == "GET" and e["path"] == "/api/customers/500"]
         assert len(lookups) == 1
@@ -460,8 +459,7 @@ def test_changes_are_compared_as_moments_in_either_timestamp_form(timestamps: st
 
 def _inject(app: RackbeatSimulator, path: str, key: Any, raw: dict[str, Any]) -> None:
     """A record as real Rackbeat may hold it, past the simulator's own create validation."""
-    with app._lock:
-        app.state.records[path][key] = {"updated_at": app.now(), "created_at": app.now(), **raw}
+    app.put_record(path, key, {"updated_at": app.now(), "created_at": app.now(), **raw})
 
 
 def test_a_record_the_model_refuses_is_yielded_as_unreadable_and_the_list_goes_on() -> None:

@@ -22,8 +22,7 @@ import pytest
 from local.simulators.base import transport
 from local.simulators.rackbeat import RackbeatSimulator, create_app
 from local.simulators.rackbeat.shapes import SIMULATOR_ONLY
-
-from .conftest import Receiver
+from tests.support.rackbeat_account import Receiver
 
 SAMPLES = Path(__file__).resolve().parents[2] / "fixtures" / "rackbeat_samples"
 TOKEN = "contract-token"

@@ -11,8 +11,7 @@ from local.simulators.base import serve, transport
 from local.simulators.rackbeat import RackbeatSimulator, create_app
 from local.simulators.rackbeat import assumptions as A
 from local.simulators.rackbeat.app import format_timestamp
-
-from .conftest import BASE, TOKEN, Receiver, small_seed
+from tests.support.rackbeat_account import BASE, TOKEN, Receiver, small_seed
 
 NEW_CUSTOMER = {
     "company_name": "Ørsta Trelast AS",

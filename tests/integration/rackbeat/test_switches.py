@@ -15,8 +15,7 @@ import pytest
 
 from local.simulators.base import serve, transport
 from local.simulators.rackbeat import RackbeatSimulator, create_app
-
-from .conftest import BASE, TOKEN, Receiver, small_seed
+from tests.support.rackbeat_account import BASE, TOKEN, Receiver, small_seed
 
 ADMIN = "http://rackbeat.test/_sim/options"
 SPACE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$")

@@ -19,7 +19,7 @@ from rackbeat_tripletex.mappers.rackbeat_to_tripletex import (
     map_supplier,
 )
 from rackbeat_tripletex.models import rackbeat as rb
-from tests.integration.rb_to_tx.conftest import GROUP_SERVICES, PRIVATE_GROUP
+from tests.support.rb_to_tx_company import GROUP_SERVICES, PRIVATE_GROUP
 
 OSLO_ADDRESS = {"address_street": "Storgata 1", "address_zipcode": "0155", "address_city": "Oslo"}
 

@@ -19,7 +19,7 @@ from rackbeat_tripletex.mappers.rackbeat_to_tripletex import (
 )
 from rackbeat_tripletex.models import rackbeat as rb
 from rackbeat_tripletex.models import tripletex as tx
-from tests.unit.mappers_rb_to_tx.strategies import booked_invoices
+from tests.support.rackbeat_strategies import booked_invoices
 
 # Order numbers are unique in Tripletex (REAL), and the simulator lives across the examples.
 _NUMBERS = itertools.count(1)

@@ -24,7 +24,7 @@ from rackbeat_tripletex.mappers.rackbeat_to_tripletex import (
 )
 from rackbeat_tripletex.models import rackbeat as rb
 from rackbeat_tripletex.models.domain import InvoiceMode
-from tests.integration.rb_to_tx.conftest import GROUP_0, GROUP_12, GROUP_15, GROUP_25, GROUP_SERVICES
+from tests.support.rb_to_tx_company import GROUP_0, GROUP_12, GROUP_15, GROUP_25, GROUP_SERVICES
 
 # Rackbeat product number -> product group (its VAT rate) and price.
 PRODUCTS = {

@@ -12,7 +12,8 @@ import pytest
 from rackbeat_tripletex.preflight import BANK_ACCOUNT_REFUSAL
 from rackbeat_tripletex.sync.history import list_sync_failures
 from rackbeat_tripletex.sync.model import RunOutcome, StreamName
-from tests.integration.sync.sync_env import GROUP_15, Env, tripletex_rows, tripletex_user
+from tests.support.seeds import GROUP_15
+from tests.support.sync_world import Env, tripletex_rows, tripletex_user
 
 INVOICES = StreamName.INVOICES_TO_TRIPLETEX
 TODAY = dt.date.today().isoformat()
@@ -116,15 +117,7 @@ def test_invoice_lines_without_vat_rates_reach_tripletex_with_the_groups_rates(e
 
 def test_ehf_only_when_the_company_can_send_ehf(env: Env) -> None:
     env.tripletex.invoice_settings["sendTypes"] = ["EMAIL", "PAPER", "MANUAL"]
-    env.user.create_customer(
-        5001,
-        "Kunde Fem AS",
-        company_vat="NO 912345610 MVA",
-        address_street="Storgata 1",
-        address_zipcode="0150",
-        address_city="Oslo",
-        address_country="NO",
-    )
+    env.user.create_ehf_customer(5001, "Kunde Fem AS")
 
     runs = env.run()
 
@@ -143,7 +136,7 @@ def test_an_order_a_previous_attempt_made_on_another_date_is_used_not_posted_aga
     table = env.ctx.table
     table.delete_item(Key={"pk": f"TENANT#{env.tenant.tenant_id}", "sk": f"LINK#invoice#{booked['number']}"})
     order = tripletex_rows(env.tripletex, "orders")[0]
-    env.tripletex.store["orders"][order["id"]]["orderDate"] = "2024-01-02"
+    env.tripletex.change_stored("orders", order["id"], {"orderDate": "2024-01-02"})
 
     env.run(full=True)
 
@@ -254,7 +247,7 @@ def test_order_mode_a_changed_rebooking_of_an_order_the_user_deleted_is_sent_aga
     assert f"Delete the order RB-{booked['number']}" in failure.suggested_fix
     assert len(tripletex_rows(env.tripletex, "orders")) == 1
 
-    del env.tripletex.store["orders"][order["id"]]  # the user deletes the order in Tripletex
+    env.tripletex.forget("orders", order["id"])  # the user deletes the order in Tripletex
     assert env.webhook("invoice", str(booked["number"])) == "written"
     (again,) = tripletex_rows(env.tripletex, "orders")
     assert again["number"] == f"RB-{booked['number']}"

@@ -15,13 +15,7 @@ from local.simulators.tripletex import create_app as create_tripletex
 from rackbeat_tripletex.clients.tripletex import clear_session_cache
 from rackbeat_tripletex.models.domain import Check, Credentials, ValidationReport
 from rackbeat_tripletex.onboarding.vendors import LiveVendors
-from tests.integration.rb_to_tx.conftest import (
-    CONSUMER,
-    EMPLOYEE,
-    RACKBEAT_TOKEN,
-    rackbeat_seed,
-    tripletex_seed,
-)
+from tests.support.rb_to_tx_company import CONSUMER, EMPLOYEE, RACKBEAT_TOKEN, rackbeat_seed, tripletex_seed
 
 CREDENTIALS = Credentials.model_validate(
     {
@@ -54,7 +48,7 @@ def validate(
     )
     report = vendors.validate(CREDENTIALS)
     # Probes create nothing.
-    assert all(not app.store[c] for c in ("customers", "suppliers", "products", "orders"))
+    assert all(not app.records(c) for c in ("customers", "suppliers", "products", "orders"))
     return report
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from rackbeat_tripletex.models import tripletex as tx
 from rackbeat_tripletex.sync.model import RunOutcome, StreamName
-from tests.integration.sync.sync_env import Env, initial_import_done, tripletex_rows, tripletex_user
+from tests.support.sync_world import Env, initial_import_done, tripletex_rows, tripletex_user
 
 CUSTOMER_PUT = r"/v2/customer/\d+"
 

@@ -18,7 +18,7 @@ from rackbeat_tripletex.store.secrets import TenantSecrets
 from rackbeat_tripletex.store.tenants import TenantStore
 from rackbeat_tripletex.sync.digest import send_digest
 from rackbeat_tripletex.sync.model import StreamName, SyncFailure
-from tests.integration.sync.sync_env import add_tenant
+from tests.support.sync_world import add_tenant
 
 MORNING = dt.datetime(2025, 3, 3, 2, 0, tzinfo=dt.UTC)
 FAILURES = [

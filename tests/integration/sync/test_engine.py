@@ -11,26 +11,12 @@ from local.outbox import sent_emails
 from rackbeat_tripletex.models.domain import TenantStatus
 from rackbeat_tripletex.sync.history import list_sync_failures, list_sync_runs
 from rackbeat_tripletex.sync.model import RunOutcome, StreamName
-from tests.integration.sync.sync_env import (
-    NEW_RACKBEAT_TOKEN,
-    RACKBEAT_TOKEN,
-    Env,
-    RackbeatUser,
-    business_calls,
-    tripletex_rows,
-)
+from tests.support.seeds import NEW_RACKBEAT_TOKEN, RACKBEAT_TOKEN
+from tests.support.sync_world import Env, RackbeatUser, business_calls, tripletex_rows
 
 
 def test_customer_product_and_booked_invoice_reach_tripletex_once(env: Env) -> None:
-    env.user.create_customer(
-        5001,
-        "Kunde Fem AS",
-        company_vat="NO 912345610 MVA",
-        address_street="Storgata 1",
-        address_zipcode="0150",
-        address_city="Oslo",
-        address_country="NO",
-    )
+    env.user.create_ehf_customer(5001, "Kunde Fem AS")
     env.user.create_product("P-1", "Hammer", 100.0)
     env.user.book_invoice(5001, [("P-1", 3, 100.0)], "2025-01-10")
 
@@ -152,7 +138,7 @@ def test_a_worker_killed_after_the_create_leaves_one_record(
 
 def test_a_revoked_token_pauses_the_tenant_and_nothing_is_lost(env: Env) -> None:
     env.run()
-    env.rackbeat.state.tokens.discard(RACKBEAT_TOKEN)
+    env.rackbeat.revoke_token(RACKBEAT_TOKEN)
     runs = env.run()
     assert next(iter(runs.values())).outcome == RunOutcome.PAUSED
     tenant = env.ctx.tenants.get(env.tenant.tenant_id)
@@ -164,7 +150,7 @@ def test_a_revoked_token_pauses_the_tenant_and_nothing_is_lost(env: Env) -> None
     assert RACKBEAT_TOKEN not in mails[0].text
 
     # Meanwhile in Rackbeat (a new token for the same account), and a second failing run.
-    env.rackbeat.state.tokens.add(NEW_RACKBEAT_TOKEN)
+    env.rackbeat.grant_token(NEW_RACKBEAT_TOKEN)
     RackbeatUser(env.rackbeat, NEW_RACKBEAT_TOKEN).create_customer(5006, "Mens Pauset AS")
     assert env.run() == {}  # paused: nothing is read
     assert len([m for m in sent_emails() if env.tenant.contact_email in m.to]) == 1

@@ -16,7 +16,7 @@ from typing import Any
 from rackbeat_tripletex.models.tripletex import Customer
 from rackbeat_tripletex.sync.history import list_sync_failures, list_sync_runs
 from rackbeat_tripletex.sync.model import RunOutcome, StreamName
-from tests.integration.sync.sync_env import Env, tripletex_rows, tripletex_user
+from tests.support.sync_world import Env, tripletex_rows, tripletex_user
 
 CUSTOMERS = 12
 

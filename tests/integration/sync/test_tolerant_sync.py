@@ -10,7 +10,7 @@ from local.simulators.rackbeat import RackbeatSimulator
 from rackbeat_tripletex.models import tripletex as tx
 from rackbeat_tripletex.sync.history import list_sync_failures, list_sync_runs
 from rackbeat_tripletex.sync.model import RunOutcome, StreamName
-from tests.integration.sync.sync_env import Env, initial_import_done, tripletex_rows, tripletex_user
+from tests.support.sync_world import Env, initial_import_done, tripletex_rows, tripletex_user
 
 CUSTOMERS = StreamName.CUSTOMERS_TO_TRIPLETEX
 PRODUCTS = StreamName.PRODUCTS_TO_TRIPLETEX
@@ -19,8 +19,7 @@ INVOICES = StreamName.INVOICES_TO_TRIPLETEX
 
 def inject(app: RackbeatSimulator, path: str, key: Any, raw: dict[str, Any]) -> None:
     """A record as real Rackbeat may hold it, past the simulator's own create validation."""
-    with app._lock:
-        app.state.records[path][key] = {"updated_at": app.now(), "created_at": app.now(), **raw}
+    app.put_record(path, key, {"updated_at": app.now(), "created_at": app.now(), **raw})
 
 
 def test_an_unreadable_record_fails_alone_once_until_it_changes(env: Env) -> None:

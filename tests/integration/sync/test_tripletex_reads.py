@@ -15,7 +15,8 @@ from rackbeat_tripletex.clients.tripletex import TripletexClient
 from rackbeat_tripletex.models import tripletex as tx
 from rackbeat_tripletex.sync.history import list_sync_failures
 from rackbeat_tripletex.sync.model import EntitySyncTask, RunOutcome, StreamName
-from tests.integration.sync.sync_env import GROUP_SERVICES, Env, initial_import_done, tripletex_user
+from tests.support.seeds import GROUP_SERVICES
+from tests.support.sync_world import Env, initial_import_done, tripletex_user
 
 CUSTOMERS = StreamName.CUSTOMERS_TO_RACKBEAT
 
@@ -99,8 +100,9 @@ def test_a_customer_tripletex_answers_unreadably_fails_alone(env: Env, office: T
     initial_import_done(env)
     for number in (8201, 8202, 8203):
         office.create_customer(_private_customer(number, f"Kunde {number}"))
-    odd = next(c for c in env.tripletex.store["customers"].values() if c["customerNumber"] == 8202)
-    odd["currency"] = {"code": "SEK"}  # spec-valid, but a reference without an id
+    odd = next(c for c in env.tripletex.records("customers").values() if c["customerNumber"] == 8202)
+    # Spec-valid, but a reference without an id.
+    env.tripletex.change_stored("customers", odd["id"], {"currency": {"code": "SEK"}})
 
     run = env.run()[CUSTOMERS]
     assert (run.written, run.failed, run.outcome) == (

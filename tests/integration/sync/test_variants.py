@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from rackbeat_tripletex.sync.model import RunOutcome, StreamName
-from tests.integration.sync.sync_env import Env, tripletex_rows
+from tests.support.sync_world import Env, tripletex_rows
 
 FILTERS = ["honoured", "ignored", "refused"]
 TIMESTAMPS = ["space", "iso"]

@@ -21,7 +21,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.integration.tripletex.sim_http import Sim
+from tests.support.tripletex_wire import Sim
 
 SAMPLES = Path(__file__).with_name("samples")
 LINK = "https://tripletex.no/v2-docs/"

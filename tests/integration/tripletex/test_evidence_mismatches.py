@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.integration.tripletex.sim_http import Sim
+from tests.support.tripletex_wire import Sim
 
 ADDRESS = {"addressLine1": "Kungsgatan 1", "postalCode": "11143", "city": "Stockholm", "country": {"id": 191}}
 LINE = {"count": 2, "unitPriceExcludingVatCurrency": 100, "description": "Vare"}

@@ -11,28 +11,14 @@ from local.simulators.tripletex import TripletexSimulator, create_app
 from rackbeat_tripletex.clients.http import ServerError
 from rackbeat_tripletex.clients.tripletex import TripletexClient
 from rackbeat_tripletex.models.tripletex import Customer, Product, Ref
-
-
-def _many_products(count: int, start: int = 0) -> list[dict[str, Any]]:
-    return [
-        {
-            "id": start + i + 1,
-            "name": f"Vare {start + i}",
-            "number": f"P-{start + i:06d}",
-            "priceExcludingVatCurrency": round(((start + i) * 7919) % 100_000 / 10 + 1, 2),
-            "isStockItem": (start + i) % 3 != 0,
-            "isInactive": (start + i) % 11 == 0,
-            "vatType": {"id": 3},
-        }
-        for i in range(count)
-    ]
+from tests.support.tripletex_wire import many_products
 
 
 @pytest.mark.parametrize("fault", ["429", "500", "502", "503", "timeout", "reset"])
 def test_paged_read_survives_fault(
     fault: str, app: TripletexSimulator, make_client: Callable[..., TripletexClient]
 ) -> None:
-    app.load_seed({"products": _many_products(2500, start=100)})
+    app.load_seed({"products": many_products(2500, start=100)})
     client = make_client()
     app.set_faults({"sequence": ["ok", "ok", fault, fault, "ok"], "only_paths": "^/v2/product$"})
     numbers = [p.number for p in client.iter_products()]
@@ -70,7 +56,7 @@ def test_429_with_reset_header_waits_for_the_window(
 def test_401_in_the_middle_of_a_paged_read_renews_the_session(
     app: TripletexSimulator, make_client: Callable[..., TripletexClient]
 ) -> None:
-    app.load_seed({"products": _many_products(2500, start=100)})
+    app.load_seed({"products": many_products(2500, start=100)})
     client = make_client()
     iterator = client.iter_products()
     first = [next(iterator) for _ in range(1000)]
@@ -89,16 +75,16 @@ def test_create_whose_answer_is_lost_is_looked_up_not_duplicated(
     client = make_client()
     # The fault hits before the simulator acts: the outcome is unknown to the client.
     app.set_faults({"sequence": [fault], "only_paths": "^/v2/customer$"})
-    before = len(app.store["customers"])
+    before = len(app.records("customers"))
     customer = client.create_customer(
         Customer(
             name="Nordlys AS", customer_number=30001, is_private_individual=True, invoice_send_method="EMAIL"
         )
     )
     assert customer.customer_number == 30001
-    numbers = [c.get("customerNumber") for c in app.store["customers"].values()]
+    numbers = [c.get("customerNumber") for c in app.records("customers").values()]
     assert numbers.count(30001) == 1
-    assert len(app.store["customers"]) == before + 1
+    assert len(app.records("customers")) == before + 1
     methods = [(e["method"], e["path"]) for e in app.request_log if e["path"] == "/v2/customer"]
     # Failed POST, then the lookup by number (active, then inactive: GET /customer answers only
     # active ones unless isInactive is given, B2), then (since it was not created) one more POST.
@@ -129,7 +115,7 @@ def test_create_processed_but_answer_lost_returns_existing_record(
         Product(name="Tang", number="T-9", price_excluding_vat_currency=10, vat_type=Ref(id=3))
     )
     assert product.number == "T-9"
-    assert [p["number"] for p in app.store["products"].values()].count("T-9") == 1
+    assert [p["number"] for p in app.records("products").values()].count("T-9") == 1
     posts = [e for e in app.request_log if e["method"] == "POST"]
     assert len(posts) == 1
 
@@ -146,7 +132,7 @@ def test_create_without_number_is_never_retried_blindly(
 
 
 def test_reading_25000_products_returns_each_exactly_once(seed: dict[str, Any]) -> None:
-    seed["products"] = _many_products(25_000)
+    seed["products"] = many_products(25_000)
     app = create_app(seed)
     app.set_faults({"rate_limit_scale": 1000})
     from local.simulators.base import transport

@@ -13,7 +13,7 @@ from local.simulators.tripletex.countries import country_id
 from rackbeat_tripletex.clients.records import Unreadable
 from rackbeat_tripletex.clients.tripletex import TripletexClient
 from rackbeat_tripletex.models.tripletex import Customer, Product, Supplier
-from tests.integration.tripletex.test_tripletex_faults import _many_products
+from tests.support.tripletex_wire import many_products
 
 SWEDEN = {"addressLine1": "Drottninggatan 1", "postalCode": "111 51", "city": "Stockholm"}
 
@@ -98,7 +98,7 @@ def test_a_lost_create_finds_the_inactive_record_instead_of_a_duplicate(
         )
     )
     assert created.id == 51
-    numbers = [c.get("customerNumber") for c in app.store["customers"].values()]
+    numbers = [c.get("customerNumber") for c in app.records("customers").values()]
     assert numbers.count(10051) == 1
 
 
@@ -113,7 +113,7 @@ def test_a_record_the_read_model_refuses_fails_alone_and_the_read_goes_on(
         ]
     })  # fmt: skip
     # Spec-valid, yet not what our model takes: a currency reference without an id.
-    app.store["customers"][62]["currency"] = {"code": "SEK"}
+    app.change_stored("customers", 62, {"currency": {"code": "SEK"}})
     rows = [
         r for r in client.iter_customers() if (r.key if isinstance(r, Unreadable) else r.id) in {"62", 61, 63}
     ]
@@ -125,7 +125,7 @@ def test_a_record_the_read_model_refuses_fails_alone_and_the_read_goes_on(
 
 
 def test_the_product_poll_splits_a_read_over_10000(seed: dict[str, Any]) -> None:
-    seed["products"] = _many_products(12_000)
+    seed["products"] = many_products(12_000)
     app = create_app(seed)
     app.set_faults({"rate_limit_scale": 1000})
     from local.simulators.base import transport

@@ -23,9 +23,9 @@ import pytest
 
 from local.stack import LocalStack
 from rackbeat_tripletex.webhooks import rackbeat
-from tests.integration.sync.sync_env import RackbeatUser
-from tests.security import leaks
-from tests.security.live_stack import LiveStack, Tenant, start_live_stack
+from tests.support import leaks
+from tests.support.live_stack import LiveStack, Tenant, start_live_stack
+from tests.support.sync_world import RackbeatUser
 
 CONFIRMED = {"product.created", "product.updated"}
 ALL = CONFIRMED | {
@@ -62,7 +62,7 @@ def activate(stack: LiveStack) -> Tenant:
 
 
 def subscriptions(stack: LiveStack, tenant: Tenant) -> list[dict[str, Any]]:
-    return [w for w in stack.rackbeat.state.webhooks.values() if rackbeat.is_ours(w["url"], tenant.tenant_id)]
+    return [w for w in stack.rackbeat.webhooks() if rackbeat.is_ours(w["url"], tenant.tenant_id)]
 
 
 def url_secret(stack: LiveStack, tenant: Tenant) -> str:
@@ -135,7 +135,7 @@ def test_webhooks_work_under_each_variant(
         user.create_customer(20001, "Varsel Kunde AS")
         user.create_product("WH-1", "Hylle", 450.0)
         delivered = stack.rackbeat.deliver_pending()
-        log = list(stack.rackbeat.state.delivery_log)
+        log = list(stack.rackbeat.delivery_log())
         assert delivered == len(log) > 0
         assert {entry["status"] for entry in log} == {202}, log
         tasks = queued(stack)
@@ -168,7 +168,7 @@ def test_webhooks_work_under_each_variant(
     noted = [line for _, line in capture.lines if "rackbeat delivery without token header" in line]
     assert bool(noted) is not token_header
     assert ("RackbeatDeliveriesWithoutToken" in capfd.readouterr().out) is not token_header
-    secrets = {secret_a, secret_b, *(w["token"] for w in stack.rackbeat.state.webhooks.values())}
+    secrets = {secret_a, secret_b, *(w["token"] for w in stack.rackbeat.webhooks())}
     assert not leaks.scan(secrets, {"log": capture.lines})
 
 

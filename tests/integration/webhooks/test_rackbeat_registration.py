@@ -24,7 +24,7 @@ from rackbeat_tripletex.webhooks import rackbeat
 from rackbeat_tripletex.webhooks.registration import REFUSED_METRIC, report_registration
 from rackbeat_tripletex.webhooks.status import schedule_minutes, webhook_status
 from rackbeat_tripletex.webhooks.store import WebhookStore
-from tests.integration.sync.sync_env import RACKBEAT_TOKEN, rackbeat_seed
+from tests.support.seeds import RACKBEAT_TOKEN, rackbeat_seed
 
 PUBLIC = "https://integration.example/dev"
 TENANT = "0123456789abcdef0123456789abcdef"
@@ -101,9 +101,9 @@ def test_each_event_is_registered_on_its_own_and_recorded(catalogue: str, store:
     assert webhook_posts(sim) == CONFIRMED + UNCONFIRMED
     expected = CONFIRMED + (UNCONFIRMED if catalogue == "all" else [])
     assert outcome.registered == expected
-    assert sorted(w["event"] for w in sim.state.webhooks.values()) == sorted(expected)
+    assert sorted(w["event"] for w in sim.webhooks()) == sorted(expected)
     url = rackbeat.delivery_url(PUBLIC, TENANT, "s" * 43)
-    assert {w["url"] for w in sim.state.webhooks.values()} == {url}
+    assert {w["url"] for w in sim.webhooks()} == {url}
 
     rows = {row.event: row for row in store.event_rows(TENANT)}
     assert set(rows) == set(CONFIRMED + UNCONFIRMED)
@@ -120,7 +120,7 @@ def test_each_event_is_registered_on_its_own_and_recorded(catalogue: str, store:
     assert rows["product.created"].evidence == "PRAC"
 
     # A token only for what Rackbeat created; the URL secret verifies deliveries of every event.
-    token = next(w["token"] for w in sim.state.webhooks.values() if w["event"] == "product.updated")
+    token = next(w["token"] for w in sim.webhooks() if w["event"] == "product.updated")
     assert store.verify_rackbeat(TENANT, "product.updated", token) == "token"
     assert store.verify_rackbeat(TENANT, "customer.updated", token) is None
     assert store.verify_rackbeat(TENANT, "customer.updated", None, "s" * 43) == "url_secret"
@@ -185,16 +185,14 @@ def test_registering_again_rotates_the_secret_and_removes_the_old_subscriptions(
     client.register_webhook("product.updated", rackbeat.webhook_url(PUBLIC, TENANT))
     first = register(client, store, secret="a" * 43)
     old_token = next(
-        w["token"]
-        for w in sim.state.webhooks.values()
-        if w["event"] == "product.created" and TENANT in w["url"]
+        w["token"] for w in sim.webhooks() if w["event"] == "product.created" and TENANT in w["url"]
     )
     second = register(client, store, secret="b" * 43)
     assert first.registered == second.registered
-    ours = [w for w in sim.state.webhooks.values() if rackbeat.is_ours(w["url"], TENANT)]
+    ours = [w for w in sim.webhooks() if rackbeat.is_ours(w["url"], TENANT)]
     assert len(ours) == 7
     assert {w["url"] for w in ours} == {rackbeat.delivery_url(PUBLIC, TENANT, "b" * 43)}
-    assert {w["url"] for w in sim.state.webhooks.values() if not rackbeat.is_ours(w["url"], TENANT)} == {
+    assert {w["url"] for w in sim.webhooks() if not rackbeat.is_ours(w["url"], TENANT)} == {
         "https://shop.example/hook",
         rackbeat.delivery_url(PUBLIC, OTHER_TENANT, "o" * 43),
     }

@@ -5,54 +5,32 @@ secret alone, and what a rotation does to it."""
 from __future__ import annotations
 
 import datetime as dt
-import json
-from collections.abc import Callable
-from pathlib import Path
-from typing import Any
 
 import boto3
-import pytest
 
 from local.stack import LocalStack
 from rackbeat_tripletex.sync.model import parse_sync_task
 from rackbeat_tripletex.webhooks.store import WebhookStore
+from tests.support.events import queued_sync_tasks, sample_event
 
-EVENTS = Path(__file__).resolve().parents[3] / "events" / "webhooks"
 TENANT = "0123456789abcdef0123456789abcdef"
 NOW = dt.datetime(2026, 3, 1, 8, 0, tzinfo=dt.UTC)
 
 
-def _event(name: str) -> Any:
-    return json.loads((EVENTS / name).read_text())
-
-
-@pytest.fixture
-def stack(start_local_stack: Callable[..., LocalStack]) -> LocalStack:
-    return start_local_stack(poll_queues=False, run_schedules=False)
-
-
-def _queued(stack: LocalStack) -> list[str]:
-    assert stack.aws is not None
-    answer = boto3.client("sqs").receive_message(
-        QueueUrl=stack.aws.outputs["SyncQueueUrl"], MaxNumberOfMessages=10, WaitTimeSeconds=0
-    )
-    return [m["Body"] for m in answer.get("Messages", [])]
-
-
-def test_a_delivery_without_token_header_is_verified_by_the_url_secret(stack: LocalStack) -> None:
-    assert stack.aws is not None
-    assert stack.runner is not None
-    event = _event("rackbeat_product_updated_url_secret.json")
+def test_a_delivery_without_token_header_is_verified_by_the_url_secret(handler_stack: LocalStack) -> None:
+    assert handler_stack.aws is not None
+    assert handler_stack.runner is not None
+    event = sample_event("webhooks", "rackbeat_product_updated_url_secret.json")
     secret = event["queryStringParameters"]["secret"]
     assert not {k.lower() for k in event["headers"]} & {"rackbeat-webhook-token"}
-    status = stack.runner.invoke("WebhooksFunction", event)
+    status = handler_stack.runner.invoke("WebhooksFunction", event)
     assert status.payload["statusCode"] == 401  # no registration stored for the tenant yet
 
-    store = WebhookStore(boto3.resource("dynamodb").Table(stack.aws.outputs["StateTableName"]))
+    store = WebhookStore(boto3.resource("dynamodb").Table(handler_stack.aws.outputs["StateTableName"]))
     store.put_url_secret(TENANT, secret, NOW)
-    accepted = stack.runner.invoke("WebhooksFunction", event)
+    accepted = handler_stack.runner.invoke("WebhooksFunction", event)
     assert accepted.payload["statusCode"] == 202, accepted.payload
-    (body,) = _queued(stack)
+    (body,) = queued_sync_tasks(handler_stack)
     task = parse_sync_task(body)
     assert (task.kind, task.tenant_id, task.entity, task.key) == ("entity", TENANT, "product", "P-1001")
     assert secret not in body
@@ -63,6 +41,6 @@ def test_a_delivery_without_token_header_is_verified_by_the_url_secret(stack: Lo
         "path": event["path"].replace(TENANT, "f" * 32),
         "pathParameters": {"tenant_id": "f" * 32},
     }
-    assert stack.runner.invoke("WebhooksFunction", other).payload["statusCode"] == 401
+    assert handler_stack.runner.invoke("WebhooksFunction", other).payload["statusCode"] == 401
     store.put_url_secret(TENANT, "a-newer-secret-from-the-next-registration-xx", NOW)
-    assert stack.runner.invoke("WebhooksFunction", event).payload["statusCode"] == 401
+    assert handler_stack.runner.invoke("WebhooksFunction", event).payload["statusCode"] == 401

@@ -148,8 +148,8 @@ def test_a_duplicate_a_disabled_one_and_an_old_url_are_replaced(
     client.create_subscription(
         EventSubscription(event="product.create", target_url=f"{PUBLIC}/webhooks/tripletex/{TENANT}")
     )
-    disabled = next(s for s in sim.store["subscriptions"].values() if s["event"] == "product.delete")
-    disabled["status"] = "DISABLED_TOO_MANY_ERRORS"
+    disabled = next(s for s in sim.records("subscriptions").values() if s["event"] == "product.delete")
+    sim.change_stored("subscriptions", disabled["id"], {"status": "DISABLED_TOO_MANY_ERRORS"})
     # Another tenant on the same Tripletex company is not ours to touch.
     client.create_subscription(
         EventSubscription(event="product.create", target_url=f"{PUBLIC}/webhooks/tripletex/{OTHER_TENANT}")

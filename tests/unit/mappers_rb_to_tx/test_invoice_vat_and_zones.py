@@ -20,7 +20,7 @@ from rackbeat_tripletex.mappers.rackbeat_to_tripletex import (
 from rackbeat_tripletex.mappers.rackbeat_to_tripletex.result import FailureReason, Unmappable
 from rackbeat_tripletex.models import rackbeat as rb
 from rackbeat_tripletex.models import tripletex as tx
-from tests.unit.mappers_rb_to_tx.strategies import reference
+from tests.support.rackbeat_strategies import reference
 
 REFERENCE = reference()
 PRODUCT_IDS = {"P25": 1, "P15": 2, "P0": 3}

@@ -23,7 +23,7 @@ from rackbeat_tripletex.mappers.rackbeat_to_tripletex import (
 from rackbeat_tripletex.mappers.rackbeat_to_tripletex.parties import valid_norwegian_organization_number
 from rackbeat_tripletex.models import rackbeat as rb
 from rackbeat_tripletex.models.domain import InvoiceMode
-from tests.unit.mappers_rb_to_tx.strategies import (
+from tests.support.rackbeat_strategies import (
     PRIVATE_GROUP,
     all_customers,
     booked_invoices,

@@ -10,7 +10,7 @@ import httpx
 
 from local.simulators.base import transport
 from local.simulators.tripletex import create_app
-from tests.integration.sync.sync_env import CONSUMER_TOKEN, EMPLOYEE_TOKEN, tripletex_seed
+from tests.support.seeds import CONSUMER_TOKEN, EMPLOYEE_TOKEN, tripletex_seed
 
 ODD = {
     "id": 900,

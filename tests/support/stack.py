@@ -7,7 +7,6 @@ import json
 import logging
 import uuid
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import boto3
@@ -21,7 +20,6 @@ from local.stack import LocalStack
 from rackbeat_tripletex.notify.messages import MESSAGES, EmailKind
 
 VERIFICATION_SUBJECT = MESSAGES[EmailKind.VERIFY_EMAIL].subject
-TEMPLATE = Path(__file__).resolve().parents[3] / "template.yaml"
 
 RACKBEAT_TOKEN = "eyJhbGciOiJIUzI1NiJ9.rackbeat-e2e-token.c2lnbmF0dXJl"
 CONSUMER_TOKEN = "consumer-e2e-3f9a1c7d2b8e4a6f"
@@ -207,6 +205,14 @@ class Stack:
         result = self.local.runner.fire_schedule("DailyTokenCheck")
         assert result.ok, result.error
         return result.payload
+
+
+def secret_exists(stack: Stack, tenant_id: str) -> bool:
+    client = boto3.client(
+        "secretsmanager", endpoint_url=stack.local.moto.endpoint if stack.local.moto else None
+    )
+    names = [s["Name"] for s in client.list_secrets().get("SecretList", [])]
+    return any(name.endswith(f"/tenants/{tenant_id}") for name in names)
 
 
 def as_json(response: httpx.Response) -> Any:

@@ -1,7 +1,7 @@
 """The local stack with both simulators on free ports, driven over real HTTP: shared by the fuzz,
 isolation and leak suites.
 
-The stack is started through the integration suite's ``start_local_stack`` fixture (one moto
+The stack is started through the shared ``start_local_stack`` fixture (one moto
 server per session, reset before each start), with the simulators as extra apps so their
 URLs reach the functions through the template's parameters, as in ``make run``.
 """
@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 
+from local.cfn import load_template, merge_globals
 from local.outbox import confirm_contact
 from local.seed.demo import demo_seed
 from local.simulators.rackbeat import RackbeatSimulator
@@ -22,6 +23,7 @@ from local.simulators.rackbeat import create_app as rackbeat_app
 from local.simulators.tripletex import TripletexSimulator
 from local.simulators.tripletex import create_app as tripletex_app
 from local.stack import ExtraApp, LocalStack
+from tests.support.paths import TEMPLATE
 
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
 
@@ -103,6 +105,17 @@ def documented_operations(document: dict[str, Any]) -> list[tuple[str, str]]:
         for method in item
         if method in HTTP_METHODS
     ]
+
+
+def template_api_routes() -> set[tuple[str, str]]:
+    template = merge_globals(load_template(TEMPLATE))
+    routes = set()
+    for resource in template["Resources"].values():
+        for event in ((resource.get("Properties") or {}).get("Events") or {}).values():
+            if event.get("Type") == "Api":
+                props = event.get("Properties") or {}
+                routes.add((str(props["Method"]).upper(), str(props["Path"])))
+    return routes
 
 
 def start_live_stack(

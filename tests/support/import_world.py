@@ -19,8 +19,13 @@ from local.simulators.rackbeat import RackbeatSimulator
 from local.simulators.rackbeat import create_app as rackbeat_app
 from local.simulators.tripletex import create_app as tripletex_app
 from local.stack import LocalStack, StackPorts
+from rackbeat_tripletex.clients.http import RetryPolicy
 from rackbeat_tripletex.clients.tripletex import clear_session_cache
-from tests.e2e.onboarding.onboarding_e2e import TEMPLATE, Stack
+from rackbeat_tripletex.initial_sync.context import InitialSyncContext, secret_backed_clients
+from rackbeat_tripletex.store.secrets import TenantSecrets
+from tests.support.paths import TEMPLATE
+from tests.support.stack import Stack
+from tests.support.virtual_clock import VirtualClock
 
 CONTACT = "ase@nordlysverktoy.no"
 # Only bounds on a broken run, never measurements. The import of the whole demo dataset is
@@ -144,3 +149,37 @@ class World:
                 attributes["ApproximateNumberOfMessagesNotVisible"]
             )
         return depths
+
+
+def worker_context(
+    local: LocalStack, tripletex: Any, rackbeat: Any, urls: dict[str, str]
+) -> InitialSyncContext:
+    assert local.runner is not None
+    assert local.moto is not None
+    env = local.runner.function("InitialSyncFunction").environment.values
+    endpoint = local.moto.endpoint
+    clock = VirtualClock(tripletex, rackbeat)
+    common: dict[str, Any] = {
+        "sleep": clock.sleep,
+        "clock": clock.monotonic,
+        "wall_clock": clock.monotonic,
+        "retry": RetryPolicy(max_attempts=6, base_delay=0.5, max_delay=5.0),
+    }
+    secrets = TenantSecrets(
+        boto3.client("secretsmanager", endpoint_url=endpoint), env["TENANT_SECRET_PREFIX"]
+    )
+    return InitialSyncContext.from_table(
+        boto3.resource("dynamodb", endpoint_url=endpoint).Table(env["STATE_TABLE_NAME"]),
+        sqs=boto3.client("sqs", endpoint_url=endpoint),
+        queue_url=env["INITIAL_SYNC_QUEUE_URL"],
+        clients=secret_backed_clients(
+            secrets,
+            urls["tripletex"],
+            urls["rackbeat"],
+            tripletex_options={**common, "now": tripletex.now},
+            rackbeat_options=common,
+        ),
+        ses=boto3.client("sesv2", endpoint_url=endpoint),
+        sender_email=env["SENDER_EMAIL"],
+        now=tripletex.now,
+    )

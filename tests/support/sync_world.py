@@ -1,7 +1,6 @@
-"""A tenant wired to both simulators, for the ongoing-sync tests (integration and end-to-end).
-
-Seeds are small and hold exactly what the cases need: a Tripletex company with the standard
-outgoing VAT types, units and currencies; a Rackbeat account with groups, units and a term.
+"""A tenant wired to both simulators, for the ongoing-sync tests (integration and end-to-end):
+``Env`` (the engine against both simulators in-process), a Rackbeat user, and what they read back.
+The company's seeds are in ``tests.support.seeds``.
 """
 
 from __future__ import annotations
@@ -28,77 +27,7 @@ from rackbeat_tripletex.store.tenants import TenantStore
 from rackbeat_tripletex.sync.context import SyncContext
 from rackbeat_tripletex.sync.engine import SyncEngine
 from rackbeat_tripletex.sync.model import EntitySyncTask, StreamName, SyncEntity, TenantSyncTask
-
-RACKBEAT_TOKEN = "eyJhbGciOiJIUzI1NiJ9.rackbeat-sync-token.c2lnbmF0dXJl"
-NEW_RACKBEAT_TOKEN = "eyJhbGciOiJIUzI1NiJ9.rackbeat-new-token.bmV3c2lnbmF0dXJl"
-CONSUMER_TOKEN = "consumer-sync-5a1c7d2b8e4a6f3f"
-EMPLOYEE_TOKEN = "employee-sync-2d4e6f1a3b5c7d8c"
-
-
-# Rackbeat product groups: the group carries the product's VAT rate.
-GROUP_25, GROUP_15, GROUP_12, GROUP_0, GROUP_SERVICES = 1, 2, 3, 4, 5
-
-
-def tripletex_seed() -> dict[str, Any]:
-    return {
-        "consumer_token": CONSUMER_TOKEN,
-        "employee_token": EMPLOYEE_TOKEN,
-        "grants": ["customer", "supplier", "product", "invoice"],
-        "company": {"id": 1, "name": "Fjord Lager AS", "organizationNumber": "912345678"},
-        "vatTypes": [
-            {"id": 3, "number": "3", "name": "Utgående mva, høy sats", "percentage": 25.0},
-            {"id": 31, "number": "31", "name": "Utgående mva, middels sats", "percentage": 15.0},
-            {"id": 33, "number": "33", "name": "Utgående mva, lav sats", "percentage": 12.0},
-            {"id": 5, "number": "5", "name": "Ingen utgående mva", "percentage": 0.0},
-            {"id": 6, "number": "6", "name": "Ingen utgående mva (utenfor mva-loven)", "percentage": 0.0},
-            {"id": 52, "number": "52", "name": "Utførsel av varer og tjenester, fritatt", "percentage": 0.0},
-        ],
-        "currencies": [
-            {"id": 1, "code": "NOK", "description": "Norske kroner", "factor": 1},
-            {"id": 4, "code": "EUR", "description": "Euro", "factor": 1},
-        ],
-        "productUnits": [{"id": 1, "name": "Stykk", "nameShort": "stk", "commonCode": "EA"}],
-        "paymentTypes": [{"id": 1, "description": "Betalt til bank"}],
-    }
-
-
-def rackbeat_seed() -> dict[str, Any]:
-    return {
-        "api_token": RACKBEAT_TOKEN,
-        "self": {"user_account": {"id": 7, "company_name": "Fjord Lager AS"}},
-        "currencies": ["NOK", "EUR"],
-        "customer_groups": [{"number": 1, "name": "Kunder"}],
-        "supplier_groups": [{"number": 1, "name": "Leverandører"}],
-        "product_groups": [
-            {
-                "number": 1,
-                "name": "Varer",
-                "has_inventory": True,
-                "vat_domestic": 25,
-                "vat_eu": 0,
-                "vat_abroad": 0,
-            },
-            *(
-                {
-                    "number": n,
-                    "name": name,
-                    "has_inventory": stock,
-                    "vat_domestic": rate,
-                    "vat_eu": 0,
-                    "vat_abroad": 0,
-                }
-                for n, name, rate, stock in (
-                    (GROUP_15, "Næringsmidler", 15, True),
-                    (GROUP_12, "Persontransport", 12, True),
-                    (GROUP_0, "Aviser", 0, True),
-                    (GROUP_SERVICES, "Tjenester", 25, False),
-                )
-            ),
-        ],
-        "units": [{"number": 1, "name": "stk"}],
-        "payment_terms": [{"number": 1, "name": "Netto 14 dager", "maturity_days": 14, "type": "net"}],
-    }
-
+from tests.support.seeds import CONSUMER_TOKEN, EMPLOYEE_TOKEN, GROUP_25, RACKBEAT_TOKEN
 
 SETTINGS = Settings(
     streams=Streams(customers_to_tripletex=True, products_to_tripletex=True, invoices_to_tripletex=True),
@@ -163,6 +92,18 @@ class RackbeatUser:
             **extra,
         }
         return self._send("POST", "/customers", body)["customer"]
+
+    def create_ehf_customer(self, number: int, name: str) -> dict[str, Any]:
+        """A company EHF can reach: a valid organisation number and a complete Norwegian address."""
+        return self.create_customer(
+            number,
+            name,
+            company_vat="NO 912345610 MVA",
+            address_street="Storgata 1",
+            address_zipcode="0150",
+            address_city="Oslo",
+            address_country="NO",
+        )
 
     def update_customer(self, number: int, **changes: Any) -> dict[str, Any]:
         return self._send("PUT", f"/customers/{number}", changes)["customer"]

@@ -63,3 +63,19 @@ class Sim:
         if lines is not None:
             body["orderLines"] = lines
         return int(self.ok("POST", "/order", json=body)["value"]["id"])
+
+
+def many_products(count: int, start: int = 0) -> list[dict[str, Any]]:
+    """Products enough to fill several pages."""
+    return [
+        {
+            "id": start + i + 1,
+            "name": f"Vare {start + i}",
+            "number": f"P-{start + i:06d}",
+            "priceExcludingVatCurrency": round(((start + i) * 7919) % 100_000 / 10 + 1, 2),
+            "isStockItem": (start + i) % 3 != 0,
+            "isInactive": (start + i) % 11 == 0,
+            "vatType": {"id": 3},
+        }
+        for i in range(count)
+    ]

@@ -1,0 +1,142 @@
+"""The ongoing sync on the local stack: both simulators over real HTTP on free ports, and the local
+stack (template.yaml on moto, API Gateway, SQS pollers) pointed at them; ``World.onboard()``
+makes a tenant through the onboarding API, which registers the Rackbeat webhooks."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import boto3
+import httpx
+import pytest
+
+from local.outbox import confirm_contact
+from local.simulators import base
+from local.simulators.rackbeat import RackbeatSimulator
+from local.simulators.rackbeat import create_app as rackbeat_app
+from local.simulators.tripletex import TripletexSimulator
+from local.simulators.tripletex import create_app as tripletex_app
+from local.stack import LocalStack, StackPorts
+from rackbeat_tripletex.sync.history import list_sync_runs
+from tests.support.paths import TEMPLATE
+from tests.support.seeds import CONSUMER_TOKEN, EMPLOYEE_TOKEN, RACKBEAT_TOKEN
+from tests.support.sync_world import RackbeatUser
+
+# Generous: only a bound on a broken run, never a measurement.
+DEADLINE_S = 60.0
+
+
+class World:
+    def __init__(self, local: LocalStack, tripletex: TripletexSimulator, rackbeat: RackbeatSimulator) -> None:
+        self.local = local
+        self.tripletex = tripletex
+        self.rackbeat = rackbeat
+        self.http = httpx.Client(base_url=local.api_url, timeout=30.0)
+        self.user = RackbeatUser(rackbeat)
+        self.management_tokens: dict[str, str] = {}
+
+    @property
+    def table(self) -> Any:
+        assert self.local.runner is not None
+        name = self.local.runner.function("OngoingSyncFunction").environment.values["STATE_TABLE_NAME"]
+        return boto3.resource("dynamodb", endpoint_url=self.endpoint).Table(name)
+
+    @property
+    def endpoint(self) -> str:
+        assert self.local.moto is not None
+        return self.local.moto.endpoint
+
+    def onboard(self, **settings_changes: Any) -> str:
+        created = self.http.post(
+            "/tenants",
+            json={
+                "company_name": "Fjord Lager AS",
+                "contact_name": "Ingrid",
+                "contact_email": "i@fjordlager.no",
+            },
+        )
+        assert created.status_code == 201, created.text
+        confirm_contact(self.http, "i@fjordlager.no")
+        tenant_id, token = created.json()["tenant_id"], created.json()["management_token"]
+        auth = {"Authorization": f"Bearer {token}"}
+        credentials = {
+            "rackbeat_api_token": RACKBEAT_TOKEN,
+            "tripletex_consumer_token": CONSUMER_TOKEN,
+            "tripletex_employee_token": EMPLOYEE_TOKEN,
+        }
+        linked = self.http.put(f"/tenants/{tenant_id}/credentials", json=credentials, headers=auth)
+        assert linked.status_code == 200, linked.text
+        settings = {
+            "streams": {
+                "customers_to_tripletex": True,
+                "products_to_tripletex": True,
+                "invoices_to_tripletex": True,
+            },
+            "invoice_mode": "invoice",
+            "notification_email": "i@fjordlager.no",
+            **settings_changes,
+        }
+        saved = self.http.put(f"/tenants/{tenant_id}/settings", json=settings, headers=auth)
+        assert saved.status_code == 200, saved.text
+        self.management_tokens[tenant_id] = token
+        return tenant_id
+
+    def auth(self, tenant_id: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.management_tokens[tenant_id]}"}
+
+    def wait_for(self, what: str, ready: Callable[[], bool]) -> None:
+        deadline = time.monotonic() + DEADLINE_S
+        while not ready():
+            if time.monotonic() > deadline:
+                pytest.fail(f"gave up waiting for {what}")
+            time.sleep(0.1)
+
+    def runs(self, tenant_id: str) -> int:
+        return len(list_sync_runs(tenant_id, limit=500, table=self.table).runs)
+
+    def fire_schedule(self) -> None:
+        assert self.local.runner is not None
+        result = self.local.runner.fire_schedule("SyncSchedule")
+        assert result.ok, result.error
+        assert result.payload == {"enqueued": 1}
+
+    def queue_empty(self) -> bool:
+        assert self.local.aws is not None
+        sqs = boto3.client("sqs", endpoint_url=self.endpoint)
+        url = self.local.aws.outputs["SyncQueueUrl"]
+        attributes = sqs.get_queue_attributes(
+            QueueUrl=url,
+            AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+        )["Attributes"]
+        return (
+            attributes["ApproximateNumberOfMessages"] == "0"
+            and attributes["ApproximateNumberOfMessagesNotVisible"] == "0"
+        )
+
+
+@contextmanager
+def running_world(tripletex_seed_doc: dict[str, Any], rackbeat_seed_doc: dict[str, Any]) -> Iterator[World]:
+    """Both simulators over real sockets and the local stack (its own moto, queues polled)."""
+    tripletex = tripletex_app(tripletex_seed_doc)
+    rackbeat = rackbeat_app(rackbeat_seed_doc)
+    servers = [base.serve(tripletex, "127.0.0.1", 0), base.serve(rackbeat, "127.0.0.1", 0)]
+    local = LocalStack(
+        TEMPLATE,
+        ports=StackPorts.free(),
+        parameter_overrides={
+            "TripletexBaseUrl": f"{servers[0].url}/v2",
+            "RackbeatBaseUrl": f"{servers[1].url}/api",
+        },
+        poll_queues=True,
+        run_schedules=False,
+    )
+    local.start()
+    try:
+        yield World(local, tripletex, rackbeat)
+    finally:
+        local.stop()
+        for server in servers:
+            server.shutdown()
