@@ -18,6 +18,7 @@ from rackbeat_tripletex.onboarding.api.routing import (
     documented,
 )
 from rackbeat_tripletex.onboarding.api.services import OnboardingServices
+from rackbeat_tripletex.onboarding.identity import SIGN_IN_VALID, minutes
 from rackbeat_tripletex.onboarding.schemas import (
     Confirmed,
     EmailedCode,
@@ -36,7 +37,7 @@ ALREADY_VERIFIED = "This email address is confirmed already."
 SIGNED_OUT = "Signed out. To come back, ask for a sign-in link on the start page."
 SIGN_IN_REQUESTED = (
     "If an integration uses this address, a sign-in link is on its way to it. "
-    "It works once, for 15 minutes; check the spam folder too."
+    "It works once, for {minutes} minutes; check the spam folder too."
 )
 
 
@@ -84,7 +85,8 @@ def identity_router(services: OnboardingServices) -> Router:
         services.onboarding.request_sign_in(
             request.email, services.public_base_url(router.current_event.raw_event)
         )
-        return Response(202, content_types.APPLICATION_JSON, SignInRequested(message=SIGN_IN_REQUESTED))
+        requested = SignInRequested(message=SIGN_IN_REQUESTED.format(minutes=minutes(SIGN_IN_VALID)))
+        return Response(202, content_types.APPLICATION_JSON, requested)
 
     @router.post(
         "/sessions",
