@@ -264,7 +264,7 @@ async function api(method, path, body) {
   try { data = await response.json(); } catch (e) { data = {}; }
   if (!response.ok) throw new ApiError(response.status, data);
   // 202 with confirmation_required: nothing changed; the contact's mailbox has the link.
-  if (data && data.confirmation_required) globalError(data.message);
+  if (data && data.confirmation_required) notice(data.message);
   return data;
 }
 
@@ -276,6 +276,7 @@ function tenantPath(suffix) {
 // ---------- errors next to fields ----------
 function clearErrors(form) {
   $("#global-error").hidden = true;
+  $("#notice").hidden = true;
   (form || document).querySelectorAll(".field-error").forEach((p) => { p.textContent = ""; });
   (form || document).querySelectorAll("[aria-invalid]").forEach((el) => el.removeAttribute("aria-invalid"));
 }
@@ -303,7 +304,16 @@ function showError(error) {
   if (!placed) globalError(t("err_generic", { message: error.message }));
 }
 
+// What happened and what to do next, when nothing went wrong (a link sent, an address confirmed).
+function notice(message) {
+  $("#global-error").hidden = true;
+  const banner = $("#notice");
+  banner.textContent = message;
+  banner.hidden = false;
+}
+
 function globalError(message) {
+  $("#notice").hidden = true;
   const banner = $("#global-error");
   banner.textContent = message;
   banner.hidden = false;
@@ -813,7 +823,7 @@ async function rotateToken() {
 const LOADERS = { prerequisites: loadPrerequisites, initial_sync: loadInitialSync, settings: loadSettings };
 
 async function resendVerification() {
-  try { globalError((await api("POST", tenantPath("/email-verification"))).message); } catch (e) { showError(e); }
+  try { notice((await api("POST", tenantPath("/email-verification"))).message); } catch (e) { showError(e); }
 }
 
 async function requestSignIn(event) {
@@ -822,7 +832,7 @@ async function requestSignIn(event) {
   clearErrors(form);
   if (!requireFields(form, ["sign_in_email"])) return;
   try {
-    globalError((await api("POST", "sign-in", { email: form.sign_in_email.value.trim() })).message);
+    notice((await api("POST", "sign-in", { email: form.sign_in_email.value.trim() })).message);
   } catch (e) { showError(e); }
 }
 
@@ -843,7 +853,7 @@ async function openEmailedLink(hash) {
       return;
     }
     const answer = await api("POST", page === "verify" ? "email-verification" : "confirmations", body);
-    globalError(answer.message);
+    notice(answer.message);
     if (state.tenantId && state.token) show(page === "verify" ? "tokens" : "settings"); else show("company");
   } catch (e) {
     show("company");

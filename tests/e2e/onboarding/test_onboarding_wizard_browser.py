@@ -79,7 +79,7 @@ def test_new_user_completes_the_wizard_and_uses_the_settings_link(stack: Stack) 
             assert "Fjord Lager" not in verification.subject + (verification.text or "")
             mailbox_tab = browser.new_page(locale="en-GB")
             mailbox_tab.goto(verify_link.group(0))
-            expect(mailbox_tab.locator("#global-error")).to_contain_text("email address is confirmed")
+            expect(mailbox_tab.locator("#notice")).to_contain_text("email address is confirmed")
             assert "code=" not in mailbox_tab.url, "the code must leave the address bar"
             shot(mailbox_tab, "email-confirmed")
             mailbox_tab.close()
@@ -149,7 +149,7 @@ def test_new_user_completes_the_wizard_and_uses_the_settings_link(stack: Stack) 
             signing_in.goto(stack.api_url + "/")
             signing_in.fill("#sign_in_email", email)
             signing_in.click("#sign-in-submit")
-            expect(signing_in.locator("#global-error")).to_contain_text("sign-in link is on its way")
+            expect(signing_in.locator("#notice")).to_contain_text("sign-in link is on its way")
             sign_in_mail = [m for m in sent_emails() if email in m.to][-1]
             sign_in_link = re.search(r"http\S+#sign-in\?\S+", sign_in_mail.text or "")
             assert sign_in_link, sign_in_mail.text
