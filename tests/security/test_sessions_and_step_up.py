@@ -224,6 +224,25 @@ def test_replacing_tokens_and_moving_alerts_need_a_confirmation_and_are_told(liv
     assert mails_to("someone-else@example.org") == []
 
 
+def test_a_first_alert_address_other_than_the_contact_needs_the_contacts_confirmation(
+    live_stack: LiveStack,
+) -> None:
+    tenant = live_stack.onboarded_tenant()
+    base = f"/tenants/{tenant.tenant_id}"
+    elsewhere = {"notification_email": "digest-target@example.org"}
+    asked = live_stack.request("PUT", f"{base}/settings", token=tenant.management_token, json=elsewhere)
+    assert asked.status_code == 202, asked.text
+    assert (
+        live_stack.request("GET", f"{base}/settings", token=tenant.management_token).json()["settings"]
+        is None
+    )
+    assert open_link(live_stack, tenant.contact_email, "confirm", "/confirmations").status_code == 200
+    saved = live_stack.request("PUT", f"{base}/settings", token=tenant.management_token, json=elsewhere)
+    assert saved.status_code == 200, saved.text
+    assert mails_to("digest-target@example.org") == []
+    assert "new address" in mails_to(tenant.contact_email)[-2].subject
+
+
 # ------------------------------------------------------------------ unconfirmed tenants go
 
 

@@ -563,9 +563,10 @@ class Onboarding:
             raise StepOrderError(CONFIRM_EMAIL_FIRST.format(address=tenant.contact_email))
         settings = Settings.model_validate(update.model_dump(exclude={"send_settings_link"}))
         previous = self.tenants.get_settings(tenant.tenant_id)
-        moved = previous is not None and _address(previous.notification_email) != _address(
-            settings.notification_email
-        )
+        # Alerts go to an address the contact confirmed: their own, or one they approved by the
+        # emailed link; otherwise the daily digest would mail whoever a caller names.
+        confirmed = previous.notification_email if previous is not None else tenant.contact_email
+        moved = _address(confirmed) != _address(settings.notification_email)
         if moved:
             self._step_up_granted(
                 principal,
@@ -575,11 +576,11 @@ class Onboarding:
             )
             self._use_grant(principal, StepUpAction.NOTIFICATION_EMAIL)
         self.tenants.put_settings(tenant.tenant_id, settings)
-        if moved and previous is not None:
+        if moved:
             self.mailer.send_notice(
                 tenant,
                 EmailKind.NOTIFICATION_EMAIL_CHANGED,
-                old_address=previous.notification_email,
+                old_address=confirmed,
                 new_address=settings.notification_email,
             )
         first_save = tenant.settings_saved_at is None
