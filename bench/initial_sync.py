@@ -59,7 +59,8 @@ def _require_initial_sync() -> None:
     from local.cfn import load_template
 
     try:
-        from rackbeat_tripletex.initial_sync import budget, service, worker  # noqa: F401
+        from rackbeat_tripletex.clients import budget  # noqa: F401
+        from rackbeat_tripletex.initial_sync import service, worker  # noqa: F401
     except ModuleNotFoundError as missing:
         raise Unavailable(f"{missing.name} is not in the tree yet") from missing
     if "InitialSyncFunction" not in load_template(template_path)["Resources"]:
@@ -70,7 +71,7 @@ def products_seed(n: int) -> dict[str, Any]:
     """The demo seed with `n` importable Tripletex products and nothing else to import."""
     from bench.mapper_cpu import tripletex_to_rackbeat_inputs
     from local.seed.demo import demo_seed
-    from rackbeat_tripletex.mappers.product_to_rackbeat import map_product
+    from rackbeat_tripletex.mappers.tripletex_to_rackbeat.product import map_product
 
     seed = demo_seed()
     records, request, refs = tripletex_to_rackbeat_inputs(seed)
@@ -132,8 +133,9 @@ def _credentials(seed: dict[str, Any]) -> dict[str, str]:
 
 def _service_import(run: Run, seed: dict[str, Any], n: int) -> dict[str, Any]:
     from local.stack import LocalStack, StackPorts
-    from rackbeat_tripletex.initial_sync import budget
-    from rackbeat_tripletex.initial_sync.context import InitialSyncContext, secret_backed_clients
+    from rackbeat_tripletex.clients import budget
+    from rackbeat_tripletex.clients.tenant import secret_backed_clients
+    from rackbeat_tripletex.initial_sync.context import InitialSyncContext
     from rackbeat_tripletex.initial_sync.service import initial_sync_progress, start_initial_sync
     from rackbeat_tripletex.models.sync import InitialSyncRequest
     from rackbeat_tripletex.store.secrets import TenantSecrets
@@ -237,7 +239,7 @@ def _wait_out(response: httpx.Response) -> None:
 def _naive_import(seed: dict[str, Any], n: int) -> dict[str, Any]:
     """One record at a time: GET by number, then POST; every 429 waited out and the call repeated."""
     from bench.mapper_cpu import tripletex_to_rackbeat_inputs
-    from rackbeat_tripletex.mappers.product_to_rackbeat import map_product
+    from rackbeat_tripletex.mappers.tripletex_to_rackbeat.product import map_product
 
     tripletex, rackbeat, servers = _simulators(seed)
     records, _, refs = tripletex_to_rackbeat_inputs(seed)
@@ -299,8 +301,9 @@ def _high_water_kb() -> int:
 
 def memory_child() -> dict[str, Any]:
     """In the subprocess: import one page of `MEMORY_PAGE` products; answer the peak RSS."""
-    from rackbeat_tripletex.initial_sync import budget
-    from rackbeat_tripletex.initial_sync.context import InitialSyncContext, secret_backed_clients
+    from rackbeat_tripletex.clients import budget
+    from rackbeat_tripletex.clients.tenant import secret_backed_clients
+    from rackbeat_tripletex.initial_sync.context import InitialSyncContext
     from rackbeat_tripletex.initial_sync.worker import handle_task
     from rackbeat_tripletex.models.sync import PageTask
     from rackbeat_tripletex.store.secrets import TenantSecrets

@@ -80,9 +80,9 @@ def _tripletex_to_rackbeat(
 ) -> tuple[list[Figure], dict[str, list[Any]]]:
     records, request, refs = tripletex_to_rackbeat_inputs(seed)
     mappers = {
-        "customer": _module("rackbeat_tripletex.mappers.customer_to_rackbeat").map_customer,
-        "supplier": _module("rackbeat_tripletex.mappers.supplier_to_rackbeat").map_supplier,
-        "product": _module("rackbeat_tripletex.mappers.product_to_rackbeat").map_product,
+        "customer": _module("rackbeat_tripletex.mappers.tripletex_to_rackbeat.customer").map_customer,
+        "supplier": _module("rackbeat_tripletex.mappers.tripletex_to_rackbeat.supplier").map_supplier,
+        "product": _module("rackbeat_tripletex.mappers.tripletex_to_rackbeat.product").map_product,
     }
     figures, writes = [], {}
     for entity, map_one in mappers.items():

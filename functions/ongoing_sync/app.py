@@ -21,12 +21,12 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import Field
 
 from rackbeat_tripletex.config import TenantWorkSettings, function_settings
+from rackbeat_tripletex.models.sync import TenantSyncTask, parse_sync_task
 from rackbeat_tripletex.store.tenants import TenantStore
 from rackbeat_tripletex.sync.context import SyncContext
 from rackbeat_tripletex.sync.digest import send_digest
 from rackbeat_tripletex.sync.engine import SyncEngine
 from rackbeat_tripletex.sync.fanout import fan_out
-from rackbeat_tripletex.sync.model import TenantSyncTask, parse_sync_task
 
 logger = Logger()
 metrics = Metrics()
@@ -70,7 +70,7 @@ def record_handler(record: SQSRecord) -> None:
                     ctx.table,
                     ctx.mailer,
                     tenant,
-                    list(ctx.failures.list(task.tenant_id)),
+                    list(ctx.failures.list_streams(task.tenant_id)),
                     ctx.now(),
                     to=tenant_settings.notification_email if tenant_settings else None,
                 )

@@ -27,10 +27,12 @@ from local.simulators.rackbeat import RackbeatSimulator
 from local.simulators.rackbeat import create_app as rackbeat_app
 from local.simulators.tripletex import TripletexSimulator
 from local.simulators.tripletex import create_app as tripletex_app
+from rackbeat_tripletex.clients import budget
 from rackbeat_tripletex.clients.http import RetryPolicy
+from rackbeat_tripletex.clients.tenant import secret_backed_clients
 from rackbeat_tripletex.clients.tripletex import clear_session_cache
-from rackbeat_tripletex.initial_sync import budget, service
-from rackbeat_tripletex.initial_sync.context import InitialSyncContext, secret_backed_clients
+from rackbeat_tripletex.initial_sync import service
+from rackbeat_tripletex.initial_sync.context import InitialSyncContext
 from rackbeat_tripletex.models.sync import Accepted, RunState
 from rackbeat_tripletex.store.secrets import TenantSecrets
 from tests.support.import_harness import RACKBEAT_URL, TENANT, TRIPLETEX_URL, add_demo_tenant, demo_request

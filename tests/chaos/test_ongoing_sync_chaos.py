@@ -31,15 +31,15 @@ from local.simulators.rackbeat import create_app as rackbeat_app
 from local.simulators.tripletex import TripletexSimulator
 from local.simulators.tripletex import create_app as tripletex_app
 from rackbeat_tripletex.clients.http import RetryPolicy
+from rackbeat_tripletex.clients.tenant import secret_backed_clients
 from rackbeat_tripletex.clients.tripletex import clear_session_cache
-from rackbeat_tripletex.initial_sync.context import secret_backed_clients
 from rackbeat_tripletex.mappers.rackbeat_to_tripletex.invoice import ORDER_NUMBER_PREFIX
+from rackbeat_tripletex.models.sync import Entity, EntitySyncTask, StreamName, TenantSyncTask
 from rackbeat_tripletex.notify.email import Mailer
 from rackbeat_tripletex.store.cursors import CursorStore
 from rackbeat_tripletex.store.secrets import TenantSecrets
 from rackbeat_tripletex.store.tenants import TenantStore
 from rackbeat_tripletex.sync.context import SyncContext
-from rackbeat_tripletex.sync.model import EntitySyncTask, StreamName, SyncEntity, TenantSyncTask
 from tests.support.lambda_context import FakeLambdaContext
 from tests.support.paths import TEMPLATE
 from tests.support.seeds import rackbeat_seed, tripletex_seed
@@ -175,7 +175,7 @@ class World:
         task = TenantSyncTask(tenant_id=self.tenant.tenant_id)
         self.sqs.send_message(QueueUrl=self.queue_url, MessageBody=task.model_dump_json())
 
-    def task(self, entity: SyncEntity, key: str, event: str) -> EntitySyncTask:
+    def task(self, entity: Entity, key: str, event: str) -> EntitySyncTask:
         return EntitySyncTask(
             tenant_id=self.tenant.tenant_id,
             source="rackbeat",

@@ -18,8 +18,8 @@ from local.simulators.rackbeat import create_app as rackbeat_app
 from local.simulators.tripletex import create_app as tripletex_app
 from local.stack import LocalStack
 from rackbeat_tripletex.clients.http import RetryPolicy
+from rackbeat_tripletex.clients.tenant import secret_backed_clients
 from rackbeat_tripletex.clients.tripletex import clear_session_cache
-from rackbeat_tripletex.initial_sync.context import secret_backed_clients
 from rackbeat_tripletex.notify.email import Mailer
 from rackbeat_tripletex.store.secrets import TenantSecrets
 from rackbeat_tripletex.store.tenants import TenantStore

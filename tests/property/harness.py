@@ -23,9 +23,9 @@ from local.aws import ProvisionedStack, provision
 from local.simulators.rackbeat import RackbeatSimulator
 from local.simulators.tripletex import TripletexSimulator
 from rackbeat_tripletex.clients.http import RetryPolicy
-from rackbeat_tripletex.initial_sync.context import ClientFactory, secret_backed_clients
+from rackbeat_tripletex.clients.tenant import ClientFactory, secret_backed_clients
+from rackbeat_tripletex.models.sync import RunOutcome
 from rackbeat_tripletex.store.secrets import TenantSecrets
-from rackbeat_tripletex.sync.model import RunOutcome
 from tests.support.paths import TEMPLATE
 
 NO_WAIT = RetryPolicy(max_attempts=2, base_delay=0.0, max_delay=0.0)

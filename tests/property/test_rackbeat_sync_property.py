@@ -31,13 +31,13 @@ from local.simulators.tripletex import TripletexSimulator
 from local.simulators.tripletex import create_app as tripletex_app
 from rackbeat_tripletex.clients.tripletex import clear_session_cache
 from rackbeat_tripletex.models.domain import Settings, Streams
+from rackbeat_tripletex.models.sync import Entity, TenantSyncTask
 from rackbeat_tripletex.notify.email import Mailer
 from rackbeat_tripletex.store.secrets import TenantSecrets
 from rackbeat_tripletex.store.tenants import TenantStore
 from rackbeat_tripletex.sync.context import SyncContext
 from rackbeat_tripletex.sync.engine import SyncEngine
 from rackbeat_tripletex.sync.history import list_sync_failures
-from rackbeat_tripletex.sync.model import SyncEntity, TenantSyncTask
 from tests.property import rackbeat_records as records
 from tests.property.harness import (
     assert_arrived_or_failed_once,
@@ -75,7 +75,7 @@ ORDINARY = {
         {"number": records.SEEDED_PRODUCT, "name": "Hammer", "group": 1, "unit_id": 1, "sales_price": 100}
     ],
 }
-PATHS: dict[SyncEntity, str] = {
+PATHS: dict[Entity, str] = {
     "customer": "customers",
     "supplier": "suppliers",
     "product": "products",
@@ -94,7 +94,7 @@ class World:
     seconds: float = 0.0
     examples: int = 0
 
-    def run(self, entity: SyncEntity, generated: list[dict[str, Any]], switches: dict[str, Any]) -> None:
+    def run(self, entity: Entity, generated: list[dict[str, Any]], switches: dict[str, Any]) -> None:
         started = time.perf_counter()
         clear_session_cache()
         self.rackbeat.reset_all()
@@ -139,7 +139,7 @@ class World:
         self.seconds += time.perf_counter() - started
         self.examples += 1
 
-    def _synced(self, tenant_id: str, entity: SyncEntity, key: str) -> bool:
+    def _synced(self, tenant_id: str, entity: Entity, key: str) -> bool:
         link = self.ctx.links.get(tenant_id, entity, key)
         return link is not None and link.state == "synced" and link.tripletex_id is not None
 

@@ -33,14 +33,13 @@ from rackbeat_tripletex.initial_sync import service
 from rackbeat_tripletex.initial_sync.context import InitialSyncContext
 from rackbeat_tripletex.initial_sync.worker import handle_task
 from rackbeat_tripletex.models.domain import CredentialsSummary, Settings, Streams
-from rackbeat_tripletex.models.sync import InitialSyncRequest, PaymentTermsMapping, parse_task
+from rackbeat_tripletex.models.sync import InitialSyncRequest, PaymentTermsMapping, TenantSyncTask, parse_task
 from rackbeat_tripletex.notify.email import Mailer
 from rackbeat_tripletex.store.secrets import TenantSecrets
 from rackbeat_tripletex.store.tenants import TenantStore
 from rackbeat_tripletex.sync.context import SyncContext
 from rackbeat_tripletex.sync.engine import SyncEngine
 from rackbeat_tripletex.sync.history import list_sync_failures
-from rackbeat_tripletex.sync.model import TenantSyncTask
 from tests.property import tripletex_records as records
 from tests.property.harness import (
     assert_arrived_or_failed_once,

@@ -21,8 +21,9 @@ from local.simulators.rackbeat import create_app as rackbeat_app
 from local.simulators.tripletex import TripletexSimulator
 from local.simulators.tripletex import create_app as tripletex_app
 from rackbeat_tripletex.clients.http import RetryPolicy
+from rackbeat_tripletex.clients.tenant import secret_backed_clients
 from rackbeat_tripletex.clients.tripletex import clear_session_cache
-from rackbeat_tripletex.initial_sync.context import InitialSyncContext, secret_backed_clients
+from rackbeat_tripletex.initial_sync.context import InitialSyncContext
 from rackbeat_tripletex.initial_sync.service import start_initial_sync as start_service
 from rackbeat_tripletex.initial_sync.worker import handle_task
 from rackbeat_tripletex.models.domain import Credentials, CredentialsSummary, Tenant

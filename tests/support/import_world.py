@@ -20,8 +20,9 @@ from local.simulators.rackbeat import create_app as rackbeat_app
 from local.simulators.tripletex import create_app as tripletex_app
 from local.stack import LocalStack, StackPorts
 from rackbeat_tripletex.clients.http import RetryPolicy
+from rackbeat_tripletex.clients.tenant import secret_backed_clients
 from rackbeat_tripletex.clients.tripletex import clear_session_cache
-from rackbeat_tripletex.initial_sync.context import InitialSyncContext, secret_backed_clients
+from rackbeat_tripletex.initial_sync.context import InitialSyncContext
 from rackbeat_tripletex.store.secrets import TenantSecrets
 from tests.support.paths import TEMPLATE
 from tests.support.stack import Stack

@@ -20,13 +20,21 @@ from local.simulators.tripletex import TripletexSimulator
 from rackbeat_tripletex.auth import hash_management_token
 from rackbeat_tripletex.clients.tripletex import TripletexClient, TripletexCredentials
 from rackbeat_tripletex.models.domain import Credentials, Settings, Streams, Tenant, TenantStatus
-from rackbeat_tripletex.models.sync import InitialSyncRequest, PaymentTermsMapping, ReferenceData, RunState
+from rackbeat_tripletex.models.sync import (
+    Entity,
+    EntitySyncTask,
+    InitialSyncRequest,
+    PaymentTermsMapping,
+    ReferenceData,
+    RunState,
+    StreamName,
+    TenantSyncTask,
+)
 from rackbeat_tripletex.store.initial_sync import RunRecord
 from rackbeat_tripletex.store.secrets import TenantSecrets
 from rackbeat_tripletex.store.tenants import TenantStore
 from rackbeat_tripletex.sync.context import SyncContext
 from rackbeat_tripletex.sync.engine import SyncEngine
-from rackbeat_tripletex.sync.model import EntitySyncTask, StreamName, SyncEntity, TenantSyncTask
 from tests.support.seeds import CONSUMER_TOKEN, EMPLOYEE_TOKEN, GROUP_25, RACKBEAT_TOKEN
 
 SETTINGS = Settings(
@@ -203,7 +211,7 @@ class Env:
         runs = self.engine.run_tenant(TenantSyncTask(tenant_id=self.tenant.tenant_id, full=full))
         return {run.stream: run for run in runs}
 
-    def webhook(self, entity: SyncEntity, key: str) -> str:
+    def webhook(self, entity: Entity, key: str) -> str:
         task = EntitySyncTask(
             tenant_id=self.tenant.tenant_id,
             source="rackbeat",

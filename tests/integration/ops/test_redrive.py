@@ -21,9 +21,9 @@ from local.stack import LocalStack
 from ops.redrive import RedriveError, main, redrive, resolve_queue_url
 from rackbeat_tripletex.clients.tripletex import clear_session_cache
 from rackbeat_tripletex.models.domain import Credentials
+from rackbeat_tripletex.models.sync import EntitySyncTask
 from rackbeat_tripletex.store.secrets import TenantSecrets
 from rackbeat_tripletex.store.tenants import TenantStore
-from rackbeat_tripletex.sync.model import EntitySyncTask
 from tests.support.paths import TEMPLATE
 from tests.support.seeds import CONSUMER_TOKEN, EMPLOYEE_TOKEN, RACKBEAT_TOKEN, rackbeat_seed, tripletex_seed
 from tests.support.sync_world import RackbeatUser, add_tenant, tripletex_rows

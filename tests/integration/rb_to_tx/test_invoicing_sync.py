@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
+from rackbeat_tripletex.models.sync import RunOutcome, StreamName
 from rackbeat_tripletex.preflight import BANK_ACCOUNT_REFUSAL
 from rackbeat_tripletex.sync.history import list_sync_failures
-from rackbeat_tripletex.sync.model import RunOutcome, StreamName
 from tests.support.seeds import GROUP_15
 from tests.support.sync_world import Env, tripletex_rows, tripletex_user
 

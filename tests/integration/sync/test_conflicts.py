@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from rackbeat_tripletex.models import tripletex as tx
-from rackbeat_tripletex.sync.model import RunOutcome, StreamName
+from rackbeat_tripletex.models.sync import RunOutcome, StreamName
 from tests.support.sync_world import Env, initial_import_done, tripletex_rows, tripletex_user
 
 CUSTOMER_PUT = r"/v2/customer/\d+"

@@ -13,17 +13,17 @@ from botocore.exceptions import ClientError
 from local.aws import ProvisionedStack
 from local.outbox import sent_emails
 from rackbeat_tripletex.models.domain import Tenant
+from rackbeat_tripletex.models.sync import RecordFailure, StreamName
 from rackbeat_tripletex.notify.email import Mailer
 from rackbeat_tripletex.store.secrets import TenantSecrets
 from rackbeat_tripletex.store.tenants import TenantStore
 from rackbeat_tripletex.sync.digest import send_digest
-from rackbeat_tripletex.sync.model import StreamName, SyncFailure
 from tests.support.sync_world import add_tenant
 
 MORNING = dt.datetime(2025, 3, 3, 2, 0, tzinfo=dt.UTC)
 FAILURES = [
-    SyncFailure(
-        stream=StreamName.PRODUCTS_TO_TRIPLETEX,
+    RecordFailure(
+        source=StreamName.PRODUCTS_TO_TRIPLETEX,
         entity="product",
         key="P-BAD",
         reason="invalid_price",

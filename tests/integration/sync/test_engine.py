@@ -9,8 +9,8 @@ import pytest
 
 from local.outbox import sent_emails
 from rackbeat_tripletex.models.domain import TenantStatus
+from rackbeat_tripletex.models.sync import RunOutcome, StreamName
 from rackbeat_tripletex.sync.history import list_sync_failures, list_sync_runs
-from rackbeat_tripletex.sync.model import RunOutcome, StreamName
 from tests.support.seeds import NEW_RACKBEAT_TOKEN, RACKBEAT_TOKEN
 from tests.support.sync_world import Env, RackbeatUser, business_calls, tripletex_rows
 

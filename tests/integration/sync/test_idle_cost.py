@@ -13,9 +13,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from rackbeat_tripletex.models.sync import RunOutcome, StreamName
 from rackbeat_tripletex.models.tripletex import Customer
 from rackbeat_tripletex.sync.history import list_sync_failures, list_sync_runs
-from rackbeat_tripletex.sync.model import RunOutcome, StreamName
 from tests.support.sync_world import Env, tripletex_rows, tripletex_user
 
 CUSTOMERS = 12

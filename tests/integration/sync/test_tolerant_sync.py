@@ -8,8 +8,8 @@ from typing import Any
 
 from local.simulators.rackbeat import RackbeatSimulator
 from rackbeat_tripletex.models import tripletex as tx
+from rackbeat_tripletex.models.sync import RunOutcome, StreamName
 from rackbeat_tripletex.sync.history import list_sync_failures, list_sync_runs
-from rackbeat_tripletex.sync.model import RunOutcome, StreamName
 from tests.support.sync_world import Env, initial_import_done, tripletex_rows, tripletex_user
 
 CUSTOMERS = StreamName.CUSTOMERS_TO_TRIPLETEX

@@ -13,8 +13,8 @@ import pytest
 from local.simulators.tripletex.countries import country_id
 from rackbeat_tripletex.clients.tripletex import TripletexClient
 from rackbeat_tripletex.models import tripletex as tx
+from rackbeat_tripletex.models.sync import EntitySyncTask, RunOutcome, StreamName
 from rackbeat_tripletex.sync.history import list_sync_failures
-from rackbeat_tripletex.sync.model import EntitySyncTask, RunOutcome, StreamName
 from tests.support.seeds import GROUP_SERVICES
 from tests.support.sync_world import Env, initial_import_done, tripletex_user
 

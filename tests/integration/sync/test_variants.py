@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from rackbeat_tripletex.sync.model import RunOutcome, StreamName
+from rackbeat_tripletex.models.sync import RunOutcome, StreamName
 from tests.support.sync_world import Env, tripletex_rows
 
 FILTERS = ["honoured", "ignored", "refused"]

@@ -9,7 +9,7 @@ import datetime as dt
 import boto3
 
 from local.stack import LocalStack
-from rackbeat_tripletex.sync.model import parse_sync_task
+from rackbeat_tripletex.models.sync import parse_sync_task
 from rackbeat_tripletex.webhooks.store import WebhookStore
 from tests.support.events import queued_sync_tasks, sample_event
 

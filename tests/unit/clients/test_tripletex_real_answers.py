@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from rackbeat_tripletex.clients.records import Unreadable, read_each
-from rackbeat_tripletex.mappers.contacts import as_update
-from rackbeat_tripletex.mappers.customer_to_rackbeat import map_customer
+from rackbeat_tripletex.mappers.tripletex_to_rackbeat.contacts import as_update
+from rackbeat_tripletex.mappers.tripletex_to_rackbeat.customer import map_customer
 from rackbeat_tripletex.models.rackbeat import CustomerWrite
 from rackbeat_tripletex.models.sync import InitialSyncRequest, PaymentTermsMapping, ReferenceData
 from rackbeat_tripletex.models.tripletex import (

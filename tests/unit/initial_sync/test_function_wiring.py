@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import Any
 
 from local.cfn import load_template
+from rackbeat_tripletex.clients import budget
 from rackbeat_tripletex.config import RuntimeConfig
-from rackbeat_tripletex.initial_sync import budget
 from rackbeat_tripletex.models.sync import PageTask, PlanTask, RetryTask, parse_task
 
 TEMPLATE = Path(__file__).resolve().parents[3] / "template.yaml"

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rackbeat_tripletex.initial_sync import budget
+from rackbeat_tripletex.clients import budget
 
 
 def test_a_thousand_records_make_equal_pages_for_every_worker() -> None:

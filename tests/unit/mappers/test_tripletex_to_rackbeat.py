@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 
 from local.simulators.rackbeat.assumptions import EXTRA_REQUIRED_ON_CREATE
 from local.simulators.rackbeat.validation import validate
-from rackbeat_tripletex.mappers.customer_to_rackbeat import map_customer
-from rackbeat_tripletex.mappers.product_to_rackbeat import map_product
-from rackbeat_tripletex.mappers.supplier_to_rackbeat import map_supplier
+from rackbeat_tripletex.mappers.tripletex_to_rackbeat.customer import map_customer
+from rackbeat_tripletex.mappers.tripletex_to_rackbeat.product import map_product
+from rackbeat_tripletex.mappers.tripletex_to_rackbeat.supplier import map_supplier
 from rackbeat_tripletex.models.rackbeat import CustomerWrite, ProductWrite, SupplierWrite
 from rackbeat_tripletex.models.sync import (
     FailureReason,

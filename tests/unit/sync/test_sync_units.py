@@ -9,17 +9,16 @@ import pytest
 from pydantic import ValidationError
 
 from rackbeat_tripletex.models.domain import Streams, Tenant
+from rackbeat_tripletex.models.sync import (
+    EntitySyncTask,
+    RecordFailure,
+    StreamName,
+    TenantSyncTask,
+    parse_sync_task,
+)
 from rackbeat_tripletex.notify.email import DIGEST_SHOWN as SHOWN
 from rackbeat_tripletex.notify.email import failure_digest_text as digest_text
-from rackbeat_tripletex.sync.model import (
-    EntitySyncTask,
-    StreamName,
-    SyncFailure,
-    TenantSyncTask,
-    enabled_streams,
-    parse_sync_task,
-    stream_for,
-)
+from rackbeat_tripletex.streams import registry
 from rackbeat_tripletex.webhooks import rackbeat, tripletex
 
 TENANT = "0123456789abcdef0123456789abcdef"
@@ -27,14 +26,16 @@ TENANT = "0123456789abcdef0123456789abcdef"
 
 def test_streams_run_dependencies_first_and_only_when_enabled() -> None:
     streams = Streams(invoices_to_tripletex=True, customers_to_tripletex=True, products_to_rackbeat=True)
-    assert enabled_streams(streams) == [
+    assert [s.name for s in registry.enabled(streams)] == [
         StreamName.CUSTOMERS_TO_TRIPLETEX,
         StreamName.INVOICES_TO_TRIPLETEX,
         StreamName.PRODUCTS_TO_RACKBEAT,
     ]
     assert set(StreamName) == {StreamName(name) for name in Streams.model_fields}
-    assert stream_for("rackbeat", "invoice") == StreamName.INVOICES_TO_TRIPLETEX
-    assert stream_for("tripletex", "invoice") is None
+    invoices = registry.find("rackbeat", "invoice")
+    assert invoices is not None
+    assert invoices.name == StreamName.INVOICES_TO_TRIPLETEX
+    assert registry.find("tripletex", "invoice") is None
 
 
 def test_tasks_round_trip_and_reject_unknown_fields() -> None:
@@ -90,8 +91,8 @@ def test_digest_lists_what_to_do_and_caps_the_list() -> None:
         management_token_hash="h",
     )
     failures = [
-        SyncFailure(
-            stream=StreamName.PRODUCTS_TO_TRIPLETEX,
+        RecordFailure(
+            source=StreamName.PRODUCTS_TO_TRIPLETEX,
             entity="product",
             key=f"P-{i}",
             reason="invalid_price",

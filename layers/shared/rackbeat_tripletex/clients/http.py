@@ -27,13 +27,49 @@ from __future__ import annotations
 import logging
 import random
 import re
-import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, ClassVar, TypeVar
 
 import httpx
+
+from rackbeat_tripletex.clients.errors import (
+    AccessDenied,
+    ApiError,
+    AuthError,
+    Conflict,
+    ErrorDetails,
+    NotFound,
+    RateLimited,
+    ServerError,
+    TransportError,
+    ValidationFailed,
+    ValidationMessage,
+    error_class_for,
+)
+from rackbeat_tripletex.clients.ratelimit import RateLimitState, TokenBucket, parse_rate_limit_headers
+
+__all__ = [
+    "REDACTED",
+    "AccessDenied",
+    "ApiError",
+    "AuthError",
+    "Conflict",
+    "ErrorDetails",
+    "HttpClient",
+    "NotFound",
+    "RateLimitState",
+    "RateLimited",
+    "RetryPolicy",
+    "ServerError",
+    "TokenBucket",
+    "TransportError",
+    "ValidationFailed",
+    "ValidationMessage",
+    "error_class_for",
+    "parse_rate_limit_headers",
+]
 
 logger = logging.getLogger("rackbeat_tripletex.clients")
 
@@ -65,125 +101,6 @@ if not any(isinstance(f, _RedactQueryFilter) for f in _httpx_logger.filters):
     _httpx_logger.addFilter(_RedactQueryFilter())
 
 
-# ----- errors ------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class ValidationMessage:
-    field: str | None
-    message: str
-
-
-class ApiError(Exception):
-    """An API call failed. Carries the API's own message and a plain-words hint for the user."""
-
-    default_hint: ClassVar[str] = "The request to the accounting/inventory system failed. Try again later."
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        status: int | None = None,
-        code: int | str | None = None,
-        validation_messages: Iterable[ValidationMessage] = (),
-        request_id: str | None = None,
-        user_hint: str | None = None,
-        api: str | None = None,
-        maybe_applied: bool = False,
-    ) -> None:
-        self.status = status
-        self.code = code
-        self.message = message
-        self.validation_messages = list(validation_messages)
-        self.request_id = request_id
-        self.user_hint = user_hint or self.default_hint
-        self.api = api
-        # True when the server may have carried out the call although we saw no answer.
-        self.maybe_applied = maybe_applied
-        super().__init__(str(self))
-
-    def __str__(self) -> str:
-        parts = [f"{self.api + ' ' if self.api else ''}{self.status or 'no response'}"]
-        if self.code is not None:
-            parts.append(f"code {self.code}")
-        parts.append(self.message)
-        for vm in self.validation_messages:
-            parts.append(f"[{vm.field}: {vm.message}]" if vm.field else f"[{vm.message}]")
-        if self.request_id:
-            parts.append(f"(request id {self.request_id})")
-        return " ".join(parts)
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}({str(self)!r})"
-
-
-class AuthError(ApiError):
-    default_hint = "The access token was rejected. Create a new token and link the account again."
-
-
-class AccessDenied(ApiError):
-    default_hint = "The token has no access to this area. Grant the missing access to the integration user."
-
-
-class NotFound(ApiError):
-    default_hint = "The record no longer exists in the other system; it may have been deleted there."
-
-
-class Conflict(ApiError):
-    default_hint = "The record was changed by someone else at the same time; it will be synced again."
-
-    def __init__(self, message: str, *, current: Any = None, **kwargs: Any) -> None:
-        # The record as it is now on the server, when fetching it was cheap.
-        self.current = current
-        super().__init__(message, **kwargs)
-
-
-class ValidationFailed(ApiError):
-    default_hint = "The other system refused the record's data. Correct the fields named in the message."
-
-
-class RateLimited(ApiError):
-    default_hint = "The other system is busy (rate limit). The sync continues automatically later."
-
-    def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: Any) -> None:
-        self.retry_after = retry_after
-        super().__init__(message, **kwargs)
-
-
-class ServerError(ApiError):
-    default_hint = "The other system had an internal error. The sync retries automatically."
-
-
-class TransportError(ApiError):
-    default_hint = "The other system could not be reached. The sync retries automatically."
-
-
-def error_class_for(status: int) -> type[ApiError]:
-    if status == 401:
-        return AuthError
-    if status == 403:
-        return AccessDenied
-    if status == 404:
-        return NotFound
-    if status == 409:
-        return Conflict
-    if status in (400, 422):
-        return ValidationFailed
-    if status == 429:
-        return RateLimited
-    if status >= 500:
-        return ServerError
-    return ApiError
-
-
-@dataclass(frozen=True)
-class ErrorDetails:
-    """What an API's error body says, in neutral form."""
-
-    message: str
-    code: int | str | None = None
-    validation_messages: tuple[ValidationMessage, ...] = ()
-    request_id: str | None = None
-
-
 # ----- policy ------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class RetryPolicy:
@@ -197,85 +114,6 @@ class RetryPolicy:
     def backoff(self, attempt: int, rng: random.Random) -> float:
         """Full jitter: uniform in [0, min(cap, base * 2^attempt)]."""
         return rng.uniform(0.0, min(self.max_delay, self.base_delay * (2**attempt)))
-
-
-class TokenBucket:
-    """Client-side request budget. ``acquire`` sleeps (through the injected sleep) when empty."""
-
-    def __init__(self, rate_per_second: float, capacity: float, *, clock: Clock, sleep: Sleep) -> None:
-        self.rate = rate_per_second
-        self.capacity = capacity
-        self._tokens = capacity
-        self._clock = clock
-        self._sleep = sleep
-        self._updated = clock()
-        self._blocked_until = 0.0
-        self._lock = threading.Lock()
-
-    def _refill(self, now: float) -> None:
-        self._tokens = min(self.capacity, self._tokens + (now - self._updated) * self.rate)
-        self._updated = now
-
-    def acquire(self) -> float:
-        """Take one request's worth of budget; returns the seconds waited for it."""
-        with self._lock:
-            now = self._clock()
-            wait = max(0.0, self._blocked_until - now)
-            self._refill(now)
-            if self._tokens < 1:
-                wait = max(wait, (1 - self._tokens) / self.rate)
-            if wait > 0:
-                self._sleep(wait)
-                # Count the wait as served even if the injected sleep returned at once (tests).
-                self._tokens = 1.0
-                self._updated = self._clock()
-                self._blocked_until = 0.0
-            self._tokens -= 1
-            return wait
-
-    def block_for(self, seconds: float) -> None:
-        with self._lock:
-            self._blocked_until = max(self._blocked_until, self._clock() + seconds)
-            self._tokens = 0.0
-
-
-@dataclass
-class RateLimitState:
-    limit: int | None = None
-    remaining: int | None = None
-    reset_seconds: float | None = None
-    extra: dict[str, str] = field(default_factory=dict)
-
-
-def parse_rate_limit_headers(headers: Mapping[str, str], *, now_epoch: float) -> RateLimitState:
-    """Read the common spellings (X-Rate-Limit-*, X-RateLimit-*, Retry-After). A reset value that
-    looks like an epoch timestamp is turned into seconds from now."""
-
-    def first(*names: str) -> str | None:
-        for name in names:
-            value = headers.get(name)
-            if value is not None and value.strip() != "":
-                return value.strip()
-        return None
-
-    def as_float(value: str | None) -> float | None:
-        if value is None:
-            return None
-        try:
-            return float(value)
-        except ValueError:
-            return None
-
-    limit = as_float(first("x-rate-limit-limit", "x-ratelimit-limit"))
-    remaining = as_float(first("x-rate-limit-remaining", "x-ratelimit-remaining"))
-    reset = as_float(first("x-rate-limit-reset", "x-ratelimit-reset", "retry-after"))
-    if reset is not None and reset > 1_000_000_000:
-        reset = max(0.0, reset - now_epoch)
-    return RateLimitState(
-        limit=int(limit) if limit is not None else None,
-        remaining=int(remaining) if remaining is not None else None,
-        reset_seconds=reset,
-    )
 
 
 # ----- the client --------------------------------------------------------------------------------

@@ -16,29 +16,29 @@ one odd record never ends a read; customers and suppliers are read with their ad
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import hashlib
-import threading
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
-from typing import Any, ClassVar, Literal, TypeVar, cast
-from zoneinfo import ZoneInfo
-
-import httpx
-from pydantic import BaseModel, ConfigDict, SecretStr
+from collections.abc import Callable, Iterator
+from typing import Any, Literal
 
 from rackbeat_tripletex.clients.http import (
-    AccessDenied,
     ApiError,
-    Conflict,
-    ErrorDetails,
-    HttpClient,
     NotFound,
-    ValidationFailed,
-    ValidationMessage,
 )
-from rackbeat_tripletex.clients.records import Unreadable, read_each
+from rackbeat_tripletex.clients.records import Unreadable
+from rackbeat_tripletex.clients.tripletex_base import (
+    AREAS,
+    ORDERS_AHEAD,
+    ORDERS_SINCE,
+    PAGE_SIZE,
+    PARTY_FIELDS,
+    Area,
+    ConditionalRead,
+    ResultTooLarge,
+    TripletexCredentials,
+    clear_session_cache,
+    tlx_datetime,
+)
+from rackbeat_tripletex.clients.tripletex_reads import TripletexReads
 from rackbeat_tripletex.models.tripletex import (
     Country,
     Currency,
@@ -51,419 +51,27 @@ from rackbeat_tripletex.models.tripletex import (
     Product,
     ProductUnit,
     Ref,
-    SessionToken,
     Supplier,
-    TripletexModel,
     VatType,
-    WhoAmI,
 )
 
-OSLO = ZoneInfo("Europe/Oslo")
-SESSION_DAYS = 3
-RESULT_LIMIT_CODE = 23000
-PAGE_SIZE = 1000
-Area = Literal["customer", "supplier", "product", "invoice"]
-AREAS: tuple[Area, ...] = ("customer", "supplier", "product", "invoice")
-M = TypeVar("M", bound=TripletexModel)
-# Order lookups by number span every date an order of ours can have (GET /order needs a range).
-ORDERS_SINCE = dt.date(2000, 1, 1)
-ORDERS_AHEAD = dt.timedelta(days=3660)
-# What the customer/supplier mappers read. Addresses are references ({id, url}) unless expanded,
-# in real answers as in Sesam's production connector (PRAC); the country inside an address is a
-# reference whose id the country list resolves. deliveryAddress is not mapped, so not asked for.
-PARTY_FIELDS = "*,postalAddress(*),physicalAddress(*)"
-# GET /customer and GET /supplier answer only active records unless isInactive is given (OFF).
-_BOTH_STATES = (False, True)
+__all__ = [
+    "AREAS",
+    "Area",
+    "ConditionalRead",
+    "ResultTooLarge",
+    "TripletexClient",
+    "TripletexCredentials",
+    "clear_session_cache",
+]
 
 
-class ResultTooLarge(ValidationFailed):
-    """422/23000: the query matches more than 10,000 objects whatever ``count`` is."""
-
-
-class TripletexCredentials(BaseModel):
-    """The token pair of one tenant. Its repr never shows the tokens."""
-
-    model_config = ConfigDict(frozen=True)
-
-    consumer_token: SecretStr
-    employee_token: SecretStr
-
-    def fingerprint(self) -> str:
-        raw = f"{self.consumer_token.get_secret_value()}\0{self.employee_token.get_secret_value()}"
-        return hashlib.sha256(raw.encode()).hexdigest()
-
-
-@dataclass
-class _Session:
-    token: SecretStr
-    expiration_date: dt.date
-
-
-# Per warm container: (base_url, fingerprint of the token pair) -> session.
-_SESSIONS: dict[tuple[str, str], _Session] = {}
-_SESSIONS_LOCK = threading.Lock()
-
-
-def clear_session_cache() -> None:
-    with _SESSIONS_LOCK:
-        _SESSIONS.clear()
-
-
-@dataclass(frozen=True)
-class ConditionalRead[T]:
-    """Result of a read guarded by If-None-Match; ``values`` is empty when not modified."""
-
-    not_modified: bool
-    values: list[T]
-    version_digest: str | None
-
-
-@dataclass(frozen=True)
-class _Range:
-    """A half-open filter range [low, high) over a numeric field; None is unbounded."""
-
-    field: str
-    low: float | None
-    high: float | None
-
-    def params(self) -> dict[str, Any]:
-        return {f"{self.field}From": self.low, f"{self.field}To": self.high}
-
-    def split(self) -> tuple[_Range, _Range] | None:
-        low, high = self.low, self.high
-        if low is None and high is None:
-            middle = 1000.0
-        elif low is None:
-            assert high is not None
-            middle = high - max(1000.0, abs(high))
-        elif high is None:
-            middle = low + max(1000.0, abs(low))
-        else:
-            if high - low <= 0.01:
-                return None
-            middle = round((low + high) / 2, 2)
-            if middle in (low, high):
-                return None
-        return _Range(self.field, low, middle), _Range(self.field, middle, high)
-
-
-class TripletexClient(HttpClient):
-    api_name = "Tripletex"
-    request_id_headers = ("x-tlx-request-id",)
-
-    def __init__(
-        self,
-        base_url: str,
-        credentials: TripletexCredentials,
-        *,
-        transport: httpx.BaseTransport | None = None,
-        now: Callable[[], dt.datetime] | None = None,
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(
-            base_url,
-            transport=transport,
-            secrets=(
-                credentials.consumer_token.get_secret_value(),
-                credentials.employee_token.get_secret_value(),
-            ),
-            **kwargs,
-        )
-        self._credentials = credentials
-        self._now = now or (lambda: dt.datetime.now(dt.UTC))
-        self._cache_key = (self.base_url, credentials.fingerprint())
-        self._references: dict[str, list[Any]] = {}
-
-    # ----- errors ----------------------------------------------------------------------------
-    def parse_error(self, response: httpx.Response) -> ErrorDetails:
-        try:
-            body = response.json()
-        except ValueError:
-            return ErrorDetails(message=response.reason_phrase or f"HTTP {response.status_code}")
-        if not isinstance(body, dict):
-            return ErrorDetails(message=str(body))
-        messages = tuple(
-            ValidationMessage(field=vm.get("field"), message=str(vm.get("message") or ""))
-            for vm in body.get("validationMessages") or []
-            if isinstance(vm, dict)
-        )
-        return ErrorDetails(
-            message=str(body.get("message") or response.reason_phrase),
-            code=body.get("code"),
-            validation_messages=messages,
-            request_id=body.get("requestId"),
-        )
-
-    def _call(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        try:
-            return self.request(method, path, **kwargs)
-        except ValidationFailed as error:
-            if error.code == RESULT_LIMIT_CODE:
-                raise ResultTooLarge(
-                    error.message,
-                    status=error.status,
-                    code=error.code,
-                    validation_messages=error.validation_messages,
-                    request_id=error.request_id,
-                    api=self.api_name,
-                    user_hint="Too many records matched one read; the sync splits the read automatically.",
-                ) from None
-            raise
-
-    # ----- sessions --------------------------------------------------------------------------
-    def oslo_today(self) -> dt.date:
-        return self._now().astimezone(OSLO).date()
-
-    def _session(self) -> _Session:
-        today = self.oslo_today()
-        with _SESSIONS_LOCK:
-            session = _SESSIONS.get(self._cache_key)
-        # Renew a day before expiry: a token stops working at 00:00 Oslo as its date begins.
-        if session is None or session.expiration_date - dt.timedelta(days=1) <= today:
-            session = self._create_session(today + dt.timedelta(days=SESSION_DAYS))
-        return session
-
-    def _create_session(self, expiration: dt.date) -> _Session:
-        response = self._call(
-            "PUT",
-            "/token/session/:create",
-            params={
-                "consumerToken": self._credentials.consumer_token.get_secret_value(),
-                "employeeToken": self._credentials.employee_token.get_secret_value(),
-                "expirationDate": expiration.isoformat(),
-            },
-            authenticated=False,
-        )
-        token = SessionToken.model_validate(response.json()["value"])
-        self.add_secret(token.token.get_secret_value())
-        session = _Session(token=token.token, expiration_date=token.expiration_date)
-        with _SESSIONS_LOCK:
-            _SESSIONS[self._cache_key] = session
-        return session
-
-    def auth_headers(self) -> dict[str, str]:
-        token = self._session().token.get_secret_value()
-        basic = base64.b64encode(f"0:{token}".encode()).decode()
-        return {"Authorization": f"Basic {basic}"}
-
-    def refresh_auth(self) -> bool:
-        with _SESSIONS_LOCK:
-            _SESSIONS.pop(self._cache_key, None)
-        self._create_session(self.oslo_today() + dt.timedelta(days=SESSION_DAYS))
-        return True
-
-    def who_am_i(self) -> WhoAmI:
-        return WhoAmI.model_validate(self._call("GET", "/token/session/>whoAmI").json()["value"])
-
-    # ----- access --------------------------------------------------------------------------------
-    def probe_access(self) -> list[Area]:
-        """The areas the employee token was not granted (each answers 403 to a count=1 read)."""
-        denied: list[Area] = []
-        today = self.oslo_today()
-        probes: dict[Area, tuple[str, dict[str, Any]]] = {
-            "customer": ("/customer", {}),
-            "supplier": ("/supplier", {}),
-            "product": ("/product", {}),
-            "invoice": (
-                "/invoice",
-                {
-                    "invoiceDateFrom": today.isoformat(),
-                    "invoiceDateTo": (today + dt.timedelta(1)).isoformat(),
-                },
-            ),
-        }
-        for area, (path, params) in probes.items():
-            try:
-                self._call("GET", path, params={**params, "count": 1, "fields": "id"})
-            except AccessDenied:
-                denied.append(area)
-        return denied
-
-    # The write probe of each area: a POST that lacks a required field. Tripletex checks the
-    # entitlement first (403/9000) and validates the body after (422), so a token that may write
-    # gets 422 and nothing is created (name is required on customers, suppliers and products,
-    # REAL; an order needs a customer and dates, OFF). Grade of "403 before 422": WEAK (the
-    # simulator's grant model and Tripletex's AuthorisationManager-first design, not observed).
-    _WRITE_PROBES: ClassVar[dict[Area, str]] = {
-        "customer": "/customer",
-        "supplier": "/supplier",
-        "product": "/product",
-        "invoice": "/order",
-    }
-
-    def probe_write_access(self) -> dict[Area, bool | None]:
-        """Per area: True when the token may write there, False when refused (403), None when the
-        answer proves neither (the area may then still be writable)."""
-        result: dict[Area, bool | None] = {}
-        for area, path in self._WRITE_PROBES.items():
-            try:
-                response = self._call("POST", path, json={}, idempotent=False)
-            except AccessDenied:
-                result[area] = False
-            except ValidationFailed:
-                result[area] = True
-            else:  # pragma: no cover - the fields are required; never seen
-                result[area] = response.status_code < 300
-        return result
-
-    # ----- generic reads -----------------------------------------------------------------------
-    def _page(
-        self, path: str, params: Mapping[str, Any], *, if_none_match: str | None = None
-    ) -> httpx.Response:
-        headers = {"If-None-Match": if_none_match} if if_none_match is not None else None
-        return self._call("GET", path, params=params, headers=headers)
-
-    def _iterate_raw(self, path: str, params: Mapping[str, Any], page_size: int) -> Iterator[dict[str, Any]]:
-        start = 0
-        while True:
-            body = self._page(path, {**params, "from": start, "count": page_size}).json()
-            values: list[dict[str, Any]] = body.get("values") or []
-            yield from values
-            # A short page is the end; fullResultSize is not exact and is never consulted.
-            if len(values) < page_size:
-                return
-            start += page_size
-
-    def _iterate_split(
-        self,
-        path: str,
-        params: Mapping[str, Any],
-        splits: list[Callable[[Mapping[str, Any]], list[dict[str, Any]] | None]],
-        page_size: int,
-    ) -> Iterator[dict[str, Any]]:
-        """Read everything matching ``params``; on 23000, split with the first splitter that can."""
-        try:
-            first = self._page(path, {**params, "from": 0, "count": page_size}).json()
-        except ResultTooLarge:
-            for splitter in splits:
-                parts = splitter(params)
-                if parts:
-                    for part in parts:
-                        yield from self._iterate_split(path, part, splits, page_size)
-                    return
-            raise
-        values: list[dict[str, Any]] = first.get("values") or []
-        yield from values
-        if len(values) == page_size:
-            yield from self._iterate_raw_from(path, params, page_size, page_size)
-
-    def _iterate_raw_from(
-        self, path: str, params: Mapping[str, Any], page_size: int, start: int
-    ) -> Iterator[dict[str, Any]]:
-        while True:
-            body = self._page(path, {**params, "from": start, "count": page_size}).json()
-            values: list[dict[str, Any]] = body.get("values") or []
-            yield from values
-            if len(values) < page_size:
-                return
-            start += page_size
-
-    @staticmethod
-    def _split_bool(name: str) -> Callable[[Mapping[str, Any]], list[dict[str, Any]] | None]:
-        def split(params: Mapping[str, Any]) -> list[dict[str, Any]] | None:
-            if name in params:
-                return None
-            return [{**params, name: True}, {**params, name: False}]
-
-        return split
-
-    @staticmethod
-    def _split_range(field: str) -> Callable[[Mapping[str, Any]], list[dict[str, Any]] | None]:
-        def split(params: Mapping[str, Any]) -> list[dict[str, Any]] | None:
-            current = _Range(field, params.get(f"{field}From"), params.get(f"{field}To"))
-            halves = current.split()
-            if halves is None:
-                return None
-            return [{**params, **half.params()} for half in halves]
-
-        return split
-
-    @staticmethod
-    def _split_number_list(
-        field: str, block: int = 1000
-    ) -> Callable[[Mapping[str, Any]], list[dict[str, Any]] | None]:
-        """Customers and suppliers offer no range filter: read numbers in blocks of explicit lists,
-        up to a ceiling far beyond any real company's numbering (assumption)."""
-
-        def split(params: Mapping[str, Any]) -> list[dict[str, Any]] | None:
-            if field in params:
-                return None
-            return [
-                {**params, field: ",".join(str(n) for n in range(low, low + block))}
-                for low in range(0, 200_000, block)
-            ]
-
-        return split
-
-    def _models(self, model: type[M], rows: Iterator[dict[str, Any]]) -> Iterator[M | Unreadable]:
-        return read_each(model, rows, api=self.api_name, key_field="id")
-
-    @staticmethod
-    def _validated(model: type[M], rows: Iterator[dict[str, Any]]) -> Iterator[M]:
-        """Strictly: for reads whose callers look one record up among them (orders, invoices,
-        subscriptions), where a record left out would be mistaken for one that does not exist."""
-        for row in rows:
-            yield model.model_validate(row)
-
-    def _reference[R: TripletexModel](
-        self, name: str, model: type[R], path: str, params: Mapping[str, Any]
-    ) -> list[R]:
-        """A reference list, read once per client (one tenant, one run) and kept: the lists change
-        rarely, and a run maps many records against them. A row we cannot read is left out."""
-        cached = self._references.get(name)
-        if cached is None:
-            rows = self._models(model, self._iterate_raw(path, params, PAGE_SIZE))
-            cached = self._references[name] = [r for r in rows if not isinstance(r, Unreadable)]
-        return cast(list[R], cached)
-
-    def _parties(
-        self,
-        path: str,
-        model: type[M],
-        number_field: str,
-        params: Mapping[str, Any],
-        page_size: int,
-    ) -> Iterator[M | Unreadable]:
-        """Customers or suppliers, active and inactive alike (unless ``params`` names a state):
-        without ``isInactive`` Tripletex answers only active ones, and a deactivation must reach
-        Rackbeat as ``is_barred``. Each state is its own query, so the 23000 splitter goes on with
-        the number lists."""
-        splits = [self._split_bool("isInactive"), self._split_number_list(number_field)]
-        states = (params["isInactive"],) if "isInactive" in params else _BOTH_STATES
-        for state in states:
-            query = {**params, "isInactive": state}
-            yield from self._models(model, self._iterate_split(path, query, splits, page_size))
-
-    def _find_party(self, path: str, model: type[M], number_field: str, number: int) -> M | None:
-        """The record with ``number``, active or not (a lost create's lookup must find either)."""
-        for state in _BOTH_STATES:
-            params = {number_field: number, "isInactive": state, "count": 2, "fields": PARTY_FIELDS}
-            values = self._page(path, params).json().get("values") or []
-            if values:
-                return model.model_validate(values[0])
-        return None
-
-    def read_record(self, entity: str, record_id: int) -> Customer | Supplier | Product | Unreadable:
-        """One customer, supplier or (any other ``entity``) product, as a list read yields it: an
-        :class:`Unreadable` instead of an exception when our read model refuses it (a webhook's or
-        a retry's record then fails alone)."""
-        model: type[Customer] | type[Supplier] | type[Product] = Product
-        if entity in ("customer", "supplier"):
-            model = Customer if entity == "customer" else Supplier
-        fields = PARTY_FIELDS if model is not Product else "*"
-        path = f"/{entity}" if model is not Product else "/product"
-        row = self._call("GET", f"{path}/{record_id}", params={"fields": fields}).json()["value"]
-        return next(read_each(model, [row], api=self.api_name, key_field="id"))
-
-    def _get_party(self, path: str, model: type[M], record_id: int) -> M:
-        response = self._call("GET", f"{path}/{record_id}", params={"fields": PARTY_FIELDS})
-        return model.model_validate(response.json()["value"])
-
+class TripletexClient(TripletexReads):
     # ----- customers -------------------------------------------------------------------------------
     def iter_customers(
         self, *, changed_since: dt.datetime | None = None, page_size: int = PAGE_SIZE, **filters: Any
     ) -> Iterator[Customer | Unreadable]:
-        params = {"fields": PARTY_FIELDS, **filters, "changedSince": _tlx_datetime(changed_since)}
+        params = {"fields": PARTY_FIELDS, **filters, "changedSince": tlx_datetime(changed_since)}
         return self._parties("/customer", Customer, "customerAccountNumber", params, page_size)
 
     def get_customer(self, customer_id: int) -> Customer:
@@ -490,7 +98,7 @@ class TripletexClient(HttpClient):
     def iter_suppliers(
         self, *, changed_since: dt.datetime | None = None, page_size: int = PAGE_SIZE, **filters: Any
     ) -> Iterator[Supplier | Unreadable]:
-        params = {"fields": PARTY_FIELDS, **filters, "changedSince": _tlx_datetime(changed_since)}
+        params = {"fields": PARTY_FIELDS, **filters, "changedSince": tlx_datetime(changed_since)}
         return self._parties("/supplier", Supplier, "supplierNumber", params, page_size)
 
     def get_supplier(self, supplier_id: int) -> Supplier:
@@ -576,11 +184,12 @@ class TripletexClient(HttpClient):
     # ----- counts --------------------------------------------------------------------------------
     def count(self, entity: Literal["customer", "supplier", "product"]) -> int:
         """Exact count by reading ids (fullResultSize is not exact), inactive records included."""
-        if entity == "customer":
-            return sum(1 for _ in self.iter_customers(fields="id"))
-        if entity == "supplier":
-            return sum(1 for _ in self.iter_suppliers(fields="id"))
-        return sum(1 for _ in self.iter_products(fields="id"))
+        reads: dict[str, Callable[..., Iterator[object]]] = {
+            "customer": self.iter_customers,
+            "supplier": self.iter_suppliers,
+            "product": self.iter_products,
+        }
+        return sum(1 for _ in reads[entity](fields="id"))
 
     # ----- reference data ------------------------------------------------------------------------
     def list_countries(self) -> list[Country]:
@@ -774,56 +383,3 @@ class TripletexClient(HttpClient):
             self._call("DELETE", f"/event/subscription/{subscription_id}")
         except NotFound:
             return
-
-    # ----- write helpers ---------------------------------------------------------------------------
-    @staticmethod
-    def _lookup(find: Callable[[Any], M | None], key: Any) -> Callable[[], M | None] | None:
-        if key is None:
-            return None
-        return lambda: find(key)
-
-    def _create(self, path: str, record: M, model: type[M], lookup: Callable[[], M | None] | None) -> M:
-        def create() -> M:
-            response = self._call("POST", path, json=record.payload(), idempotent=False)
-            return model.model_validate(response.json()["value"])
-
-        if lookup is None:
-            # Without a number there is nothing to look up by, so an unknown outcome is not retried.
-            return create()
-        return self.create_once(create, lookup)
-
-    def _update(self, path: str, record: M, model: type[M], fetch: Callable[[int], M]) -> M:
-        record_id = getattr(record, "id", None)
-        if record_id is None:
-            raise ValueError("an update needs the record's id")
-        try:
-            response = self._call("PUT", f"{path}/{record_id}", json=record.payload())
-        except Conflict as error:
-            try:
-                current: M | None = fetch(record_id)
-            except ApiError:
-                current = None
-            raise Conflict(
-                error.message,
-                current=current,
-                status=error.status,
-                code=error.code,
-                validation_messages=error.validation_messages,
-                request_id=error.request_id,
-                api=self.api_name,
-            ) from None
-        return model.model_validate(response.json()["value"])
-
-    def _create_list(self, path: str, records: list[M], model: type[M]) -> list[M]:
-        """Batch create. Not retried on an unknown outcome: the caller re-reads by number and
-        creates only what is missing (the batch is all-or-nothing at Tripletex, assumption)."""
-        response = self._call("POST", path, json=[r.payload() for r in records], idempotent=False)
-        return [model.model_validate(v) for v in response.json().get("values") or []]
-
-
-def _tlx_datetime(value: dt.datetime | None) -> str | None:
-    if value is None:
-        return None
-    if value.tzinfo is not None:
-        value = value.astimezone(OSLO)
-    return value.strftime("%Y-%m-%dT%H:%M:%S")

@@ -1,4 +1,7 @@
-"""Reading records from both systems, and writing one page of them into Rackbeat.
+"""The import's reads and writes: the full-refresh face of the Tripletex -> Rackbeat streams.
+
+The streams' adapters read, map, find, create and update; this module holds what only a
+full read does (ids and numbers up front, duplicates settled by the plan, one page at a time).
 
 Write rule for each mapped record (the same on every delivery of the message):
 
@@ -25,26 +28,24 @@ records already written cost nothing the second time.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
+from rackbeat_tripletex.clients import budget
 from rackbeat_tripletex.clients.http import NotFound, ValidationFailed
 from rackbeat_tripletex.clients.rackbeat import RackbeatClient
-from rackbeat_tripletex.clients.records import Unreadable, key_of, readable
+from rackbeat_tripletex.clients.records import Unreadable
 from rackbeat_tripletex.clients.tripletex import TripletexClient
-from rackbeat_tripletex.initial_sync import budget
 from rackbeat_tripletex.initial_sync.context import InitialSyncContext
 from rackbeat_tripletex.mappers.common import clean, content_hash
-from rackbeat_tripletex.mappers.contacts import as_update
-from rackbeat_tripletex.mappers.customer_to_rackbeat import map_customer
-from rackbeat_tripletex.mappers.product_to_rackbeat import map_product, tripletex_unit_name
-from rackbeat_tripletex.mappers.supplier_to_rackbeat import map_supplier
-from rackbeat_tripletex.models.rackbeat import CustomerWrite, ProductWrite, SupplierWrite
+from rackbeat_tripletex.mappers.tripletex_to_rackbeat import RackbeatWrite
 from rackbeat_tripletex.models.sync import (
+    Entity,
     EntityLink,
     EntityProgress,
-    EntityType,
     FailureReason,
+    ImportEntity,
     InitialSyncRequest,
     LinkState,
     RecordFailure,
@@ -52,53 +53,35 @@ from rackbeat_tripletex.models.sync import (
 )
 from rackbeat_tripletex.models.tripletex import Customer, Product, Supplier
 from rackbeat_tripletex.store.links import NumberTaken
+from rackbeat_tripletex.streams import registry
+from rackbeat_tripletex.streams.to_rackbeat import Read as TripletexRead
+from rackbeat_tripletex.streams.to_rackbeat import ToRackbeat
 
 logger = logging.getLogger(__name__)
 
 TripletexRecord = Customer | Supplier | Product
-# What a read of Tripletex records yields: each record, or why it could not be read.
-TripletexRead = TripletexRecord | Unreadable
-RackbeatWrite = CustomerWrite | SupplierWrite | ProductWrite
 _TAKEN = "already been taken"
 # Finished links per flush: each is two rows, and BatchWriteItem takes 25.
 LINKS_PER_FLUSH = 12
 
 
+def importing(entity: ImportEntity) -> ToRackbeat:
+    """The Tripletex -> Rackbeat stream whose full-refresh face imports ``entity``."""
+    stream = registry.to_rackbeat(entity)
+    assert stream is not None
+    return stream
+
+
 # ----- reading ----------------------------------------------------------------------------------
-def resolve_reference_data(tripletex: TripletexClient, rackbeat: RackbeatClient) -> ReferenceData:
-    """The lookups the mappers need, from both APIs' own reference endpoints (never a table of
-    ours): Tripletex's countries, currencies and units, Rackbeat's units and payment terms."""
-    return ReferenceData(
-        currency_codes={c.id: c.code for c in tripletex.list_currencies() if c.id is not None and c.code},
-        country_codes={
-            c.id: c.iso_alpha2_code.upper() for c in tripletex.list_countries() if c.iso_alpha2_code
-        },
-        unit_names={
-            u.id: tripletex_unit_name(u).casefold()
-            for u in tripletex.list_product_units()
-            if u.id is not None
-        },
-        rackbeat_units={u.name.casefold(): u.number for u in readable(rackbeat.units())},
-        rackbeat_payment_terms=[t.number for t in readable(rackbeat.payment_terms())],
-    )
-
-
-def read_numbers(tripletex: TripletexClient, entity: EntityType) -> dict[int, str | None]:
+def read_numbers(tripletex: TripletexClient, stream: ToRackbeat) -> dict[int, str | None]:
     """Every id of the entity with its number, each once (the client splits reads around the
     10,000 limit). The numbers cost no extra call and let the plan settle duplicates up front.
     A row we cannot read keeps its place in the plan (its page then fails it alone)."""
-    rows: Iterator[TripletexRead]
-    if entity == "customer":
-        rows = tripletex.iter_customers(fields="id,customerNumber")
-    elif entity == "supplier":
-        rows = tripletex.iter_suppliers(fields="id,supplierNumber")
-    else:
-        rows = tripletex.iter_products(fields="id,number")
     numbers: dict[int, str | None] = {}
-    for row in rows:
+    for row in stream.read(tripletex, fields=f"id,{stream.number_field}"):
         row_id = record_id(row)
         if row_id is not None:
-            numbers[row_id] = raw_number(row)
+            numbers[row_id] = raw_number(stream, row)
     return numbers
 
 
@@ -108,7 +91,7 @@ def record_id(row: TripletexRead) -> int | None:
     return int(row.key) if row.key is not None and row.key.isdigit() else None
 
 
-def raw_number(record: TripletexRead) -> str | None:
+def raw_number(stream: ToRackbeat, record: TripletexRead) -> str | None:
     """The number the mappers turn into the Rackbeat number (before their validation)."""
     if isinstance(record, Unreadable):
         # Not readable as a whole, but its number may be: it still takes part in duplicates.
@@ -117,11 +100,8 @@ def raw_number(record: TripletexRead) -> str | None:
             if isinstance(number, int | str) and not isinstance(number, bool) and str(number).strip():
                 return str(number).strip()
         return None
-    if isinstance(record, Customer):
-        return None if record.customer_number is None else str(record.customer_number)
-    if isinstance(record, Supplier):
-        return None if record.supplier_number is None else str(record.supplier_number)
-    return clean(record.number)
+    number = stream.number(record)
+    return None if number is None else clean(str(number))
 
 
 def duplicates_by_lowest_id(numbers: dict[int, str | None]) -> dict[int, int]:
@@ -142,54 +122,27 @@ def duplicates_by_lowest_id(numbers: dict[int, str | None]) -> dict[int, int]:
     }
 
 
-def read_all(tripletex: TripletexClient, entity: EntityType) -> list[TripletexRead]:
-    rows: Iterator[TripletexRead]
-    if entity == "customer":
-        rows = tripletex.iter_customers()
-    elif entity == "supplier":
-        rows = tripletex.iter_suppliers()
-    else:
-        rows = tripletex.iter_products()
-    return sorted(rows, key=lambda r: record_id(r) or 0)
+def read_all(tripletex: TripletexClient, stream: ToRackbeat) -> list[TripletexRead]:
+    return sorted(stream.read(tripletex), key=lambda r: record_id(r) or 0)
 
 
-def read_by_ids(tripletex: TripletexClient, entity: EntityType, ids: Sequence[int]) -> list[TripletexRead]:
+def read_by_ids(tripletex: TripletexClient, stream: ToRackbeat, ids: Sequence[int]) -> list[TripletexRead]:
     found: dict[int, TripletexRead] = {}
     for start in range(0, len(ids), budget.IDS_PER_READ):
-        chunk = list(ids[start : start + budget.IDS_PER_READ])
-        rows: Iterator[TripletexRead]
-        if entity == "customer":
-            rows = tripletex.iter_customers(id=chunk)
-        elif entity == "supplier":
-            rows = tripletex.iter_suppliers(id=chunk)
-        else:
-            rows = tripletex.iter_products(ids=chunk)
-        for row in rows:
+        for row in stream.read_ids(tripletex, ids[start : start + budget.IDS_PER_READ]):
             row_id = record_id(row)
             if row_id is not None:
                 found[row_id] = row
     return [found[i] for i in sorted(found)]
 
 
-def rackbeat_numbers(rackbeat: RackbeatClient, entity: EntityType) -> list[str]:
-    """The numbers Rackbeat has. A record Rackbeat answers unreadably still holds its number
-    (its key), so the plan links to it instead of trying to create it again."""
-    # An unreadable record still holds its number in Rackbeat.
-    if entity == "customer":
-        keys = map(key_of, rackbeat.customers())
-    elif entity == "supplier":
-        keys = map(key_of, rackbeat.suppliers())
-    else:
-        keys = map(key_of, rackbeat.products())
-    return [key for key in keys if key is not None]
-
-
-def unreadable(entity: EntityType, row: Unreadable) -> RecordFailure:
+def unreadable(stream: ToRackbeat, row: Unreadable) -> RecordFailure:
     """A record Tripletex answered in a shape we cannot read, as a failure of that record alone."""
+    entity = stream.entity
     return RecordFailure(
         entity=entity,
         key=row.key or "",
-        number=raw_number(row),
+        number=raw_number(stream, row),
         name=row.raw.get("name") if isinstance(row.raw.get("name"), str) else None,
         reason=FailureReason.UNREADABLE,
         message=f"Tripletex answered this {entity} in a form the integration cannot read: {row.reason}.",
@@ -198,17 +151,6 @@ def unreadable(entity: EntityType, row: Unreadable) -> RecordFailure:
             "there, contact support with this message."
         ),
     )
-
-
-# ----- mapping ----------------------------------------------------------------------------------
-def map_record(
-    record: TripletexRecord, request: InitialSyncRequest, refs: ReferenceData
-) -> RackbeatWrite | RecordFailure:
-    if isinstance(record, Customer):
-        return map_customer(record, request, refs)
-    if isinstance(record, Supplier):
-        return map_supplier(record, request, refs)
-    return map_product(record, request, refs)
 
 
 def rackbeat_key(write: RackbeatWrite) -> str:
@@ -227,24 +169,25 @@ def import_records(
     ctx: InitialSyncContext,
     tenant_id: str,
     rackbeat: RackbeatClient,
-    entity: EntityType,
+    stream: ToRackbeat,
     records: Sequence[TripletexRead],
     request: InitialSyncRequest,
     refs: ReferenceData,
     duplicate_of: dict[int, int] | None = None,
 ) -> PageResult:
     result = PageResult()
+    entity = cast(ImportEntity, stream.entity)
     existing = ctx.runs.get_index(tenant_id, entity)
     duplicate_of = duplicate_of or {}
     for row in records:
         if isinstance(row, Unreadable):
-            _fail(ctx, tenant_id, result, unreadable(entity, row))
+            _fail(ctx, tenant_id, result, unreadable(stream, row))
     mapped = [
         (
             record,
-            _duplicate(entity, record, raw_number(record) or "", duplicate_of[record.id])
+            _duplicate(entity, record, raw_number(stream, record) or "", duplicate_of[record.id])
             if record.id in duplicate_of
-            else map_record(record, request, refs),
+            else stream.map(record, request, refs),
         )
         for record in records
         if not isinstance(record, Unreadable)
@@ -264,7 +207,7 @@ def import_records(
                 _fail(ctx, tenant_id, result, write)
                 continue
             assert record.id is not None
-            outcome = _import_one(ctx, tenant_id, rackbeat, entity, record, write, links, existing, leftovers)
+            outcome = _import_one(ctx, tenant_id, rackbeat, stream, record, write, links, existing, leftovers)
             if isinstance(outcome, RecordFailure):
                 _fail(ctx, tenant_id, result, outcome)
                 continue
@@ -293,7 +236,7 @@ def _import_one(
     ctx: InitialSyncContext,
     tenant_id: str,
     rackbeat: RackbeatClient,
-    entity: EntityType,
+    stream: ToRackbeat,
     record: TripletexRecord,
     write: RackbeatWrite,
     links: dict[str, EntityLink],
@@ -301,13 +244,15 @@ def _import_one(
     leftovers: set[str],
 ) -> str | RecordFailure:
     assert record.id is not None
+    entity = stream.entity
     key = rackbeat_key(write)
     payload_hash = content_hash(write.payload())
     link = links.get(key)
     if link is not None and link.tripletex_id != record.id:
-        return _duplicate(entity, record, key, link.tripletex_id)
+        # A row the ongoing sync is leasing has no owner yet: the claim below would fail alike.
+        return _duplicate(entity, record, key, link.tripletex_id or -1)
     if link is not None and link.state == LinkState.SYNCED and link.rackbeat_hash == payload_hash:
-        return link.origin
+        return link.origin or "created"
     leftover = key in leftovers
     if link is None:
         # Claimed one by one just before the write, not for the whole page up front in
@@ -327,22 +272,22 @@ def _import_one(
     try:
         if outcome == "created":
             try:
-                _create(rackbeat, write)
+                stream.create_in_rackbeat(rackbeat, write)
             except ValidationFailed as error:
                 if not _number_taken(error):
                     raise
                 origin = "created" if leftover else "linked"
                 outcome = origin
-                _update(rackbeat, key, write, record)
+                stream.update_in_rackbeat(rackbeat, key, write, record)
         else:
             try:
-                _update(rackbeat, key, write, record)
+                stream.update_in_rackbeat(rackbeat, key, write, record)
             except NotFound:
                 # Deleted in Rackbeat since it was read: it is created again.
-                _create(rackbeat, write)
+                stream.create_in_rackbeat(rackbeat, write)
     except ValidationFailed as error:
         if link.state == LinkState.PENDING:
-            ctx.links.release(tenant_id, link)
+            ctx.links.release_claim(tenant_id, link)
             links.pop(key, None)
         return _rejected(entity, record, key, error)
     synced = link.model_copy(
@@ -357,32 +302,11 @@ def _import_one(
     return outcome
 
 
-def _create(rackbeat: RackbeatClient, write: RackbeatWrite) -> None:
-    if isinstance(write, CustomerWrite):
-        rackbeat.create_customer(write)
-    elif isinstance(write, SupplierWrite):
-        rackbeat.create_supplier(write)
-    else:
-        rackbeat.create_product(write)
-
-
-def _update(rackbeat: RackbeatClient, key: str, write: RackbeatWrite, record: TripletexRecord) -> None:
-    """A partial update with what the Tripletex answer showed (see mappers.contacts.as_update)."""
-    if isinstance(write, ProductWrite):
-        rackbeat.update_product(key, write)
-        return
-    assert isinstance(record, Customer | Supplier)
-    if isinstance(write, CustomerWrite):
-        rackbeat.update_customer(int(key), as_update(write, record))
-    else:
-        rackbeat.update_supplier(int(key), as_update(write, record))
-
-
 def _number_taken(error: ValidationFailed) -> bool:
     return any(vm.field == "number" and _TAKEN in vm.message for vm in error.validation_messages)
 
 
-def _duplicate(entity: EntityType, record: TripletexRecord, key: str, owner: int) -> RecordFailure:
+def _duplicate(entity: Entity, record: TripletexRecord, key: str, owner: int) -> RecordFailure:
     return RecordFailure(
         entity=entity,
         key=str(record.id),
@@ -397,9 +321,7 @@ def _duplicate(entity: EntityType, record: TripletexRecord, key: str, owner: int
     )
 
 
-def _rejected(
-    entity: EntityType, record: TripletexRecord, key: str, error: ValidationFailed
-) -> RecordFailure:
+def _rejected(entity: Entity, record: TripletexRecord, key: str, error: ValidationFailed) -> RecordFailure:
     fields = {vm.field for vm in error.validation_messages}
     details = "; ".join(
         f"{vm.field}: {vm.message}" if vm.field else vm.message for vm in error.validation_messages

@@ -9,29 +9,23 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from typing import cast
 
 from pydantic import BaseModel
 
 from rackbeat_tripletex.clients.records import Unreadable, readable
-from rackbeat_tripletex.initial_sync.context import Clients, InitialSyncContext
-from rackbeat_tripletex.initial_sync.records import (
-    map_record,
-    rackbeat_key,
-    rackbeat_numbers,
-    read_all,
-    resolve_reference_data,
-    unreadable,
-)
+from rackbeat_tripletex.clients.tenant import Clients
+from rackbeat_tripletex.initial_sync.context import InitialSyncContext
+from rackbeat_tripletex.initial_sync.records import importing, rackbeat_key, read_all, unreadable
 from rackbeat_tripletex.initial_sync.worker import new_run_id, send_tasks
 from rackbeat_tripletex.mappers.common import content_hash
-from rackbeat_tripletex.mappers.product_to_rackbeat import missing_unit
 from rackbeat_tripletex.models.sync import (
     Accepted,
     DryRunEntity,
     DryRunReport,
     EntityProgress,
-    EntityType,
     FailureReason,
+    ImportEntity,
     InitialSyncProgress,
     InitialSyncRequest,
     PlanTask,
@@ -40,8 +34,8 @@ from rackbeat_tripletex.models.sync import (
     RetryTask,
     RunState,
 )
-from rackbeat_tripletex.models.tripletex import Product
 from rackbeat_tripletex.store.initial_sync import AlreadyStarted, RunRecord
+from rackbeat_tripletex.streams.to_rackbeat import reference_data
 
 DRY_RUN_SAMPLE = 5
 RETRY_CHUNK = 200
@@ -75,7 +69,7 @@ class AlreadyRan(Exception):
 
 
 class FailureRef(BaseModel):
-    entity: EntityType
+    entity: ImportEntity
     key: str
 
 
@@ -148,20 +142,21 @@ def _check_choices(clients: Clients, request: InitialSyncRequest) -> None:
 
 def _dry_run(clients: Clients, tenant_id: str, request: InitialSyncRequest) -> DryRunReport:
     """Everything the import would do, from reads only: GETs to both APIs, no writes anywhere."""
-    refs = resolve_reference_data(clients.tripletex, clients.rackbeat)
+    refs = reference_data(clients.tripletex, clients.rackbeat)
     report = DryRunReport(tenant_id=tenant_id)
     for entity in request.entity_types():
-        rows = read_all(clients.tripletex, entity)
-        existing = set(rackbeat_numbers(clients.rackbeat, entity))
+        stream = importing(entity)
+        rows = read_all(clients.tripletex, stream)
+        existing = set(stream.rackbeat_keys(clients.rackbeat))
         summary = DryRunEntity(total=len(rows))
         records = []
         for row in rows:
             if isinstance(row, Unreadable):
-                report.failures.append(unreadable(entity, row))
+                report.failures.append(unreadable(stream, row))
                 summary.would_fail += 1
             else:
                 records.append(row)
-        mapped = [(r, map_record(r, request, refs)) for r in records]
+        mapped = [(r, stream.map(r, request, refs)) for r in records]
         numbers = Counter(rackbeat_key(m) for _, m in mapped if not isinstance(m, RecordFailure))
         claimed: set[str] = set()
         for record, write in mapped:
@@ -194,7 +189,7 @@ def _dry_run(clients: Clients, tenant_id: str, request: InitialSyncRequest) -> D
                     {"tripletex_id": record.id, "hash": content_hash(write.payload())} | write.payload()
                 )
         report.entities[entity] = summary
-        missing = {unit for r in records if isinstance(r, Product) and (unit := missing_unit(r, refs))}
+        missing = {unit for r in records if (unit := stream.missing_unit(r, refs))}
         report.missing_units = sorted(set(report.missing_units) | missing)
     return report
 
@@ -203,7 +198,7 @@ def initial_sync_progress(ctx: InitialSyncContext, tenant_id: str) -> InitialSyn
     run = ctx.runs.get(tenant_id)
     if run is None:
         return None
-    entities: dict[EntityType, EntityProgress] = {}
+    entities: dict[ImportEntity, EntityProgress] = {}
     for entity in run.request.entity_types():
         counts = run.counters.get(entity, EntityProgress()).model_copy()
         counts.total = run.totals.get(entity, 0)
@@ -229,7 +224,7 @@ def initial_sync_progress(ctx: InitialSyncContext, tenant_id: str) -> InitialSyn
     )
 
 
-def _estimate(run: RunRecord, entities: dict[EntityType, EntityProgress], now: dt.datetime) -> float | None:
+def _estimate(run: RunRecord, entities: dict[ImportEntity, EntityProgress], now: dt.datetime) -> float | None:
     """Time left at the rate so far; None until there is a rate to go by."""
     if run.state not in (RunState.PLANNED, RunState.RUNNING):
         return 0.0
@@ -242,7 +237,7 @@ def _estimate(run: RunRecord, entities: dict[EntityType, EntityProgress], now: d
 
 
 def list_failures(ctx: InitialSyncContext, tenant_id: str) -> list[RecordFailure]:
-    return sorted(ctx.failures.list(tenant_id), key=lambda f: (f.entity, f.number or "", f.key))
+    return sorted(ctx.failures.list_import(tenant_id), key=lambda f: (f.entity, f.number or "", f.key))
 
 
 def retry_failures(
@@ -253,12 +248,12 @@ def retry_failures(
     if run is None:
         raise TenantNotFound(tenant_id)
     wanted = {(k.entity, k.key) for k in keys} if keys is not None else None
-    by_entity: dict[EntityType, list[int]] = {}
-    for failure in ctx.failures.list(tenant_id):
+    by_entity: dict[ImportEntity, list[int]] = {}
+    for failure in ctx.failures.list_import(tenant_id):
         if wanted is not None and (failure.entity, failure.key) not in wanted:
             continue
         if failure.key.isdigit():
-            by_entity.setdefault(failure.entity, []).append(int(failure.key))
+            by_entity.setdefault(cast(ImportEntity, failure.entity), []).append(int(failure.key))
     tasks = [
         RetryTask(tenant_id=tenant_id, run_id=run.run_id, entity=entity, ids=ids[start : start + RETRY_CHUNK])
         for entity, ids in by_entity.items()

@@ -8,15 +8,14 @@ import logging
 import uuid
 from collections.abc import Sequence
 
-from rackbeat_tripletex.initial_sync import budget
+from rackbeat_tripletex.clients import budget
 from rackbeat_tripletex.initial_sync.context import InitialSyncContext
 from rackbeat_tripletex.initial_sync.records import (
     duplicates_by_lowest_id,
     import_records,
-    rackbeat_numbers,
+    importing,
     read_by_ids,
     read_numbers,
-    resolve_reference_data,
 )
 from rackbeat_tripletex.initial_sync.summary import send_summary
 from rackbeat_tripletex.models.sync import (
@@ -27,9 +26,10 @@ from rackbeat_tripletex.models.sync import (
     RetryTask,
     RunState,
 )
+from rackbeat_tripletex.store.queue import send_bodies
+from rackbeat_tripletex.streams.to_rackbeat import reference_data
 
 logger = logging.getLogger(__name__)
-SQS_BATCH = 10
 
 
 class StalePlan(Exception):
@@ -46,18 +46,10 @@ def handle_task(ctx: InitialSyncContext, task: PlanTask | PageTask | RetryTask) 
 
 
 def send_tasks(ctx: InitialSyncContext, tasks: Sequence[PlanTask | PageTask | RetryTask]) -> None:
-    """SendMessageBatch, ten at a time; a partly failed batch raises so the caller's message is retried."""
-    for start in range(0, len(tasks), SQS_BATCH):
-        entries = [
-            {"Id": str(i), "MessageBody": task.model_dump_json()}
-            for i, task in enumerate(tasks[start : start + SQS_BATCH])
-        ]
-        answer = ctx.sqs.send_message_batch(QueueUrl=ctx.queue_url, Entries=entries)
-        failed = answer.get("Failed") or []
-        if failed:
-            raise RuntimeError(
-                f"{len(failed)} of {len(entries)} initial-sync messages were not sent: {failed[0]}"
-            )
+    """Every task on InitialSyncQueue; any unsent raises so the caller's message is retried."""
+    unsent = send_bodies(ctx.sqs, ctx.queue_url, [task.model_dump_json() for task in tasks])
+    if unsent:
+        raise RuntimeError(f"{unsent} of {len(tasks)} initial-sync messages were not sent")
 
 
 def plan(ctx: InitialSyncContext, task: PlanTask) -> int:
@@ -73,11 +65,12 @@ def plan(ctx: InitialSyncContext, task: PlanTask) -> int:
     pages: list[PageTask] = []
     totals = {}
     with ctx.clients(task.tenant_id) as clients:
-        ctx.runs.set_refs(task.tenant_id, resolve_reference_data(clients.tripletex, clients.rackbeat))
+        ctx.runs.set_refs(task.tenant_id, reference_data(clients.tripletex, clients.rackbeat))
         for entity in run.request.entity_types():
+            stream = importing(entity)
             # Read Rackbeat's list once per entity per run; every page consults this index.
-            ctx.runs.put_index(task.tenant_id, entity, rackbeat_numbers(clients.rackbeat, entity))
-            numbers = read_numbers(clients.tripletex, entity)
+            ctx.runs.put_index(task.tenant_id, entity, stream.rackbeat_keys(clients.rackbeat))
+            numbers = read_numbers(clients.tripletex, stream)
             duplicate_of = duplicates_by_lowest_id(numbers)
             ids = sorted(numbers)
             totals[entity] = len(ids)
@@ -93,7 +86,8 @@ def plan(ctx: InitialSyncContext, task: PlanTask) -> int:
                     )
                 )
     send_tasks(ctx, pages)
-    cursors = [Cursor(stream=f"{entity}s_to_rackbeat", value=started.isoformat()) for entity in totals]
+    # The cursor each Tripletex -> Rackbeat stream starts from: the moment the import began reading.
+    cursors = [Cursor(stream=importing(entity).name.value, value=started.isoformat()) for entity in totals]
     ctx.runs.set_plan(task.tenant_id, len(pages), totals, cursors)
     finish_if_done(ctx, task.tenant_id)
     return len(pages)
@@ -104,13 +98,14 @@ def import_page(ctx: InitialSyncContext, task: PageTask) -> EntityProgress | Non
     if run is None or run.run_id != task.run_id or run.refs is None:
         logger.warning("page for an unknown run %s of tenant %s: dropped", task.run_id, task.tenant_id)
         return None
+    stream = importing(task.entity)
     with ctx.clients(task.tenant_id) as clients:
-        records = read_by_ids(clients.tripletex, task.entity, task.ids)
+        records = read_by_ids(clients.tripletex, stream, task.ids)
         result = import_records(
             ctx,
             task.tenant_id,
             clients.rackbeat,
-            task.entity,
+            stream,
             records,
             run.request,
             run.refs,
@@ -129,16 +124,15 @@ def retry(ctx: InitialSyncContext, task: RetryTask) -> EntityProgress | None:
     if run is None or run.run_id != task.run_id:
         return None
     with ctx.clients(task.tenant_id) as clients:
-        refs = resolve_reference_data(clients.tripletex, clients.rackbeat)
+        refs = reference_data(clients.tripletex, clients.rackbeat)
         ctx.runs.set_refs(task.tenant_id, refs)
-        records = read_by_ids(clients.tripletex, task.entity, task.ids)
-        result = import_records(
-            ctx, task.tenant_id, clients.rackbeat, task.entity, records, run.request, refs
-        )
+        stream = importing(task.entity)
+        records = read_by_ids(clients.tripletex, stream, task.ids)
+        result = import_records(ctx, task.tenant_id, clients.rackbeat, stream, records, run.request, refs)
     for tripletex_id, origin in result.succeeded:
         ctx.runs.resolve_failure(task.tenant_id, task.entity, str(tripletex_id), origin)
     if run.state == RunState.COMPLETED_WITH_FAILURES and not any(
-        True for _ in ctx.failures.list(task.tenant_id)
+        True for _ in ctx.failures.list_import(task.tenant_id)
     ):
         ctx.runs.set_state(task.tenant_id, RunState.COMPLETED, expected=RunState.COMPLETED_WITH_FAILURES)
     return result.counts
@@ -161,7 +155,7 @@ def finish_if_done(ctx: InitialSyncContext, tenant_id: str) -> None:
         and ctx.runs.mark_summary_sent(tenant_id, ctx.now())
     ):
         # Claimed before sending: a crash here loses the email rather than sending it twice.
-        send_summary(ctx, run, list(ctx.failures.list(tenant_id)))
+        send_summary(ctx, run, list(ctx.failures.list_import(tenant_id)))
 
 
 def new_run_id() -> str:

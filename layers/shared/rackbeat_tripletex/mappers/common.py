@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rackbeat_tripletex.models.rackbeat import VatZone
-from rackbeat_tripletex.models.sync import EntityType, FailureReason, RecordFailure, ReferenceData
+from rackbeat_tripletex.models.sync import FailureReason, ImportEntity, RecordFailure, ReferenceData
 from rackbeat_tripletex.models.tripletex import Address
 
 # Rackbeat's reference caps names and numbers at 255 characters.
@@ -44,7 +44,7 @@ class MapFailure(Exception):
 
 
 def failure(
-    entity: EntityType, key: int | None, number: Any, name: str | None, error: MapFailure
+    entity: ImportEntity, key: int | None, number: Any, name: str | None, error: MapFailure
 ) -> RecordFailure:
     return RecordFailure(
         entity=entity,

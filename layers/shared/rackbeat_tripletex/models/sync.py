@@ -1,19 +1,27 @@
-"""Our own sync domain: the initial-sync request, SyncTask messages, links, failures, progress.
+"""The one sync vocabulary: entities, streams, links, failures, cursors, runs, queue messages.
 
-SyncTask messages travel on InitialSyncQueue. They carry ids and numbers only, never tokens:
-a worker reads the tenant's tokens from Secrets Manager itself.
+The initial import and the ongoing sync read and write the same DynamoDB rows, so they share
+these words: an EntityLink is one model whoever wrote it, a RecordFailure one model whichever
+``source`` (the import, or a stream) it failed in. Queue messages (InitialSyncQueue's SyncTask,
+SyncQueue's SyncQueueTask) carry ids, numbers and event names only, never tokens: a worker reads
+the tenant's tokens from Secrets Manager itself.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-EntityType = Literal["customer", "supplier", "product"]
-ENTITY_TYPES: tuple[EntityType, ...] = ("customer", "supplier", "product")
+Entity = Literal["customer", "supplier", "product", "invoice"]
+# The entities the initial import carries (Tripletex -> Rackbeat): every Entity but invoices.
+ImportEntity = Literal["customer", "supplier", "product"]
+IMPORT_ENTITIES: tuple[ImportEntity, ...] = ("customer", "supplier", "product")
+# The system a stream reads from; the direction of a stream is "from its source to the other".
+Source = Literal["rackbeat", "tripletex"]
+Trigger = Literal["webhook", "schedule", "reconcile"]
 # The request names entities in the plural, as the wizard shows them.
 EntityName = Literal["customers", "suppliers", "products"]
 _ALL_ENTITIES: tuple[EntityName, ...] = ("customers", "suppliers", "products")
@@ -50,8 +58,8 @@ class InitialSyncRequest(BaseModel):
     # products into Rackbeat to keep inventory of them.
     products_without_stock_flag: Literal["stock", "service"] = "stock"
 
-    def entity_types(self) -> list[EntityType]:
-        return [t for t in ENTITY_TYPES if f"{t}s" in self.entities]
+    def entity_types(self) -> list[ImportEntity]:
+        return [t for t in IMPORT_ENTITIES if f"{t}s" in self.entities]
 
 
 class ReferenceData(BaseModel):
@@ -81,7 +89,7 @@ class PageTask(BaseModel):
     kind: Literal["page"] = "page"
     tenant_id: str
     run_id: str
-    entity: EntityType
+    entity: ImportEntity
     page: int = Field(ge=0)
     ids: list[int] = Field(min_length=1, max_length=1000)
     # Ids of this page whose number a lower Tripletex id also has (-> that id): they fail as
@@ -95,7 +103,7 @@ class RetryTask(BaseModel):
     kind: Literal["retry"] = "retry"
     tenant_id: str
     run_id: str
-    entity: EntityType
+    entity: ImportEntity
     ids: list[int] = Field(min_length=1, max_length=1000)
 
 
@@ -123,17 +131,39 @@ class LinkState(StrEnum):
 
 
 class EntityLink(BaseModel):
-    entity: EntityType
+    """Which record of the other system a record became, and what each side last saw.
+
+    One row per entity and Rackbeat key, whoever wrote it. The import claims a number and
+    finishes the link (``state``, ``origin``, ``rackbeat_hash``, ``tripletex_hash``); the
+    ongoing sync sets only the attributes it knows, so each keeps what the other wrote:
+
+    * ``rackbeat_source_hash``: the Rackbeat record's content last synced to Tripletex; the same
+      content again (a re-read inside the cursor overlap, a duplicate webhook) is skipped unmapped.
+    * ``rackbeat_updated_at`` / ``tripletex_version``: the stamp of the version last synced.
+    * ``to_tripletex_hash`` / ``to_rackbeat_hash``: the payload last written each way.
+    * ``order_id`` (invoices): the order behind them, so a retry invoices that order, not a new one.
+    """
+
+    entity: Entity
     rackbeat_key: str
-    tripletex_id: int
-    state: LinkState
-    # How the record got into Rackbeat: created by us, or an existing record we linked.
-    origin: Literal["created", "linked"] = "created"
-    rackbeat_hash: str | None = None  # hash of what we last wrote to Rackbeat
-    tripletex_hash: str | None = None  # hash of the Tripletex record it came from
+    tripletex_id: int | None = None
+    state: LinkState | None = None
+    # How the record got into the other system: created by us, or an existing record we linked.
+    origin: Literal["created", "linked"] | None = None
+    rackbeat_hash: str | None = None  # what the import last wrote to Rackbeat
+    tripletex_hash: str | None = None  # the Tripletex record the import wrote it from
+    rackbeat_updated_at: str | None = None
+    tripletex_version: int | None = None
+    to_tripletex_hash: str | None = None
+    to_rackbeat_hash: str | None = None
+    synced_at: str | None = None
+    rackbeat_source_hash: str | None = None
+    order_id: int | None = None
 
 
 class FailureReason(StrEnum):
+    """Why a record failed, whichever source it failed in (the import or a stream)."""
+
     MISSING_NUMBER = "missing_number"
     INVALID_NUMBER = "invalid_number"
     DUPLICATE_NUMBER = "duplicate_number"
@@ -146,13 +176,41 @@ class FailureReason(StrEnum):
     INVALID_PRICE = "invalid_price"
     NOT_FOUND = "not_found"
     REJECTED = "rejected"
+    # Rackbeat -> Tripletex only.
+    UNKNOWN_PRODUCT_GROUP = "unknown_product_group"
+    UNKNOWN_VAT_TYPE = "unknown_vat_type"
+    UNKNOWN_VAT_ZONE = "unknown_vat_zone"
+    UNKNOWN_VAT_RATE = "unknown_vat_rate"
+    CHANGED_AFTER_SYNC = "changed_after_sync"
+    UNKNOWN_CREDITED_INVOICE = "unknown_credited_invoice"
+    NOT_BOOKED = "not_booked"
+    NO_LINES = "no_lines"
+    MISSING_DATE = "missing_date"
+    MISSING_DEPENDENCY = "missing_dependency"
+    # A record the invoice needs (its customer, a product) could not be synced first.
+    DEPENDENCY_FAILED = "dependency_failed"
+    AMOUNTS_DO_NOT_ADD_UP = "amounts_do_not_add_up"
+    # Tripletex -> Rackbeat streams take the groups and payment terms the import chose.
+    NO_INITIAL_IMPORT = "no_initial_import"
+    # Tenant-level findings of the invoicing preflight (``preflight.FINDING_KEYS``).
+    BANK_ACCOUNT = "bank_account"
+    VAT_TYPES = "vat_types"
+    ZONE_VAT_TYPES = "zone_vat_types"
+
+
+INITIAL_SYNC: Literal["initial_sync"] = "initial_sync"
 
 
 class RecordFailure(BaseModel):
-    """One record that could not be imported, in words the user can act on."""
+    """One record that could not be imported or synced, in words the user can act on.
 
-    entity: EntityType
-    key: str  # the Tripletex id
+    ``source`` is ``initial_sync`` or the stream it failed in. The import keys a failure by the
+    Tripletex id; a stream by the record's Rackbeat key (``tripletex-<id>`` without one).
+    """
+
+    source: str = INITIAL_SYNC
+    entity: Entity
+    key: str
     number: str | None = None
     name: str | None = None
     reason: FailureReason
@@ -160,6 +218,11 @@ class RecordFailure(BaseModel):
     suggested_fix: str
     attempts: int = 1
     last_attempt_at: dt.datetime | None = None
+
+    @property
+    def stream(self) -> StreamName:
+        """The stream the failure belongs to (ValueError for an import failure)."""
+        return StreamName(self.source)
 
 
 class RunState(StrEnum):
@@ -188,7 +251,7 @@ class InitialSyncProgress(BaseModel):
     finished_at: dt.datetime | None = None
     pages_total: int | None = None
     pages_done: int = 0
-    entities: dict[EntityType, EntityProgress] = Field(default_factory=dict)
+    entities: dict[ImportEntity, EntityProgress] = Field(default_factory=dict)
     estimated_seconds_left: float | None = None
 
 
@@ -210,7 +273,7 @@ class DryRunEntity(BaseModel):
 
 class DryRunReport(BaseModel):
     tenant_id: str
-    entities: dict[EntityType, DryRunEntity] = Field(default_factory=dict)
+    entities: dict[ImportEntity, DryRunEntity] = Field(default_factory=dict)
     failures: list[RecordFailure] = Field(default_factory=list)
     # Units Tripletex products use that Rackbeat lacks (each fails its products): the wizard
     # offers to create them in Rackbeat before the import, as it does for missing groups.
@@ -221,3 +284,87 @@ class RetryAccepted(BaseModel):
     tenant_id: str
     run_id: str
     enqueued: int
+
+
+# ----- streams: one entity in one direction ---------------------------------------------------
+class StreamName(StrEnum):
+    """One entity in one direction; the values are the tenant's Settings.streams field names."""
+
+    CUSTOMERS_TO_TRIPLETEX = "customers_to_tripletex"
+    SUPPLIERS_TO_TRIPLETEX = "suppliers_to_tripletex"
+    PRODUCTS_TO_TRIPLETEX = "products_to_tripletex"
+    INVOICES_TO_TRIPLETEX = "invoices_to_tripletex"
+    CUSTOMERS_TO_RACKBEAT = "customers_to_rackbeat"
+    SUPPLIERS_TO_RACKBEAT = "suppliers_to_rackbeat"
+    PRODUCTS_TO_RACKBEAT = "products_to_rackbeat"
+
+    @property
+    def entity(self) -> Entity:
+        """What the name says: ``customers_to_tripletex`` carries customers."""
+        return cast(Entity, self.value.split("_to_")[0].removesuffix("s"))
+
+    @property
+    def source(self) -> Source:
+        return "rackbeat" if self.value.endswith("_to_tripletex") else "tripletex"
+
+
+# ----- SyncQueue tasks -------------------------------------------------------------------------
+class TenantSyncTask(BaseModel):
+    """Run every enabled stream of one tenant from its cursors (``full``: the nightly reconcile)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["tenant"] = "tenant"
+    tenant_id: str
+    trigger: Literal["schedule", "reconcile"] = "schedule"
+    full: bool = False
+
+
+class EntitySyncTask(BaseModel):
+    """One record changed on one side (a webhook). ``key`` is the Rackbeat number or Tripletex id."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["entity"] = "entity"
+    tenant_id: str
+    source: Source
+    entity: Entity
+    key: str = Field(min_length=1, max_length=255)
+    event: str = Field(max_length=100)
+    deleted: bool = False
+
+
+SyncQueueTask = Annotated[TenantSyncTask | EntitySyncTask, Field(discriminator="kind")]
+SYNC_QUEUE_TASK: TypeAdapter[TenantSyncTask | EntitySyncTask] = TypeAdapter(SyncQueueTask)
+
+
+def parse_sync_task(body: str) -> TenantSyncTask | EntitySyncTask:
+    return SYNC_QUEUE_TASK.validate_json(body)
+
+
+# ----- history -----------------------------------------------------------------------------------
+class RunOutcome(StrEnum):
+    OK = "ok"
+    # Some records failed; they are listed under failures and retried by the next run.
+    PARTIAL = "partial"
+    # The read itself failed (API down, rate limit): the cursor stayed, the next run re-reads.
+    FAILED = "failed"
+    # A token stopped working: the tenant is paused, the cursor stayed.
+    PAUSED = "paused"
+
+
+class SyncRun(BaseModel):
+    """One stream's part of one run: what it read, wrote, skipped and failed."""
+
+    tenant_id: str
+    run_id: str
+    stream: StreamName
+    trigger: Trigger
+    started_at: dt.datetime
+    finished_at: dt.datetime | None = None
+    read: int = 0
+    written: int = 0
+    skipped: int = 0
+    failed: int = 0
+    outcome: RunOutcome = RunOutcome.OK
+    detail: str | None = None

@@ -69,6 +69,7 @@ from rackbeat_tripletex.store.reconnect import forget_links_and_cursors
 from rackbeat_tripletex.store.secrets import TenantSecrets
 from rackbeat_tripletex.store.sessions import AuthStore, StoredSession, digest
 from rackbeat_tripletex.store.tenants import ConcurrentUpdateError, TenantStore
+from rackbeat_tripletex.sync.pause import pause_for_relink
 from rackbeat_tripletex.webhooks.registration import forget_tripletex_webhook_secret, register_webhooks
 
 logger = logging.getLogger(__name__)
@@ -709,19 +710,7 @@ class Onboarding:
         self._update(tenant_id, lambda current: self._accept_report(current, report))
 
     def _mark_needs_relink(self, tenant: Tenant, report: ValidationReport) -> None:
-        def pause(current: Tenant) -> Tenant:
-            return current.model_copy(update={"status": TenantStatus.NEEDS_RELINK})
-
-        paused = self._update(tenant.tenant_id, pause)
-        logger.warning(
-            "tokens no longer work, tenant paused",
-            extra={"tenant_id": tenant.tenant_id, "failed_checks": [c.id.value for c in report.failed]},
-        )
-        if paused.relink_notified_at is None:
-            self.mailer.send_relink_needed(paused, report.failed)
-            self._update(
-                tenant.tenant_id, lambda t: t.model_copy(update={"relink_notified_at": self.clock()})
-            )
+        pause_for_relink(self.tenants, self.mailer, tenant.tenant_id, report.failed, self.clock())
 
     # -- helpers --------------------------------------------------------------------------
 

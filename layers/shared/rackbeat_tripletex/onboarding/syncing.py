@@ -30,16 +30,19 @@ from rackbeat_tripletex.initial_sync.service import (
 from rackbeat_tripletex.models.sync import (
     Accepted,
     DryRunReport,
+    Entity,
     EntityProgress,
-    EntityType,
+    EntitySyncTask,
+    ImportEntity,
     InitialSyncProgress,
     InitialSyncRequest,
+    RecordFailure,
     RunState,
 )
 from rackbeat_tripletex.onboarding.vendors import ONBOARDING_RETRY
+from rackbeat_tripletex.store.links import LinkStore
+from rackbeat_tripletex.store.queue import send_bodies
 from rackbeat_tripletex.sync.history import SyncRuns, list_sync_failures, list_sync_runs
-from rackbeat_tripletex.sync.links import SyncLinks
-from rackbeat_tripletex.sync.model import EntitySyncTask, SyncEntity, SyncFailure
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +57,6 @@ FailureSource = Literal[
     "suppliers_to_rackbeat",
     "products_to_rackbeat",
 ]
-SQS_BATCH = 10
 # The ongoing sync names a Tripletex record without a number by its id (sync.engine).
 _TRIPLETEX_ID_KEY = "tripletex-"
 
@@ -70,7 +72,7 @@ class InitialSyncStatus(BaseModel):
     finished_at: dt.datetime | None = None
     pages_total: int | None = None
     pages_done: int = 0
-    entities: dict[EntityType, EntityProgress] = Field(default_factory=dict)
+    entities: dict[ImportEntity, EntityProgress] = Field(default_factory=dict)
     percent_done: float = Field(0.0, description="Records done of all records to import, 0-100.")
     estimated_seconds_left: float | None = Field(
         None, description="At the rate so far; null until the first records are done."
@@ -104,7 +106,7 @@ class FailureView(BaseModel):
     """One record that did not sync, from the initial import or from an ongoing-sync stream."""
 
     source: FailureSource = Field(description="`initial_sync`, or the ongoing-sync stream it failed in.")
-    entity: SyncEntity
+    entity: Entity
     key: str = Field(description="Initial import: the Tripletex id. Ongoing sync: the record's key.")
     number: str | None = None
     name: str | None = None
@@ -124,7 +126,7 @@ class FailureKey(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     source: FailureSource
-    entity: SyncEntity
+    entity: Entity
     key: str = Field(min_length=1, max_length=255)
 
 
@@ -178,8 +180,8 @@ class SyncOperations:
         return cls(initial=initial, table=table, sqs=boto3.client("sqs"), sync_queue_url=sync_queue_url)
 
     @cached_property
-    def _links(self) -> SyncLinks:
-        return SyncLinks(self.table)
+    def _links(self) -> LinkStore:
+        return LinkStore(self.table)
 
     # -- initial import
 
@@ -240,7 +242,7 @@ class SyncOperations:
             not_found=not_found,
         )
 
-    def _entity_task(self, tenant_id: str, failure: SyncFailure) -> EntitySyncTask | None:
+    def _entity_task(self, tenant_id: str, failure: RecordFailure) -> EntitySyncTask | None:
         """The task a webhook for this record would have enqueued; the stream picks it up again."""
         stream = failure.stream
         key = failure.key
@@ -259,14 +261,9 @@ class SyncOperations:
         )
 
     def _send(self, tasks: list[EntitySyncTask]) -> None:
-        for start in range(0, len(tasks), SQS_BATCH):
-            entries = [
-                {"Id": str(i), "MessageBody": task.model_dump_json()}
-                for i, task in enumerate(tasks[start : start + SQS_BATCH])
-            ]
-            answer = self.sqs.send_message_batch(QueueUrl=self.sync_queue_url, Entries=entries)
-            if answer.get("Failed"):
-                raise RuntimeError(f"{len(answer['Failed'])} retry messages were not sent to SyncQueue")
+        unsent = send_bodies(self.sqs, self.sync_queue_url, [task.model_dump_json() for task in tasks])
+        if unsent:
+            raise RuntimeError(f"{unsent} retry messages were not sent to SyncQueue")
 
     # -- history
 
@@ -309,7 +306,7 @@ def _initial_view(failure: Any) -> FailureView:
     )
 
 
-def _ongoing_view(failure: SyncFailure) -> FailureView:
+def _ongoing_view(failure: RecordFailure) -> FailureView:
     return FailureView(
         source=failure.stream.value,
         entity=failure.entity,
@@ -323,7 +320,7 @@ def _ongoing_view(failure: SyncFailure) -> FailureView:
     )
 
 
-def _tripletex_id(key: str, links: SyncLinks, tenant_id: str, entity: SyncEntity) -> int | None:
+def _tripletex_id(key: str, links: LinkStore, tenant_id: str, entity: Entity) -> int | None:
     if key.startswith(_TRIPLETEX_ID_KEY):
         rest = key.removeprefix(_TRIPLETEX_ID_KEY)
         return int(rest) if rest.isdigit() else None

@@ -15,7 +15,7 @@ from rackbeat_tripletex.clients.http import (
 from rackbeat_tripletex.clients.rackbeat import RackbeatClient
 from rackbeat_tripletex.clients.records import readable
 from rackbeat_tripletex.clients.tripletex import TripletexClient, TripletexCredentials
-from rackbeat_tripletex.mappers.product_to_rackbeat import DEFAULT_UNIT, tripletex_unit_name
+from rackbeat_tripletex.mappers.tripletex_to_rackbeat.product import DEFAULT_UNIT, tripletex_unit_name
 from rackbeat_tripletex.models.domain import (
     Credentials,
     GroupKind,

@@ -12,10 +12,8 @@ import datetime as dt
 from typing import Any
 
 from boto3.dynamodb.conditions import Attr
-from botocore.exceptions import ClientError
 
-from rackbeat_tripletex.store.tenants import tenant_pk
-from rackbeat_tripletex.sync.rows import read_rows
+from rackbeat_tripletex.store.dynamo import conditionally, read_rows, tenant_pk
 
 PREFIX = "CURSOR#"
 
@@ -58,10 +56,4 @@ class CursorStore:
         }
         if condition is not None:
             request["ConditionExpression"] = condition
-        try:
-            self._table.put_item(**request)
-        except ClientError as error:
-            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
-                return False
-            raise
-        return True
+        return conditionally(lambda: self._table.put_item(**request))

@@ -15,21 +15,29 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from boto3.dynamodb.conditions import Attr, Key
+from boto3.dynamodb.conditions import Attr
 from botocore.exceptions import ClientError
 from pydantic import BaseModel, Field
 
 from rackbeat_tripletex.models.sync import (
-    ENTITY_TYPES,
+    IMPORT_ENTITIES,
+    INITIAL_SYNC,
     Cursor,
     EntityProgress,
-    EntityType,
+    ImportEntity,
     InitialSyncRequest,
     ReferenceData,
     RunState,
 )
+from rackbeat_tripletex.store.dynamo import (
+    conditionally,
+    dynamo,
+    plain,
+    query_prefix,
+    tenant_pk,
+    transaction_cancelled,
+)
 from rackbeat_tripletex.store.failures import failure_sk
-from rackbeat_tripletex.store.tenants import tenant_pk
 
 RUN_SK = "ISYNC#RUN"
 PAGE_PREFIX = "ISYNC#PAGE#"
@@ -45,6 +53,10 @@ class AlreadyStarted(Exception):
         super().__init__(f"the initial sync already ran (started {run.started_at.isoformat()})")
 
 
+class ConcurrentlyDeleted(Exception):
+    """The run was there when a start collided with it, and gone when read; start again."""
+
+
 class RunRecord(BaseModel):
     tenant_id: str
     run_id: str
@@ -55,13 +67,13 @@ class RunRecord(BaseModel):
     refs: ReferenceData | None = None
     pages_total: int | None = None
     pages_done: int = 0
-    totals: dict[EntityType, int] = Field(default_factory=dict)
-    counters: dict[EntityType, EntityProgress] = Field(default_factory=dict)
+    totals: dict[ImportEntity, int] = Field(default_factory=dict)
+    counters: dict[ImportEntity, EntityProgress] = Field(default_factory=dict)
     cursors: list[Cursor] = Field(default_factory=list)
     summary_sent_at: dt.datetime | None = None
 
 
-def _counter(entity: EntityType, name: str) -> str:
+def _counter(entity: ImportEntity, name: str) -> str:
     return f"n_{entity}_{name}"
 
 
@@ -83,33 +95,30 @@ class RunStore:
             "started_at": run.started_at.isoformat(),
             "pages_done": 0,
         }
-        try:
-            self._table.put_item(Item=item, ConditionExpression=Attr("pk").not_exists())
-        except ClientError as error:
-            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
-                raise
-            existing = self.get(run.tenant_id)
-            if existing is None:  # deleted between the two calls: the caller may try again
-                raise
-            raise AlreadyStarted(existing) from None
+        if conditionally(
+            lambda: self._table.put_item(Item=item, ConditionExpression=Attr("pk").not_exists())
+        ):
+            return
+        existing = self.get(run.tenant_id)
+        if existing is None:  # deleted between the two calls: the caller may try again
+            raise ConcurrentlyDeleted(run.tenant_id)
+        raise AlreadyStarted(existing)
 
     def abandon(self, tenant_id: str, run_id: str) -> None:
         """Undo ``begin`` when the plan message could not be sent, so the user can start again."""
-        try:
-            self._table.delete_item(
+        conditionally(
+            lambda: self._table.delete_item(
                 Key=self._key(tenant_id),
                 ConditionExpression=Attr("run_id").eq(run_id) & Attr("state").eq(RunState.PLANNED.value),
             )
-        except ClientError as error:
-            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
-                raise
+        )
 
     def get(self, tenant_id: str) -> RunRecord | None:
         item = self._table.get_item(Key=self._key(tenant_id), ConsistentRead=True).get("Item")
         if not item:
             return None
-        counters: dict[EntityType, EntityProgress] = {}
-        for entity in ENTITY_TYPES:
+        counters: dict[ImportEntity, EntityProgress] = {}
+        for entity in IMPORT_ENTITIES:
             values = {name: int(item.get(_counter(entity, name), 0)) for name in COUNTERS}
             if any(values.values()) or entity in (item.get("totals") or {}):
                 counters[entity] = EntityProgress(**values)
@@ -118,15 +127,15 @@ class RunStore:
                 "tenant_id": tenant_id,
                 "run_id": item["run_id"],
                 "state": item["state"],
-                "request": _plain(item["request"]),
+                "request": plain(item["request"]),
                 "started_at": item["started_at"],
                 "finished_at": item.get("finished_at"),
-                "refs": _plain(item["refs"]) if "refs" in item else None,
+                "refs": plain(item["refs"]) if "refs" in item else None,
                 "pages_total": int(item["pages_total"]) if "pages_total" in item else None,
                 "pages_done": int(item.get("pages_done", 0)),
-                "totals": _plain(item.get("totals") or {}),
+                "totals": plain(item.get("totals") or {}),
                 "counters": counters,
-                "cursors": _plain(item.get("cursors") or []),
+                "cursors": plain(item.get("cursors") or []),
                 "summary_sent_at": item.get("summary_sent_at"),
             }
         )
@@ -136,15 +145,15 @@ class RunStore:
         self._table.update_item(
             Key=self._key(tenant_id),
             UpdateExpression="SET refs = :r",
-            ExpressionAttributeValues={":r": _dynamo(refs.model_dump(mode="json"))},
+            ExpressionAttributeValues={":r": dynamo(refs.model_dump(mode="json"))},
         )
 
     def set_plan(
-        self, tenant_id: str, pages_total: int, totals: dict[EntityType, int], cursors: list[Cursor]
+        self, tenant_id: str, pages_total: int, totals: dict[ImportEntity, int], cursors: list[Cursor]
     ) -> bool:
         """Record the plan once; False when a previous delivery of the plan message already did."""
-        try:
-            self._table.update_item(
+        return conditionally(
+            lambda: self._table.update_item(
                 Key=self._key(tenant_id),
                 UpdateExpression="SET pages_total = :p, totals = :t, cursors = :c, #s = :running",
                 ConditionExpression=Attr("pages_total").not_exists(),
@@ -156,13 +165,9 @@ class RunStore:
                     ":running": RunState.RUNNING.value,
                 },
             )
-        except ClientError as error:
-            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
-                return False
-            raise
-        return True
+        )
 
-    def put_index(self, tenant_id: str, entity: EntityType, numbers: list[str]) -> None:
+    def put_index(self, tenant_id: str, entity: ImportEntity, numbers: list[str]) -> None:
         ordered = sorted(set(numbers))
         with self._table.batch_writer(overwrite_by_pkeys=["pk", "sk"]) as batch:
             for chunk, start in enumerate(range(0, max(len(ordered), 1), INDEX_CHUNK)):
@@ -173,22 +178,14 @@ class RunStore:
                     }
                 )
 
-    def get_index(self, tenant_id: str, entity: EntityType) -> set[str]:
+    def get_index(self, tenant_id: str, entity: ImportEntity) -> set[str]:
         numbers: set[str] = set()
-        query: dict[str, Any] = {
-            "KeyConditionExpression": Key("pk").eq(tenant_pk(tenant_id))
-            & Key("sk").begins_with(f"{INDEX_PREFIX}{entity}#"),
-        }
-        while True:
-            page = self._table.query(**query)
-            for item in page.get("Items", []):
-                numbers.update(str(n) for n in item.get("numbers", []))
-            if "LastEvaluatedKey" not in page:
-                return numbers
-            query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        for item in query_prefix(self._table, tenant_pk(tenant_id), f"{INDEX_PREFIX}{entity}#"):
+            numbers.update(str(n) for n in item.get("numbers", []))
+        return numbers
 
     # ----- progress ---------------------------------------------------------------------------
-    def complete_page(self, tenant_id: str, entity: EntityType, page: int, counts: EntityProgress) -> bool:
+    def complete_page(self, tenant_id: str, entity: ImportEntity, page: int, counts: EntityProgress) -> bool:
         """Count a page's outcome exactly once; False when it was counted before (redelivery)."""
         names, values, adds = _adds(entity, counts)
         adds.append("pages_done :one")
@@ -215,14 +212,14 @@ class RunStore:
                 ]
             )
         except ClientError as error:
-            if error.response["Error"]["Code"] == "TransactionCanceledException":
+            if transaction_cancelled(error):
                 reasons = error.response.get("CancellationReasons") or []
                 if reasons and reasons[0].get("Code") == "ConditionalCheckFailed":
                     return False
             raise
         return True
 
-    def add_counts(self, tenant_id: str, entity: EntityType, delta: dict[str, int]) -> None:
+    def add_counts(self, tenant_id: str, entity: ImportEntity, delta: dict[str, int]) -> None:
         """Adjust counters after a retry (a failure that now succeeded moves out of ``failed``)."""
         delta = {name: value for name, value in delta.items() if value}
         if not delta:
@@ -236,7 +233,7 @@ class RunStore:
             ExpressionAttributeValues=values,
         )
 
-    def resolve_failure(self, tenant_id: str, entity: EntityType, key: str, outcome: str) -> bool:
+    def resolve_failure(self, tenant_id: str, entity: ImportEntity, key: str, outcome: str) -> bool:
         """A failed record imported by a retry: drop its failure row and move its count from
         ``failed`` to ``outcome`` in one transaction; False when a redelivery already did it."""
         try:
@@ -245,7 +242,7 @@ class RunStore:
                     {
                         "Delete": {
                             "TableName": self._table.name,
-                            "Key": self._key(tenant_id, failure_sk(entity, key)),
+                            "Key": self._key(tenant_id, failure_sk(INITIAL_SYNC, entity, key)),
                             "ConditionExpression": "attribute_exists(pk)",
                         }
                     },
@@ -264,15 +261,15 @@ class RunStore:
                 ]
             )
         except ClientError as error:
-            if error.response["Error"]["Code"] == "TransactionCanceledException":
+            if transaction_cancelled(error):
                 return False
             raise
         return True
 
     def finish(self, tenant_id: str, state: RunState, at: dt.datetime) -> bool:
         """Mark the run finished once every page is counted; True only for the caller that did it."""
-        try:
-            self._table.update_item(
+        return conditionally(
+            lambda: self._table.update_item(
                 Key=self._key(tenant_id),
                 UpdateExpression="SET #s = :state, finished_at = :at",
                 # Two attributes compared: only the string form of a condition can say that.
@@ -284,42 +281,32 @@ class RunStore:
                     ":running": RunState.RUNNING.value,
                 },
             )
-        except ClientError as error:
-            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
-                return False
-            raise
-        return True
+        )
 
     def set_state(self, tenant_id: str, state: RunState, expected: RunState) -> None:
-        try:
-            self._table.update_item(
+        conditionally(
+            lambda: self._table.update_item(
                 Key=self._key(tenant_id),
                 UpdateExpression="SET #s = :state",
                 ConditionExpression=Attr("state").eq(expected.value),
                 ExpressionAttributeNames={"#s": "state"},
                 ExpressionAttributeValues={":state": state.value},
             )
-        except ClientError as error:
-            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
-                raise
+        )
 
     def mark_summary_sent(self, tenant_id: str, at: dt.datetime) -> bool:
         """Claim the summary email; only the first caller sends it."""
-        try:
-            self._table.update_item(
+        return conditionally(
+            lambda: self._table.update_item(
                 Key=self._key(tenant_id),
                 UpdateExpression="SET summary_sent_at = :at",
                 ConditionExpression=Attr("summary_sent_at").not_exists(),
                 ExpressionAttributeValues={":at": at.isoformat()},
             )
-        except ClientError as error:
-            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
-                return False
-            raise
-        return True
+        )
 
 
-def _adds(entity: EntityType, counts: EntityProgress) -> tuple[dict[str, str], dict[str, Any], list[str]]:
+def _adds(entity: ImportEntity, counts: EntityProgress) -> tuple[dict[str, str], dict[str, Any], list[str]]:
     names: dict[str, str] = {}
     values: dict[str, Any] = {}
     adds: list[str] = []
@@ -329,28 +316,3 @@ def _adds(entity: EntityType, counts: EntityProgress) -> tuple[dict[str, str], d
         values[f":{name}"] = value
         adds.append(f"#{name} :{name}")
     return names, values, adds
-
-
-def _dynamo(value: Any) -> Any:
-    """DynamoDB keys of a map are strings and its numbers are not floats."""
-    if isinstance(value, dict):
-        return {str(k): _dynamo(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_dynamo(v) for v in value]
-    if isinstance(value, float):
-        from decimal import Decimal
-
-        return Decimal(str(value))
-    return value
-
-
-def _plain(value: Any) -> Any:
-    from decimal import Decimal
-
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    return value

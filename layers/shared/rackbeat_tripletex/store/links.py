@@ -1,32 +1,38 @@
-"""EntityLink rows: which Rackbeat record a Tripletex record became, and what we last wrote.
+"""EntityLink rows: which record of the other system a record became, and what we last wrote.
 
 Layout (in the tenant's partition of StateTable):
-  sk = LINK#<entity>#<rackbeat key>          tripletex_id, state, origin, rackbeat_hash, tripletex_hash
-  sk = LINKTX#<entity>#<tripletex id>        rackbeat_key (the way back, for syncs that start in Tripletex)
+  sk = LINK#<entity>#<rackbeat key>      the link (``models.sync.EntityLink``) and ``lease_until``
+  sk = LINKTX#<entity>#<tripletex id>    rackbeat_key (the way back, for syncs that start in Tripletex)
 
-A Rackbeat number is *claimed* (a conditional write, state ``pending``) before the record is
-created, so two Tripletex records sharing a number cannot both take it, even when two workers
-race, and a redelivered message knows a create may already have happened.
+The initial import *claims* a Rackbeat number (a conditional write, state ``pending``) before the
+record is created, so two Tripletex records sharing a number cannot both take it, even when two
+workers race, and a redelivered message knows a create may already have happened. The ongoing
+sync *updates* the attributes it knows (never replaces the row), so what the import wrote
+survives, and takes a short per-record lease so a webhook task and a scheduled run never write
+the same record at once (two creates would make two records).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from boto3.dynamodb.conditions import Attr
 from botocore.exceptions import ClientError
 
-from rackbeat_tripletex.models.sync import EntityLink, EntityType, LinkState
-from rackbeat_tripletex.store.tenants import tenant_pk
+from rackbeat_tripletex.models.sync import Entity, EntityLink, LinkState, StreamName
+from rackbeat_tripletex.store.dynamo import CONDITION_FAILED, conditionally, plain, read_rows, tenant_pk
+from rackbeat_tripletex.store.failures import failure_sk
 
-_BATCH_GET_LIMIT = 100
+_ROW_KEYS = ("pk", "sk", "lease_until")
 
 
-def link_sk(entity: EntityType, rackbeat_key: str) -> str:
+def link_sk(entity: Entity, rackbeat_key: str) -> str:
     return f"LINK#{entity}#{rackbeat_key}"
 
 
-def reverse_sk(entity: EntityType, tripletex_id: int) -> str:
+def reverse_sk(entity: Entity, tripletex_id: int) -> str:
     return f"LINKTX#{entity}#{tripletex_id}"
 
 
@@ -38,36 +44,97 @@ class NumberTaken(Exception):
         super().__init__(f"number already linked to Tripletex record {owner}")
 
 
+@dataclass(frozen=True)
+class PageState:
+    """What the store knows about one page of records, read in one batch before any of them is
+    touched: their links, and the content each failed with (``SYNCFAIL`` rows' ``source_hash``)."""
+
+    links: dict[str, EntityLink]
+    failed_with: dict[str, str]
+
+
+def _link(item: dict[str, Any]) -> EntityLink:
+    return EntityLink.model_validate(plain({k: v for k, v in item.items() if k not in _ROW_KEYS}))
+
+
+def _reverse_item(pk: str, entity: Entity, rackbeat_key: str, tripletex_id: int) -> dict[str, Any]:
+    return {
+        "pk": pk,
+        "sk": reverse_sk(entity, tripletex_id),
+        "entity": entity,
+        "rackbeat_key": rackbeat_key,
+        "tripletex_id": tripletex_id,
+    }
+
+
 class LinkStore:
     def __init__(self, table: Any) -> None:
         self._table = table
 
-    def get_many(self, tenant_id: str, entity: EntityType, keys: list[str]) -> dict[str, EntityLink]:
-        """Links by Rackbeat key, read consistently (a redelivery must see the last attempt's claims)."""
-        found: dict[str, EntityLink] = {}
-        unique = list(dict.fromkeys(keys))
-        client = self._table.meta.client
-        for start in range(0, len(unique), _BATCH_GET_LIMIT):
-            request: dict[str, Any] = {
-                self._table.name: {
-                    "Keys": [
-                        {"pk": tenant_pk(tenant_id), "sk": link_sk(entity, k)}
-                        for k in unique[start : start + _BATCH_GET_LIMIT]
-                    ],
-                    "ConsistentRead": True,
-                }
-            }
-            while request:
-                answer = client.batch_get_item(RequestItems=request)
-                for item in answer.get("Responses", {}).get(self._table.name, []):
-                    link = _link(item)
-                    found[link.rackbeat_key] = link
-                request = answer.get("UnprocessedKeys") or {}
-        return found
+    def _key(self, tenant_id: str, entity: Entity, rackbeat_key: str) -> dict[str, str]:
+        return {"pk": tenant_pk(tenant_id), "sk": link_sk(entity, rackbeat_key)}
 
-    def claim(self, tenant_id: str, entity: EntityType, rackbeat_key: str, tripletex_id: int) -> EntityLink:
+    # ----- reading ----------------------------------------------------------------------------
+    def get(self, tenant_id: str, entity: Entity, rackbeat_key: str) -> EntityLink | None:
+        item = self._table.get_item(Key=self._key(tenant_id, entity, rackbeat_key), ConsistentRead=True).get(
+            "Item"
+        )
+        return _link({"entity": entity, "rackbeat_key": rackbeat_key, **item}) if item else None
+
+    def get_many(self, tenant_id: str, entity: Entity, keys: list[str]) -> dict[str, EntityLink]:
+        """Links by Rackbeat key, read consistently (a redelivery must see the last attempt's claims)."""
+        sks = {link_sk(entity, key): key for key in keys}
+        rows = read_rows(self._table, tenant_pk(tenant_id), sks)
+        return {
+            sks[sk]: _link({"entity": entity, "rackbeat_key": sks[sk], **item}) for sk, item in rows.items()
+        }
+
+    def page_state(self, tenant_id: str, stream: StreamName, keys: list[str]) -> PageState:
+        """Links and failure markers of ``keys`` (Rackbeat keys), in one BatchGetItem per 50 keys."""
+        entity = stream.entity
+        link_sks = {link_sk(entity, key): key for key in keys}
+        failure_sks = {failure_sk(stream.value, entity, key): key for key in keys}
+        rows = read_rows(self._table, tenant_pk(tenant_id), [*link_sks, *failure_sks])
+        links = {
+            link_sks[sk]: _link({"entity": entity, "rackbeat_key": link_sks[sk], **item})
+            for sk, item in rows.items()
+            if sk in link_sks
+        }
+        failed_with = {
+            failure_sks[sk]: str(item["source_hash"])
+            for sk, item in rows.items()
+            if sk in failure_sks and item.get("source_hash") is not None
+        }
+        return PageState(links=links, failed_with=failed_with)
+
+    def rackbeat_keys_for_many(
+        self, tenant_id: str, entity: Entity, tripletex_ids: list[int]
+    ) -> dict[int, str]:
+        """The way back for many Tripletex ids at once (ids never linked are left out)."""
+        sks = {reverse_sk(entity, tid): tid for tid in tripletex_ids}
+        rows = read_rows(self._table, tenant_pk(tenant_id), sks)
+        return {sks[sk]: str(item["rackbeat_key"]) for sk, item in rows.items() if sk in sks}
+
+    def rackbeat_key_for(self, tenant_id: str, entity: Entity, tripletex_id: int) -> str | None:
+        item = self._table.get_item(
+            Key={"pk": tenant_pk(tenant_id), "sk": reverse_sk(entity, tripletex_id)}, ConsistentRead=True
+        ).get("Item")
+        return str(item["rackbeat_key"]) if item else None
+
+    # ----- the import: claim a number, then finish the link ----------------------------------
+    def claim(self, tenant_id: str, entity: Entity, rackbeat_key: str, tripletex_id: int) -> EntityLink:
         """Reserve ``rackbeat_key`` for ``tripletex_id``; raises NumberTaken when another record has it."""
-        item = self._pending_item(tenant_id, entity, rackbeat_key, tripletex_id)
+        link = EntityLink(
+            entity=entity,
+            rackbeat_key=rackbeat_key,
+            tripletex_id=tripletex_id,
+            state=LinkState.PENDING,
+            origin="created",
+        )
+        item = {
+            **self._key(tenant_id, entity, rackbeat_key),
+            **link.model_dump(mode="json", exclude_none=True),
+        }
         try:
             self._table.put_item(
                 Item=item,
@@ -75,28 +142,14 @@ class LinkStore:
                 ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
         except ClientError as error:
-            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+            if error.response["Error"]["Code"] != CONDITION_FAILED:
                 raise
-            old = error.response.get("Item") or {}
-            owner = old.get("tripletex_id", {}).get("N")
+            owner = (error.response.get("Item") or {}).get("tripletex_id", {}).get("N")
             if owner is None:
-                current = self.get_many(tenant_id, entity, [rackbeat_key]).get(rackbeat_key)
-                owner = current.tripletex_id if current is not None else -1
+                current = self.get(tenant_id, entity, rackbeat_key)
+                owner = current.tripletex_id if current is not None and current.tripletex_id else -1
             raise NumberTaken(int(owner)) from None
-        return _link(item)
-
-    def _pending_item(
-        self, tenant_id: str, entity: EntityType, key: str, tripletex_id: int
-    ) -> dict[str, Any]:
-        return {
-            "pk": tenant_pk(tenant_id),
-            "sk": link_sk(entity, key),
-            "entity": entity,
-            "rackbeat_key": key,
-            "tripletex_id": tripletex_id,
-            "state": LinkState.PENDING.value,
-            "origin": "created",
-        }
+        return link
 
     def save_synced(self, tenant_id: str, links: list[EntityLink]) -> None:
         """Write finished links (both directions) in batches. Unconditional on purpose: each was
@@ -104,59 +157,74 @@ class LinkStore:
         pk = tenant_pk(tenant_id)
         with self._table.batch_writer(overwrite_by_pkeys=["pk", "sk"]) as batch:
             for link in links:
+                assert link.tripletex_id is not None
                 body = link.model_dump(mode="json", exclude_none=True)
                 batch.put_item(Item={"pk": pk, "sk": link_sk(link.entity, link.rackbeat_key), **body})
-                batch.put_item(
-                    Item={
-                        "pk": pk,
-                        "sk": reverse_sk(link.entity, link.tripletex_id),
-                        "entity": link.entity,
-                        "rackbeat_key": link.rackbeat_key,
-                        "tripletex_id": link.tripletex_id,
-                    }
-                )
+                batch.put_item(Item=_reverse_item(pk, link.entity, link.rackbeat_key, link.tripletex_id))
 
-    def release(self, tenant_id: str, link: EntityLink) -> None:
+    def release_claim(self, tenant_id: str, link: EntityLink) -> None:
         """Give back a claim whose create Rackbeat refused, unless it has been written since."""
-        try:
-            self._table.delete_item(
-                Key={"pk": tenant_pk(tenant_id), "sk": link_sk(link.entity, link.rackbeat_key)},
+        conditionally(
+            lambda: self._table.delete_item(
+                Key=self._key(tenant_id, link.entity, link.rackbeat_key),
                 ConditionExpression=Attr("tripletex_id").eq(link.tripletex_id)
                 & Attr("state").eq(LinkState.PENDING.value),
             )
-        except ClientError as error:
-            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
-                raise
-
-    def mark_synced(self, tenant_id: str, link: EntityLink) -> None:
-        """Record a finished write both ways in one transaction."""
-        pk = tenant_pk(tenant_id)
-        body = link.model_copy(update={"state": LinkState.SYNCED}).model_dump(mode="json", exclude_none=True)
-        self._table.meta.client.transact_write_items(
-            TransactItems=[
-                {
-                    "Put": {
-                        "TableName": self._table.name,
-                        "Item": {"pk": pk, "sk": link_sk(link.entity, link.rackbeat_key), **body},
-                    }
-                },
-                {
-                    "Put": {
-                        "TableName": self._table.name,
-                        "Item": {
-                            "pk": pk,
-                            "sk": reverse_sk(link.entity, link.tripletex_id),
-                            "entity": link.entity,
-                            "rackbeat_key": link.rackbeat_key,
-                            "tripletex_id": link.tripletex_id,
-                        },
-                    }
-                },
-            ]
         )
 
+    # ----- the ongoing sync: a lease, then the attributes it knows ---------------------------
+    def lease(
+        self, tenant_id: str, entity: Entity, rackbeat_key: str, now: dt.datetime, seconds: int
+    ) -> bool:
+        """Take the record for ``seconds``; False while another worker holds it."""
+        stamp = int(now.timestamp())
+        return conditionally(
+            lambda: self._table.update_item(
+                Key=self._key(tenant_id, entity, rackbeat_key),
+                UpdateExpression="SET lease_until = :until, entity = :e, rackbeat_key = :k",
+                ConditionExpression=Attr("lease_until").not_exists() | Attr("lease_until").lt(stamp),
+                ExpressionAttributeValues={":until": stamp + seconds, ":e": entity, ":k": rackbeat_key},
+            )
+        )
 
-def _link(item: dict[str, Any]) -> EntityLink:
-    return EntityLink.model_validate(
-        {k: (int(v) if k == "tripletex_id" else v) for k, v in item.items() if k not in ("pk", "sk")}
-    )
+    def release_lease(self, tenant_id: str, entity: Entity, rackbeat_key: str) -> None:
+        self._table.update_item(
+            Key=self._key(tenant_id, entity, rackbeat_key), UpdateExpression="REMOVE lease_until"
+        )
+
+    def record(
+        self,
+        tenant_id: str,
+        entity: Entity,
+        rackbeat_key: str,
+        *,
+        tripletex_id: int | None = None,
+        state: str = "synced",
+        origin: str | None = None,
+        synced_at: dt.datetime | None = None,
+        **fields: str | int | None,
+    ) -> None:
+        """Set the given attributes (None values are left as they are) and the way back."""
+        values: dict[str, Any] = {":state": state, ":e": entity, ":k": rackbeat_key}
+        sets = ["#state = :state", "entity = :e", "rackbeat_key = :k"]
+        if tripletex_id is not None:
+            sets.append("tripletex_id = :tid")
+            values[":tid"] = tripletex_id
+        if synced_at is not None:
+            sets.append("synced_at = :synced_at")
+            values[":synced_at"] = synced_at.astimezone(dt.UTC).isoformat()
+        if origin is not None:
+            sets.append("origin = if_not_exists(origin, :origin)")
+            values[":origin"] = origin
+        for name, value in fields.items():
+            if value is not None:
+                sets.append(f"{name} = :{name}")
+                values[f":{name}"] = value
+        self._table.update_item(
+            Key=self._key(tenant_id, entity, rackbeat_key),
+            UpdateExpression="SET " + ", ".join(sets),
+            ExpressionAttributeNames={"#state": "state"},
+            ExpressionAttributeValues=values,
+        )
+        if tripletex_id is not None:
+            self._table.put_item(Item=_reverse_item(tenant_pk(tenant_id), entity, rackbeat_key, tripletex_id))

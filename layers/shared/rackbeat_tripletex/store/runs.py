@@ -8,10 +8,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from boto3.dynamodb.conditions import Key
-
-from rackbeat_tripletex.store.tenants import _plain, tenant_pk
-from rackbeat_tripletex.sync.model import SyncRun
+from rackbeat_tripletex.models.sync import SyncRun
+from rackbeat_tripletex.store.dynamo import plain, query_prefix, tenant_pk
 
 PREFIX = "SYNCRUN#"
 RETENTION = dt.timedelta(days=90)
@@ -51,17 +49,11 @@ class SyncRunStore:
     def latest(self, tenant_id: str, limit: int = 50) -> list[SyncRun]:
         """The newest ``limit`` stream runs, newest first."""
         runs: list[SyncRun] = []
-        query: dict[str, Any] = {
-            "KeyConditionExpression": Key("pk").eq(tenant_pk(tenant_id)) & Key("sk").begins_with(PREFIX),
-            "ScanIndexForward": False,
-            "Limit": limit,
-        }
-        while len(runs) < limit:
-            page = self._table.query(**query)
-            for item in page.get("Items", []):
-                body = {k: v for k, v in item.items() if k not in ("pk", "sk", "expires_at")}
-                runs.append(SyncRun.model_validate(_plain(body)))
-            if "LastEvaluatedKey" not in page:
+        for item in query_prefix(
+            self._table, tenant_pk(tenant_id), PREFIX, ScanIndexForward=False, Limit=limit
+        ):
+            body = {k: v for k, v in item.items() if k not in ("pk", "sk", "expires_at")}
+            runs.append(SyncRun.model_validate(plain(body)))
+            if len(runs) == limit:
                 break
-            query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
-        return runs[:limit]
+        return runs

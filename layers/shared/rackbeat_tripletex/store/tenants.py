@@ -14,10 +14,10 @@ from typing import Any
 
 import boto3
 from boto3.dynamodb.conditions import Key
-from botocore.exceptions import ClientError
 
 from rackbeat_tripletex.config import runtime_config
 from rackbeat_tripletex.models.domain import Settings, Tenant, TenantStatus
+from rackbeat_tripletex.store.dynamo import conditionally, plain, query_all, query_prefix, tenant_pk
 
 PROFILE_SK = "PROFILE"
 SETTINGS_SK = "SETTINGS"
@@ -28,8 +28,7 @@ class ConcurrentUpdateError(Exception):
     """Someone else changed the tenant between our read and our write; read again and retry."""
 
 
-def tenant_pk(tenant_id: str) -> str:
-    return f"TENANT#{tenant_id}"
+__all__ = ["ConcurrentUpdateError", "TenantStore", "status_key", "tenant_pk"]
 
 
 def status_key(status: TenantStatus) -> str:
@@ -61,17 +60,16 @@ class TenantStore:
 
     def save(self, tenant: Tenant, expected_version: int) -> Tenant:
         """Write the whole profile if nobody wrote it since `expected_version` was read."""
-        try:
-            self._table.put_item(
+        saved = conditionally(
+            lambda: self._table.put_item(
                 Item=self._profile_item(tenant, version=expected_version + 1),
                 ConditionExpression="attribute_exists(pk) AND #v = :expected",
                 ExpressionAttributeNames={"#v": "version"},
                 ExpressionAttributeValues={":expected": expected_version},
             )
-        except ClientError as error:
-            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
-                raise ConcurrentUpdateError(tenant.tenant_id) from None
-            raise
+        )
+        if not saved:
+            raise ConcurrentUpdateError(tenant.tenant_id)
         return tenant
 
     def get_with_version(self, tenant_id: str) -> tuple[Tenant, int] | None:
@@ -83,17 +81,11 @@ class TenantStore:
         return self._tenant(item), int(item["version"])
 
     def list_by_status(self, status: TenantStatus) -> Iterator[Tenant]:
-        query: dict[str, Any] = {
-            "IndexName": STATUS_INDEX,
-            "KeyConditionExpression": Key("gsi1pk").eq(status_key(status)),
-        }
-        while True:
-            page = self._table.query(**query)
-            for item in page.get("Items", []):
-                yield self._tenant(item)
-            if "LastEvaluatedKey" not in page:
-                return
-            query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        rows = query_all(
+            self._table, IndexName=STATUS_INDEX, KeyConditionExpression=Key("gsi1pk").eq(status_key(status))
+        )
+        for item in rows:
+            yield self._tenant(item)
 
     # -- settings -------------------------------------------------------------------------
 
@@ -103,7 +95,7 @@ class TenantStore:
         ).get("Item")
         if not item:
             return None
-        return Settings.model_validate(_plain(item["settings"]))
+        return Settings.model_validate(plain(item["settings"]))
 
     def put_settings(self, tenant_id: str, settings: Settings) -> None:
         self._table.put_item(
@@ -119,19 +111,10 @@ class TenantStore:
     def delete_all(self, tenant_id: str) -> int:
         """Delete every row of the tenant's partition (profile, settings, and later sync state)."""
         deleted = 0
-        query: dict[str, Any] = {
-            "KeyConditionExpression": Key("pk").eq(tenant_pk(tenant_id)),
-            "ProjectionExpression": "pk, sk",
-        }
         with self._table.batch_writer() as batch:
-            while True:
-                page = self._table.query(**query)
-                for item in page.get("Items", []):
-                    batch.delete_item(Key={"pk": item["pk"], "sk": item["sk"]})
-                    deleted += 1
-                if "LastEvaluatedKey" not in page:
-                    break
-                query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+            for item in query_prefix(self._table, tenant_pk(tenant_id), ProjectionExpression="pk, sk"):
+                batch.delete_item(Key={"pk": item["pk"], "sk": item["sk"]})
+                deleted += 1
         return deleted
 
     # -- mapping --------------------------------------------------------------------------
@@ -150,17 +133,4 @@ class TenantStore:
 
     @staticmethod
     def _tenant(item: dict[str, Any]) -> Tenant:
-        return Tenant.model_validate(_plain(item))
-
-
-def _plain(value: Any) -> Any:
-    """DynamoDB hands numbers back as Decimal; pydantic wants plain ints."""
-    from decimal import Decimal
-
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    return value
+        return Tenant.model_validate(plain(item))

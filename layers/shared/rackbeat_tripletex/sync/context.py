@@ -10,16 +10,16 @@ from typing import Any, Protocol
 
 import boto3
 
+from rackbeat_tripletex.clients.tenant import ClientFactory, secret_backed_clients
 from rackbeat_tripletex.config import runtime_config
-from rackbeat_tripletex.initial_sync.context import ClientFactory, secret_backed_clients
 from rackbeat_tripletex.notify.email import Mailer
 from rackbeat_tripletex.store.cursors import CursorStore
+from rackbeat_tripletex.store.failures import FailureStore
 from rackbeat_tripletex.store.initial_sync import RunStore
+from rackbeat_tripletex.store.links import LinkStore
 from rackbeat_tripletex.store.runs import SyncRunStore
 from rackbeat_tripletex.store.secrets import TenantSecrets
 from rackbeat_tripletex.store.tenants import TenantStore
-from rackbeat_tripletex.sync.failures import SyncFailureStore
-from rackbeat_tripletex.sync.links import SyncLinks
 
 
 class MetricsSink(Protocol):
@@ -41,8 +41,8 @@ class SyncContext:
     tenants: TenantStore
     cursors: CursorStore
     runs: SyncRunStore
-    links: SyncLinks
-    failures: SyncFailureStore
+    links: LinkStore
+    failures: FailureStore
     initial_runs: RunStore
     clients: ClientFactory
     mailer: Mailer
@@ -57,8 +57,8 @@ class SyncContext:
             tenants=TenantStore(table),
             cursors=CursorStore(table),
             runs=SyncRunStore(table),
-            links=SyncLinks(table),
-            failures=SyncFailureStore(table),
+            links=LinkStore(table),
+            failures=FailureStore(table),
             initial_runs=RunStore(table),
             clients=clients,
             mailer=mailer,

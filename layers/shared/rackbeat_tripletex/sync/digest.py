@@ -9,12 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from botocore.exceptions import ClientError
-
 from rackbeat_tripletex.models.domain import Tenant
+from rackbeat_tripletex.models.sync import RecordFailure
 from rackbeat_tripletex.notify.email import Mailer
-from rackbeat_tripletex.store.tenants import tenant_pk
-from rackbeat_tripletex.sync.model import SyncFailure
+from rackbeat_tripletex.store.dynamo import conditionally, tenant_pk
 
 DIGEST_SK = "DIGEST"
 INTERVAL = dt.timedelta(days=1)
@@ -24,7 +22,7 @@ def send_digest(
     table: Any,
     mailer: Mailer,
     tenant: Tenant,
-    failures: list[SyncFailure],
+    failures: list[RecordFailure],
     now: dt.datetime,
     *,
     to: str | None = None,
@@ -33,16 +31,15 @@ def send_digest(
     none went out in the last day. Returns whether it was sent."""
     if not failures:
         return False
-    try:
-        table.put_item(
+    claimed = conditionally(
+        lambda: table.put_item(
             Item={"pk": tenant_pk(tenant.tenant_id), "sk": DIGEST_SK, "last_sent_at": now.isoformat()},
             ConditionExpression="attribute_not_exists(pk) OR last_sent_at <= :cutoff",
             ExpressionAttributeValues={":cutoff": (now - INTERVAL).isoformat()},
         )
-    except ClientError as error:
-        if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
-            return False
-        raise
+    )
+    if not claimed:
+        return False
     try:
         mailer.send_failure_digest(tenant, to or tenant.contact_email, failures)
     except Exception:

@@ -6,11 +6,11 @@ import logging
 from typing import Any
 
 from rackbeat_tripletex.models.domain import TenantStatus
+from rackbeat_tripletex.models.sync import TenantSyncTask
+from rackbeat_tripletex.store.queue import send_bodies
 from rackbeat_tripletex.store.tenants import TenantStore
-from rackbeat_tripletex.sync.model import TenantSyncTask
 
 logger = logging.getLogger(__name__)
-BATCH = 10  # SendMessageBatch's maximum
 
 
 class FanOutError(Exception):
@@ -24,17 +24,8 @@ def fan_out(tenants: TenantStore, sqs: Any, queue_url: str, *, full: bool) -> in
         TenantSyncTask(tenant_id=t.tenant_id, trigger=trigger, full=full).model_dump_json()
         for t in tenants.list_by_status(TenantStatus.ACTIVE)
     ]
-    for start in range(0, len(bodies), BATCH):
-        entries = [
-            {"Id": str(i), "MessageBody": body} for i, body in enumerate(bodies[start : start + BATCH])
-        ]
-        for _ in range(2):
-            answer = sqs.send_message_batch(QueueUrl=queue_url, Entries=entries)
-            failed = {f["Id"] for f in answer.get("Failed", [])}
-            entries = [e for e in entries if e["Id"] in failed]
-            if not entries:
-                break
-        if entries:
-            raise FanOutError(f"{len(entries)} tenant sync messages could not be enqueued")
+    unsent = send_bodies(sqs, queue_url, bodies, attempts=2)
+    if unsent:
+        raise FanOutError(f"{unsent} tenant sync messages could not be enqueued")
     logger.info("tenant syncs enqueued", extra={"tenants": len(bodies), "full": full})
     return len(bodies)

@@ -8,9 +8,9 @@ import boto3
 from pydantic import BaseModel
 
 from rackbeat_tripletex.config import runtime_config
+from rackbeat_tripletex.models.sync import RecordFailure, SyncRun
+from rackbeat_tripletex.store.failures import FailureStore
 from rackbeat_tripletex.store.runs import SyncRunStore
-from rackbeat_tripletex.sync.failures import SyncFailureStore
-from rackbeat_tripletex.sync.model import SyncFailure, SyncRun
 
 
 class SyncRuns(BaseModel):
@@ -31,5 +31,5 @@ def list_sync_runs(tenant_id: str, *, limit: int = 50, table: Any | None = None)
     return SyncRuns(tenant_id=tenant_id, runs=SyncRunStore(_table(table)).latest(tenant_id, limit))
 
 
-def list_sync_failures(tenant_id: str, *, table: Any | None = None) -> list[SyncFailure]:
-    return list(SyncFailureStore(_table(table)).list(tenant_id))
+def list_sync_failures(tenant_id: str, *, table: Any | None = None) -> list[RecordFailure]:
+    return list(FailureStore(_table(table)).list_streams(tenant_id))

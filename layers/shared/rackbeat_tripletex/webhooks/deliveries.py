@@ -23,7 +23,7 @@ from aws_lambda_powertools.metrics import MetricUnit, single_metric
 from pydantic import Field
 
 from rackbeat_tripletex.config import RuntimeConfig
-from rackbeat_tripletex.sync.model import EntitySyncTask
+from rackbeat_tripletex.models.sync import EntitySyncTask
 from rackbeat_tripletex.webhooks import rackbeat, tripletex
 from rackbeat_tripletex.webhooks.secret import TripletexWebhookSecrets
 from rackbeat_tripletex.webhooks.store import WebhookStore

@@ -29,7 +29,7 @@ from urllib.parse import urlencode
 from rackbeat_tripletex.clients.http import ApiError, AuthError, RateLimited, ServerError, TransportError
 from rackbeat_tripletex.clients.rackbeat import RackbeatClient
 from rackbeat_tripletex.clients.records import readable
-from rackbeat_tripletex.sync.model import EntitySyncTask, SyncEntity
+from rackbeat_tripletex.models.sync import Entity, EntitySyncTask
 from rackbeat_tripletex.webhooks.store import EventState, WebhookStore
 
 logger = logging.getLogger(__name__)
@@ -47,7 +47,7 @@ _REDACTED = "***"
 @dataclass(frozen=True)
 class WantedEvent:
     name: str
-    entity: SyncEntity
+    entity: Entity
     grade: Grade
     source: str
 
@@ -69,7 +69,7 @@ EVENTS: tuple[WantedEvent, ...] = (
         "customer_invoice.booked", "invoice", "NONE", "no source; may be on DEV's cut-off event page"
     ),
 )
-ENTITY_OF: dict[str, SyncEntity] = {wanted.name: wanted.entity for wanted in EVENTS}
+ENTITY_OF: dict[str, Entity] = {wanted.name: wanted.entity for wanted in EVENTS}
 WANTED: dict[str, WantedEvent] = {wanted.name: wanted for wanted in EVENTS}
 
 

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from rackbeat_tripletex.sync.model import SyncEntity
+from rackbeat_tripletex.models.sync import Entity
 from rackbeat_tripletex.webhooks.rackbeat import EVENTS, Grade
 from rackbeat_tripletex.webhooks.store import EventRow, WebhookStore
 
@@ -20,7 +20,7 @@ EventStatusState = Literal["registered", "refused", "failed", "not_registered"]
 
 class EventStatus(BaseModel):
     event: str
-    entity: SyncEntity
+    entity: Entity
     evidence: Grade = Field(
         description="How sure we are the event exists: OFF, REAL, MEAS, PRAC, WEAK, NONE."
     )

@@ -24,13 +24,13 @@ from typing import Any
 
 from rackbeat_tripletex.clients.tripletex import TripletexClient
 from rackbeat_tripletex.models.domain import Streams
+from rackbeat_tripletex.models.sync import Entity, EntitySyncTask, StreamName
 from rackbeat_tripletex.models.tripletex import EventSubscription
-from rackbeat_tripletex.sync.model import EntitySyncTask, StreamName, SyncEntity
 from rackbeat_tripletex.webhooks.secret import WebhookSecret
 
 logger = logging.getLogger(__name__)
 
-EVENTS: dict[str, SyncEntity] = {
+EVENTS: dict[str, Entity] = {
     "customer.create": "customer",
     "customer.update": "customer",
     "customer.delete": "customer",

@@ -4,14 +4,13 @@ Each returns either the Tripletex record with its write payload and content hash
 :class:`MappingFailure` saying why and what to do; none raises for bad data.
 """
 
+from rackbeat_tripletex.mappers.rackbeat_to_tripletex.amounts import InvoiceTotals, tripletex_totals
 from rackbeat_tripletex.mappers.rackbeat_to_tripletex.customer import invoice_send_method, map_customer
 from rackbeat_tripletex.mappers.rackbeat_to_tripletex.invoice import (
     ORDER_NUMBER_PREFIX,
-    InvoiceTotals,
     MappedInvoice,
     lines_without_vat_rate,
     map_invoice,
-    tripletex_totals,
 )
 from rackbeat_tripletex.mappers.rackbeat_to_tripletex.product import map_product
 from rackbeat_tripletex.mappers.rackbeat_to_tripletex.reference import Reference

@@ -23,10 +23,24 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, localcontext
+from decimal import Decimal, localcontext
 from typing import Any
 
 from rackbeat_tripletex.mappers.common import content_hash
+from rackbeat_tripletex.mappers.rackbeat_to_tripletex.amounts import (
+    _ARITHMETIC,
+    CENT,
+    HALF_CENT,
+    UNIT_PRICE_PLACES,
+    InvoiceTotals,
+    discount,
+    exact,
+    half_up,
+    is_tie,
+    line_excluding_vat,
+    tripletex_line_amounts,
+    tripletex_totals,
+)
 from rackbeat_tripletex.mappers.rackbeat_to_tripletex.reference import Reference, percent
 from rackbeat_tripletex.mappers.rackbeat_to_tripletex.result import (
     Dependency,
@@ -39,32 +53,8 @@ from rackbeat_tripletex.models import tripletex as tx
 from rackbeat_tripletex.models.domain import InvoiceMode
 from rackbeat_tripletex.models.rackbeat_time import RACKBEAT_TIMEZONE
 
-CENT = Decimal("0.01")
-HALF_CENT = Decimal("0.005")
-UNIT_PRICE_PLACES = Decimal("1e-10")  # Tripletex keeps unit prices to 10 decimals
 ORDER_NUMBER_PREFIX = "RB-"
 MAX_DUE_DAYS = 10_000  # Tripletex's maximum for invoicesDueIn
-# Decimal's default context, fixed here so a caller's context cannot change the arithmetic.
-_ARITHMETIC = Context(prec=28, rounding=ROUND_HALF_EVEN)
-
-
-def exact(value: float | int | str) -> Decimal:
-    """A number from Rackbeat or on the wire as the decimal it was written as (0.1 -> 0.1)."""
-    return Decimal(str(value))
-
-
-def half_up(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-@dataclass(frozen=True)
-class InvoiceTotals:
-    excluding_vat: Decimal
-    including_vat: Decimal
-
-    @property
-    def vat(self) -> Decimal:
-        return self.including_vat - self.excluding_vat
 
 
 @dataclass(frozen=True)
@@ -79,37 +69,6 @@ class MappedInvoice:
     totals: InvoiceTotals
     currency: str
     is_credit_note: bool
-
-
-def tripletex_line_amounts(
-    line: tx.OrderLine, *, including_vat: bool, vat_percentage: Decimal
-) -> tuple[Decimal, Decimal]:
-    """(excluding, including) VAT as Tripletex computes them for a line it is sent."""
-    with localcontext(_ARITHMETIC):
-        rate = 1 + vat_percentage / 100
-        if including_vat:
-            incl = exact(line.unit_price_including_vat_currency or 0.0)
-            excl = incl / rate
-        else:
-            excl = exact(line.unit_price_excluding_vat_currency or 0.0)
-            incl = excl * rate
-        count = exact(line.count if line.count is not None else 1.0)
-        factor = 1 - exact(line.discount or 0.0) / 100
-        return half_up(excl * count * factor), half_up(incl * count * factor)
-
-
-def tripletex_totals(order: tx.Order, reference: Reference) -> InvoiceTotals:
-    """The order's totals as Tripletex computes them: the sum of its rounded line amounts."""
-    including = bool(order.is_prioritize_amounts_including_vat)
-    excl = incl = Decimal(0)
-    for line in order.order_lines:
-        percentage = reference.vat_percentage(line.vat_type.id) if line.vat_type else Decimal(0)
-        line_excl, line_incl = tripletex_line_amounts(
-            line, including_vat=including, vat_percentage=percentage
-        )
-        excl += line_excl
-        incl += line_incl
-    return InvoiceTotals(excluding_vat=excl, including_vat=incl)
 
 
 @dataclass
@@ -293,16 +252,6 @@ def lines_without_vat_rate(invoice: rb.CustomerInvoice) -> list[str]:
     ]
 
 
-def _line_excluding_vat(line: rb.DocumentLine) -> Decimal:
-    if line.total is not None:
-        return exact(line.total)
-    return half_up(exact(line.quantity) * exact(line.line_price) * (1 - _discount(line) / 100))
-
-
-def _discount(line: rb.DocumentLine) -> Decimal:
-    return exact(line.discount_percentage) if line.discount_percentage is not None else Decimal(0)
-
-
 def _line_rates(
     invoice: rb.CustomerInvoice, reference: Reference, product_groups: Mapping[str, int | None]
 ) -> list[Decimal]:
@@ -320,7 +269,7 @@ def _line_rates(
     missing = [index for index, rate in enumerate(rates) if rate is None]
     if not missing:
         return [rate for rate in rates if rate is not None]
-    amounts = [_line_excluding_vat(line) for line in invoice.lines]
+    amounts = [line_excluding_vat(line) for line in invoice.lines]
     total = exact(invoice.total_total)
     subtotal = (
         exact(invoice.total_subtotal) if invoice.total_subtotal is not None else sum(amounts, Decimal(0))
@@ -360,7 +309,7 @@ def _targets(
     with localcontext(_ARITHMETIC):
         for line, rate in zip(invoice.lines, rates, strict=True):
             vat_type_id = reference.vat_type_id(rate, invoice.vat_zone or "domestic")
-            excl = _line_excluding_vat(line)
+            excl = line_excluding_vat(line)
             raw_vat = excl * rate / 100
             targets.append(
                 _Target(
@@ -374,12 +323,6 @@ def _targets(
                 )
             )
     return targets
-
-
-def _is_tie(value: Decimal) -> bool:
-    """Exactly half an øre beyond a whole øre, where rounding conventions disagree."""
-    hundredths = value * 100
-    return (value * 200) == (value * 200).to_integral_value() and hundredths != hundredths.to_integral_value()
 
 
 def _rackbeat_totals(invoice: rb.CustomerInvoice, targets: list[_Target]) -> InvoiceTotals:
@@ -401,7 +344,7 @@ def _rackbeat_totals(invoice: rb.CustomerInvoice, targets: list[_Target]) -> Inv
     for target in targets:
         if difference == 0:
             break
-        if not _is_tie(target.raw_vat):
+        if not is_tie(target.raw_vat):
             continue
         step = -CENT if target.raw_vat > 0 else CENT  # the same tie rounded toward zero
         if (step > 0) == (difference > 0):
@@ -444,7 +387,7 @@ def _order_line(target: _Target, *, including_vat: bool) -> tx.OrderLine | None:
         rate = 1 + target.vat_percentage / 100
         price = exact(price_given)
         candidates = [half_up(price * rate) if including_vat else price]
-        factor = exact(quantity) * (1 - _discount(line) / 100)
+        factor = exact(quantity) * (1 - discount(line) / 100)
         if factor != 0:
             low = max(target.excluding_vat - HALF_CENT, (target.including_vat - HALF_CENT) / rate)
             high = min(target.excluding_vat + HALF_CENT, (target.including_vat + HALF_CENT) / rate)

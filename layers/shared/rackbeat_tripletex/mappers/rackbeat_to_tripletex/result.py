@@ -7,36 +7,16 @@ mapper's edge, where it becomes a :class:`MappingFailure`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any, Literal
 
 from rackbeat_tripletex.mappers.common import content_hash
+from rackbeat_tripletex.models.sync import Entity, FailureReason
 from rackbeat_tripletex.models.tripletex import TripletexModel
 
-SourceEntity = Literal["customer", "supplier", "product", "invoice"]
+__all__ = ["Dependency", "FailureReason", "Mapped", "MappingFailure", "Unmappable", "Warnings", "mapped"]
+
+SourceEntity = Entity
 DependencyEntity = Literal["customer", "product"]
-
-
-class FailureReason(StrEnum):
-    MISSING_NAME = "missing_name"
-    INVALID_NUMBER = "invalid_number"
-    UNKNOWN_CURRENCY = "unknown_currency"
-    UNKNOWN_COUNTRY = "unknown_country"
-    UNKNOWN_UNIT = "unknown_unit"
-    UNKNOWN_PRODUCT_GROUP = "unknown_product_group"
-    UNKNOWN_VAT_TYPE = "unknown_vat_type"
-    UNKNOWN_VAT_ZONE = "unknown_vat_zone"
-    UNKNOWN_VAT_RATE = "unknown_vat_rate"
-    CHANGED_AFTER_SYNC = "changed_after_sync"
-    UNKNOWN_CREDITED_INVOICE = "unknown_credited_invoice"
-    INVALID_PRICE = "invalid_price"
-    NOT_BOOKED = "not_booked"
-    NO_LINES = "no_lines"
-    MISSING_DATE = "missing_date"
-    MISSING_DEPENDENCY = "missing_dependency"
-    # A record the invoice needs (its customer, a product) could not be synced first.
-    DEPENDENCY_FAILED = "dependency_failed"
-    AMOUNTS_DO_NOT_ADD_UP = "amounts_do_not_add_up"
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from rackbeat_tripletex.mappers.common import (
+    MapFailure,
     clean,
     country_code,
     currency_code,
@@ -25,8 +26,6 @@ from rackbeat_tripletex.mappers.common import (
 from rackbeat_tripletex.models.rackbeat import CustomerWrite, SupplierWrite
 from rackbeat_tripletex.models.sync import FailureReason, ReferenceData
 from rackbeat_tripletex.models.tripletex import Address, Customer, Supplier
-
-from .common import MapFailure
 
 # Rackbeat field -> the Tripletex fields it is made from (sent only if one of them was read).
 _SOURCES: dict[str, tuple[str, ...]] = {

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rackbeat_tripletex.mappers.common import MapFailure, failure
-from rackbeat_tripletex.mappers.contacts import contact_fields
+from rackbeat_tripletex.mappers.tripletex_to_rackbeat.contacts import contact_fields
 from rackbeat_tripletex.models.rackbeat import CustomerWrite
 from rackbeat_tripletex.models.sync import InitialSyncRequest, RecordFailure, ReferenceData
 from rackbeat_tripletex.models.tripletex import Customer
