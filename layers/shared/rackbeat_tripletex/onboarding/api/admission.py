@@ -15,8 +15,8 @@ from rackbeat_tripletex.auth import bearer_token
 from rackbeat_tripletex.models.domain import Tenant
 from rackbeat_tripletex.onboarding import gate
 from rackbeat_tripletex.onboarding.api.errors import stranger_reply
+from rackbeat_tripletex.onboarding.failures import TenantNotFoundError
 from rackbeat_tripletex.onboarding.identity import Principal
-from rackbeat_tripletex.onboarding.service import TenantNotFoundError
 
 
 @dataclass(frozen=True)

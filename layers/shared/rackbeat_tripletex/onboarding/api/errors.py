@@ -26,8 +26,7 @@ from rackbeat_tripletex.clients.http import (
 from rackbeat_tripletex.initial_sync.service import AlreadyRan, InvalidRequest, NotReady, TenantNotFound
 from rackbeat_tripletex.notify.limits import EmailLimitReached
 from rackbeat_tripletex.onboarding import gate
-from rackbeat_tripletex.onboarding.schemas import ErrorBody, StepUpSent, VendorUnavailable
-from rackbeat_tripletex.onboarding.service import (
+from rackbeat_tripletex.onboarding.failures import (
     NOT_FOUND_MESSAGE,
     ConcurrentChangeError,
     ConfirmationError,
@@ -38,6 +37,7 @@ from rackbeat_tripletex.onboarding.service import (
     StepUpRequired,
     TenantNotFoundError,
 )
+from rackbeat_tripletex.onboarding.schemas import ErrorBody, StepUpSent, VendorUnavailable
 from rackbeat_tripletex.onboarding.syncing import AlreadyRanBody, FieldProblem, ProblemsBody
 
 logger = logging.getLogger(__name__)

@@ -11,9 +11,9 @@ from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 
 from rackbeat_tripletex.models.domain import Tenant
 from rackbeat_tripletex.onboarding import gate
+from rackbeat_tripletex.onboarding.failures import TenantNotFoundError
 from rackbeat_tripletex.onboarding.identity import Principal
 from rackbeat_tripletex.onboarding.schemas import ErrorBody, StepUpSent, VendorUnavailable
-from rackbeat_tripletex.onboarding.service import TenantNotFoundError
 from rackbeat_tripletex.onboarding.syncing import ProblemsBody
 
 TenantId = Annotated[str, PathParam(description="The id POST /tenants answered.", max_length=64)]

@@ -13,8 +13,8 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from rackbeat_tripletex.models.sync import Accepted, DryRunReport, InitialSyncRequest
 from rackbeat_tripletex.onboarding.api.routing import TenantId, authorised_tenant, documented
 from rackbeat_tripletex.onboarding.api.services import OnboardingServices
+from rackbeat_tripletex.onboarding.failures import CONFIRM_EMAIL_FIRST, StepOrderError
 from rackbeat_tripletex.onboarding.schemas import ErrorBody
-from rackbeat_tripletex.onboarding.service import CONFIRM_EMAIL_FIRST, StepOrderError
 from rackbeat_tripletex.onboarding.syncing import (
     AlreadyRanBody,
     FailureList,
