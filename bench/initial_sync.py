@@ -339,7 +339,7 @@ def _memory(run: Run) -> dict[str, Any]:
     from bench.stack_env import provisioned
     from rackbeat_tripletex.models.domain import Credentials, CredentialsSummary, Tenant
     from rackbeat_tripletex.models.sync import InitialSyncRequest, RunState
-    from rackbeat_tripletex.store.initial_sync import RunRecord, RunStore
+    from rackbeat_tripletex.store.runs import RunRecord, RunStore
     from rackbeat_tripletex.store.secrets import TenantSecrets
     from rackbeat_tripletex.store.tenants import TenantStore
 

@@ -30,7 +30,7 @@ from rackbeat_tripletex.models.sync import (
     StreamName,
     TenantSyncTask,
 )
-from rackbeat_tripletex.store.initial_sync import RunRecord
+from rackbeat_tripletex.store.runs import RunRecord
 from rackbeat_tripletex.store.secrets import TenantSecrets
 from rackbeat_tripletex.store.tenants import TenantStore
 from rackbeat_tripletex.sync.context import SyncContext
@@ -231,7 +231,7 @@ class Env:
 def initial_import_done(env: Env, **request: Any) -> None:
     """What the initial import leaves behind that Tripletex -> Rackbeat mapping needs (its
     request: groups and terms; ``request`` overrides fields of it)."""
-    runs = env.ctx.initial_runs
+    runs = env.ctx.runs
     tenant_id = env.tenant.tenant_id
     runs.begin(
         RunRecord(

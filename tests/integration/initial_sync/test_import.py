@@ -105,14 +105,14 @@ def test_summary_email_goes_out_once_when_the_last_page_is_done(demo_harness: Ha
     harness = demo_harness
     ses = boto3.client("ses", endpoint_url=harness.stack.endpoint)
     assert ses.get_send_quota()["SentLast24Hours"] == 1
-    run = harness.ctx.runs.get(TENANT)
+    run = harness.ctx.runs.get_import(TENANT)
     assert run is not None
     assert run.summary_sent_at is not None
 
 
 def test_summary_text_names_counts_and_what_to_do(demo_harness: Harness) -> None:
     harness = demo_harness
-    run = harness.ctx.runs.get(TENANT)
+    run = harness.ctx.runs.get_import(TENANT)
     assert run is not None
     subject, text = summary_text(run, service.list_failures(harness.ctx, TENANT), "Åse")
     assert "attention" in subject

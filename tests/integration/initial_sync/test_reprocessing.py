@@ -91,7 +91,7 @@ def test_groups_of_the_wrong_kind_are_refused(harness: Harness) -> None:
             harness.ctx, TENANT, demo_request(product_group=2, service_group=1, customer_group=9)
         )
     assert set(refused.value.problems) == {"product_group", "service_group", "customer_group"}
-    assert harness.ctx.runs.get(TENANT) is None
+    assert harness.ctx.runs.get_import(TENANT) is None
 
 
 def test_dry_run_reports_and_writes_nothing(harness: Harness) -> None:
@@ -118,7 +118,7 @@ def test_dry_run_reports_and_writes_nothing(harness: Harness) -> None:
         r["method"] == "GET" or r["path"].endswith("/token/session/:create")
         for r in harness.tripletex.request_log
     )
-    assert harness.ctx.runs.get(TENANT) is None
+    assert harness.ctx.runs.get_import(TENANT) is None
     assert harness.receive() == []
 
 
@@ -163,7 +163,7 @@ def test_handler_runs_the_sample_plan_and_page_events(harness: Harness, lambda_c
     try:
         answer = app.lambda_handler(load_event("plan.json", accepted.run_id), lambda_context)
         assert answer == {"batchItemFailures": []}
-        run = harness.ctx.runs.get(TENANT)
+        run = harness.ctx.runs.get_import(TENANT)
         assert run is not None
         assert run.pages_total
         answer = app.lambda_handler(load_event("page.json", accepted.run_id), lambda_context)

@@ -13,8 +13,8 @@ from rackbeat_tripletex.clients.http import RetryPolicy
 from rackbeat_tripletex.clients.tenant import ClientFactory, secret_backed_clients
 from rackbeat_tripletex.config import runtime_config
 from rackbeat_tripletex.store.failures import FailureStore
-from rackbeat_tripletex.store.initial_sync import RunStore
 from rackbeat_tripletex.store.links import LinkStore
+from rackbeat_tripletex.store.runs import RunStore
 from rackbeat_tripletex.store.secrets import TenantSecrets
 from rackbeat_tripletex.store.tenants import TenantStore
 

@@ -34,7 +34,7 @@ from rackbeat_tripletex.models.sync import (
     RetryTask,
     RunState,
 )
-from rackbeat_tripletex.store.initial_sync import AlreadyStarted, RunRecord
+from rackbeat_tripletex.store.runs import AlreadyStarted, RunRecord
 from rackbeat_tripletex.streams.to_rackbeat import reference_data
 
 DRY_RUN_SAMPLE = 5
@@ -82,7 +82,7 @@ def start_initial_sync(
     if tenant.credentials.validated_at is None:
         raise NotReady("Enter and validate the Rackbeat and Tripletex tokens before starting the import.")
     if not dry_run:
-        existing = ctx.runs.get(tenant_id)
+        existing = ctx.runs.get_import(tenant_id)
         if existing is not None:
             raise AlreadyRan(existing)
     with ctx.clients(tenant_id) as clients:
@@ -195,7 +195,7 @@ def _dry_run(clients: Clients, tenant_id: str, request: InitialSyncRequest) -> D
 
 
 def initial_sync_progress(ctx: InitialSyncContext, tenant_id: str) -> InitialSyncProgress | None:
-    run = ctx.runs.get(tenant_id)
+    run = ctx.runs.get_import(tenant_id)
     if run is None:
         return None
     entities: dict[ImportEntity, EntityProgress] = {}
@@ -244,7 +244,7 @@ def retry_failures(
     ctx: InitialSyncContext, tenant_id: str, keys: list[FailureRef] | None = None
 ) -> RetryAccepted:
     """Re-enqueue failed records (all, or those named) as ``retry`` messages on the queue."""
-    run = ctx.runs.get(tenant_id)
+    run = ctx.runs.get_import(tenant_id)
     if run is None:
         raise TenantNotFound(tenant_id)
     wanted = {(k.entity, k.key) for k in keys} if keys is not None else None

@@ -10,7 +10,7 @@ import logging
 
 from rackbeat_tripletex.initial_sync.context import InitialSyncContext
 from rackbeat_tripletex.models.sync import RecordFailure, RunState
-from rackbeat_tripletex.store.initial_sync import RunRecord
+from rackbeat_tripletex.store.runs import RunRecord
 
 logger = logging.getLogger(__name__)
 # Enough to act on without turning the email into a report; the full list is in the wizard.

@@ -54,7 +54,7 @@ def send_tasks(ctx: InitialSyncContext, tasks: Sequence[PlanTask | PageTask | Re
 
 def plan(ctx: InitialSyncContext, task: PlanTask) -> int:
     """Enumerate the pages and enqueue one message each; returns the number of pages sent."""
-    run = ctx.runs.get(task.tenant_id)
+    run = ctx.runs.get_import(task.tenant_id)
     if run is None or run.run_id != task.run_id:
         logger.warning("plan for an unknown run %s of tenant %s: dropped", task.run_id, task.tenant_id)
         return 0
@@ -94,7 +94,7 @@ def plan(ctx: InitialSyncContext, task: PlanTask) -> int:
 
 
 def import_page(ctx: InitialSyncContext, task: PageTask) -> EntityProgress | None:
-    run = ctx.runs.get(task.tenant_id)
+    run = ctx.runs.get_import(task.tenant_id)
     if run is None or run.run_id != task.run_id or run.refs is None:
         logger.warning("page for an unknown run %s of tenant %s: dropped", task.run_id, task.tenant_id)
         return None
@@ -120,7 +120,7 @@ def import_page(ctx: InitialSyncContext, task: PageTask) -> EntityProgress | Non
 
 def retry(ctx: InitialSyncContext, task: RetryTask) -> EntityProgress | None:
     """Import failed records again with fresh reference data (the cause may have been fixed)."""
-    run = ctx.runs.get(task.tenant_id)
+    run = ctx.runs.get_import(task.tenant_id)
     if run is None or run.run_id != task.run_id:
         return None
     with ctx.clients(task.tenant_id) as clients:
@@ -139,14 +139,14 @@ def retry(ctx: InitialSyncContext, task: RetryTask) -> EntityProgress | None:
 
 
 def finish_if_done(ctx: InitialSyncContext, tenant_id: str) -> None:
-    run = ctx.runs.get(tenant_id)
+    run = ctx.runs.get_import(tenant_id)
     if run is None or run.pages_total is None or run.pages_done < run.pages_total:
         return
     if run.state == RunState.RUNNING:
         failed = sum(c.failed for c in run.counters.values())
         state = RunState.COMPLETED_WITH_FAILURES if failed else RunState.COMPLETED
         ctx.runs.finish(tenant_id, state, ctx.now())
-        run = ctx.runs.get(tenant_id)
+        run = ctx.runs.get_import(tenant_id)
         if run is None:
             return
     if (

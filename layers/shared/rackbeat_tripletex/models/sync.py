@@ -243,7 +243,9 @@ class EntityProgress(BaseModel):
     failed: int = 0
 
 
-class InitialSyncProgress(BaseModel):
+class ImportRunHeader(BaseModel):
+    """What the import's stored run and the progress it answers with both say about the run."""
+
     tenant_id: str
     run_id: str
     state: RunState
@@ -251,6 +253,9 @@ class InitialSyncProgress(BaseModel):
     finished_at: dt.datetime | None = None
     pages_total: int | None = None
     pages_done: int = 0
+
+
+class InitialSyncProgress(ImportRunHeader):
     entities: dict[ImportEntity, EntityProgress] = Field(default_factory=dict)
     estimated_seconds_left: float | None = None
 

@@ -15,9 +15,8 @@ from rackbeat_tripletex.config import runtime_config
 from rackbeat_tripletex.notify.email import Mailer
 from rackbeat_tripletex.store.cursors import CursorStore
 from rackbeat_tripletex.store.failures import FailureStore
-from rackbeat_tripletex.store.initial_sync import RunStore
 from rackbeat_tripletex.store.links import LinkStore
-from rackbeat_tripletex.store.runs import SyncRunStore
+from rackbeat_tripletex.store.runs import RunStore
 from rackbeat_tripletex.store.secrets import TenantSecrets
 from rackbeat_tripletex.store.tenants import TenantStore
 
@@ -40,10 +39,9 @@ class SyncContext:
     table: Any
     tenants: TenantStore
     cursors: CursorStore
-    runs: SyncRunStore
+    runs: RunStore
     links: LinkStore
     failures: FailureStore
-    initial_runs: RunStore
     clients: ClientFactory
     mailer: Mailer
     now: Callable[[], dt.datetime] = field(default=lambda: dt.datetime.now(dt.UTC))
@@ -56,10 +54,9 @@ class SyncContext:
             table=table,
             tenants=TenantStore(table),
             cursors=CursorStore(table),
-            runs=SyncRunStore(table),
+            runs=RunStore(table),
             links=LinkStore(table),
             failures=FailureStore(table),
-            initial_runs=RunStore(table),
             clients=clients,
             mailer=mailer,
             **rest,

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from rackbeat_tripletex.config import runtime_config
 from rackbeat_tripletex.models.sync import RecordFailure, SyncRun
 from rackbeat_tripletex.store.failures import FailureStore
-from rackbeat_tripletex.store.runs import SyncRunStore
+from rackbeat_tripletex.store.runs import RunStore
 
 
 class SyncRuns(BaseModel):
@@ -28,7 +28,7 @@ def _table(table: Any | None) -> Any:
 
 def list_sync_runs(tenant_id: str, *, limit: int = 50, table: Any | None = None) -> SyncRuns:
     """The caller has already authorised the tenant (onboarding's gate)."""
-    return SyncRuns(tenant_id=tenant_id, runs=SyncRunStore(_table(table)).latest(tenant_id, limit))
+    return SyncRuns(tenant_id=tenant_id, runs=RunStore(_table(table)).latest(tenant_id, limit))
 
 
 def list_sync_failures(tenant_id: str, *, table: Any | None = None) -> list[RecordFailure]:

@@ -18,6 +18,7 @@ from rackbeat_tripletex.mappers.common import content_hash
 from rackbeat_tripletex.models import tripletex as tx
 from rackbeat_tripletex.models.domain import Settings, Tenant
 from rackbeat_tripletex.models.sync import Entity, ReferenceData, SyncRun, Trigger
+from rackbeat_tripletex.store.runs import RunRecord, RunStore
 from rackbeat_tripletex.streams import registry
 from rackbeat_tripletex.streams.to_rackbeat import reference_data
 
@@ -74,7 +75,7 @@ class Session:
     syncing: set[tuple[Entity, str]] = field(default_factory=set)
     # Every stream's cursor as the run started (read in one batch by ``run_tenant``).
     cursors: dict[str, str] = field(default_factory=dict)
-    _initial_run: Any = None
+    _initial_run: RunRecord | None = None
     _initial_run_read: bool = False
     invoicing: Invoicing = field(default_factory=Invoicing)
 
@@ -116,10 +117,10 @@ class Session:
             self._refs = reference_data(self.tripletex, self.rackbeat)
         return self._refs
 
-    def initial_run(self, runs: Any) -> Any:
+    def initial_run(self, runs: RunStore) -> RunRecord | None:
         """The tenant's initial import (groups, terms), read once per invocation, not per record."""
         if not self._initial_run_read:
-            self._initial_run = runs.get(self.tenant_id)
+            self._initial_run = runs.get_import(self.tenant_id)
             self._initial_run_read = True
         return self._initial_run
 

@@ -26,7 +26,7 @@ class ToRackbeatSync(Steps):
         cursor = session.cursors.get(name.value)
         if cursor is None and not full:
             # Start where the initial import started reading, so nothing made meanwhile is lost.
-            initial = session.initial_run(self.ctx.initial_runs)
+            initial = session.initial_run(self.ctx.runs)
             cursor = next(
                 (c.value for c in (initial.cursors if initial else []) if c.stream == name.value), None
             )
@@ -106,7 +106,7 @@ class ToRackbeatSync(Steps):
     def _write(self, session: Session, stream: ToRackbeat, key: str, record: Any) -> Written:
         entity, name = stream.entity, stream.name
         source_hash = tripletex_hash(record)
-        initial = session.initial_run(self.ctx.initial_runs)
+        initial = session.initial_run(self.ctx.runs)
         if initial is None or initial.refs is None:
             return self.fail(
                 session,
