@@ -26,6 +26,7 @@ import httpx
 
 from bench import stack_env
 from bench.core import TEMPLATE, Figure, Run, Unavailable, benchmark
+from local.outbox import confirm_contact
 
 SQS_BATCH = 10
 DYNAMODB_PAGE_BYTES = 1024 * 1024
@@ -148,6 +149,7 @@ def _idle_tenant_cycle(run: Run) -> list[Figure]:
                 "contact_email": "ase@example.no",
             },
         ).json()
+        confirm_contact(http, "ase@example.no")
         auth = {"Authorization": f"Bearer {created['management_token']}"}
         tenant = created["tenant_id"]
         credentials = {

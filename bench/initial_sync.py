@@ -40,6 +40,7 @@ import httpx
 
 from bench.core import REPO, TEMPLATE, Figure, Run, Unavailable, benchmark
 from local.aws import MotoServer
+from local.outbox import confirm_contact
 
 RATE_SCALE = 5.0
 TRIPLETEX_PER_S = 10.0  # 100 requests per rolling 10 s per token pair (TRIPLETEX.md)
@@ -166,6 +167,7 @@ def _service_import(run: Run, seed: dict[str, Any], n: int) -> dict[str, Any]:
                 "contact_email": "ase@example.no",
             },
         ).json()
+        confirm_contact(http, "ase@example.no")
         tenant_id = created["tenant_id"]
         answer = http.put(
             f"/tenants/{tenant_id}/credentials",

@@ -55,10 +55,12 @@ SKIPPED_TYPES: dict[str, str] = {
     "AWS::IAM::ManagedPolicy": "moto does not enforce IAM",
     "AWS::Lambda::Permission": "moto does not enforce resource policies",
     "AWS::SQS::QueuePolicy": "moto does not enforce resource policies",
+    "AWS::SNS::TopicPolicy": "moto does not enforce resource policies",
+    "AWS::SES::ConfigurationSetEventDestination": "moto delivers no bounces or complaints to route",
     "AWS::Serverless::Function": "the runner loads and invokes it in-process",
     "AWS::WAFv2::WebACL": "per-IP rate rules are not emulated; method throttles are (apigw)",
     "AWS::WAFv2::WebACLAssociation": "see AWS::WAFv2::WebACL",
-    "AWS::KMS::Key": "only the alarm topic uses it, and alarms are not evaluated",
+    "AWS::KMS::Key": "topics are not encrypted locally (the alarm and email-events topics use the keys)",
     "AWS::Logs::MetricFilter": "handlers log to the console locally; tests count the log lines",
 }
 
@@ -315,10 +317,22 @@ def _create_email_identity(endpoint: str, logical_id: str, props: Mapping[str, A
     return PhysicalResource(logical_id, "AWS::SES::EmailIdentity", identity, {})
 
 
+def _create_configuration_set(endpoint: str, logical_id: str, props: Mapping[str, Any]) -> PhysicalResource:
+    ses = aws_client("sesv2", endpoint)
+    name = str(props.get("Name") or _default_name(logical_id))
+    request: dict[str, Any] = {"ConfigurationSetName": name}
+    suppression = props.get("SuppressionOptions") or {}
+    if suppression.get("SuppressedReasons"):
+        request["SuppressionOptions"] = {"SuppressedReasons": list(suppression["SuppressedReasons"])}
+    ses.create_configuration_set(**request)
+    return PhysicalResource(logical_id, "AWS::SES::ConfigurationSet", name, {})
+
+
 _CREATORS: dict[str, Callable[[str, str, Mapping[str, Any]], PhysicalResource]] = {
     "AWS::DynamoDB::Table": _create_table,
     "AWS::SQS::Queue": _create_queue,
     "AWS::SES::EmailIdentity": _create_email_identity,
+    "AWS::SES::ConfigurationSet": _create_configuration_set,
 }
 
 

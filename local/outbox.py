@@ -19,6 +19,10 @@ from werkzeug.wrappers import Request, Response
 from local.cfn import ACCOUNT_ID, REGION
 
 _URL = re.compile(r"https?://[^\s<>\"']+")
+# The links whose code the wizard posts back: #verify, #sign-in and #confirm.
+_EMAILED_LINK = re.compile(
+    r"#(?P<page>verify|sign-in|confirm)\?tenant=(?P<tenant>[0-9a-f]+)&code=(?P<code>[\w\-]+)"
+)
 
 
 @dataclass(frozen=True)
@@ -80,6 +84,27 @@ def sent_emails(account_id: str = ACCOUNT_ID, region: str = REGION) -> list[Sent
             )
         )
     return emails
+
+
+def emailed_link(address: str, page: str) -> dict[str, str] | None:
+    """The body the wizard posts for the latest `page` link (`verify`, `sign-in`, `confirm`)
+    emailed to `address`: ``{"tenant_id": ..., "code": ...}``; None when there is none."""
+    for sent in reversed(sent_emails()):
+        if address not in sent.to:
+            continue
+        for match in _EMAILED_LINK.finditer(sent.text or ""):
+            if match.group("page") == page:
+                return {"tenant_id": match.group("tenant"), "code": match.group("code")}
+    return None
+
+
+def confirm_contact(http: Any, address: str) -> None:
+    """Open the verification link emailed to `address`, as the contact would (for harnesses
+    that onboard a tenant over `http`, an httpx client on the local API)."""
+    link = emailed_link(address, "verify")
+    assert link is not None, f"no verification link was emailed to {address}"
+    answer = http.post("/email-verification", json=link)
+    assert answer.status_code == 200, answer.text
 
 
 def _linkified(text: str) -> str:

@@ -17,6 +17,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from rackbeat_tripletex.http_headers import with_security_headers
 from rackbeat_tripletex.onboarding.api.admission import Admitted, admit
 from rackbeat_tripletex.onboarding.api.errors import map_errors
+from rackbeat_tripletex.onboarding.api.identity import identity_router
 from rackbeat_tripletex.onboarding.api.openapi import openapi_router
 from rackbeat_tripletex.onboarding.api.services import OnboardingServices
 from rackbeat_tripletex.onboarding.api.sync import sync_router
@@ -27,6 +28,7 @@ logger = Logger()
 services = OnboardingServices()
 app = APIGatewayRestResolver(enable_validation=True)
 app.include_router(tenants_router(services))
+app.include_router(identity_router(services))
 app.include_router(sync_router(services))
 app.include_router(wizard_router(Path(__file__).parent / "wizard"))
 app.include_router(openapi_router())
@@ -38,7 +40,15 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     admitted = admit(event, services.authorize)
     if not isinstance(admitted, Admitted):
         return with_security_headers(admitted)
-    if admitted.tenant is not None:
-        logger.append_keys(tenant_id=admitted.tenant.tenant_id)
-        app.append_context(tenant=admitted.tenant)  # type: ignore[no-untyped-call]
-    return with_security_headers(app.resolve(event, context))
+    principal = admitted.principal
+    if principal is not None:
+        logger.append_keys(tenant_id=principal.tenant.tenant_id)
+        app.append_context(principal=principal)  # type: ignore[no-untyped-call]
+    answer = app.resolve(event, context)
+    if principal is not None and principal.rotated_token:
+        # The session token was replaced on this use: the wizard reads the successor here.
+        headers = answer.setdefault("headers", {}) or {}
+        headers["X-Session-Token"] = principal.rotated_token
+        headers["Cache-Control"] = "no-store"
+        answer["headers"] = headers
+    return with_security_headers(answer)

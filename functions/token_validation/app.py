@@ -1,4 +1,5 @@
-"""token_validation: the daily re-check of every stored tenant's tokens (EventBridge schedule).
+"""token_validation: the daily re-check of every stored tenant's tokens, and the hourly removal
+of tenants whose contact never confirmed the address (EventBridge schedules).
 
 Tokens a user enters in the wizard are checked by onboarding_api itself, in-process, through the
 same layer function (rackbeat_tripletex.onboarding.vendors.LiveVendors.validate). Invoking this
@@ -10,9 +11,10 @@ gained: onboarding_api must write the secret anyway. So this function runs only 
 from __future__ import annotations
 
 from functools import cache
+from typing import Any
 
 from aws_lambda_powertools import Logger
-from aws_lambda_powertools.utilities.data_classes import EventBridgeEvent, event_source
+from aws_lambda_powertools.utilities.data_classes import EventBridgeEvent
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from rackbeat_tripletex.config import function_settings
@@ -27,8 +29,15 @@ def onboarding() -> Onboarding:
     return build_onboarding(function_settings(OnboardingSettings))
 
 
+REMOVE_UNVERIFIED = "remove_unverified"
+
+
 @logger.inject_lambda_context(clear_state=True)
-@event_source(data_class=EventBridgeEvent)
-def lambda_handler(event: EventBridgeEvent, context: LambdaContext) -> dict[str, int]:
-    logger.info("daily token check started", extra={"schedule_time": event.time})
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
+    # The cleanup schedule sends a constant input; the daily check gets the scheduled event.
+    if event.get("action") == REMOVE_UNVERIFIED:
+        logger.info("removal of unconfirmed tenants started")
+        return {"removed": onboarding().remove_unverified()}
+    scheduled = EventBridgeEvent(event)
+    logger.info("daily token check started", extra={"schedule_time": scheduled.get("time")})
     return onboarding().recheck_stored_tokens()

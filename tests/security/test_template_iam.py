@@ -168,7 +168,12 @@ SECRET_GRANTS: dict[str, tuple[set[str], set[str], set[str]]] = {
             "secretsmanager:DeleteSecret",
         },
     ),
-    "TokenValidationFunction": ({"token"}, {"webhook", "other stack"}, {"secretsmanager:GetSecretValue"}),
+    # Reads the tokens for the daily check; removes an unconfirmed tenant's two secrets.
+    "TokenValidationFunction": (
+        {"token", "webhook"},
+        {"other stack"},
+        {"secretsmanager:GetSecretValue", "secretsmanager:DeleteSecret"},
+    ),
     "OngoingSyncFunction": ({"token"}, {"webhook", "other stack"}, {"secretsmanager:GetSecretValue"}),
     "InitialSyncFunction": ({"token"}, {"webhook", "other stack"}, {"secretsmanager:GetSecretValue"}),
     # Re-creates subscriptions with the tenants' tokens, signed with their (maybe new) secret.

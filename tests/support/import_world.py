@@ -13,6 +13,7 @@ import boto3
 import pytest
 
 from local.aws import MotoServer, reset_moto
+from local.outbox import confirm_contact
 from local.simulators import base
 from local.simulators.rackbeat import RackbeatSimulator
 from local.simulators.rackbeat import create_app as rackbeat_app
@@ -98,6 +99,7 @@ class World:
             json={"company_name": "Nordlys Verktøy AS", "contact_name": "Åse", "contact_email": CONTACT},
         )
         assert created.status_code == 201, created.text
+        confirm_contact(self.stack.http, CONTACT)
         self.tenant_id = created.json()["tenant_id"]
         self.token = created.json()["management_token"]
         self.stack.known_secrets.add(self.token)

@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 
 from local.cfn import load_template, merge_globals
+from local.outbox import confirm_contact
 from local.seed.demo import demo_seed
 from local.simulators.rackbeat import RackbeatSimulator
 from local.simulators.rackbeat import create_app as rackbeat_app
@@ -80,6 +81,7 @@ class LiveStack:
         )
         assert response.status_code == 201, response.text
         body = response.json()
+        confirm_contact(self.http, email)
         return Tenant(body["tenant_id"], body["management_token"], email, company)
 
     def onboarded_tenant(self) -> Tenant:

@@ -13,10 +13,13 @@ import boto3
 import httpx
 import pytest
 
-from local.outbox import sent_emails
+from local.outbox import emailed_link, sent_emails
 from local.simulators.rackbeat import RackbeatSimulator
 from local.simulators.tripletex import TripletexSimulator
 from local.stack import LocalStack
+from rackbeat_tripletex.notify.messages import MESSAGES, EmailKind
+
+VERIFICATION_SUBJECT = MESSAGES[EmailKind.VERIFY_EMAIL].subject
 
 RACKBEAT_TOKEN = "eyJhbGciOiJIUzI1NiJ9.rackbeat-e2e-token.c2lnbmF0dXJl"
 CONSUMER_TOKEN = "consumer-e2e-3f9a1c7d2b8e4a6f"
@@ -135,8 +138,9 @@ class Stack:
         self.rackbeat.reset_all()
         self.rackbeat.load_seed(rackbeat_seed(with_groups=with_groups))
 
-    def new_tenant(self, company: str = "Fjord Lager AS") -> tuple[str, str, str]:
-        """A fresh tenant; returns (tenant_id, management_token, contact_email)."""
+    def new_tenant(self, company: str = "Fjord Lager AS", *, confirmed: bool = True) -> tuple[str, str, str]:
+        """A fresh tenant whose contact opened the verification link (unless `confirmed` is
+        False); returns (tenant_id, management_token, contact_email)."""
         email = f"owner-{uuid.uuid4().hex[:10]}@fjordlager.no"
         response = self.request(
             "POST",
@@ -146,7 +150,29 @@ class Stack:
         assert response.status_code == 201, response.text
         body = response.json()
         self.known_secrets.add(body["management_token"])
+        if confirmed:
+            self.open_link(email, "verify", "/email-verification")
         return body["tenant_id"], body["management_token"], email
+
+    def open_link(self, address: str, page: str, route: str, *, expect: int = 200) -> httpx.Response:
+        """Post the code of the latest `page` link emailed to `address` to `route`, as the
+        wizard does when the link is opened."""
+        link = emailed_link(address, page)
+        assert link is not None, f"no {page} link was emailed to {address}"
+        self.known_secrets.add(link["code"])
+        answer = self.request("POST", route, json=link)
+        assert answer.status_code == expect, answer.text
+        return answer
+
+    def sign_in(self, address: str) -> str:
+        """A session token, through the emailed sign-in link."""
+        assert self.request("POST", "/sign-in", json={"email": address}).status_code == 202
+        token = str(self.open_link(address, "sign-in", "/sessions", expect=201).json()["session_token"])
+        self.known_secrets.add(token)
+        return token
+
+    def confirm_step_up(self, address: str) -> None:
+        self.open_link(address, "confirm", "/confirmations")
 
     def onboarded_tenant(self) -> tuple[str, str, str]:
         tenant_id, token, email = self.new_tenant()
@@ -156,8 +182,14 @@ class Stack:
         assert response.status_code == 200, response.text
         return tenant_id, token, email
 
-    def emails_to(self, address: str) -> list[Any]:
-        return [mail for mail in sent_emails() if address in mail.to]
+    def emails_to(self, address: str, *, verification: bool = False) -> list[Any]:
+        """Emails to `address`, oldest first; the verification email only when asked for (every
+        tenant gets one, and the tests of what follows count what follows)."""
+        return [
+            mail
+            for mail in sent_emails()
+            if address in mail.to and (verification or mail.subject != VERIFICATION_SUBJECT)
+        ]
 
     def queue_messages(self) -> list[str]:
         """Every message body waiting in any of the stack's queues (read without consuming)."""

@@ -13,6 +13,7 @@ import boto3
 import httpx
 import pytest
 
+from local.outbox import confirm_contact
 from local.simulators import base
 from local.simulators.rackbeat import RackbeatSimulator
 from local.simulators.rackbeat import create_app as rackbeat_app
@@ -58,6 +59,7 @@ class World:
             },
         )
         assert created.status_code == 201, created.text
+        confirm_contact(self.http, "i@fjordlager.no")
         tenant_id, token = created.json()["tenant_id"], created.json()["management_token"]
         auth = {"Authorization": f"Bearer {token}"}
         credentials = {

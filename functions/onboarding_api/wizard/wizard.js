@@ -62,6 +62,13 @@ const STRINGS = {
     err_email: "This is not an email address (expected name@company.no).",
     err_network: "We could not reach the service. Check your connection and try again.",
     err_session: "This page no longer has access to the integration. Open the settings link from your latest email.",
+    sign_in_heading: "Already set up?",
+    sign_in_intro: "We email a sign-in link to the integration's contact address.",
+    sign_in_email: "Contact email",
+    sign_in_send: "Email me a sign-in link",
+    verify_pending: "Confirm your email address: open the link we sent to {email}. Until then we email nothing else, and an unconfirmed setup is deleted after a day.",
+    verify_resend: "Send the link again",
+    last_used: "This session was last used {when}; it ends {ends} at the latest.",
     err_generic: "Something went wrong: {message}",
     step_initial_sync: "Import",
     import_heading: "Import from Tripletex",
@@ -250,11 +257,17 @@ async function api(method, path, body) {
   } catch (e) {
     throw new ApiError(0, { message: t("err_network") });
   }
+  // A session token is replaced on use now and then; the answer names its successor.
+  const successor = response.headers.get("X-Session-Token");
+  if (successor) { state.token = successor; remember(); }
   let data = {};
   try { data = await response.json(); } catch (e) { data = {}; }
   if (!response.ok) throw new ApiError(response.status, data);
+  // 202 with confirmation_required: nothing changed; the contact's mailbox has the link.
+  if (data && data.confirmation_required) notice(data.message);
   return data;
 }
+
 
 function tenantPath(suffix) {
   return "tenants/" + encodeURIComponent(state.tenantId) + (suffix || "");
@@ -263,6 +276,7 @@ function tenantPath(suffix) {
 // ---------- errors next to fields ----------
 function clearErrors(form) {
   $("#global-error").hidden = true;
+  $("#notice").hidden = true;
   (form || document).querySelectorAll(".field-error").forEach((p) => { p.textContent = ""; });
   (form || document).querySelectorAll("[aria-invalid]").forEach((el) => el.removeAttribute("aria-invalid"));
 }
@@ -290,7 +304,16 @@ function showError(error) {
   if (!placed) globalError(t("err_generic", { message: error.message }));
 }
 
+// What happened and what to do next, when nothing went wrong (a link sent, an address confirmed).
+function notice(message) {
+  $("#global-error").hidden = true;
+  const banner = $("#notice");
+  banner.textContent = message;
+  banner.hidden = false;
+}
+
 function globalError(message) {
+  $("#notice").hidden = true;
   const banner = $("#global-error");
   banner.textContent = message;
   banner.hidden = false;
@@ -365,6 +388,7 @@ async function submitTokens(event) {
   $("#tokens-next").hidden = true;
   try {
     const report = await api("PUT", tenantPath("/credentials"), body);
+    if (report.confirmation_required) return;
     renderChecks(report.checks);
     // The tokens are stored server-side now; the page does not need them any more.
     names.forEach((n) => { form.elements[n].value = ""; });
@@ -731,6 +755,15 @@ async function loadSettings() {
   state.tenant = tenant;
   $("#settings-tenant").textContent = t("settings_for", { company: tenant.company_name });
   $("#relink-warning").hidden = tenant.status !== "needs_relink";
+  $("#verify-pending").hidden = tenant.email_verified;
+  $("#verify-pending-text").textContent = t("verify_pending", { email: tenant.contact_email });
+  $("#last-used").hidden = !tenant.session;
+  if (tenant.session) {
+    $("#last-used").textContent = t("last_used", {
+      when: new Date(tenant.session.last_used_at).toLocaleString(),
+      ends: new Date(tenant.session.expires_at).toLocaleString(),
+    });
+  }
   $("#settings-saved").hidden = true;
   const form = $("#settings-form");
   const settings = view.settings;
@@ -761,6 +794,7 @@ async function submitSettings(event) {
   };
   try {
     const saved = await api("PUT", tenantPath("/settings"), body);
+    if (saved.confirmation_required) return;
     const firstTime = state.tenant && !state.tenant.settings_saved;
     if (firstTime && saved.settings_link_sent_to) {
       $("#done-text").textContent = t("done_text", { email: saved.settings_link_sent_to });
@@ -788,9 +822,49 @@ async function rotateToken() {
 
 const LOADERS = { prerequisites: loadPrerequisites, initial_sync: loadInitialSync, settings: loadSettings };
 
+async function resendVerification() {
+  try { notice((await api("POST", tenantPath("/email-verification"))).message); } catch (e) { showError(e); }
+}
+
+async function requestSignIn(event) {
+  event.preventDefault();
+  const form = event.target;
+  clearErrors(form);
+  if (!requireFields(form, ["sign_in_email"])) return;
+  try {
+    notice((await api("POST", "sign-in", { email: form.sign_in_email.value.trim() })).message);
+  } catch (e) { showError(e); }
+}
+
+// ---------- emailed links: #verify, #sign-in and #confirm carry ?tenant=...&code=... ----------
+async function openEmailedLink(hash) {
+  const page = hash.slice(1, hash.indexOf("?") > 0 ? hash.indexOf("?") : undefined);
+  const params = new URLSearchParams(hash.slice(hash.indexOf("?") + 1));
+  const body = { tenant_id: params.get("tenant") || "", code: params.get("code") || "" };
+  // The code works once: take it out of the address bar before it is used.
+  history.replaceState(null, "", location.pathname);
+  try {
+    if (page === "sign-in") {
+      const session = await api("POST", "sessions", body);
+      state.tenantId = session.tenant_id;
+      state.token = session.session_token;
+      remember();
+      show("settings");
+      return;
+    }
+    const answer = await api("POST", page === "verify" ? "email-verification" : "confirmations", body);
+    notice(answer.message);
+    if (state.tenantId && state.token) show(page === "verify" ? "tokens" : "settings"); else show("company");
+  } catch (e) {
+    show("company");
+    globalError(e.message);
+  }
+}
+
 // ---------- the settings link: #settings?tenant=...&token=... ----------
 function openFromLink() {
   const hash = location.hash || "";
+  if (/^#(verify|sign-in|confirm)\?/.test(hash)) { openEmailedLink(hash); return true; }
   if (!hash.startsWith("#settings")) return false;
   const params = new URLSearchParams(hash.slice(hash.indexOf("?") + 1));
   if (params.get("tenant") && params.get("token")) {
@@ -829,6 +903,8 @@ function start() {
   $("#settings-form").addEventListener("submit", submitSettings);
   $("#edit-tokens").addEventListener("click", () => { state.returnToSettings = true; show("tokens"); });
   $("#rotate-token").addEventListener("click", rotateToken);
+  $("#verify-resend").addEventListener("click", resendVerification);
+  $("#sign-in-form").addEventListener("submit", requestSignIn);
   $("#done-settings").addEventListener("click", () => show("settings"));
   window.addEventListener("hashchange", openFromLink);
   if (!openFromLink()) show("company");

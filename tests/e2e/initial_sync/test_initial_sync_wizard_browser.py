@@ -13,6 +13,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from local.outbox import emailed_link
 from tests.support.browser import Screenshots, launch_chromium, needs_chromium
 from tests.support.import_world import small_company
 from tests.support.stack import CONSUMER_TOKEN, EMPLOYEE_TOKEN, RACKBEAT_TOKEN, rackbeat_seed, tripletex_seed
@@ -52,6 +53,11 @@ def test_the_wizard_previews_imports_and_shows_progress_and_failures(api_url: st
             expect(page.locator("#token-shown")).to_be_visible()
             key = page.locator("#management-token").inner_text()
             tenant_id = page.evaluate("sessionStorage.getItem('tenantId')")
+            # The import ends with an email: the contact confirms the address first (issue 13).
+            confirmed = httpx.post(
+                api_url + "/email-verification", json=emailed_link("ingrid@fjord-import.no", "verify")
+            )
+            assert confirmed.status_code == 200, confirmed.text
             page.click("#token-continue")
             page.fill("#rackbeat_api_token", RACKBEAT_TOKEN)
             page.fill("#tripletex_consumer_token", CONSUMER_TOKEN)

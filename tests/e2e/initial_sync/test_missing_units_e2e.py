@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
+from local.outbox import confirm_contact
 from tests.support.import_world import DEADLINE_S, SmallCompany, small_company
 from tests.support.stack import good_credentials, rackbeat_seed, tripletex_seed
 
@@ -44,6 +45,7 @@ def _tenant(api_url: str) -> tuple[httpx.Client, str]:
         "/tenants",
         json={"company_name": "Fjord Lager AS", "contact_name": "Ingrid", "contact_email": "i@fjord.no"},
     ).json()
+    confirm_contact(http, "i@fjord.no")
     http.headers["Authorization"] = f"Bearer {created['management_token']}"
     base = f"/tenants/{created['tenant_id']}"
     assert http.put(f"{base}/credentials", json=good_credentials()).status_code == 200

@@ -20,6 +20,8 @@ from tests.support.stack import (
     secret_exists,
 )
 
+# Alerts go to the contact in these tests: another address needs the contact's confirmation
+# (tests/security/test_sessions_and_step_up.py).
 SETTINGS = {
     "streams": {"customers_to_tripletex": True, "invoices_to_tripletex": True},
     "invoice_mode": "order",
@@ -289,8 +291,10 @@ def test_create_groups_rejects_unknown_kinds(stack: Stack) -> None:
 
 
 def test_settings_need_validated_credentials(stack: Stack) -> None:
-    tenant_id, token, _ = stack.new_tenant()
-    response = stack.request("PUT", f"/tenants/{tenant_id}/settings", token=token, json=SETTINGS)
+    tenant_id, token, email = stack.new_tenant()
+    response = stack.request(
+        "PUT", f"/tenants/{tenant_id}/settings", token=token, json={**SETTINGS, "notification_email": email}
+    )
     assert response.status_code == 409
     assert "tokens" in response.json()["message"]
 
@@ -299,7 +303,9 @@ def test_first_save_activates_and_emails_the_link_later_saves_do_not(stack: Stac
     tenant_id, token, email = stack.onboarded_tenant()
     assert stack.request("GET", f"/tenants/{tenant_id}/settings", token=token).json()["settings"] is None
 
-    first = stack.request("PUT", f"/tenants/{tenant_id}/settings", token=token, json=SETTINGS)
+    first = stack.request(
+        "PUT", f"/tenants/{tenant_id}/settings", token=token, json={**SETTINGS, "notification_email": email}
+    )
     assert first.status_code == 200
     assert first.json()["status"] == "active"
     assert first.json()["settings_link_sent_to"] == email
@@ -314,13 +320,19 @@ def test_first_save_activates_and_emails_the_link_later_saves_do_not(stack: Stac
     assert saved["settings"]["streams"]["products_to_rackbeat"] is False
 
     second = stack.request(
-        "PUT", f"/tenants/{tenant_id}/settings", token=token, json={**SETTINGS, "sync_interval_minutes": 60}
+        "PUT",
+        f"/tenants/{tenant_id}/settings",
+        token=token,
+        json={**SETTINGS, "notification_email": email, "sync_interval_minutes": 60},
     )
     assert second.json()["settings_link_sent_to"] is None
     assert len(stack.emails_to(email)) == 1
 
     asked = stack.request(
-        "PUT", f"/tenants/{tenant_id}/settings", token=token, json={**SETTINGS, "send_settings_link": True}
+        "PUT",
+        f"/tenants/{tenant_id}/settings",
+        token=token,
+        json={**SETTINGS, "notification_email": email, "send_settings_link": True},
     )
     assert asked.json()["settings_link_sent_to"] == email
     assert len(stack.emails_to(email)) == 2
@@ -364,8 +376,10 @@ def test_rotating_the_token_emails_a_new_link_and_kills_the_old(stack: Stack) ->
 
 
 def test_delete_needs_the_company_name_then_removes_everything(stack: Stack) -> None:
-    tenant_id, token, _ = stack.onboarded_tenant()
-    stack.request("PUT", f"/tenants/{tenant_id}/settings", token=token, json=SETTINGS)
+    tenant_id, token, email = stack.onboarded_tenant()
+    stack.request(
+        "PUT", f"/tenants/{tenant_id}/settings", token=token, json={**SETTINGS, "notification_email": email}
+    )
     # Activation registered our webhooks; someone else's hook on the same account must survive.
     rb_api = f"http://127.0.0.1:{_port_of(stack.local.runner, 'RACKBEAT_BASE_URL')}"
     headers = {"Authorization": f"Bearer {RACKBEAT_TOKEN}"}
@@ -389,11 +403,20 @@ def test_delete_needs_the_company_name_then_removes_everything(stack: Stack) -> 
     assert "Fjord Lager AS" in refused.json()["message"]
     assert secret_exists(stack, tenant_id)
 
+    # Issue 13: the management token alone no longer deletes; the contact confirms by email.
+    asked = stack.request(
+        "DELETE", f"/tenants/{tenant_id}", token=token, json={"confirm_company_name": "fjord lager as"}
+    )
+    assert asked.status_code == 202, asked.text
+    assert asked.json()["sent_to"] == email
+    assert secret_exists(stack, tenant_id)
+    stack.confirm_step_up(email)
     deleted = stack.request(
         "DELETE", f"/tenants/{tenant_id}", token=token, json={"confirm_company_name": "fjord lager as"}
     )
     assert deleted.status_code == 200
     assert deleted.json()["webhooks_removed"] == len(ours)
+    assert "was deleted" in stack.emails_to(email)[-1].subject
     assert not secret_exists(stack, tenant_id)
     assert stack.request("GET", f"/tenants/{tenant_id}", token=token).status_code == 404
     remaining = httpx.get(f"{rb_api}/api/webhooks", headers=headers).json()["webhooks"]
@@ -521,7 +544,9 @@ def test_wizard_page_and_assets_are_served(stack: Stack) -> None:
 
 def test_daily_check_pauses_a_revoked_tenant_emails_once_and_new_tokens_resume(stack: Stack) -> None:
     tenant_id, token, email = stack.onboarded_tenant()
-    stack.request("PUT", f"/tenants/{tenant_id}/settings", token=token, json=SETTINGS)
+    stack.request(
+        "PUT", f"/tenants/{tenant_id}/settings", token=token, json={**SETTINGS, "notification_email": email}
+    )
     assert len(stack.emails_to(email)) == 1
 
     stack.fire_daily_check()
@@ -545,20 +570,23 @@ def test_daily_check_pauses_a_revoked_tenant_emails_once_and_new_tokens_resume(s
 
     new_token = "eyJhbGciOiJIUzI1NiJ9.rackbeat-e2e-new-token.c2ln"
     stack.rackbeat.grant_token(new_token)
-    renewed = stack.request(
-        "PUT",
-        f"/tenants/{tenant_id}/credentials",
-        token=token,
-        json={**good_credentials(), "rackbeat_api_token": new_token},
-    )
+    renewal = {**good_credentials(), "rackbeat_api_token": new_token}
+    # Issue 13: replacing stored tokens needs the contact's confirmation first.
+    asked = stack.request("PUT", f"/tenants/{tenant_id}/credentials", token=token, json=renewal)
+    assert asked.status_code == 202, asked.text
+    stack.confirm_step_up(email)
+    renewed = stack.request("PUT", f"/tenants/{tenant_id}/credentials", token=token, json=renewal)
     assert renewed.status_code == 200
+    assert "were replaced" in stack.emails_to(email)[-1].subject
     assert stack.request("GET", f"/tenants/{tenant_id}", token=token).json()["status"] == "active"
     assert tenant_id in _tenants_with_status(stack, "active")
 
 
 def test_daily_check_resumes_a_tenant_whose_access_came_back(stack: Stack) -> None:
     tenant_id, token, email = stack.onboarded_tenant()
-    stack.request("PUT", f"/tenants/{tenant_id}/settings", token=token, json=SETTINGS)
+    stack.request(
+        "PUT", f"/tenants/{tenant_id}/settings", token=token, json={**SETTINGS, "notification_email": email}
+    )
     stack.tripletex.grants.discard("product")
     stack.fire_daily_check()
     assert stack.request("GET", f"/tenants/{tenant_id}", token=token).json()["status"] == "needs_relink"
@@ -571,8 +599,10 @@ def test_daily_check_resumes_a_tenant_whose_access_came_back(stack: Stack) -> No
 
 
 def test_daily_check_does_not_pause_when_a_vendor_is_down(stack: Stack) -> None:
-    tenant_id, token, _ = stack.onboarded_tenant()
-    stack.request("PUT", f"/tenants/{tenant_id}/settings", token=token, json=SETTINGS)
+    tenant_id, token, email = stack.onboarded_tenant()
+    stack.request(
+        "PUT", f"/tenants/{tenant_id}/settings", token=token, json={**SETTINGS, "notification_email": email}
+    )
     stack.rackbeat.set_faults({"error_rates": {"503": 1.0}})
     try:
         outcome = stack.fire_daily_check()

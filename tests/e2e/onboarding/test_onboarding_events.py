@@ -32,6 +32,17 @@ def test_schedule_event_runs_the_daily_check(stack: Stack) -> None:
     assert set(result.payload) == {"checked", "ok", "needs_relink", "resumed", "inconclusive"}
 
 
+def test_cleanup_schedule_event_removes_only_stale_unconfirmed_tenants(stack: Stack) -> None:
+    # The template's constant input for the UnconfirmedTenantCleanup schedule.
+    event = json.loads((EVENTS / "token_validation" / "remove_unverified.json").read_text())
+    tenant_id, token, _ = stack.new_tenant(confirmed=False)
+    assert stack.local.runner is not None
+    result = stack.local.runner.invoke("TokenValidationFunction", event)
+    assert result.ok, result.error
+    assert result.payload == {"removed": 0}, "a tenant created just now has a day to confirm"
+    assert stack.request("GET", f"/tenants/{tenant_id}", token=token).status_code == 200
+
+
 def test_sync_route_events_reach_their_routes(stack: Stack) -> None:
     """The sample events of the sync routes, pointed at a real tenant: each reaches its route."""
     tenant_id, token, _ = stack.onboarded_tenant()

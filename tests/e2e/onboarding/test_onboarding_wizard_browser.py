@@ -71,6 +71,18 @@ def test_new_user_completes_the_wizard_and_uses_the_settings_link(stack: Stack) 
             expect(page.locator("#tokens-next")).to_be_visible()
             expect(page.locator("#checks li.fail")).to_have_count(0)
             shot(page, "tokens-ok")
+
+            # The contact opens the verification link from the mailbox, in a tab of its own.
+            (verification,) = [m for m in sent_emails() if email in m.to]
+            verify_link = re.search(r"http\S+#verify\?\S+", verification.text or "")
+            assert verify_link, verification.text
+            assert "Fjord Lager" not in verification.subject + (verification.text or "")
+            mailbox_tab = browser.new_page(locale="en-GB")
+            mailbox_tab.goto(verify_link.group(0))
+            expect(mailbox_tab.locator("#notice")).to_contain_text("email address is confirmed")
+            assert "code=" not in mailbox_tab.url, "the code must leave the address bar"
+            shot(mailbox_tab, "email-confirmed")
+            mailbox_tab.close()
             page.click("#tokens-next")
 
             # Step 3: groups. None exist yet; "create them for me".
@@ -106,7 +118,7 @@ def test_new_user_completes_the_wizard_and_uses_the_settings_link(stack: Stack) 
             shot(page, "done")
             page.close()
 
-            (mail,) = [m for m in sent_emails() if email in m.to]
+            (mail,) = [m for m in sent_emails() if email in m.to and m.message_id != verification.message_id]
             link = re.search(r"http\S+#settings\?\S+", mail.text or "")
             assert link, mail.text
 
@@ -131,6 +143,21 @@ def test_new_user_completes_the_wizard_and_uses_the_settings_link(stack: Stack) 
             later.click("#lang-nb")
             expect(later.locator("#settings-submit")).to_have_text("Lagre innstillinger")
             shot(later, "settings-norwegian")
+
+            # Another day, another browser: sign in by an emailed link instead.
+            signing_in = browser.new_page(locale="en-GB")
+            signing_in.goto(stack.api_url + "/")
+            signing_in.fill("#sign_in_email", email)
+            signing_in.click("#sign-in-submit")
+            expect(signing_in.locator("#notice")).to_contain_text("sign-in link is on its way")
+            sign_in_mail = [m for m in sent_emails() if email in m.to][-1]
+            sign_in_link = re.search(r"http\S+#sign-in\?\S+", sign_in_mail.text or "")
+            assert sign_in_link, sign_in_mail.text
+            signing_in.goto(sign_in_link.group(0))
+            expect(signing_in.locator("#step-settings")).to_be_visible()
+            expect(signing_in.locator("#last-used")).to_contain_text("last used")
+            assert "code=" not in signing_in.url
+            shot(signing_in, "signed-in")
         finally:
             browser.close()
 
@@ -139,4 +166,8 @@ def test_new_user_completes_the_wizard_and_uses_the_settings_link(stack: Stack) 
     assert saved["status"] == "active"
     assert saved["settings"]["streams"]["products_to_rackbeat"] is True
     assert saved["settings"]["invoice_mode"] == "order"
-    assert len([m for m in sent_emails() if email in m.to]) == 1, "a later save sends no email"
+    assert [m.subject for m in sent_emails() if email in m.to] == [
+        verification.subject,
+        mail.subject,
+        sign_in_mail.subject,
+    ], "a later save sends no email"

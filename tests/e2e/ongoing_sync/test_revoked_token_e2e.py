@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from local.outbox import sent_emails
+from local.outbox import emailed_link, sent_emails
 from tests.support.seeds import CONSUMER_TOKEN, EMPLOYEE_TOKEN, NEW_RACKBEAT_TOKEN, RACKBEAT_TOKEN
 from tests.support.sync_stack import World
 from tests.support.sync_world import RackbeatUser, tripletex_rows
@@ -44,14 +44,18 @@ def test_revoked_token_pauses_and_new_credentials_bring_the_missed_change_once(w
     assert world.local.runner.fire_schedule("SyncSchedule").payload == {"enqueued": 0}
     assert _customer_numbers(world) == [8001]
 
+    renewal = {
+        "rackbeat_api_token": NEW_RACKBEAT_TOKEN,
+        "tripletex_consumer_token": CONSUMER_TOKEN,
+        "tripletex_employee_token": EMPLOYEE_TOKEN,
+    }
+    # Issue 13: replacing stored tokens waits for the contact to open the emailed confirmation.
+    asked = world.http.put(f"/tenants/{tenant_id}/credentials", json=renewal, headers=world.auth(tenant_id))
+    assert asked.status_code == 202, asked.text
+    confirmed = world.http.post("/confirmations", json=emailed_link("i@fjordlager.no", "confirm"))
+    assert confirmed.status_code == 200, confirmed.text
     relinked = world.http.put(
-        f"/tenants/{tenant_id}/credentials",
-        json={
-            "rackbeat_api_token": NEW_RACKBEAT_TOKEN,
-            "tripletex_consumer_token": CONSUMER_TOKEN,
-            "tripletex_employee_token": EMPLOYEE_TOKEN,
-        },
-        headers=world.auth(tenant_id),
+        f"/tenants/{tenant_id}/credentials", json=renewal, headers=world.auth(tenant_id)
     )
     assert relinked.status_code == 200, relinked.text
     assert NEW_RACKBEAT_TOKEN not in relinked.text

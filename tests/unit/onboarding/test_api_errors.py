@@ -25,7 +25,7 @@ from rackbeat_tripletex.clients.http import (
 from rackbeat_tripletex.initial_sync.service import AlreadyRan, InvalidRequest, NotReady, TenantNotFound
 from rackbeat_tripletex.models.sync import RunState
 from rackbeat_tripletex.onboarding.api.errors import map_errors, stranger_reply
-from rackbeat_tripletex.onboarding.service import (
+from rackbeat_tripletex.onboarding.failures import (
     ConcurrentChangeError,
     ConfirmationError,
     OnboardingError,

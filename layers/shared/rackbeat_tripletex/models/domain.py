@@ -77,6 +77,10 @@ class CredentialsSummary(BaseModel):
     rackbeat_company: str | None = None
     tripletex_company: str | None = None
     tripletex_environment: TripletexEnvironment | None = None
+    # Which account and company the tokens belong to: names change, ids do not, and new tokens
+    # for another one must not silently inherit this tenant's links and cursors.
+    rackbeat_account_id: int | None = None
+    tripletex_company_id: int | None = None
 
 
 class Tenant(BaseModel):
@@ -95,6 +99,11 @@ class Tenant(BaseModel):
     # so the contact hears about one outage exactly once.
     relink_notified_at: datetime | None = None
     settings_saved_at: datetime | None = None
+    # True from POST /tenants until the contact opens the verification link: until then nothing
+    # but that link is emailed, and the tenant is removed after a day. (False by default: a
+    # profile only gets here through onboarding, which always says.)
+    email_verification_pending: bool = False
+    email_verified_at: datetime | None = None
 
 
 class Streams(BaseModel):
@@ -192,6 +201,8 @@ class ValidationReport(BaseModel):
     rackbeat_company: str | None = None
     tripletex_company: str | None = None
     tripletex_environment: TripletexEnvironment | None = None
+    rackbeat_account_id: int | None = None
+    tripletex_company_id: int | None = None
 
     @property
     def ok(self) -> bool:

@@ -1,12 +1,17 @@
 """Emails to a tenant's contact, sent through SES (v2 API).
 
-Every email says what happened and what to do next. The settings link carries the management
-token in the URL fragment (`#settings?...`), which browsers never send to a server, so it
-cannot end up in an access log.
+Every email says what happened and what to do next; its words are in ``notify.messages``. Links
+carry their secret in the URL fragment (`#settings?...`, `#sign-in?...`), which browsers never
+send to a server, so it cannot end up in an access log.
+
+Two rules hold for every email here: nothing but the verification link goes to a contact whose
+address is not confirmed yet, and, when the mailer has limits (the API's mailer has), every
+email the API can trigger is counted against its recipient and tenant first.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from typing import Any, Protocol
 from urllib.parse import urlencode
@@ -15,9 +20,23 @@ import boto3
 
 from rackbeat_tripletex.config import runtime_config
 from rackbeat_tripletex.models.domain import Check, Tenant
+from rackbeat_tripletex.notify.limits import EmailLimits
+from rackbeat_tripletex.notify.messages import (
+    DIGEST_MORE,
+    DIGEST_RECORD,
+    RELINK_REASON,
+    EmailKind,
+    line,
+    render,
+)
+
+logger = logging.getLogger(__name__)
 
 # The digest names this many records; the rest are counted and waiting on the settings page.
 DIGEST_SHOWN = 25
+
+# Changes the contact is told about afterwards; each needed a confirmation that was counted.
+NOTICES = (EmailKind.TENANT_DELETED, EmailKind.CREDENTIALS_CHANGED, EmailKind.NOTIFICATION_EMAIL_CHANGED)
 
 
 class FailedRecord(Protocol):
@@ -35,89 +54,159 @@ class FailedRecord(Protocol):
 
 def failure_digest_text(tenant: Tenant, failures: Sequence[FailedRecord]) -> tuple[str, str]:
     """Subject and body of the failure digest."""
-    subject = f"{len(failures)} records could not be synchronised ({tenant.company_name})"
-    lines = [
-        f"- {f.entity} {f.key}: {f.message} What to do: {f.suggested_fix}" for f in failures[:DIGEST_SHOWN]
-    ]
-    more = (
-        f"\n... and {len(failures) - DIGEST_SHOWN} more in the settings page."
-        if len(failures) > DIGEST_SHOWN
-        else ""
+    records = "\n".join(
+        line(DIGEST_RECORD, entity=f.entity, key=f.key, message=f.message, fix=f.suggested_fix)
+        for f in failures[:DIGEST_SHOWN]
     )
-    body = (
-        f"Hello {tenant.contact_name},\n\n"
-        "These records did not reach the other system. Everything else is synchronising normally.\n\n"
-        + "\n".join(lines)
-        + more
-        + "\n\nA record syncs again on its own once it is corrected; you can also retry all from the "
-        "settings page.\n"
+    more = line(DIGEST_MORE, count=len(failures) - DIGEST_SHOWN) if len(failures) > DIGEST_SHOWN else ""
+    return render(
+        EmailKind.FAILURE_DIGEST,
+        count=len(failures),
+        contact_name=tenant.contact_name,
+        records=records,
+        more=more,
     )
-    return subject, body
+
+
+def fragment_link(public_base_url: str, page: str, **values: str) -> str:
+    base = public_base_url.rstrip("/") + "/"
+    return f"{base}#{page}?{urlencode(values)}"
 
 
 def settings_link(public_base_url: str, tenant_id: str, management_token: str) -> str:
-    base = public_base_url.rstrip("/") + "/"
-    return f"{base}#settings?{urlencode({'tenant': tenant_id, 'token': management_token})}"
+    return fragment_link(public_base_url, "settings", tenant=tenant_id, token=management_token)
 
 
 class Mailer:
-    def __init__(self, client: Any, sender: str) -> None:
+    def __init__(
+        self,
+        client: Any,
+        sender: str,
+        *,
+        limits: EmailLimits | None = None,
+        configuration_set: str | None = None,
+    ) -> None:
         self._client = client
         self._sender = sender
+        self._limits = limits
+        self._configuration_set = configuration_set
 
     @classmethod
     def from_config(cls) -> Mailer:
         return cls(boto3.client("sesv2"), runtime_config().require("sender_email"))
 
-    def send_settings_link(self, tenant: Tenant, to: str, link: str, *, rotated: bool) -> None:
-        if rotated:
-            subject = f"New settings link for the Rackbeat-Tripletex integration ({tenant.company_name})"
-            opening = (
-                "A new settings link was created for your integration. The link you had before "
-                "no longer works; use this one from now on."
-            )
-        else:
-            subject = f"Your Rackbeat-Tripletex integration is running ({tenant.company_name})"
-            opening = (
-                "Your integration between Rackbeat and Tripletex is set up and running. "
-                "You can change what is synchronised at any time through this link."
-            )
+    # -- the one email for an unconfirmed address -----------------------------------------
+
+    def send_verification(self, tenant: Tenant, link: str, valid_minutes: int) -> None:
+        self._take(tenant, tenant.contact_email)
         self._send(
-            to,
-            subject,
-            f"Hello {tenant.contact_name},\n\n{opening}\n\n{link}\n\n"
-            "Keep this email: anyone with the link can change your integration's settings. "
-            'If it gets into the wrong hands, open it and choose "Create a new link".\n',
+            tenant.contact_email, *render(EmailKind.VERIFY_EMAIL, link=link, valid_minutes=valid_minutes)
         )
 
-    def send_relink_needed(self, tenant: Tenant, failed: Sequence[Check]) -> None:
-        reasons = "\n".join(f"- {check.label}: {check.fix or check.detail}" for check in failed)
+    # -- sign-in and settings links -------------------------------------------------------
+
+    def send_sign_in(self, tenant: Tenant, link: str, valid_minutes: int) -> bool:
+        return self._send_to_contact(
+            tenant,
+            EmailKind.SIGN_IN,
+            link=link,
+            valid_minutes=valid_minutes,
+            company_name=tenant.company_name,
+        )
+
+    def count(self, tenant: Tenant, recipient: str) -> None:
+        """Count an email about to be sent before a change it reports is made (EmailLimitReached
+        then stops the change, not only the email); pass ``counted=True`` when sending it."""
+        self._take(tenant, recipient)
+
+    def send_settings_link(
+        self, tenant: Tenant, to: str, link: str, *, rotated: bool, counted: bool = False
+    ) -> bool:
+        kind = EmailKind.SETTINGS_LINK_ROTATED if rotated else EmailKind.SETTINGS_LINK
+        if not self._allowed(tenant, kind):
+            return False
+        if not counted:
+            self._take(tenant, to)
+        self._send(to, *render(kind, contact_name=tenant.contact_name, link=link))
+        return True
+
+    def send_confirmation(
+        self, tenant: Tenant, kind: EmailKind, link: str, valid_minutes: int, **fields: str
+    ) -> bool:
+        """A step-up link: the change it confirms happens only after it is opened."""
+        return self._send_to_contact(
+            tenant, kind, link=link, valid_minutes=valid_minutes, company_name=tenant.company_name, **fields
+        )
+
+    def send_notice(self, tenant: Tenant, kind: EmailKind, **fields: str) -> bool:
+        """The contact is told of a change after it happened. Not counted: each notice follows
+        a confirmation that was, and a notice must not be lost to a full window."""
+        assert kind in NOTICES, kind
+        if not self._allowed(tenant, kind):
+            return False
+        subject, text = render(
+            kind, contact_name=tenant.contact_name, company_name=tenant.company_name, **fields
+        )
+        self._send(tenant.contact_email, subject, text)
+        return True
+
+    # -- scheduled mail -------------------------------------------------------------------
+
+    def send_relink_needed(self, tenant: Tenant, failed: Sequence[Check]) -> bool:
+        if not self._allowed(tenant, EmailKind.RELINK_NEEDED):
+            return False
+        reasons = "\n".join(
+            line(RELINK_REASON, label=check.label, fix=check.fix or check.detail) for check in failed
+        )
         self._send(
             tenant.contact_email,
-            f"Action needed: the Rackbeat-Tripletex integration is paused ({tenant.company_name})",
-            f"Hello {tenant.contact_name},\n\n"
-            "Our daily check found that your API tokens no longer work, so the synchronisation "
-            "between Rackbeat and Tripletex is paused. Nothing is lost: changes made meanwhile "
-            "are picked up as soon as the tokens work again.\n\n"
-            f"What failed:\n{reasons}\n\n"
-            'What to do: open the settings link from your welcome email, choose "Tokens" and '
-            "enter working tokens. The integration resumes by itself once they pass the check.\n",
+            *render(EmailKind.RELINK_NEEDED, contact_name=tenant.contact_name, reasons=reasons),
         )
+        return True
 
-    def send_failure_digest(self, tenant: Tenant, to: str, failures: Sequence[FailedRecord]) -> None:
+    def send_failure_digest(self, tenant: Tenant, to: str, failures: Sequence[FailedRecord]) -> bool:
         """The daily list of records that could not sync; how often it goes out is the caller's
         rule (``sync.digest``), so this only writes the email."""
+        if not self._allowed(tenant, EmailKind.FAILURE_DIGEST):
+            return False
         subject, text = failure_digest_text(tenant, failures)
         self._send(to, subject, text)
+        return True
+
+    # -- helpers --------------------------------------------------------------------------
+
+    def _send_to_contact(self, tenant: Tenant, kind: EmailKind, **fields: object) -> bool:
+        if not self._allowed(tenant, kind):
+            return False
+        self._take(tenant, tenant.contact_email)
+        self._send(tenant.contact_email, *render(kind, contact_name=tenant.contact_name, **fields))
+        return True
+
+    @staticmethod
+    def _allowed(tenant: Tenant, kind: EmailKind) -> bool:
+        if tenant.email_verification_pending:
+            logger.info(
+                "email withheld: contact address not confirmed",
+                extra={"tenant_id": tenant.tenant_id, "email_kind": kind.value},
+            )
+            return False
+        return True
+
+    def _take(self, tenant: Tenant, recipient: str) -> None:
+        if self._limits is not None:
+            self._limits.take(recipient, tenant.tenant_id)
 
     def _send(self, to: str, subject: str, text: str) -> None:
-        self._client.send_email(
-            FromEmailAddress=self._sender,
-            Destination={"ToAddresses": [to]},
-            Content={
+        request: dict[str, Any] = {
+            "FromEmailAddress": self._sender,
+            "Destination": {"ToAddresses": [to]},
+            "Content": {
                 "Simple": {
                     "Subject": {"Data": subject, "Charset": "UTF-8"},
                     "Body": {"Text": {"Data": text, "Charset": "UTF-8"}},
                 }
             },
-        )
+        }
+        if self._configuration_set:
+            request["ConfigurationSetName"] = self._configuration_set
+        self._client.send_email(**request)

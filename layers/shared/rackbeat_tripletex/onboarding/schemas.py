@@ -52,6 +52,83 @@ class TenantCreated(BaseModel):
         description="Shown once. Authorises every /tenants/{tenant_id} route as `Authorization: Bearer`."
     )
     status: TenantStatus
+    verification_sent_to: str = Field(
+        description=(
+            "The contact address the verification link went to; nothing else is emailed until it is opened."
+        )
+    )
+
+
+TenantIdField = Annotated[str, Field(min_length=1, max_length=64, description="The tenant the link is for.")]
+CodeField = Annotated[str, Field(min_length=8, max_length=128, description="The code from the emailed link.")]
+
+
+class EmailedCode(BaseModel):
+    """What an emailed link carries: the wizard sends it here from the link's fragment."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    tenant_id: TenantIdField
+    code: CodeField
+
+
+class EmailVerified(BaseModel):
+    email_verified: Literal[True] = True
+    message: str
+
+
+class VerificationSent(BaseModel):
+    sent_to: str | None = Field(
+        description="Where the new link went; null when the address is confirmed already."
+    )
+    message: str
+
+
+class SignInRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    email: EmailAddress = Field(description="The contact address of the integration.")
+
+
+class SignInRequested(BaseModel):
+    message: str
+
+
+class SessionView(BaseModel):
+    started_at: datetime
+    last_used_at: datetime = Field(description="When this session was used before this request.")
+    idle_expires_at: datetime = Field(description="The session ends if it is not used again by then.")
+    expires_at: datetime = Field(description="The session ends then at the latest; sign in again after.")
+
+
+class SessionCreated(BaseModel):
+    tenant_id: str
+    session_token: str = Field(
+        description=(
+            "Authorises the tenant's routes as `Authorization: Bearer`. Replaced on use after a few "
+            "minutes: an answer carrying `X-Session-Token` names its successor."
+        )
+    )
+    session: SessionView
+
+
+class SignedOut(BaseModel):
+    signed_out: Literal[True] = True
+    message: str
+
+
+class Confirmed(BaseModel):
+    action: str
+    message: str
+
+
+class StepUpSent(BaseModel):
+    """202: the change waits for the contact to open the confirmation link we emailed."""
+
+    confirmation_required: Literal[True] = True
+    action: str = Field(description="`delete`, `credentials` or `notification_email`.")
+    sent_to: str
+    message: str
 
 
 def _strip_pasted(value: object) -> object:
@@ -84,6 +161,13 @@ class CredentialsRequest(Credentials):
     rackbeat_api_token: PastedToken
     tripletex_consumer_token: PastedToken
     tripletex_employee_token: PastedToken
+    reconnect: bool = Field(
+        default=False,
+        description=(
+            "Connect another Rackbeat account or Tripletex company than the one the integration was "
+            "set up with: the records already paired and the sync positions are forgotten."
+        ),
+    )
 
 
 class TenantView(BaseModel):
@@ -91,10 +175,14 @@ class TenantView(BaseModel):
     company_name: str
     contact_name: str
     contact_email: str
+    email_verified: bool = Field(description="Whether the contact opened the verification link.")
     status: TenantStatus
     created_at: datetime
     credentials: CredentialsSummary
     settings_saved: bool
+    session: SessionView | None = Field(
+        default=None, description="The session this request came with (none for the management token)."
+    )
 
 
 class ValidationOutcome(BaseModel):

@@ -8,13 +8,12 @@ values never enter a message.
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
-from rackbeat_tripletex.auth import hash_management_token, new_management_token, verify_management_token
+from rackbeat_tripletex.auth import hash_management_token, new_management_token
 from rackbeat_tripletex.models.domain import (
     Credentials,
     CredentialsSummary,
@@ -25,54 +24,41 @@ from rackbeat_tripletex.models.domain import (
     ValidationReport,
 )
 from rackbeat_tripletex.notify.email import Mailer, settings_link
+from rackbeat_tripletex.notify.messages import EmailKind
+from rackbeat_tripletex.onboarding.access import ContactAccess
+from rackbeat_tripletex.onboarding.failures import (
+    CONFIRM_EMAIL_FIRST,
+    OTHER_ACCOUNT,
+    ConfirmationError,
+    OtherAccountError,
+    StepOrderError,
+)
+from rackbeat_tripletex.onboarding.identity import (
+    Principal,
+    StepUpAction,
+    is_session_token,
+)
 from rackbeat_tripletex.onboarding.schemas import (
     NamedRecord,
-    NewTenant,
     Prerequisites,
     SettingsSaved,
     SettingsUpdate,
     SettingsView,
     TenantDeleted,
-    TenantView,
     TokenRotated,
     UnitsCreated,
 )
+from rackbeat_tripletex.store.reconnect import forget_links_and_cursors
 from rackbeat_tripletex.store.secrets import TenantSecrets
-from rackbeat_tripletex.store.tenants import ConcurrentUpdateError, TenantStore
+from rackbeat_tripletex.store.sessions import AuthStore
+from rackbeat_tripletex.store.tenants import TenantStore
 from rackbeat_tripletex.sync.pause import pause_for_relink
-from rackbeat_tripletex.webhooks.registration import forget_tripletex_webhook_secret, register_webhooks
+from rackbeat_tripletex.webhooks.registration import register_webhooks
 
 logger = logging.getLogger(__name__)
 
 K = TypeVar("K")
 R = TypeVar("R")
-
-NOT_FOUND_MESSAGE = "Tenant not found"
-
-
-class OnboardingError(Exception):
-    def __init__(self, message: str) -> None:
-        self.message = message
-        super().__init__(message)
-
-
-class TenantNotFoundError(OnboardingError):
-    """Unknown tenant and wrong token alike: a stranger must not learn which one it was."""
-
-    def __init__(self) -> None:
-        super().__init__(NOT_FOUND_MESSAGE)
-
-
-class StepOrderError(OnboardingError):
-    """The route needs an earlier wizard step done first; the message names that step."""
-
-
-class ConfirmationError(OnboardingError):
-    """The user did not confirm an irreversible step the way it asks."""
-
-
-class ConcurrentChangeError(OnboardingError):
-    """Another request changed the tenant in between, every attempt; trying again is safe."""
 
 
 class Vendors(Protocol):
@@ -101,59 +87,31 @@ NEEDS_TOKENS = (
 
 
 @dataclass
-class Onboarding:
+class Onboarding(ContactAccess):
     tenants: TenantStore
     secrets: TenantSecrets
     mailer: Mailer
     vendors: Vendors
+    auth: AuthStore
+    # The state table itself, for the rows a reconnect forgets (links and cursors).
+    table: Any = None
     clock: Callable[[], datetime] = _now
     # (tenant_id, credentials, public base URL) -> webhooks registered; run when a tenant is active.
     register_webhooks: Callable[[str, Credentials, str], int] = field(default=register_webhooks)
 
-    # -- tenants and authorisation --------------------------------------------------------
-
-    def create_tenant(self, request: NewTenant) -> tuple[Tenant, str]:
-        token = new_management_token()
-        now = self.clock()
-        tenant = Tenant(
-            tenant_id=uuid.uuid4().hex,
-            company_name=request.company_name,
-            contact_name=request.contact_name,
-            contact_email=request.contact_email,
-            status=TenantStatus.ONBOARDING,
-            created_at=now,
-            updated_at=now,
-            management_token_hash=hash_management_token(token),
-        )
-        self.tenants.create(tenant)
-        logger.info("tenant created", extra={"tenant_id": tenant.tenant_id})
-        return tenant, token
-
-    def authorize(self, tenant_id: str, presented_token: str | None) -> Tenant:
-        """The tenant, if `presented_token` is its management token; else TenantNotFoundError."""
-        # Ids are uuid4 hex; anything else cannot exist, but it still pays the hash compare.
-        tenant = self.tenants.get(tenant_id) if _looks_like_id(tenant_id) else None
-        if not verify_management_token(presented_token, tenant.management_token_hash if tenant else None):
-            raise TenantNotFoundError()
-        assert tenant is not None
-        return tenant
-
-    def view(self, tenant: Tenant) -> TenantView:
-        return TenantView(
-            tenant_id=tenant.tenant_id,
-            company_name=tenant.company_name,
-            contact_name=tenant.contact_name,
-            contact_email=tenant.contact_email,
-            status=tenant.status,
-            created_at=tenant.created_at,
-            credentials=tenant.credentials,
-            settings_saved=tenant.settings_saved_at is not None,
-        )
-
     # -- credentials ----------------------------------------------------------------------
 
-    def put_credentials(self, tenant: Tenant, credentials: Credentials) -> ValidationReport:
-        """Check the tokens; store them only when every check passes."""
+    def put_credentials(
+        self, principal: Principal, credentials: Credentials, public_base_url: str, *, reconnect: bool = False
+    ) -> ValidationReport:
+        """Check the tokens; store them only when every check passes. Replacing stored tokens
+        needs a step-up confirmation first (asked before the vendors are, so a token thief
+        learns nothing about other tokens), and tokens of another account or company also need
+        `reconnect`, which forgets the links and cursors of the old ones."""
+        tenant = principal.tenant
+        replacing = tenant.credentials.validated_at is not None
+        if replacing:
+            self._step_up_granted(principal, StepUpAction.CREDENTIALS, public_base_url)
         report = self.vendors.validate(credentials)
         if not report.ok:
             logger.info(
@@ -161,10 +119,34 @@ class Onboarding:
                 extra={"tenant_id": tenant.tenant_id, "failed_checks": [c.id.value for c in report.failed]},
             )
             return report
+        switching = replacing and _other_account(tenant.credentials, report)
+        if switching and not reconnect:
+            logger.info("credentials refused: another account", extra={"tenant_id": tenant.tenant_id})
+            raise OtherAccountError(OTHER_ACCOUNT)
+        if replacing:
+            self._use_grant(principal, StepUpAction.CREDENTIALS)
+        if switching:
+            self._forget_old_account(tenant)
         self.secrets.put(tenant.tenant_id, credentials)
         self._update(tenant.tenant_id, lambda t: self._accept_report(t, report))
-        logger.info("credentials stored", extra={"tenant_id": tenant.tenant_id})
+        logger.info("credentials stored", extra={"tenant_id": tenant.tenant_id, "reconnected": switching})
+        if replacing:
+            self.mailer.send_notice(tenant, EmailKind.CREDENTIALS_CHANGED)
         return report
+
+    def _forget_old_account(self, tenant: Tenant) -> None:
+        old = self.secrets.get(tenant.tenant_id)
+        if old is not None:
+            try:
+                self.vendors.remove_webhooks(old, tenant.tenant_id)
+            except Exception:
+                logger.warning(
+                    "old webhooks not removed", extra={"tenant_id": tenant.tenant_id}, exc_info=False
+                )
+        forgotten = forget_links_and_cursors(self.table, tenant.tenant_id) if self.table is not None else 0
+        logger.info(
+            "reconnect: links and cursors forgotten", extra={"tenant_id": tenant.tenant_id, "rows": forgotten}
+        )
 
     def _accept_report(self, tenant: Tenant, report: ValidationReport) -> Tenant:
         status = tenant.status
@@ -180,6 +162,8 @@ class Onboarding:
                     rackbeat_company=report.rackbeat_company,
                     tripletex_company=report.tripletex_company,
                     tripletex_environment=report.tripletex_environment,
+                    rackbeat_account_id=report.rackbeat_account_id,
+                    tripletex_company_id=report.tripletex_company_id,
                 ),
             }
         )
@@ -242,12 +226,35 @@ class Onboarding:
         return SettingsView(settings=self.tenants.get_settings(tenant.tenant_id), status=tenant.status)
 
     def save_settings(
-        self, tenant: Tenant, update: SettingsUpdate, presented_token: str, public_base_url: str
+        self, principal: Principal, update: SettingsUpdate, presented_token: str, public_base_url: str
     ) -> SettingsSaved:
+        tenant = principal.tenant
         if tenant.credentials.validated_at is None:
             raise StepOrderError(NEEDS_TOKENS)
+        if tenant.email_verification_pending:
+            raise StepOrderError(CONFIRM_EMAIL_FIRST.format(address=tenant.contact_email))
         settings = Settings.model_validate(update.model_dump(exclude={"send_settings_link"}))
+        previous = self.tenants.get_settings(tenant.tenant_id)
+        # Alerts go to an address the contact confirmed: their own, or one they approved by the
+        # emailed link; otherwise the daily digest would mail whoever a caller names.
+        confirmed = previous.notification_email if previous is not None else tenant.contact_email
+        moved = _address(confirmed) != _address(settings.notification_email)
+        if moved:
+            self._step_up_granted(
+                principal,
+                StepUpAction.NOTIFICATION_EMAIL,
+                public_base_url,
+                new_address=settings.notification_email,
+            )
+            self._use_grant(principal, StepUpAction.NOTIFICATION_EMAIL)
         self.tenants.put_settings(tenant.tenant_id, settings)
+        if moved:
+            self.mailer.send_notice(
+                tenant,
+                EmailKind.NOTIFICATION_EMAIL_CHANGED,
+                old_address=confirmed,
+                new_address=settings.notification_email,
+            )
         first_save = tenant.settings_saved_at is None
 
         def activate(current: Tenant) -> Tenant:
@@ -262,12 +269,13 @@ class Onboarding:
             # active tenant makes sure the webhooks exist.
             self.register_webhooks(tenant.tenant_id, self._stored_credentials(saved), public_base_url)
         sent_to = None
-        if first_save or update.send_settings_link:
+        if (first_save or update.send_settings_link) and not is_session_token(presented_token):
             # The caller proved it holds the management token, so the link can carry it without
-            # us ever storing it.
+            # us ever storing it. (A session token is not put in a link: it is short-lived and
+            # signing in by email replaces the settings link.)
             link = settings_link(public_base_url, tenant.tenant_id, presented_token)
-            self.mailer.send_settings_link(saved, saved.contact_email, link, rotated=False)
-            sent_to = saved.contact_email
+            if self.mailer.send_settings_link(saved, saved.contact_email, link, rotated=False):
+                sent_to = saved.contact_email
         logger.info(
             "settings saved",
             extra={"tenant_id": tenant.tenant_id, "first_save": first_save, "link_sent": sent_to is not None},
@@ -277,6 +285,11 @@ class Onboarding:
     # -- management token -----------------------------------------------------------------
 
     def rotate_management_token(self, tenant: Tenant, public_base_url: str) -> TokenRotated:
+        if tenant.email_verification_pending:
+            # The new token could only go to an address nobody confirmed: no relay through here.
+            raise StepOrderError(CONFIRM_EMAIL_FIRST.format(address=tenant.contact_email))
+        # Counted first: a full window must leave the old link working, not lock everyone out.
+        self.mailer.count(tenant, tenant.contact_email)
         token = new_management_token()
         rotated = self._update(
             tenant.tenant_id,
@@ -285,7 +298,7 @@ class Onboarding:
         # The new token goes only to the contact's mailbox, never back to the caller: whoever
         # rotates a stolen token locks the thief out, and a thief who rotates locks only himself out.
         link = settings_link(public_base_url, tenant.tenant_id, token)
-        self.mailer.send_settings_link(rotated, rotated.contact_email, link, rotated=True)
+        self.mailer.send_settings_link(rotated, rotated.contact_email, link, rotated=True, counted=True)
         logger.info("management token rotated", extra={"tenant_id": tenant.tenant_id})
         return TokenRotated(
             sent_to=rotated.contact_email,
@@ -297,12 +310,15 @@ class Onboarding:
 
     # -- offboarding ----------------------------------------------------------------------
 
-    def delete(self, tenant: Tenant, confirm_company_name: str) -> TenantDeleted:
+    def delete(self, principal: Principal, confirm_company_name: str, public_base_url: str) -> TenantDeleted:
+        tenant = principal.tenant
         if confirm_company_name.strip().casefold() != tenant.company_name.strip().casefold():
             raise ConfirmationError(
                 "To delete the integration, type the company name exactly as registered "
                 f"(\u201c{tenant.company_name}\u201d) in confirm_company_name."
             )
+        self._step_up_granted(principal, StepUpAction.DELETE, public_base_url)
+        self._use_grant(principal, StepUpAction.DELETE)
         warnings: list[str] = []
         removed = 0
         credentials = self.secrets.get(tenant.tenant_id)
@@ -315,10 +331,9 @@ class Onboarding:
                     "We could not reach Rackbeat to remove the integration's webhooks. Remove them in "
                     "Rackbeat under Settings \u2192 API \u2192 Webhooks; they stop working anyway."
                 )
-        self.secrets.delete(tenant.tenant_id)
-        forget_tripletex_webhook_secret(tenant.tenant_id)
-        rows = self.tenants.delete_all(tenant.tenant_id)
+        rows = self._erase(tenant)
         logger.info("tenant deleted", extra={"tenant_id": tenant.tenant_id, "rows": rows})
+        self.mailer.send_notice(tenant, EmailKind.TENANT_DELETED)
         return TenantDeleted(webhooks_removed=removed, warnings=warnings)
 
     # -- daily token check ----------------------------------------------------------------
@@ -362,22 +377,32 @@ class Onboarding:
     def _mark_needs_relink(self, tenant: Tenant, report: ValidationReport) -> None:
         pause_for_relink(self.tenants, self.mailer, tenant.tenant_id, report.failed, self.clock())
 
-    # -- helpers --------------------------------------------------------------------------
 
-    def _update(self, tenant_id: str, change: Callable[[Tenant], Tenant], attempts: int = 3) -> Tenant:
-        """Read-modify-write with optimistic locking; retried when a concurrent writer won."""
-        for _ in range(attempts):
-            current = self.tenants.get_with_version(tenant_id)
-            if current is None:
-                raise TenantNotFoundError()
-            tenant, version = current
-            updated = change(tenant).model_copy(update={"updated_at": self.clock()})
-            try:
-                return self.tenants.save(updated, expected_version=version)
-            except ConcurrentUpdateError:
-                continue
-        raise ConcurrentChangeError("The tenant was changed at the same time by another request; try again.")
+def _address(value: str) -> str:
+    return value.strip().casefold()
 
 
-def _looks_like_id(tenant_id: str) -> bool:
-    return len(tenant_id) == 32 and all(ch in "0123456789abcdef" for ch in tenant_id)
+def _other_account(stored: CredentialsSummary, report: ValidationReport) -> bool:
+    """Whether validated tokens belong elsewhere than the stored ones (compared by id; a tenant
+    stored before ids were kept is compared by name)."""
+    pairs = (
+        (
+            stored.rackbeat_account_id,
+            report.rackbeat_account_id,
+            stored.rackbeat_company,
+            report.rackbeat_company,
+        ),
+        (
+            stored.tripletex_company_id,
+            report.tripletex_company_id,
+            stored.tripletex_company,
+            report.tripletex_company,
+        ),
+    )
+    for old_id, new_id, old_name, new_name in pairs:
+        if old_id is not None and new_id is not None:
+            if old_id != new_id:
+                return True
+        elif old_name is not None and new_name is not None and old_name != new_name:
+            return True
+    return False

@@ -31,7 +31,8 @@ from rackbeat_tripletex.models.domain import (
     TripletexEnvironment,
     ValidationReport,
 )
-from rackbeat_tripletex.models.tripletex import InvoiceSettings
+from rackbeat_tripletex.models.rackbeat import UserAccount
+from rackbeat_tripletex.models.tripletex import Company, InvoiceSettings
 from rackbeat_tripletex.preflight import BANK_ACCOUNT_FIX, ehf_note, missing_vat_types
 
 logger = logging.getLogger(__name__)
@@ -67,20 +68,23 @@ class TokenChecks:
     tripletex_base_url: str
 
     def validate(self, credentials: Credentials) -> ValidationReport:
-        rackbeat_check, rackbeat_company = self._check_rackbeat(credentials)
+        rackbeat_check, rackbeat_account = self._check_rackbeat(credentials)
         tripletex_checks, tripletex_company, environment = self._check_tripletex(credentials)
         return ValidationReport(
             checks=[rackbeat_check, *tripletex_checks],
-            rackbeat_company=rackbeat_company,
-            tripletex_company=tripletex_company,
+            rackbeat_company=rackbeat_account.company_name if rackbeat_account else None,
+            rackbeat_account_id=rackbeat_account.id if rackbeat_account else None,
+            tripletex_company=tripletex_company.name if tripletex_company else None,
+            tripletex_company_id=tripletex_company.id if tripletex_company else None,
             tripletex_environment=environment,
         )
 
-    def _check_rackbeat(self, credentials: Credentials) -> tuple[Check, str | None]:
+    def _check_rackbeat(self, credentials: Credentials) -> tuple[Check, UserAccount | None]:
         label = "Rackbeat API token"
         with self.rackbeat(credentials) as client:
             try:
-                company = client.self().user_account.company_name
+                account = client.self().user_account
+                company = account.company_name
             except AuthError:
                 return Check(
                     id=CheckId.RACKBEAT_TOKEN,
@@ -96,11 +100,11 @@ class TokenChecks:
                 return _unreachable(CheckId.RACKBEAT_TOKEN, label, "Rackbeat", error), None
         return Check(
             id=CheckId.RACKBEAT_TOKEN, label=label, ok=True, detail=f"Rackbeat account \u201c{company}\u201d."
-        ), company
+        ), account
 
     def _check_tripletex(
         self, credentials: Credentials
-    ) -> tuple[list[Check], str | None, TripletexEnvironment | None]:
+    ) -> tuple[list[Check], Company | None, TripletexEnvironment | None]:
         expected = environment_of(self.tripletex_base_url)
         environment_check = self._environment_check(credentials, expected)
         session_label = "Tripletex session"
@@ -159,7 +163,7 @@ class TokenChecks:
             checks.extend(self._access_checks(client))
             checks.extend(self._company_checks(client, credentials))
         checks.append(environment_check)
-        return checks, company, expected
+        return checks, who.company if company else None, expected
 
     def _access_checks(self, client: TripletexClient) -> list[Check]:
         """Read and write, per area. An area that answers a read with an empty list is not taken

@@ -2,23 +2,63 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 import boto3
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from rackbeat_tripletex.config import TenantWorkSettings
 from rackbeat_tripletex.notify.email import Mailer
+from rackbeat_tripletex.notify.limits import EmailLimits
 from rackbeat_tripletex.onboarding.service import Onboarding
 from rackbeat_tripletex.onboarding.vendors import LiveVendors
 from rackbeat_tripletex.store.secrets import TenantSecrets
+from rackbeat_tripletex.store.sessions import AuthStore
 from rackbeat_tripletex.store.tenants import TenantStore
+
+LOOPBACK_HOSTS = ("localhost",)
+
+
+class PublicBaseUrlError(ValueError):
+    """PUBLIC_BASE_URL is not a URL our emailed links and webhooks may point at."""
+
+
+def checked_public_base_url(value: str) -> str:
+    """`value` with one trailing slash, if it is an https URL without credentials, query or
+    fragment (http only for the loopback host the local stack serves on)."""
+    parts = urlsplit(value.strip())
+    host = parts.hostname or ""
+    loopback = host in LOOPBACK_HOSTS or _is_loopback_ip(host)
+    if parts.scheme != "https" and not (parts.scheme == "http" and loopback):
+        raise PublicBaseUrlError("PUBLIC_BASE_URL must start with https://")
+    if not host or parts.username or parts.password or parts.query or parts.fragment:
+        raise PublicBaseUrlError("PUBLIC_BASE_URL must be scheme and host, optionally a path; nothing else")
+    if any(ch.isspace() or ord(ch) < 0x20 for ch in value):
+        raise PublicBaseUrlError("PUBLIC_BASE_URL must not contain spaces or control characters")
+    return value.strip().rstrip("/") + "/"
+
+
+def _is_loopback_ip(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 class OnboardingSettings(TenantWorkSettings):
     """What the tenant lifecycle cannot run without (onboarding_api, token_validation)."""
+
+    # The SES configuration set that routes bounces and complaints to the operator (template).
+    ses_configuration_set: str | None = Field(default=None, alias="SES_CONFIGURATION_SET")
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _public_base_url(cls, value: str | None) -> str | None:
+        return checked_public_base_url(value) if value else None
 
 
 class OnboardingApiSettings(OnboardingSettings):
@@ -28,36 +68,47 @@ class OnboardingApiSettings(OnboardingSettings):
     sync_queue_url: str = Field(alias="SYNC_QUEUE_URL", min_length=1)
 
 
-def build_onboarding(settings: OnboardingSettings) -> Onboarding:
+def build_onboarding(settings: OnboardingSettings, *, email_limits: bool = False) -> Onboarding:
+    """`email_limits`: count every email against its recipient and tenant (the API's emails;
+    the scheduled ones are bounded by their schedule)."""
     # httpx logs every request URL at INFO, and Tripletex takes the consumer and employee tokens
     # as query parameters of :create: that logger must never run at INFO in our functions.
     for name in ("httpx", "httpcore"):
         logging.getLogger(name).setLevel(logging.WARNING)
+    table = boto3.resource("dynamodb").Table(settings.state_table_name)
+    auth = AuthStore(table)
     return Onboarding(
-        tenants=TenantStore(boto3.resource("dynamodb").Table(settings.state_table_name)),
+        tenants=TenantStore(table),
         secrets=TenantSecrets(boto3.client("secretsmanager"), settings.tenant_secret_prefix),
-        mailer=Mailer(boto3.client("sesv2"), settings.sender_email),
+        mailer=Mailer(
+            boto3.client("sesv2"),
+            settings.sender_email,
+            limits=EmailLimits(auth) if email_limits else None,
+            configuration_set=settings.ses_configuration_set,
+        ),
         vendors=LiveVendors(
             tripletex_base_url=settings.tripletex_base_url, rackbeat_base_url=settings.rackbeat_base_url
         ),
+        auth=auth,
+        table=table,
     )
 
 
 def public_base_url(configured: str | None, event: Mapping[str, Any]) -> str:
-    """Where the wizard is reachable, for links in emails.
+    """Where the wizard is reachable, for emailed links and webhook URLs.
 
-    PUBLIC_BASE_URL wins (a custom domain). Without it the URL is rebuilt from the request:
-    on an execute-api domain the stage is part of the path; elsewhere (the local stack, a
-    custom domain mapped at the root) it is not. API Gateway's own `domainName` is preferred to
-    the Host header, which a caller controls.
+    PUBLIC_BASE_URL wins (a custom domain; checked when the settings are parsed). Without it the
+    URL is API Gateway's own: https, `requestContext.domainName`, and on an execute-api domain
+    the stage. Request headers (Host, X-Forwarded-Proto) are never used: a caller controls them,
+    and a link in our email must not point wherever the caller likes.
     """
     if configured:
-        return configured.rstrip("/") + "/"
-    headers = {str(k).lower(): str(v) for k, v in (event.get("headers") or {}).items()}
+        return checked_public_base_url(configured)
     context = event.get("requestContext") or {}
-    host = context.get("domainName") or headers.get("host") or "localhost"
-    scheme = headers.get("x-forwarded-proto", "https").split(",")[0].strip() or "https"
+    domain = str(context.get("domainName") or "")
+    if not domain:
+        raise PublicBaseUrlError("no PUBLIC_BASE_URL and no requestContext.domainName to build links from")
     stage = context.get("stage")
-    if host.endswith(".amazonaws.com") and stage:
-        return f"{scheme}://{host}/{stage}/"
-    return f"{scheme}://{host}/"
+    if domain.endswith(".amazonaws.com") and stage:
+        return checked_public_base_url(f"https://{domain}/{stage}/")
+    return checked_public_base_url(f"https://{domain}/")

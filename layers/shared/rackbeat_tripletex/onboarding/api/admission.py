@@ -19,28 +19,33 @@ from rackbeat_tripletex.denials import Reason, record_denial, well_formed_tenant
 from rackbeat_tripletex.models.domain import Tenant
 from rackbeat_tripletex.onboarding import gate
 from rackbeat_tripletex.onboarding.api.errors import stranger_reply
-from rackbeat_tripletex.onboarding.service import TenantNotFoundError
+from rackbeat_tripletex.onboarding.failures import TenantNotFoundError
+from rackbeat_tripletex.onboarding.identity import Principal
 
 
 @dataclass(frozen=True)
 class Admitted:
-    """The request may reach the routers; ``tenant`` is the one its token proved (tenant routes)."""
+    """The request may reach the routers; ``principal`` is who its token proved (tenant routes)."""
 
-    tenant: Tenant | None
+    principal: Principal | None
+
+    @property
+    def tenant(self) -> Tenant | None:
+        return self.principal.tenant if self.principal else None
 
 
 def admit(
-    event: Mapping[str, Any], authorize: Callable[[str, str | None], Tenant]
+    event: Mapping[str, Any], authorize: Callable[[str, str | None], Principal]
 ) -> Admitted | dict[str, Any]:
     """Admitted, or the API Gateway answer that ends the request here."""
     if gate.body_size(event) > gate.MAX_BODY_BYTES:
         return gate.too_large()
-    tenant = None
+    principal = None
     tenant_id = gate.tenant_id_of(event.get("path", ""))
     if tenant_id is not None:
         token = bearer_token(gate.header(event, "Authorization"))
         try:
-            tenant = authorize(tenant_id, token)
+            principal = authorize(tenant_id, token)
         except TenantNotFoundError as error:
             record_denial(event, _reason(tenant_id, token), tenant_id)
             return stranger_reply(error)
@@ -48,7 +53,7 @@ def admit(
         # After authorisation, so a stranger still gets the 404; before the resolver, which
         # decodes the body strictly and would crash on it.
         return gate.not_text()
-    return _unparseable(event) or Admitted(tenant)
+    return _unparseable(event) or Admitted(principal)
 
 
 def _reason(tenant_id: str, token: str | None) -> Reason:

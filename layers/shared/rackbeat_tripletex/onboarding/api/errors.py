@@ -24,16 +24,20 @@ from rackbeat_tripletex.clients.http import (
     TransportError,
 )
 from rackbeat_tripletex.initial_sync.service import AlreadyRan, InvalidRequest, NotReady, TenantNotFound
+from rackbeat_tripletex.notify.limits import EmailLimitReached
 from rackbeat_tripletex.onboarding import gate
-from rackbeat_tripletex.onboarding.schemas import ErrorBody, VendorUnavailable
-from rackbeat_tripletex.onboarding.service import (
+from rackbeat_tripletex.onboarding.failures import (
     NOT_FOUND_MESSAGE,
     ConcurrentChangeError,
     ConfirmationError,
+    LinkInvalidError,
     OnboardingError,
+    OtherAccountError,
     StepOrderError,
+    StepUpRequired,
     TenantNotFoundError,
 )
+from rackbeat_tripletex.onboarding.schemas import ErrorBody, StepUpSent, VendorUnavailable
 from rackbeat_tripletex.onboarding.syncing import AlreadyRanBody, FieldProblem, ProblemsBody
 
 logger = logging.getLogger(__name__)
@@ -41,6 +45,8 @@ logger = logging.getLogger(__name__)
 # Most specific first: a subclass not listed answers as its nearest listed base.
 _ONBOARDING_STATUS: dict[type[OnboardingError], int] = {
     TenantNotFoundError: 404,
+    LinkInvalidError: 400,
+    OtherAccountError: 409,
     StepOrderError: 409,
     ConcurrentChangeError: 409,
     ConfirmationError: 422,
@@ -59,6 +65,26 @@ def onboarding_status(error: OnboardingError) -> int:
 
 def onboarding_error(error: OnboardingError) -> Response[Any]:
     return _json(onboarding_status(error), {"message": error.message})
+
+
+def step_up_required(error: StepUpRequired) -> Response[Any]:
+    """Not a failure: nothing changed yet, and the contact's mailbox holds the way to go on."""
+    return _json(202, StepUpSent(action=error.action.value, sent_to=error.sent_to, message=error.message))
+
+
+TOO_MANY_EMAILS = (
+    "Too many emails went to this address or for this integration lately, so none was sent now. "
+    "Try again in {minutes} minutes."
+)
+
+
+def too_many_emails(error: EmailLimitReached) -> Response[Any]:
+    minutes = max(1, math.ceil(error.retry_after_seconds / 60))
+    return _json(
+        429,
+        ErrorBody(message=TOO_MANY_EMAILS.format(minutes=minutes)),
+        {"Retry-After": str(error.retry_after_seconds)},
+    )
 
 
 def stranger_reply(error: TenantNotFoundError) -> dict[str, Any]:
@@ -123,6 +149,8 @@ def map_errors(app: ApiGatewayResolver) -> None:
     handlers: dict[type[Exception], Any] = {
         ApiError: vendor_error,
         OnboardingError: onboarding_error,
+        StepUpRequired: step_up_required,
+        EmailLimitReached: too_many_emails,
         TenantNotFound: import_tenant_missing,
         NotReady: import_not_ready,
         InvalidRequest: import_choices,

@@ -11,19 +11,25 @@ from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 
 from rackbeat_tripletex.models.domain import Tenant
 from rackbeat_tripletex.onboarding import gate
-from rackbeat_tripletex.onboarding.schemas import ErrorBody, VendorUnavailable
-from rackbeat_tripletex.onboarding.service import TenantNotFoundError
+from rackbeat_tripletex.onboarding.failures import TenantNotFoundError
+from rackbeat_tripletex.onboarding.identity import Principal
+from rackbeat_tripletex.onboarding.schemas import ErrorBody, StepUpSent, VendorUnavailable
 from rackbeat_tripletex.onboarding.syncing import ProblemsBody
 
 TenantId = Annotated[str, PathParam(description="The id POST /tenants answered.", max_length=64)]
 
 
+def authorised_principal(router: Router, tenant_id: str) -> Principal:
+    """Who admission authorised for this request's tenant, before the body was parsed."""
+    principal = router.context.get("principal")
+    if not isinstance(principal, Principal) or principal.tenant.tenant_id != tenant_id:
+        raise TenantNotFoundError()
+    return principal
+
+
 def authorised_tenant(router: Router, tenant_id: str) -> Tenant:
     """The tenant admission authorised for this request, before the body was parsed."""
-    tenant = router.context.get("tenant")
-    if not isinstance(tenant, Tenant) or tenant.tenant_id != tenant_id:
-        raise TenantNotFoundError()
-    return tenant
+    return authorised_principal(router, tenant_id).tenant
 
 
 NOT_FOUND = (ErrorBody, "No such tenant, or the token is not this tenant's (the same answer for both).")
@@ -32,6 +38,16 @@ INVALID = (
     ProblemsBody,
     "A field is missing or wrong, or the body is not UTF-8 JSON; `detail` names each field and what to fix.",
 )
+STEP_UP = (
+    StepUpSent,
+    "Nothing changed yet: the change needs the confirmation link we emailed to the contact; repeat "
+    "the request after opening it.",
+)
+TOO_MANY_EMAILS = (
+    ErrorBody,
+    "Too many emails went to this address or for this tenant lately; try again after `Retry-After` seconds.",
+)
+LINK_INVALID = (ErrorBody, "The emailed link is used, expired or incomplete; ask for a new one.")
 EARLIER_STEP = (
     ErrorBody,
     "An earlier step is not done, the saved tokens no longer work, or the tenant changed at the same "

@@ -9,7 +9,7 @@ from typing import Any
 import boto3
 
 from rackbeat_tripletex.config import function_settings
-from rackbeat_tripletex.models.domain import Tenant
+from rackbeat_tripletex.onboarding.identity import Principal
 from rackbeat_tripletex.onboarding.service import Onboarding
 from rackbeat_tripletex.onboarding.syncing import SyncOperations
 from rackbeat_tripletex.onboarding.wiring import OnboardingApiSettings, build_onboarding, public_base_url
@@ -29,7 +29,7 @@ class OnboardingServices:
 
     @cached_property
     def onboarding(self) -> Onboarding:
-        return build_onboarding(self.settings)
+        return build_onboarding(self.settings, email_limits=True)
 
     @cached_property
     def sync(self) -> SyncOperations:
@@ -41,7 +41,7 @@ class OnboardingServices:
     def _webhook_store(self) -> WebhookStore:
         return WebhookStore(boto3.resource("dynamodb").Table(self.settings.state_table_name))
 
-    def authorize(self, tenant_id: str, presented_token: str | None) -> Tenant:
+    def authorize(self, tenant_id: str, presented_token: str | None) -> Principal:
         return self.onboarding.authorize(tenant_id, presented_token)
 
     def webhook_status(self, tenant_id: str) -> WebhookStatus:

@@ -13,6 +13,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from rackbeat_tripletex.models.sync import Accepted, DryRunReport, InitialSyncRequest
 from rackbeat_tripletex.onboarding.api.routing import TenantId, authorised_tenant, documented
 from rackbeat_tripletex.onboarding.api.services import OnboardingServices
+from rackbeat_tripletex.onboarding.failures import CONFIRM_EMAIL_FIRST, StepOrderError
 from rackbeat_tripletex.onboarding.schemas import ErrorBody
 from rackbeat_tripletex.onboarding.syncing import (
     AlreadyRanBody,
@@ -62,7 +63,11 @@ def sync_router(services: OnboardingServices) -> Router:
             bool, Query(description="Preview only: read both systems, write nothing.")
         ] = False,
     ) -> Response[Accepted | DryRunReport]:
-        answer = services.sync.start(tenant_id_of(tenant_id), request, dry_run=dry_run)
+        tenant = authorised_tenant(router, tenant_id)
+        if tenant.email_verification_pending and not dry_run:
+            # The import ends with a summary email, which must not go to an unconfirmed address.
+            raise StepOrderError(CONFIRM_EMAIL_FIRST.format(address=tenant.contact_email))
+        answer = services.sync.start(tenant.tenant_id, request, dry_run=dry_run)
         return Response(200 if dry_run else 202, content_types.APPLICATION_JSON, answer)
 
     @router.get(

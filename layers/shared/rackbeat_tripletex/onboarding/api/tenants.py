@@ -11,13 +11,22 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body
 
 from rackbeat_tripletex.auth import bearer_token
-from rackbeat_tripletex.onboarding.api.routing import EARLIER_STEP, TenantId, authorised_tenant, documented
+from rackbeat_tripletex.onboarding.api.routing import (
+    EARLIER_STEP,
+    STEP_UP,
+    TOO_MANY_EMAILS,
+    TenantId,
+    authorised_principal,
+    authorised_tenant,
+    documented,
+)
 from rackbeat_tripletex.onboarding.api.services import OnboardingServices
 from rackbeat_tripletex.onboarding.schemas import (
     CreateGroups,
     CreateUnits,
     CredentialsRequest,
     DeleteTenant,
+    ErrorBody,
     NewTenant,
     Prerequisites,
     SettingsSaved,
@@ -39,13 +48,27 @@ def tenants_router(services: OnboardingServices) -> Router:
     @router.post(
         "/tenants",
         summary="Start onboarding a company",
+        description=(
+            "The contact gets a verification link and nothing else until it is opened; a tenant "
+            "whose address is not confirmed within a day is deleted."
+        ),
         responses=documented(
-            201, TenantCreated, "The tenant exists; keep the management token.", tenant=False
+            201,
+            TenantCreated,
+            "The tenant exists; keep the management token.",
+            tenant=False,
+            s429=TOO_MANY_EMAILS,
         ),
     )
     def create_tenant(request: NewTenant) -> Response[TenantCreated]:
-        tenant, token = services.onboarding.create_tenant(request)
-        created = TenantCreated(tenant_id=tenant.tenant_id, management_token=token, status=tenant.status)
+        public_base_url = services.public_base_url(router.current_event.raw_event)
+        tenant, token = services.onboarding.create_tenant(request, public_base_url)
+        created = TenantCreated(
+            tenant_id=tenant.tenant_id,
+            management_token=token,
+            status=tenant.status,
+            verification_sent_to=tenant.contact_email,
+        )
         return Response(201, content_types.APPLICATION_JSON, created)
 
     @router.get(
@@ -54,7 +77,7 @@ def tenants_router(services: OnboardingServices) -> Router:
         responses=documented(200, TenantView, "The tenant; never a token."),
     )
     def get_tenant(tenant_id: TenantId) -> TenantView:
-        return services.onboarding.view(authorised_tenant(router, tenant_id))
+        return services.onboarding.view(authorised_principal(router, tenant_id))
 
     @router.put(
         "/tenants/<tenant_id>/credentials",
@@ -64,6 +87,13 @@ def tenants_router(services: OnboardingServices) -> Router:
             ValidationOutcome,
             "Every check passed; the tokens are stored.",
             vendors=True,
+            s202=STEP_UP,
+            s429=TOO_MANY_EMAILS,
+            s409=(
+                ErrorBody,
+                "An earlier step is not done, the tenant changed at the same time, or the tokens belong "
+                "to another account than the stored ones (send `reconnect`); `message` says what to do.",
+            ),
             s422=(
                 ValidationOutcome | ProblemsBody,
                 "Nothing was stored: either a check failed (`checks` says which and what to do) or a "
@@ -74,7 +104,12 @@ def tenants_router(services: OnboardingServices) -> Router:
     def put_credentials(
         tenant_id: TenantId, credentials: Annotated[CredentialsRequest, Body()]
     ) -> Response[ValidationOutcome]:
-        report = services.onboarding.put_credentials(authorised_tenant(router, tenant_id), credentials)
+        report = services.onboarding.put_credentials(
+            authorised_principal(router, tenant_id),
+            credentials,
+            services.public_base_url(router.current_event.raw_event),
+            reconnect=credentials.reconnect,
+        )
         outcome = ValidationOutcome.of(report)
         return Response(200 if report.ok else 422, content_types.APPLICATION_JSON, outcome)
 
@@ -126,20 +161,31 @@ def tenants_router(services: OnboardingServices) -> Router:
         "/tenants/<tenant_id>/settings",
         summary="Save what is synchronised; the first save activates",
         # Vendors: saving an active tenant makes sure its Rackbeat webhooks exist.
-        responses=documented(200, SettingsSaved, "Saved; says where the settings link went.", vendors=True),
+        responses=documented(
+            200,
+            SettingsSaved,
+            "Saved; says where the settings link went.",
+            vendors=True,
+            s202=STEP_UP,
+            s429=TOO_MANY_EMAILS,
+        ),
     )
     def put_settings(tenant_id: TenantId, update: SettingsUpdate) -> SettingsSaved:
         event = router.current_event
         token = bearer_token(event.headers.get("Authorization")) or ""
         return services.onboarding.save_settings(
-            authorised_tenant(router, tenant_id), update, token, services.public_base_url(event.raw_event)
+            authorised_principal(router, tenant_id), update, token, services.public_base_url(event.raw_event)
         )
 
     @router.post(
         "/tenants/<tenant_id>/management-token",
         summary="Email a new settings link; the old one stops",
         responses=documented(
-            200, TokenRotated, "The new link went to the contact's email.", s409=EARLIER_STEP
+            200,
+            TokenRotated,
+            "The new link went to the contact's email.",
+            s409=EARLIER_STEP,
+            s429=TOO_MANY_EMAILS,
         ),
     )
     def rotate_token(tenant_id: TenantId) -> TokenRotated:
@@ -151,9 +197,19 @@ def tenants_router(services: OnboardingServices) -> Router:
         "/tenants/<tenant_id>",
         summary="Offboard: delete tokens, webhooks and all data",
         # No vendors: a Rackbeat that cannot be reached becomes a warning in the answer.
-        responses=documented(200, TenantDeleted, "Everything of the tenant is gone."),
+        description=(
+            "Needs a confirmation: the first call emails a link to the contact and answers 202; "
+            "after the link is opened, the same call deletes (once). The contact is told afterwards."
+        ),
+        responses=documented(
+            200, TenantDeleted, "Everything of the tenant is gone.", s202=STEP_UP, s429=TOO_MANY_EMAILS
+        ),
     )
     def delete_tenant(tenant_id: TenantId, request: DeleteTenant) -> TenantDeleted:
-        return services.onboarding.delete(authorised_tenant(router, tenant_id), request.confirm_company_name)
+        return services.onboarding.delete(
+            authorised_principal(router, tenant_id),
+            request.confirm_company_name,
+            services.public_base_url(router.current_event.raw_event),
+        )
 
     return router

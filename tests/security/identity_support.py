@@ -1,0 +1,98 @@
+"""What the identity suites share: a clock the tests move (never wall time), the emailed links as
+the contact would open them, and tenants created as an anonymous caller would."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import sys
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from types import ModuleType
+from typing import Any
+
+import httpx
+
+from local.outbox import emailed_link, sent_emails
+from local.runner import _current_environment
+from rackbeat_tripletex.notify.messages import MESSAGES, EmailKind
+from tests.support.live_stack import LiveStack
+
+VERIFICATION_SUBJECT = MESSAGES[EmailKind.VERIFY_EMAIL].subject
+
+
+@dataclass
+class Clock:
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **span: float) -> None:
+        self.now += timedelta(**span)
+
+
+def function_module(stack: LiveStack, logical_id: str) -> ModuleType:
+    """The loaded handler module of `logical_id` (imported by the runner on first use)."""
+    runner = stack.local.runner
+    assert runner is not None
+    handler = runner.handler(runner.function(logical_id))
+    name = inspect.unwrap(handler).__module__
+    return sys.modules[name] if name in sys.modules else importlib.import_module(name)
+
+
+@contextmanager
+def inside(stack: LiveStack, logical_id: str) -> Iterator[ModuleType]:
+    """The function's module, with its own environment current (as during an invocation), so
+    what it builds on first use is built as the function would build it."""
+    runner = stack.local.runner
+    assert runner is not None
+    module = function_module(stack, logical_id)
+    entered = _current_environment.set(runner.function(logical_id).environment)
+    try:
+        yield module
+    finally:
+        _current_environment.reset(entered)
+
+
+def use_clock(stack: LiveStack, clock: Clock) -> None:
+    """Both functions that judge expiry read `clock` from now on (the API's email counters too)."""
+    with inside(stack, "OnboardingApiFunction") as api:
+        onboarding = api.services.onboarding
+        onboarding.clock = clock
+        limits = onboarding.mailer._limits
+        if limits is not None:
+            limits.clock = clock
+    with inside(stack, "TokenValidationFunction") as token_validation:
+        token_validation.onboarding().clock = clock
+
+
+def unconfirmed_tenant(stack: LiveStack, email: str | None = None, company: str = "Fjord Lager AS") -> Any:
+    """POST /tenants as anyone can; the answer (the contact has not opened the link)."""
+    address = email or f"owner-{uuid.uuid4().hex[:10]}@fjordlager.no"
+    return stack.request(
+        "POST",
+        "/tenants",
+        json={"company_name": company, "contact_name": "Ingrid Fjord", "contact_email": address},
+    )
+
+
+def open_link(stack: LiveStack, address: str, page: str, route: str) -> httpx.Response:
+    """Post the latest `page` link emailed to `address` to `route`, as the wizard does."""
+    link = emailed_link(address, page)
+    assert link is not None, f"no {page} link was emailed to {address}"
+    return stack.request("POST", route, json=link)
+
+
+def mails_to(address: str) -> list[Any]:
+    return [mail for mail in sent_emails() if address in mail.to]
+
+
+def sign_in(stack: LiveStack, address: str) -> str:
+    assert stack.request("POST", "/sign-in", json={"email": address}).status_code == 202
+    session = open_link(stack, address, "sign-in", "/sessions")
+    assert session.status_code == 201, session.text
+    return str(session.json()["session_token"])
