@@ -16,7 +16,9 @@ from typing import Any
 import pytest
 
 from local.cfn import load_template
+from local.outbox import emailed_link
 from rackbeat_tripletex.denials import MESSAGE
+from tests.security.identity_support import unconfirmed_tenant
 from tests.security.test_template_edge import _filter_matches
 from tests.security.test_tenant_isolation import KNOWN_TENANT_ROUTES, _body_for
 from tests.security.test_webhook_isolation import (
@@ -179,6 +181,29 @@ def test_the_metric_filter_counts_the_line_as_the_function_writes_it(
     assert line["route"] == "GET /tenants/{tenant_id}"
     assert line["reason"] == "bad_credential"
     assert "x" * 20 not in json.dumps(line)
+
+
+def test_an_emailed_code_that_opens_nothing_is_one_denial(live_stack: LiveStack, denials: Lines) -> None:
+    """Sign-in, verification and confirmation codes are credentials too: a used one (or one for
+    another tenant) is refused with one auth_failed line naming the tenant, never the code."""
+    created = unconfirmed_tenant(live_stack)
+    tenant_id, address = created.json()["tenant_id"], created.json()["verification_sent_to"]
+    link = emailed_link(address, "verify")
+    assert link is not None
+    assert live_stack.request("POST", "/email-verification", json=link).status_code == 200
+    assert denials.records == [], "a code that works is no denial"
+
+    reused = live_stack.request("POST", "/email-verification", json=link)
+    assert reused.status_code == 400
+    (record,) = denials.records
+    fields = _fields(record)
+    assert record.getMessage() == MESSAGE
+    assert (fields["route"], fields["reason"], fields["tenant_id"]) == (
+        "POST /email-verification",
+        "bad_credential",
+        tenant_id,
+    )
+    assert link["code"] not in json.dumps(fields)
 
 
 def template_default_service() -> str:

@@ -23,6 +23,7 @@ from rackbeat_tripletex.clients.http import (
     ServerError,
     TransportError,
 )
+from rackbeat_tripletex.denials import Reason, record_denial
 from rackbeat_tripletex.initial_sync.service import AlreadyRan, InvalidRequest, NotReady, TenantNotFound
 from rackbeat_tripletex.notify.limits import EmailLimitReached
 from rackbeat_tripletex.onboarding import gate
@@ -159,3 +160,16 @@ def map_errors(app: ApiGatewayResolver) -> None:
     }
     for kind, handler in handlers.items():
         app.exception_handler(kind)(handler)
+
+    def link_refused(error: LinkInvalidError) -> Response[Any]:
+        # A code that opens nothing is a denial like a wrong token: one auth_failed line, with the
+        # tenant id the body named (kept only if well formed), never the code presented.
+        event = app.current_event
+        try:
+            named = (event.json_body or {}).get("tenant_id")
+        except ValueError:
+            named = None
+        record_denial(event.raw_event, Reason.BAD_CREDENTIAL, named if isinstance(named, str) else None)
+        return onboarding_error(error)
+
+    app.exception_handler(LinkInvalidError)(link_refused)
