@@ -160,3 +160,12 @@ def outbox_json(request: Request) -> Response:
 
 
 LOCAL_PAGES = {"/_local/outbox": outbox_page, "/_local/outbox.json": outbox_json}
+
+
+def confirm_step_up(http: Any, address: str) -> None:
+    """Open the latest confirmation link emailed to `address` (delete, token replacement, alert
+    address), as the contact would, so the repeated request is allowed."""
+    link = emailed_link(address, "confirm")
+    assert link is not None, f"no confirmation link was emailed to {address}"
+    answer = http.post("/confirmations", json=link)
+    assert answer.status_code == 200, answer.text

@@ -10,12 +10,7 @@ import pytest
 
 from local.stack import LocalStack
 from tests.support.live_stack import LiveStack, start_live_stack
-
-UNTHROTTLED = {
-    f"{route}Throttling{limit}Limit": 100_000
-    for route in ("Api", "Signup", "Webhook")
-    for limit in ("Rate", "Burst")
-}
+from tests.support.stack import UNTHROTTLED
 
 
 @pytest.fixture

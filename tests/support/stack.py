@@ -111,6 +111,16 @@ class LeakRecorder(logging.Handler):
                 logger.setLevel(logging.INFO)
 
 
+# The template's method throttles (POST /tenants: 5 rps, burst 10) are judged by
+# tests/security/test_budgets_and_replays.py; suites that create tenants as fast as the machine
+# allows lift them, or a fast run meets 429 where a slow one does not.
+UNTHROTTLED = {
+    f"{route}Throttling{limit}Limit": 100_000
+    for route in ("Api", "Signup", "Webhook")
+    for limit in ("Rate", "Burst")
+}
+
+
 @dataclass
 class Stack:
     local: LocalStack

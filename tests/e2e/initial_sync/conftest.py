@@ -25,7 +25,7 @@ from local.stack import LocalStack, StackPorts
 from rackbeat_tripletex.clients.tripletex import clear_session_cache
 from tests.support.import_world import World, worker_context
 from tests.support.paths import TEMPLATE
-from tests.support.stack import LeakRecorder, Stack
+from tests.support.stack import UNTHROTTLED, LeakRecorder, Stack
 
 # Failed SQS messages come back after visibility / SPEEDUP seconds instead of 15 minutes.
 SPEEDUP = 300.0
@@ -47,7 +47,11 @@ def world() -> Iterator[World]:
         TEMPLATE,
         ports=StackPorts.free(),
         speedup=SPEEDUP,
-        parameter_overrides={"TripletexBaseUrl": urls["tripletex"], "RackbeatBaseUrl": urls["rackbeat"]},
+        parameter_overrides={
+            "TripletexBaseUrl": urls["tripletex"],
+            "RackbeatBaseUrl": urls["rackbeat"],
+            **UNTHROTTLED,
+        },
         poll_queues=True,
         run_schedules=False,
         shared_moto=moto,

@@ -13,7 +13,7 @@ from local.simulators.rackbeat import create_app as rackbeat_app
 from local.simulators.tripletex import create_app as tripletex_app
 from local.stack import LocalStack, StackPorts
 from tests.support.paths import TEMPLATE
-from tests.support.stack import LeakRecorder, Stack, rackbeat_seed, tripletex_seed
+from tests.support.stack import UNTHROTTLED, LeakRecorder, Stack, rackbeat_seed, tripletex_seed
 
 
 @pytest.fixture(scope="session")
@@ -28,6 +28,7 @@ def onboarding_stack() -> Iterator[Stack]:
         parameter_overrides={
             "TripletexBaseUrl": f"{tripletex_server.url}/v2",
             "RackbeatBaseUrl": f"{rackbeat_server.url}/api",
+            **UNTHROTTLED,
         },
         poll_queues=False,
         run_schedules=False,

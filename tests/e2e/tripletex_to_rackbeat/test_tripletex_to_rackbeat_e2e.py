@@ -19,6 +19,7 @@ import pytest
 from botocore.exceptions import ClientError
 from pydantic import SecretStr
 
+from local.outbox import confirm_step_up
 from local.simulators.base import transport
 from rackbeat_tripletex.clients.tripletex import TripletexClient, TripletexCredentials
 from rackbeat_tripletex.models.tripletex import Customer, Product, Ref
@@ -227,6 +228,12 @@ def test_events_then_schedule_no_echo_tampering_refused_and_offboarding(
     world.wait_for("the queue to drain", world.queue_empty)
 
     # --- offboarding removes the subscriptions and the secret; old signatures stop working
+    # (issue 13: the management token alone asks; the contact's emailed confirmation allows it)
+    asked = world.http.request(
+        "DELETE", f"/tenants/{tenant_id}", json={"confirm_company_name": "Fjord Lager AS"}, headers=auth
+    )
+    assert asked.status_code == 202, asked.text
+    confirm_step_up(world.http, "i@fjordlager.no")
     deleted = world.http.request(
         "DELETE", f"/tenants/{tenant_id}", json={"confirm_company_name": "Fjord Lager AS"}, headers=auth
     )

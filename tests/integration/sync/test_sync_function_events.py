@@ -9,16 +9,28 @@ import boto3
 import pytest
 
 from local.stack import LocalStack
+from rackbeat_tripletex.models.domain import Settings, Streams
 from rackbeat_tripletex.models.sync import parse_sync_task
+from rackbeat_tripletex.store.tenants import TenantStore
 from rackbeat_tripletex.webhooks.store import WebhookStore
 from tests.support.events import queued_sync_tasks, sample_event
 
 TENANT = "0123456789abcdef0123456789abcdef"
 
 
+def _sync_customers(stack: LocalStack) -> None:
+    """Deliveries for streams the tenant does not sync never queue (tests/integration/webhooks):
+    the tenant here syncs customers both ways, so the samples' deliveries do."""
+    assert stack.aws is not None
+    table = boto3.resource("dynamodb").Table(stack.aws.outputs["StateTableName"])
+    streams = Streams(customers_to_tripletex=True, customers_to_rackbeat=True)
+    TenantStore(table).put_settings(TENANT, Settings(streams=streams, notification_email="drift@nordlys.no"))
+
+
 def test_rackbeat_delivery_is_verified_and_enqueued(handler_stack: LocalStack) -> None:
     assert handler_stack.aws is not None
     assert handler_stack.runner is not None
+    _sync_customers(handler_stack)
     event = sample_event("webhooks", "rackbeat_customer_created.json")
     refused = handler_stack.runner.invoke("WebhooksFunction", event)
     assert refused.ok, refused.error
@@ -38,6 +50,7 @@ def test_rackbeat_delivery_is_verified_and_enqueued(handler_stack: LocalStack) -
 def test_tripletex_delivery_needs_a_valid_signature(handler_stack: LocalStack) -> None:
     assert handler_stack.aws is not None
     assert handler_stack.runner is not None
+    _sync_customers(handler_stack)
     event = sample_event("webhooks", "tripletex_customer_update.json")
     boto3.client("secretsmanager").create_secret(
         Name=f"{handler_stack.aws.outputs['TenantSecretPrefix']}{TENANT}/tripletex-webhook",
