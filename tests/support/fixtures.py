@@ -8,7 +8,8 @@
   ``aws_stack.physical`` the physical ids by logical id.
 * ``start_local_stack``: starts a `LocalStack` (runner + API + invoke endpoint, free ports) on the
   shared moto server, after a reset; every stack started is stopped at teardown.
-* ``live_stack``: the demo dataset's simulators and the local stack, driven over HTTP.
+* ``live_stack``: the demo dataset's simulators and the local stack, driven over HTTP, with the
+  method throttles lifted (tests/security/test_budgets_and_replays.py starts its own, tight ones).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from local.aws import MotoServer, ProvisionedStack, provision, reset_moto
 from local.stack import LocalStack, StackPorts
 from tests.support.live_stack import LiveStack, start_live_stack
 from tests.support.paths import TEMPLATE
+from tests.support.stack import UNTHROTTLED
 
 
 @pytest.fixture(scope="session")
@@ -69,6 +71,6 @@ def start_local_stack(moto_server: MotoServer) -> Iterator[Callable[..., LocalSt
 
 @pytest.fixture
 def live_stack(start_local_stack: Callable[..., LocalStack]) -> Iterator[LiveStack]:
-    stack = start_live_stack(start_local_stack)
+    stack = start_live_stack(start_local_stack, parameters=UNTHROTTLED)
     with stack.http:
         yield stack
