@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import (
     AfterValidator,
@@ -13,7 +13,11 @@ from pydantic import (
     Field,
     SecretStr,
     StringConstraints,
+    create_model,
 )
+
+from rackbeat_tripletex.i18n import DEFAULT_LANGUAGE, Language
+from rackbeat_tripletex.models.sync import StreamName
 
 # Plain-text names shown back to the user and put into emails: no control characters, bounded.
 DisplayName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -104,20 +108,26 @@ class Tenant(BaseModel):
     # profile only gets here through onboarding, which always says.)
     email_verification_pending: bool = False
     email_verified_at: datetime | None = None
+    # What every page, message and email for this tenant is written in (chosen at step 1).
+    language: Language = DEFAULT_LANGUAGE
 
 
-class Streams(BaseModel):
-    """Which entity/direction pairs run. All off until the tenant chooses."""
+class _StreamSwitches(BaseModel):
+    """Which entity/direction pairs run: one switch per ``StreamName``, all off until the tenant
+    chooses. The fields are made from ``StreamName`` so a new stream needs no edit here."""
 
     model_config = ConfigDict(extra="forbid")
 
-    customers_to_tripletex: bool = False
-    suppliers_to_tripletex: bool = False
-    products_to_tripletex: bool = False
-    invoices_to_tripletex: bool = False
-    customers_to_rackbeat: bool = False
-    suppliers_to_rackbeat: bool = False
-    products_to_rackbeat: bool = False
+
+if TYPE_CHECKING:
+    Streams = _StreamSwitches
+else:
+    Streams = create_model(
+        "Streams",
+        __base__=_StreamSwitches,
+        __doc__=_StreamSwitches.__doc__,
+        **{name.value: (bool, False) for name in StreamName},
+    )
 
 
 InvoiceMode = Literal["invoice", "order"]

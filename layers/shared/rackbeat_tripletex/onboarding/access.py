@@ -87,6 +87,7 @@ class ContactAccess:
             updated_at=now,
             management_token_hash=hash_management_token(token),
             email_verification_pending=True,
+            language=request.language,
         )
         self.tenants.create(tenant)
         try:

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, SecretStr
 
+from rackbeat_tripletex.i18n import DEFAULT_LANGUAGE, Language
 from rackbeat_tripletex.models.domain import (
     Check,
     Credentials,
@@ -44,6 +45,9 @@ class NewTenant(BaseModel):
     company_name: PersonOrCompanyName = Field(description="The company's name, as the user knows it.")
     contact_name: PersonOrCompanyName = Field(description="The person we write to about this integration.")
     contact_email: ContactEmail = Field(description="Where the settings link and alerts go.")
+    language: Language = Field(
+        default=DEFAULT_LANGUAGE, description="What the service writes to this tenant in: nb (default) or en."
+    )
 
 
 class TenantCreated(BaseModel):
