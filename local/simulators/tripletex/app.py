@@ -42,7 +42,7 @@ from local.simulators.base import (
     settle,
     spec_violations,
 )
-from local.simulators.tripletex import dto, ledger, spec
+from local.simulators.tripletex import dto, ledger, purchasing, spec
 from local.simulators.tripletex.countries import NORWAY_ID, default_countries
 from local.simulators.tripletex.errors import TripletexError, Validation, validation_failed
 from local.simulators.tripletex.terms import due_date
@@ -67,7 +67,7 @@ VARIANTS: dict[str, tuple[tuple[str, ...], str]] = {
     # B9: isStockItem was absent from every product answer in a sandbox company (REAL).
     "product_is_stock_item": (("present", "absent"), "present"),
 }
-VARIANTS.update(ledger.VARIANTS)
+VARIANTS.update(ledger.VARIANTS | purchasing.VARIANTS)
 DEFAULT_INVOICE_SETTINGS: dict[str, Any] = {
     "bankAccountReady": True,
     "defaultSendTypeB2B": "EHF",
@@ -115,7 +115,7 @@ COLLECTIONS = {
     "subscriptions": "/event/subscription",
     "countries": "/country",
 }
-COLLECTIONS.update(ledger.COLLECTIONS)
+COLLECTIONS.update(ledger.COLLECTIONS | purchasing.COLLECTIONS)
 # A reference field -> the collection it points into, for `fields=customer(*)` expansion.
 REFERENCE_TARGETS = {
     "customer": "customers",
@@ -504,6 +504,7 @@ class TripletexSimulator(SimulatorApp):
             ),
             ("DELETE", r"/event/subscription/(\d+)", self._delete_subscription),
             *ledger.routes(self),
+            *purchasing.routes(self),
         ]
         path_matched = False
         for route_method, pattern, action in routes:

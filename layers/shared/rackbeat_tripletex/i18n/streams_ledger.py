@@ -81,4 +81,79 @@ MESSAGES: dict[str, Text] = {
         "Sjekk fakturaen i Rackbeat (er den bokført?); statusen prøves igjen ved neste kjøring.",
         "Check the invoice in Rackbeat (is it booked?); the status is tried again on the next run.",
     ),
+    # ----- purchase orders -------------------------------------------------------------------------
+    "purchase_orders.logistics": Text(
+        "Tripletex-selskapet har ikke modulen Logistikk Basis, som innkjøpsordrer krever.",
+        "The Tripletex company lacks the Logistics Basic module that purchase orders need.",
+    ),
+    "purchase_orders.logistics.fix": Text(
+        "Aktiver Logistikk Basis i Tripletex, eller slå av innkjøpsordrer i innstillingene.",
+        "Activate Logistics Basic in Tripletex, or switch purchase orders off in the settings.",
+    ),
+    "purchase_orders.no_lines": Text(
+        "Innkjøpsordre {number} har ingen linjer.",
+        "Purchase order {number} has no lines.",
+    ),
+    "purchase_orders.no_lines.fix": Text(
+        "Legg til varelinjer på ordren i Rackbeat; den prøves igjen når den endres.",
+        "Add item lines to the order in Rackbeat; it is tried again when it changes.",
+    ),
+    "purchase_orders.unknown_item": Text(
+        "Varen {item} på ordren finnes ikke i Tripletex.",
+        "Item {item} on the order is not in Tripletex.",
+    ),
+    "purchase_orders.unknown_item.fix": Text(
+        "Slå på produkter til Tripletex, eller opprett varen i Tripletex, og trykk Prøv igjen.",
+        "Switch on products to Tripletex, or create the item in Tripletex, and press Retry.",
+    ),
+    "purchase_orders.unknown_currency": Text(
+        "Valutaen {code} finnes ikke i Tripletex.",
+        "Currency {code} does not exist in Tripletex.",
+    ),
+    "purchase_orders.unknown_currency.fix": Text(
+        "Legg til valutaen i Tripletex og trykk Prøv igjen.",
+        "Add the currency in Tripletex and press Retry.",
+    ),
+    "purchase_orders.dependency": Text(
+        "Ordren trenger {entity} {number} i Tripletex, men den kunne ikke synkroniseres.",
+        "The order needs {entity} {number} in Tripletex, but it could not be synced.",
+    ),
+    "purchase_orders.dependency.fix": Text(
+        "Se feilen for den i listen og rett den; ordren prøves igjen etterpå.",
+        "See its own failure in the list and correct it; the order is tried again after.",
+    ),
+    "purchase_orders.no_supplier": Text(
+        "Innkjøpsordre {number} har ingen leverandør.",
+        "Purchase order {number} has no supplier.",
+    ),
+    "purchase_orders.no_supplier.fix": Text(
+        "Velg en leverandør på ordren i Rackbeat.",
+        "Choose a supplier on the order in Rackbeat.",
+    ),
+    "purchase_orders.refused": Text(
+        "Tripletex avviste innkjøpsordre {number}: {reason}",
+        "Tripletex refused purchase order {number}: {reason}",
+    ),
+    "purchase_orders.refused.fix": Text(
+        "Rett det Tripletex nevner og trykk Prøv igjen.",
+        "Correct what Tripletex names and press Retry.",
+    ),
+    "purchase_orders.unreadable": Text(
+        "Innkjøpsordre {number} kunne ikke leses fra Rackbeat: {reason}.",
+        "Purchase order {number} could not be read from Rackbeat: {reason}.",
+    ),
+    "purchase_orders.unreadable.fix": Text(
+        "Rett feltet på ordren i Rackbeat; den prøves igjen når den endres.",
+        "Correct the field on the order in Rackbeat; it is tried again when it changes.",
+    ),
+    "purchase_orders.receipts_denied": Text(
+        "Ordren er i Tripletex, men Tripletex tillater ikke varemottak for selskapet.",
+        "The order is in Tripletex, but Tripletex does not allow goods receipts for the company.",
+    ),
+    "purchase_orders.receipts.fix": Text(
+        "Aktiver varemottak (Logistikk) i Tripletex, "
+        "eller slå av varemottak under Innkjøpsordrer i innstillingene.",
+        "Activate goods receipts (Logistics) in Tripletex, "
+        "or switch goods receipts off under Purchase orders in the settings.",
+    ),
 }

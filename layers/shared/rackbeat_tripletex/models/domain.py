@@ -156,6 +156,17 @@ class StockValueSettings(BaseModel):
         return self
 
 
+class PurchaseOrderSettings(BaseModel):
+    """What the purchase-order stream does with what Rackbeat received: nothing (``off``: the
+    order only, for matching the supplier invoice), register it on the Tripletex order, or also
+    confirm it once complete (``confirm`` moves Tripletex stock, while Rackbeat stays the stock
+    master: only for companies that keep no stock in Tripletex)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    goods_receipts: Literal["off", "register", "confirm"] = "off"
+
+
 class Settings(BaseModel):
     """What the tenant chose in the settings step."""
 
@@ -179,6 +190,7 @@ class Settings(BaseModel):
         ),
     )
     stock_value: StockValueSettings = Field(default_factory=StockValueSettings)
+    purchase_orders: PurchaseOrderSettings = Field(default_factory=PurchaseOrderSettings)
 
     @model_validator(mode="after")
     def _stock_value_accounts(self) -> Settings:

@@ -308,6 +308,7 @@ class StreamName(StrEnum):
     CUSTOMERS_TO_RACKBEAT = "customers_to_rackbeat"
     SUPPLIERS_TO_RACKBEAT = "suppliers_to_rackbeat"
     PRODUCTS_TO_RACKBEAT = "products_to_rackbeat"
+    PURCHASE_ORDERS_TO_TRIPLETEX = "purchase_orders_to_tripletex"
     STOCK_VALUE_TO_TRIPLETEX = "stock_value_to_tripletex"
     PAYMENTS_TO_RACKBEAT = "payments_to_rackbeat"
 

@@ -56,6 +56,7 @@ FailureSource = Literal[
     "customers_to_rackbeat",
     "suppliers_to_rackbeat",
     "products_to_rackbeat",
+    "purchase_orders_to_tripletex",
     "stock_value_to_tripletex",
     "payments_to_rackbeat",
 ]

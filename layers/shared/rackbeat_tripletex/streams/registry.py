@@ -8,6 +8,7 @@ from rackbeat_tripletex.models.domain import Streams
 from rackbeat_tripletex.models.sync import Entity, Source, StreamName
 from rackbeat_tripletex.streams.base import Stream
 from rackbeat_tripletex.streams.payments import PaymentsToRackbeat
+from rackbeat_tripletex.streams.purchase_orders import PurchaseOrdersToTripletex
 from rackbeat_tripletex.streams.stock_value import StockValueToTripletex
 from rackbeat_tripletex.streams.to_rackbeat import (
     CustomersToRackbeat,
@@ -32,6 +33,7 @@ STREAMS: tuple[Stream, ...] = (
     CustomersToRackbeat(),
     SuppliersToRackbeat(),
     ProductsToRackbeat(),
+    PurchaseOrdersToTripletex(),
     StockValueToTripletex(),
     PaymentsToRackbeat(),
 )

@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 from rackbeat_tripletex.clients.rackbeat import RackbeatClient
 from rackbeat_tripletex.clients.tripletex import TripletexClient
 from rackbeat_tripletex.i18n import Language
+from rackbeat_tripletex.mappers.rackbeat_to_tripletex.result import Dependency
 from rackbeat_tripletex.models.domain import Settings
 from rackbeat_tripletex.models.sync import FailureReason, RecordFailure, SyncRun
 from rackbeat_tripletex.store.cursors import CursorStore
@@ -51,6 +52,9 @@ class Job:
     language: Language
     # StateTable, for a stream's own rows (payment status).
     table: Any
+    # Sync a record this one needs first (as an invoice's customer and products are); the
+    # reason it could not be, or None when it is there now.
+    dependency: Callable[[Dependency], str | None] | None = None
 
     def fail(
         self, key: str, reason: FailureReason, message: str, fix: str, source_hash: str | None = None

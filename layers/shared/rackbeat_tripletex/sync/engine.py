@@ -167,6 +167,7 @@ class SyncEngine:
             activated=session.tenant.settings_saved_at,
             language=session.tenant.language,
             table=self.ctx.table,
+            dependency=lambda needed: self.to_tripletex.sync_dependency(session, needed),
         )
 
     def _run_stream(self, session: Session, stream: Stream, *, full: bool) -> SyncRun:
