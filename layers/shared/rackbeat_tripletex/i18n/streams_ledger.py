@@ -37,6 +37,11 @@ MESSAGES: dict[str, Text] = {
         "Velg en aktiv konto fra kontoplanen i Tripletex under Lagerverdi i innstillingene.",
         "Choose an active account from Tripletex's chart of accounts under Stock value in the settings.",
     ),
+    "stock_value.settings_accounts": Text(
+        "Kontoen {numbers} finnes ikke eller er inaktiv i kontoplanen i Tripletex. Velg en aktiv konto.",
+        "Account {numbers} does not exist or is inactive in Tripletex's chart of accounts. "
+        "Choose an active one.",
+    ),
     "stock_value.no_value": Text(
         "Rackbeat oppga ingen lagerverdi for {last_day}.",
         "Rackbeat gave no stock value for {last_day}.",

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol, TypeVar
 
 from rackbeat_tripletex.auth import hash_management_token, new_management_token
+from rackbeat_tripletex.i18n import text
 from rackbeat_tripletex.models.domain import (
     Credentials,
     CredentialsSummary,
@@ -31,6 +32,7 @@ from rackbeat_tripletex.onboarding.failures import (
     OTHER_ACCOUNT,
     ConfirmationError,
     OtherAccountError,
+    SettingsRefusedError,
     StepOrderError,
 )
 from rackbeat_tripletex.onboarding.identity import (
@@ -75,6 +77,8 @@ class Vendors(Protocol):
     def create_units(self, credentials: Credentials, names: list[str]) -> list[NamedRecord]: ...
 
     def remove_webhooks(self, credentials: Credentials, tenant_id: str) -> int: ...
+
+    def missing_accounts(self, credentials: Credentials, numbers: list[int]) -> list[int]: ...
 
 
 def _now() -> datetime:
@@ -168,6 +172,17 @@ class Onboarding(ContactAccess):
             }
         )
 
+    def _check_accounts(self, tenant: Tenant, settings: Settings) -> None:
+        """The stock value's accounts must be active accounts of the company's chart."""
+        chosen = settings.stock_value
+        if not getattr(settings.streams, "stock_value_to_tripletex", False):
+            return
+        numbers = [n for n in (chosen.inventory_account, chosen.offset_account) if n is not None]
+        missing = self.vendors.missing_accounts(self._stored_credentials(tenant), numbers)
+        if missing:
+            listed = ", ".join(map(str, missing))
+            raise SettingsRefusedError(text("stock_value.settings_accounts", tenant.language, numbers=listed))
+
     def _stored_credentials(self, tenant: Tenant) -> Credentials:
         credentials = self.secrets.get(tenant.tenant_id) if tenant.credentials.validated_at else None
         if credentials is None:
@@ -234,6 +249,7 @@ class Onboarding(ContactAccess):
         if tenant.email_verification_pending:
             raise StepOrderError(CONFIRM_EMAIL_FIRST.format(address=tenant.contact_email))
         settings = Settings.model_validate(update.model_dump(exclude={"send_settings_link"}))
+        self._check_accounts(tenant, settings)
         previous = self.tenants.get_settings(tenant.tenant_id)
         # Alerts go to an address the contact confirmed: their own, or one they approved by the
         # emailed link; otherwise the daily digest would mail whoever a caller names.

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import httpx
 
+from rackbeat_tripletex.clients import ledger
 from rackbeat_tripletex.clients.http import (
     RetryPolicy,
 )
@@ -75,6 +76,11 @@ class LiveVendors:
             timeout=TIMEOUT_SECONDS,
             retry=ONBOARDING_RETRY,
         )
+
+    def missing_accounts(self, credentials: Credentials, numbers: list[int]) -> list[int]:
+        """Which of these account numbers the company's chart lacks or has made inactive."""
+        found = ledger.accounts(self.tripletex(credentials), numbers)
+        return [n for n in numbers if n not in found or found[n].is_inactive]
 
     def validate(self, credentials: Credentials) -> ValidationReport:
         return TokenChecks(self.rackbeat, self.tripletex, self.tripletex_base_url).validate(credentials)

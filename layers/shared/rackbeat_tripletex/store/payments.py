@@ -35,6 +35,15 @@ class PaymentStatus(BaseModel):
     in_rackbeat: bool = False
 
 
+class InvoicePayments(BaseModel):
+    """Paid and outstanding per invoice we entered in Tripletex, and whether Rackbeat shows it."""
+
+    tenant_id: str
+    # Why Rackbeat's own invoices do (not) show these payments, in the tenant's language.
+    note: str
+    invoices: list[PaymentStatus]
+
+
 class PaymentStore:
     def __init__(self, table: Any) -> None:
         self._table = table
