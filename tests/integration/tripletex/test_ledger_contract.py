@@ -72,8 +72,8 @@ def test_postings_without_row_are_refused_with_both_real_messages(sim: Sim) -> N
         ("postings", "Et bilag kan ikke registreres uten posteringer."),
         (
             "postings.row",
-            "Posteringene på rad 0 (guiRow 0) er systemgenererte og kan ikke opprettes eller endres på utsiden "
-            "av Tripletex.",
+            "Posteringene på rad 0 (guiRow 0) er systemgenererte og kan ikke opprettes "
+            "eller endres på utsiden av Tripletex.",
         ),
     ]
 
