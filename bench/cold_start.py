@@ -36,15 +36,21 @@ SAM_BUILT_LAYER = REPO / ".aws-sam" / "build" / "SharedLayer"
 # The python3.13 runtime's own boto3, as `sam build` leaves it out of the layer.
 RUNTIME_DISTRIBUTIONS = ("boto3", "botocore", "s3transfer", "jmespath", "python-dateutil", "six", "urllib3")
 
-# argv[1]: the top-level modules Lambda would have besides the standard library; any other is
-# refused as Lambda would refuse it (an ImportError, which optional imports expect).
+# argv[1]: the top-level modules Lambda would have besides the standard library (by name, or
+# found in the interpreter's own lib directory: _sysconfigdata_* is not in stdlib_module_names);
+# any other is refused as Lambda would refuse it (an ImportError, which optional imports expect).
 _LAMBDA_VIEW = """
-import sys
+import os, sys
+from importlib.machinery import PathFinder
 class _LambdaView:
     visible = set(sys.argv.pop(1).split(",")) | set(sys.stdlib_module_names)
+    stdlib = os.path.dirname(os.__file__) + os.sep
     def find_spec(self, name, path=None, target=None):
         if path is None and name not in self.visible:
-            raise ModuleNotFoundError(f"No module named {name!r} in Lambda", name=name)
+            spec = PathFinder.find_spec(name)
+            origin = (spec.origin or "") if spec else ""
+            if not origin.startswith(self.stdlib) or "-packages" in origin:
+                raise ModuleNotFoundError(f"No module named {name!r} in Lambda", name=name)
         return None
 sys.meta_path.insert(0, _LambdaView())
 """
