@@ -4,9 +4,7 @@ against the simulator when the settings are saved)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from pydantic import ValidationError
@@ -15,9 +13,10 @@ from local.simulators.base import transport
 from local.simulators.rackbeat import create_app as create_rackbeat
 from local.simulators.tripletex import create_app as create_tripletex
 from rackbeat_tripletex.clients.tripletex import clear_session_cache
-from rackbeat_tripletex.models.domain import Credentials, Settings, Tenant
+from rackbeat_tripletex.i18n import Language
+from rackbeat_tripletex.models.domain import Credentials, Settings
 from rackbeat_tripletex.onboarding.failures import SettingsRefusedError
-from rackbeat_tripletex.onboarding.service import Onboarding
+from rackbeat_tripletex.onboarding.ledger_settings import check_accounts, settings_name_accounts
 from rackbeat_tripletex.onboarding.vendors import LiveVendors
 from tests.support.rb_to_tx_company import CONSUMER, EMPLOYEE, RACKBEAT_TOKEN, rackbeat_seed, tripletex_seed
 
@@ -37,38 +36,14 @@ def _fresh_sessions() -> Iterator[None]:
     clear_session_cache()
 
 
-class StoredCredentials:
-    def get(self, tenant_id: str) -> Credentials:
-        return CREDENTIALS
-
-
-def onboarding() -> Onboarding:
+def vendors() -> LiveVendors:
     tripletex = create_tripletex(tripletex_seed())
     tripletex.store["accounts"][2]["isInactive"] = True  # 1920
-    vendors = LiveVendors(
+    return LiveVendors(
         "http://tripletex.test/v2",
         "http://rackbeat.test/api",
         tripletex_transport=transport(tripletex),
         rackbeat_transport=transport(create_rackbeat(rackbeat_seed())),
-    )
-    none: Any = None
-    return Onboarding(tenants=none, secrets=StoredCredentials(), mailer=none, vendors=vendors, auth=none)  # type: ignore[arg-type]
-
-
-def tenant(language: str = "en") -> Tenant:
-    now = dt.datetime.now(dt.UTC)
-    return Tenant.model_validate(
-        {
-            "tenant_id": "t1",
-            "company_name": "Fjord Lager AS",
-            "contact_name": "Ingrid",
-            "contact_email": "ingrid@fjordlager.no",
-            "created_at": now,
-            "updated_at": now,
-            "management_token_hash": "x",
-            "credentials": {"validated_at": now},
-            "language": language,
-        }
     )
 
 
@@ -93,12 +68,14 @@ def test_the_stream_on_needs_two_different_accounts() -> None:
 
 
 def test_saved_accounts_must_be_active_accounts_of_the_chart() -> None:
-    service = onboarding()
-    service._check_accounts(tenant(), settings(1460, 4090))  # both in the chart: accepted
+    chart = vendors()
+    check_accounts(chart, CREDENTIALS, Language.EN, settings(1460, 4090))  # both in the chart
     with pytest.raises(SettingsRefusedError) as refused:
-        service._check_accounts(tenant(), settings(1460, 7777))
+        check_accounts(chart, CREDENTIALS, Language.EN, settings(1460, 7777))
     assert refused.value.message.startswith("Account 7777 does not exist or is inactive")
     with pytest.raises(SettingsRefusedError) as refused:
-        service._check_accounts(tenant("nb"), settings(1920, 4090))
+        check_accounts(chart, CREDENTIALS, Language.NB, settings(1920, 4090))
     assert refused.value.message.startswith("Kontoen 1920 finnes ikke eller er inaktiv")
-    service._check_accounts(tenant(), settings(1234, 5678, on=False))  # stream off: not asked
+    # Only asked with the stream on.
+    assert settings_name_accounts(settings(1460, 4090))
+    assert not settings_name_accounts(settings(1234, 5678, on=False))

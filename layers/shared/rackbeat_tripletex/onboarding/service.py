@@ -14,7 +14,6 @@ from datetime import UTC, datetime
 from typing import Any, Protocol, TypeVar
 
 from rackbeat_tripletex.auth import hash_management_token, new_management_token
-from rackbeat_tripletex.i18n import text
 from rackbeat_tripletex.models.domain import (
     Credentials,
     CredentialsSummary,
@@ -32,7 +31,6 @@ from rackbeat_tripletex.onboarding.failures import (
     OTHER_ACCOUNT,
     ConfirmationError,
     OtherAccountError,
-    SettingsRefusedError,
     StepOrderError,
 )
 from rackbeat_tripletex.onboarding.identity import (
@@ -40,6 +38,7 @@ from rackbeat_tripletex.onboarding.identity import (
     StepUpAction,
     is_session_token,
 )
+from rackbeat_tripletex.onboarding.ledger_settings import check_accounts, settings_name_accounts
 from rackbeat_tripletex.onboarding.schemas import (
     NamedRecord,
     Prerequisites,
@@ -172,17 +171,6 @@ class Onboarding(ContactAccess):
             }
         )
 
-    def _check_accounts(self, tenant: Tenant, settings: Settings) -> None:
-        """The stock value's accounts must be active accounts of the company's chart."""
-        chosen = settings.stock_value
-        if not getattr(settings.streams, "stock_value_to_tripletex", False):
-            return
-        numbers = [n for n in (chosen.inventory_account, chosen.offset_account) if n is not None]
-        missing = self.vendors.missing_accounts(self._stored_credentials(tenant), numbers)
-        if missing:
-            listed = ", ".join(map(str, missing))
-            raise SettingsRefusedError(text("stock_value.settings_accounts", tenant.language, numbers=listed))
-
     def _stored_credentials(self, tenant: Tenant) -> Credentials:
         credentials = self.secrets.get(tenant.tenant_id) if tenant.credentials.validated_at else None
         if credentials is None:
@@ -249,7 +237,8 @@ class Onboarding(ContactAccess):
         if tenant.email_verification_pending:
             raise StepOrderError(CONFIRM_EMAIL_FIRST.format(address=tenant.contact_email))
         settings = Settings.model_validate(update.model_dump(exclude={"send_settings_link"}))
-        self._check_accounts(tenant, settings)
+        if settings_name_accounts(settings):
+            check_accounts(self.vendors, self._stored_credentials(tenant), tenant.language, settings)
         previous = self.tenants.get_settings(tenant.tenant_id)
         # Alerts go to an address the contact confirmed: their own, or one they approved by the
         # emailed link; otherwise the daily digest would mail whoever a caller names.
