@@ -132,11 +132,10 @@ def test_each_external_number_lookup_variant_posts_once(stocked: Env, lookup: st
     env.tripletex.set_options({"external_voucher_lookup": lookup})
     switch_on(env)
     run_on(env, "2026-10-02")
-    # The link is lost (a restore, a second worker): the voucher must be found, not posted again.
-    for key in ("2026-08", "2026-09"):
-        env.ctx.table.delete_item(
-            Key={"pk": f"TENANT#{env.tenant.tenant_id}", "sk": f"LINK#stock_value#{key}"}
-        )
+    # Links and cursor are lost (a restore): the vouchers must be found, not posted again.
+    pk = f"TENANT#{env.tenant.tenant_id}"
+    for sk in ("LINK#stock_value#2026-08", "LINK#stock_value#2026-09", f"CURSOR#{STREAM.value}"):
+        env.ctx.table.delete_item(Key={"pk": pk, "sk": sk})
     env.ctx.now = lambda: at("2026-10-02")
     run = env.run(full=True)[STREAM]
     assert (run.written, run.skipped, run.failed) == (0, 2, 0)

@@ -74,11 +74,13 @@ class StockValueToTripletex(Scheduled):
 
     @staticmethod
     def _start(job: Job, today: dt.date) -> dt.date:
-        """The first day to look at: after the cursor's period, else the tenant's first period."""
+        """The first day to look at: after the cursor's period, else the tenant's first period.
+        The reconcile starts there too: the cursor never passes a period not done, and a period
+        posted behind later ones would shift the balance those were computed from."""
         first = job.settings.stock_value.first_period_from
         if first is None:
             first = job.activated.astimezone(OSLO).date() if job.activated else today
-        if job.full or job.cursor is None:
+        if job.cursor is None:
             return first
         return max(first, dt.date.fromisoformat(job.cursor[:10]) + dt.timedelta(days=1))
 
