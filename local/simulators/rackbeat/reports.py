@@ -85,6 +85,7 @@ def _payments(sim: RackbeatSimulator, request: Request, rest: list[str]) -> tupl
     """OFF (2018 only): ``GET/POST /customer-invoices/{n}/payments``, ``DELETE …/{payment}``;
     ``invoice_payments: absent`` (the default, nothing current shows them) answers 404."""
     from local.simulators.rackbeat.app import invalid, not_found
+    from local.simulators.rackbeat.validation import validate
 
     if sim.options.invoice_payments != "supported":
         raise not_found()
@@ -94,11 +95,14 @@ def _payments(sim: RackbeatSimulator, request: Request, rest: list[str]) -> tupl
         raise not_found()
     payments: list[dict[str, Any]] = books(sim).invoice_payments.setdefault(number, [])
     if len(rest) == 2 and request.method == "GET":
-        return 200, {"customer_invoice_payments": list(payments), "pages": 1, "page": 1}
+        return 206, {"customer_invoice_payments": list(payments), "pages": 1, "page": 1}
     if len(rest) == 2 and request.method == "POST":
         body = request.get_json(silent=True) or {}
-        amount = body.get("amount")
-        if not isinstance(amount, int | float) or amount <= 0:
+        errors = validate("CustomerInvoicePaymentWrite", body)
+        if errors:
+            raise invalid(errors)
+        amount = body["amount"]
+        if amount <= 0:
             raise invalid({"amount": ["The amount must be a positive number."]})
         payment = {
             "number": max((p["number"] for p in payments), default=0) + 1,
@@ -108,11 +112,22 @@ def _payments(sim: RackbeatSimulator, request: Request, rest: list[str]) -> tupl
             "updated_at": sim.now().isoformat(),
         }
         payments.append(payment)
+        _settle(invoice, payments)
         return 201, {"customer_invoice_payment": payment}
     if len(rest) == 3 and request.method == "DELETE" and rest[2].isdigit():
         kept = [p for p in payments if p["number"] != int(rest[2])]
         if len(kept) == len(payments):
             raise not_found()
         payments[:] = kept
+        _settle(invoice, payments)
         return 200, {}
     raise not_found()
+
+
+def _settle(invoice: dict[str, Any], payments: list[dict[str, Any]]) -> None:
+    """The invoice's own fields follow its payments (SW 2018: balance, is_paid, is_party_paid)."""
+    total = Decimal(str(invoice.get("total_total") or 0))
+    paid = sum((Decimal(str(p["amount"])) for p in payments), Decimal(0))
+    invoice["balance"] = float(total - paid)
+    invoice["is_paid"] = paid >= total
+    invoice["is_party_paid"] = 0 < paid < total

@@ -78,7 +78,15 @@ def test_rackbeat_payments_add_up_to_tripletex_and_follow_a_reversal(invoiced: E
     pay(env, 275)
     env.run()
     assert [p["amount"] for p in payments] == [100.0, 275.0]
+    rackbeat_invoice = env.rackbeat.records("customer-invoices")[1001]
+    assert (rackbeat_invoice["balance"], rackbeat_invoice["is_paid"]) == (0.0, True)
     pay(env, -300)  # most of it reversed in Tripletex
     env.run(full=True)
     assert [p["amount"] for p in payments] == [75.0]
+    rackbeat_invoice = env.rackbeat.records("customer-invoices")[1001]
+    assert (rackbeat_invoice["balance"], rackbeat_invoice["is_paid"], rackbeat_invoice["is_party_paid"]) == (
+        300.0,
+        False,
+        True,
+    )
     assert status(env).outstanding == Decimal("300")
