@@ -32,8 +32,11 @@ def test_purchase_orders_stock_value_and_payment_status_end_to_end(world: World)
         "first_period_from": first.isoformat(),
     }
 
-    # The settings API refuses an account the chart lacks, before anything is saved.
+    # The wizard offers the company's chart; the settings API refuses an account it lacks.
     tenant_id = world.onboard()
+    chart = world.http.get(f"/tenants/{tenant_id}/ledger/accounts", headers=world.auth(tenant_id))
+    assert chart.status_code == 200, chart.text
+    assert {1460, 4090} <= {a["number"] for a in chart.json()["accounts"]}
     refused = world.http.put(
         f"/tenants/{tenant_id}/settings",
         json={

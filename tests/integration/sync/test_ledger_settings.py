@@ -79,3 +79,12 @@ def test_saved_accounts_must_be_active_accounts_of_the_chart() -> None:
     # Only asked with the stream on.
     assert settings_name_accounts(settings(1460, 4090))
     assert not settings_name_accounts(settings(1234, 5678, on=False))
+
+
+def test_the_chart_offered_lists_active_accounts_by_number() -> None:
+    chart = vendors().ledger_accounts(CREDENTIALS)
+    assert [(a.number, a.name) for a in chart.accounts] == [
+        (1460, "Innkjøpte varer for videresalg"),
+        (3000, "Salgsinntekt, avgiftspliktig"),
+        (4090, "Beholdningsendring"),
+    ]  # 1920 is inactive here

@@ -56,6 +56,20 @@ def accounts(api: TripletexClient, numbers: Iterable[int]) -> dict[int, LedgerAc
     return {a.number: a for a in found if a.number in wanted}
 
 
+def active_accounts(api: TripletexClient) -> list[LedgerAccount]:
+    """The company's active accounts, by number (the chart the settings choose from)."""
+    found: list[LedgerAccount] = []
+    params: dict[str, Any] = {"isInactive": False, "fields": "id,number,name,isInactive", "count": 1000}
+    while True:
+        rows = (
+            api.request("GET", "/ledger/account", params={**params, "from": len(found)}).json().get("values")
+            or []
+        )
+        found += (LedgerAccount.model_validate(row) for row in rows)
+        if len(rows) < params["count"]:
+            return sorted(found, key=lambda a: a.number)
+
+
 def account_balance(api: TripletexClient, number: int, day: dt.date) -> Decimal:
     """The account's balance at the end of ``day`` (``balanceOut``; ``dateTo`` and
     ``accountNumberTo`` are "to and excluding")."""

@@ -5,9 +5,22 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from pydantic import BaseModel
+
 from rackbeat_tripletex.i18n import Language, text
 from rackbeat_tripletex.models.domain import Credentials, Settings
 from rackbeat_tripletex.onboarding.failures import SettingsRefusedError
+
+
+class ChartAccount(BaseModel):
+    number: int
+    name: str
+
+
+class Chart(BaseModel):
+    """The company's active Tripletex accounts, to choose the stock value's two from."""
+
+    accounts: list[ChartAccount]
 
 
 class Accounts(Protocol):

@@ -38,7 +38,7 @@ from rackbeat_tripletex.onboarding.identity import (
     StepUpAction,
     is_session_token,
 )
-from rackbeat_tripletex.onboarding.ledger_settings import check_accounts, settings_name_accounts
+from rackbeat_tripletex.onboarding.ledger_settings import Chart, check_accounts, settings_name_accounts
 from rackbeat_tripletex.onboarding.schemas import (
     NamedRecord,
     Prerequisites,
@@ -78,6 +78,8 @@ class Vendors(Protocol):
     def remove_webhooks(self, credentials: Credentials, tenant_id: str) -> int: ...
 
     def missing_accounts(self, credentials: Credentials, numbers: list[int]) -> list[int]: ...
+
+    def ledger_accounts(self, credentials: Credentials) -> Chart: ...
 
 
 def _now() -> datetime:
@@ -181,6 +183,9 @@ class Onboarding(ContactAccess):
 
     def prerequisites(self, tenant: Tenant) -> Prerequisites:
         return self.vendors.prerequisites(self._stored_credentials(tenant))
+
+    def ledger_accounts(self, tenant: Tenant) -> Chart:
+        return self.vendors.ledger_accounts(self._stored_credentials(tenant))
 
     def create_groups(self, tenant: Tenant, kinds: list[GroupKind]) -> Prerequisites:
         credentials = self._stored_credentials(tenant)

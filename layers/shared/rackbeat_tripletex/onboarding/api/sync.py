@@ -15,6 +15,7 @@ from rackbeat_tripletex.models.sync import Accepted, DryRunReport, InitialSyncRe
 from rackbeat_tripletex.onboarding.api.routing import TenantId, authorised_tenant, documented
 from rackbeat_tripletex.onboarding.api.services import OnboardingServices
 from rackbeat_tripletex.onboarding.failures import CONFIRM_EMAIL_FIRST, StepOrderError
+from rackbeat_tripletex.onboarding.ledger_settings import Chart
 from rackbeat_tripletex.onboarding.schemas import ErrorBody
 from rackbeat_tripletex.onboarding.syncing import (
     AlreadyRanBody,
@@ -129,6 +130,14 @@ def sync_router(services: OnboardingServices) -> Router:
             "payments.rackbeat_updated" if in_rackbeat else "payments.rackbeat_not_updated", tenant.language
         )
         return InvoicePayments(tenant_id=tenant.tenant_id, note=note, invoices=found)
+
+    @router.get(
+        "/tenants/<tenant_id>/ledger/accounts",
+        summary="The Tripletex company's active accounts, for the stock value's two",
+        responses=documented(200, Chart, "Account number and name, by number.", vendors=True),
+    )
+    def get_ledger_accounts(tenant_id: TenantId) -> Chart:
+        return services.onboarding.ledger_accounts(authorised_tenant(router, tenant_id))
 
     @router.get(
         "/tenants/<tenant_id>/webhooks",
