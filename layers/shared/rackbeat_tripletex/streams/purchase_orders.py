@@ -55,16 +55,31 @@ class PurchaseOrdersToTripletex(Scheduled):
             since = last - OVERLAP
         lookups = _Lookups(job)
         try:
-            for order in api.purchase_orders(job.rackbeat, since):
-                if isinstance(order, Unreadable):
+            for page in _pages(api.purchase_orders(job.rackbeat, since)):
+                # Links and failure rows of the page in one read: an order synced, or failed
+                # with this same content, is not looked at again (a change or Retry is).
+                keys = [str(o.number) for o in page if not isinstance(o, Unreadable)]
+                known = job.links.page_state(job.tenant_id, self.name, keys)
+                for order in page:
+                    if not isinstance(order, Unreadable) and not order.is_booked:
+                        continue  # drafts stay in Rackbeat
                     job.run.read += 1
-                    self._unreadable(job, order)
-                    continue
-                if not order.is_booked:
-                    continue  # drafts stay in Rackbeat
-                job.run.read += 1
-                with job.leased(str(order.number)):
-                    self._sync(job, order, lookups)
+                    if isinstance(order, Unreadable):
+                        self._unreadable(job, order)
+                        continue
+                    key = str(order.number)
+                    source_hash = lookups.source_hash(order)
+                    link = known.links.get(key)
+                    done = (
+                        link is not None
+                        and link.state == "synced"
+                        and link.rackbeat_source_hash == source_hash
+                    )
+                    if done or (not job.full and known.failed_with.get(key) == source_hash):
+                        job.run.skipped += 1
+                        continue
+                    with job.leased(key):
+                        self._sync(job, order, lookups)
         except Unavailable:
             return
         job.resolved(LOGISTICS_KEY)
@@ -72,19 +87,10 @@ class PurchaseOrdersToTripletex(Scheduled):
 
     def _sync(self, job: Job, order: PurchaseOrder, lookups: _Lookups) -> None:
         key = str(order.number)
-        goods = job.settings.purchase_orders.goods_receipts
-        received = api.received(job.rackbeat, order.number) if goods != "off" else {}
-        source_hash = content_hash(
-            {
-                "order": order.model_dump(mode="json", exclude={"updated_at"}),
-                "received": {k: str(v) for k, v in received.items()},
-            }
-        )
-        link = job.links.get(job.tenant_id, "purchase_order", key)
-        if link is not None and link.state == "synced" and link.rackbeat_source_hash == source_hash:
-            job.run.skipped += 1
-            return
-        ids = self._dependencies(job, order)
+        source_hash = lookups.source_hash(order)
+        received = lookups.received(order)
+        link = job.links.get(job.tenant_id, "purchase_order", key)  # again, under the lease
+        ids = self._dependencies(job, order, source_hash)
         if ids is None:
             return
         supplier_id, product_ids = ids
@@ -167,7 +173,7 @@ class PurchaseOrdersToTripletex(Scheduled):
         return False
 
     @staticmethod
-    def _dependencies(job: Job, order: PurchaseOrder) -> tuple[int, dict[str, int]] | None:
+    def _dependencies(job: Job, order: PurchaseOrder, source_hash: str) -> tuple[int, dict[str, int]] | None:
         """Tripletex ids of the order's supplier and products, syncing the missing ones first;
         None when one could not be (recorded as the order's failure)."""
         wanted: list[tuple[Any, str]] = [("product", number) for number in po.product_numbers(order)]
@@ -185,6 +191,7 @@ class PurchaseOrdersToTripletex(Scheduled):
                     FailureReason.DEPENDENCY_FAILED,
                     text("purchase_orders.dependency", job.language, entity=entity, number=number),
                     text("purchase_orders.dependency.fix", job.language),
+                    source_hash,
                 )
                 return None
             ids[(entity, number)] = link.tripletex_id
@@ -195,6 +202,7 @@ class PurchaseOrdersToTripletex(Scheduled):
                 FailureReason.MISSING_DEPENDENCY,
                 text("purchase_orders.no_supplier", job.language, number=str(order.number)),
                 text("purchase_orders.no_supplier.fix", job.language),
+                source_hash,
             )
             return None
         return supplier, {number: i for (entity, number), i in ids.items() if entity == "product"}
@@ -275,6 +283,17 @@ class PurchaseOrdersToTripletex(Scheduled):
         )
 
 
+def _pages(records: Any, size: int = 50) -> Any:
+    page: list[Any] = []
+    for record in records:
+        page.append(record)
+        if len(page) == size:
+            yield page
+            page = []
+    if page:
+        yield page
+
+
 class _Lookups:
     """What every order of one run shares, read once and only when an order is written."""
 
@@ -283,6 +302,26 @@ class _Lookups:
         self.today = job.now().astimezone(OSLO).date()
         self._contact: int | None = None
         self._currencies: dict[str, int | None] = {}
+        self._received: dict[int, dict[str, Decimal]] = {}
+
+    def received(self, order: PurchaseOrder) -> dict[str, Decimal]:
+        """What Rackbeat received on the order, read only when the tenant wants goods receipts
+        (once per order and run: the receipts are part of its content)."""
+        if self.job.settings.purchase_orders.goods_receipts == "off":
+            return {}
+        if order.number not in self._received:
+            self._received[order.number] = api.received(self.job.rackbeat, order.number)
+        return self._received[order.number]
+
+    def source_hash(self, order: PurchaseOrder) -> str:
+        """The order's content as synced: the order and, with goods receipts on, what came."""
+        received = self.received(order)
+        return content_hash(
+            {
+                "order": order.model_dump(mode="json", exclude={"updated_at"}),
+                "received": {k: str(v) for k, v in received.items()},
+            }
+        )
 
     def our_contact(self) -> int:
         if self._contact is None:
