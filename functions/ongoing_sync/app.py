@@ -2,9 +2,10 @@
 active tenant; SyncQueue runs the tasks.
 
 Schedule events carry ``{"action": "fan_out", "full": false}`` (every few minutes) or
-``"full": true`` (the nightly reconcile, which re-reads everything and sends the failure
-digest). SQS records are tenant-level or entity-level tasks; each fails alone
-(ReportBatchItemFailures), so one tenant's outage never holds back another's changes.
+``"full": true`` (the nightly reconcile, which re-reads everything, sends the failure
+digest and checks yesterday's invoices against Tripletex: ``sync.reconciliation``). SQS
+records are tenant-level or entity-level tasks; each fails alone (ReportBatchItemFailures), so
+one tenant's outage never holds back another's changes.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from rackbeat_tripletex.sync.context import SyncContext
 from rackbeat_tripletex.sync.digest import send_digest
 from rackbeat_tripletex.sync.engine import SyncEngine
 from rackbeat_tripletex.sync.fanout import fan_out
+from rackbeat_tripletex.sync.reconciliation import daily_reconciliation
 
 logger = Logger()
 metrics = Metrics()
@@ -74,6 +76,7 @@ def record_handler(record: SQSRecord) -> None:
                     ctx.now(),
                     to=tenant_settings.notification_email if tenant_settings else None,
                 )
+            daily_reconciliation(ctx, task.tenant_id, boto3.client("sqs"), settings().sync_queue_url)
     else:
         outcome = engine.run_entity(task)
         logger.info("entity synced", extra={"tenant_id": task.tenant_id, "key": task.key, "outcome": outcome})

@@ -34,7 +34,7 @@ class World:
         self.local = local
         self.tripletex = tripletex
         self.rackbeat = rackbeat
-        self.http = httpx.Client(base_url=local.api_url, timeout=30.0)
+        self.http = httpx.Client(base_url=local.api_url, timeout=30.0, headers={"Accept-Language": "en"})
         self.user = RackbeatUser(rackbeat)
         self.management_tokens: dict[str, str] = {}
 
@@ -56,6 +56,7 @@ class World:
                 "company_name": "Fjord Lager AS",
                 "contact_name": "Ingrid",
                 "contact_email": "i@fjordlager.no",
+                "language": "en",
             },
         )
         assert created.status_code == 201, created.text

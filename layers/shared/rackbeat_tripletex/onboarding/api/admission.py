@@ -39,7 +39,7 @@ def admit(
 ) -> Admitted | dict[str, Any]:
     """Admitted, or the API Gateway answer that ends the request here."""
     if gate.body_size(event) > gate.MAX_BODY_BYTES:
-        return gate.too_large()
+        return gate.too_large(event)
     principal = None
     tenant_id = gate.tenant_id_of(event.get("path", ""))
     if tenant_id is not None:
@@ -48,11 +48,11 @@ def admit(
             principal = authorize(tenant_id, token)
         except TenantNotFoundError as error:
             record_denial(event, _reason(tenant_id, token), tenant_id)
-            return stranger_reply(error)
+            return stranger_reply(error, event)
     if not gate.body_is_text(event):
         # After authorisation, so a stranger still gets the 404; before the resolver, which
         # decodes the body strictly and would crash on it.
-        return gate.not_text()
+        return gate.not_text(event)
     return _unparseable(event) or Admitted(principal)
 
 
