@@ -34,6 +34,7 @@ from rackbeat_tripletex.mappers.rackbeat_to_tripletex.amounts import (
     line_excluding_vat,
     tripletex_line_amounts,
 )
+from rackbeat_tripletex.mappers.rackbeat_to_tripletex.invoice import ORDER_NUMBER_PREFIX
 from rackbeat_tripletex.mappers.rackbeat_to_tripletex.reference import Reference, percent
 from rackbeat_tripletex.models import rackbeat as rb
 from rackbeat_tripletex.models import tripletex as tx
@@ -130,7 +131,7 @@ class _DayCheck:
             self._check_invoices(invoices)
         else:
             for invoice in invoices:
-                order = self.clients.tripletex.find_order_by_number(str(invoice.number))
+                order = self.clients.tripletex.find_order_by_number(f"{ORDER_NUMBER_PREFIX}{invoice.number}")
                 self._compare(invoice, [order] if order is not None else [])
         if self._on(StreamName.CUSTOMERS_TO_TRIPLETEX):
             self._check_customers({str(invoice.customer_id) for invoice in invoices})
@@ -154,9 +155,10 @@ class _DayCheck:
                 if ref.id is None:
                     continue
                 order = self._order(ref.id)
-                if order is not None and order.number:
-                    # A re-issued invoice goes under "<number>-<hash>" (sync.invoices).
-                    by_number.setdefault(order.number.split("-")[0], []).append(order)
+                if order is not None and order.number and order.number.startswith(ORDER_NUMBER_PREFIX):
+                    # "RB-<number>", and "RB-<number>-<hash>" for a re-issued one (sync.invoices).
+                    number = order.number.removeprefix(ORDER_NUMBER_PREFIX).split("-")[0]
+                    by_number.setdefault(number, []).append(order)
         links = self.links.get_many(self.tenant_id, "invoice", [str(i.number) for i in invoices])
         for invoice in invoices:
             key = str(invoice.number)
@@ -380,13 +382,22 @@ class Reconciliation:
         for gap in chosen:
             link = self.links.get(tenant_id, gap.entity, gap.key)
             if link is not None and link.state == "synced":
-                self.links.record(
-                    tenant_id,
-                    gap.entity,
-                    gap.key,
-                    rackbeat_source_hash=RESEND_MARK,
-                    to_tripletex_hash=RESEND_MARK,
-                )
+                if gap.kind == "invoice_missing":
+                    # Sent again as a first attempt is: its order found again (by link, else by
+                    # number) and invoiced, or made anew when it is gone too.
+                    self.links.record(
+                        tenant_id, gap.entity, gap.key, state="pending", rackbeat_source_hash=RESEND_MARK
+                    )
+                else:
+                    # Written again as a changed record is: a differing invoice goes the way of
+                    # one changed after it was sent (credited in Tripletex, then re-issued).
+                    self.links.record(
+                        tenant_id,
+                        gap.entity,
+                        gap.key,
+                        rackbeat_source_hash=RESEND_MARK,
+                        to_tripletex_hash=RESEND_MARK,
+                    )
             tasks.append(
                 EntitySyncTask(
                     tenant_id=tenant_id, source="rackbeat", entity=gap.entity, key=gap.key, event="resend"
