@@ -49,14 +49,14 @@ class World:
         assert self.local.moto is not None
         return self.local.moto.endpoint
 
-    def onboard(self, **settings_changes: Any) -> str:
+    def onboard(self, *, language: str = "en", **settings_changes: Any) -> str:
         created = self.http.post(
             "/tenants",
             json={
                 "company_name": "Fjord Lager AS",
                 "contact_name": "Ingrid",
                 "contact_email": "i@fjordlager.no",
-                "language": "en",
+                "language": language,
             },
         )
         assert created.status_code == 201, created.text
