@@ -44,6 +44,15 @@ MESSAGES: dict[str, Text] = {
         "Create a new token in Rackbeat under Settings \u2192 API and paste all of it (it is long; copy "
         "it in one go, without spaces or line breaks).",
     ),
+    # A token that stopped working while synchronising (the relink email names it).
+    "check.dead.rackbeat": Text(
+        "Rackbeat avviste API-nøkkelen under synkroniseringen.",
+        "Rackbeat rejected the API token while synchronising.",
+    ),
+    "check.dead.tripletex": Text(
+        "Tripletex avviste employee token under synkroniseringen.",
+        "Tripletex rejected the employee token while synchronising.",
+    ),
     # Tripletex session
     "check.session.ok": Text("Pålogging opprettet.", "Session created."),
     "check.session.consumer_refused": Text(

@@ -32,8 +32,11 @@ logger = logging.getLogger(__name__)
 DIGEST_SHOWN = 25
 # The reconciliation email names this many gaps; the rest are on the settings page.
 GAPS_SHOWN = 25
-# The order a dead token is named in, and the words for "the tokens" when no single one is meant.
-TOKEN_FIELDS = ("rackbeat_api_token", "tripletex_consumer_token", "tripletex_employee_token")
+# The inputs a check's fix can point at (``Check.field``), in the order a dead token is named.
+RACKBEAT_TOKEN_FIELD = "rackbeat_api_token"  # noqa: S105 - a field name
+CONSUMER_TOKEN_FIELD = "tripletex_consumer_token"  # noqa: S105 - a field name
+EMPLOYEE_TOKEN_FIELD = "tripletex_employee_token"  # noqa: S105 - a field name
+TOKEN_FIELDS = (RACKBEAT_TOKEN_FIELD, CONSUMER_TOKEN_FIELD, EMPLOYEE_TOKEN_FIELD)
 
 # Changes the contact is told about afterwards; each needed a confirmation that was counted.
 NOTICES = (EmailKind.TENANT_DELETED, EmailKind.CREDENTIALS_CHANGED, EmailKind.NOTIFICATION_EMAIL_CHANGED)

@@ -20,6 +20,7 @@ from rackbeat_tripletex.onboarding.failures import Say, StepOrderError
 from rackbeat_tripletex.store.reconciliation import DayChecked, Gap, GapKind, ReconciliationStore
 from rackbeat_tripletex.sync.context import SyncContext
 from rackbeat_tripletex.sync.reconciliation import (
+    INVOICE_GAPS,
     MAX_RANGE_DAYS,
     NOT_RESENDABLE,
     Reconciliation,
@@ -164,7 +165,7 @@ class ReconciliationOperations:
                 for n in range((request.date_to - request.date_from).days + 1)
             ]
             found = [gap for day in days for gap in self.reconciliation.check_day(tenant, settings, day)[1]]
-            wanted = [gap for gap in found if gap.entity == "invoice"]
+            wanted = [gap for gap in found if gap.kind in INVOICE_GAPS]
             missing: list[str] = []
         else:
             days = []

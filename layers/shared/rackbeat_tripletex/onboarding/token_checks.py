@@ -36,16 +36,12 @@ from rackbeat_tripletex.models.domain import (
 )
 from rackbeat_tripletex.models.rackbeat import UserAccount
 from rackbeat_tripletex.models.tripletex import Company, InvoiceSettings
+from rackbeat_tripletex.notify.email import CONSUMER_TOKEN_FIELD, EMPLOYEE_TOKEN_FIELD, RACKBEAT_TOKEN_FIELD
 from rackbeat_tripletex.preflight import ehf_note, missing_vat_types
 
 logger = logging.getLogger(__name__)
 
 TEST_TOKEN_PREFIX = "test-"  # noqa: S105 - how Tripletex marks test tokens
-
-# The inputs a fix can point at, as the wizard's form and CredentialsRequest name them.
-RACKBEAT_TOKEN_FIELD = "rackbeat_api_token"  # noqa: S105 - a field name
-CONSUMER_TOKEN_FIELD = "tripletex_consumer_token"  # noqa: S105 - a field name
-EMPLOYEE_TOKEN_FIELD = "tripletex_employee_token"  # noqa: S105 - a field name
 
 _AREA_CHECKS: dict[Area, CheckId] = {
     "customer": CheckId.TRIPLETEX_ACCESS_CUSTOMER,
