@@ -98,7 +98,7 @@ def relink_needed_text(tenant: Tenant, failed: Sequence[Check]) -> tuple[str, st
     """Subject and body of the relink email: which token is dead, and each failed check's fix."""
     language = tenant.language
     reasons = "\n".join(
-        line(RELINK_REASON, label=check.label, fix=check.fix or check.detail) for check in failed
+        line(RELINK_REASON, label=check.label, detail=check.detail, fix=check.fix or "") for check in failed
     )
     dead = [field for field in TOKEN_FIELDS if any(check.field == field for check in failed)]
     if dead and all(check.field for check in failed):

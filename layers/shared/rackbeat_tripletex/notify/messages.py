@@ -36,7 +36,7 @@ class EmailKind(StrEnum):
 
 
 # Lines inside a body that hold no words of their own.
-RELINK_REASON = "- {label}: {fix}"
+RELINK_REASON = "- {label}: {detail} {fix}"
 
 
 def plain(value: object) -> str:
