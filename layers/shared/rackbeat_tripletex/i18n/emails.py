@@ -249,6 +249,35 @@ MESSAGES: dict[str, Text] = {
         'Open the settings page and choose "Resend" next to each difference, or resend all the '
         "invoices of a date range.\n",
     ),
+    "email.import_done.subject": Text(
+        "Importen fra Tripletex til Rackbeat er ferdig", "Your Tripletex import into Rackbeat is complete"
+    ),
+    "email.import_done_with_failures.subject": Text(
+        "Importen fra Tripletex til Rackbeat er ferdig \u2013 noen poster trenger deg",
+        "Your Tripletex import into Rackbeat is complete - some records need your attention",
+    ),
+    "email.import_summary.body": Text(
+        "Hei {contact_name},\n\nDen første importen fra Tripletex til Rackbeat er ferdig.\n\n"
+        "{counts}\n{failures}",
+        "Hello {contact_name},\n\nThe one-time import from Tripletex into Rackbeat has finished.\n\n"
+        "{counts}\n{failures}",
+    ),
+    "email.import_summary.count": Text(
+        "{entity}: {total} i Tripletex \u2013 {created} opprettet, {linked} koblet til poster som fantes i "
+        "Rackbeat, {failed} ikke importert.",
+        "{entity}: {total} in Tripletex - {created} created, {linked} matched to existing Rackbeat "
+        "records, {failed} not imported.",
+    ),
+    "email.import_summary.failures": Text(
+        "\nIkke importert, og hva du gjør:\n{records}{more}\n\nNår du har rettet dem, åpner du "
+        "innstillingslenken og velger \u00abPrøv feilede poster på nytt\u00bb.\n",
+        "\nNot imported, and what to do:\n{records}{more}\n\nWhen you have fixed them, open your "
+        'settings link and choose "Retry failed records".\n',
+    ),
+    "email.import_summary.more": Text(
+        "\n- ... og {count} til på innstillingssiden.",
+        "\n- ... and {count} more, listed in the settings page.",
+    ),
     # Lines inside a body, one message each.
     "email.relink.tokens": Text("API-nøklene", "the API tokens"),
     "email.relink.token.rackbeat_api_token": Text("API-nøkkelen til Rackbeat", "the Rackbeat API token"),
