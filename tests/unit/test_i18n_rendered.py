@@ -34,8 +34,10 @@ from rackbeat_tripletex.onboarding.failures import (
     CONFIRM_EMAIL_FIRST,
     NEEDS_TOKENS,
     OTHER_ACCOUNT,
+    ConcurrentChangeError,
     LinkInvalidError,
     OtherAccountError,
+    Say,
     StepOrderError,
     StepUpRequired,
     TenantNotFoundError,
@@ -189,6 +191,9 @@ def _api_answers(language: Language) -> list[str]:
         OtherAccountError(OTHER_ACCOUNT),
         StepOrderError(CONFIRM_EMAIL_FIRST.format(address="kari@fjordlager.no")),
         StepOrderError(NEEDS_TOKENS),
+        StepOrderError(Say("error.needs_settings")),
+        ConcurrentChangeError(Say("error.confirmation_used")),
+        ConcurrentChangeError(Say("error.changed_meanwhile")),
         *(StepUpRequired(action, "kari@fjordlager.no") for action in StepUpAction),
     ]
     invalid = [
@@ -218,7 +223,7 @@ def _api_answers(language: Language) -> list[str]:
 
 
 def _everything_else(language: Language) -> list[str]:
-    keys = [k for k in CATALOGUE if k.startswith(("check.", "history.", "stream."))]
+    keys = [k for k in CATALOGUE if k.startswith(("check.", "history.", "stream.", "identity."))]
     params = {
         "company": "Fjord Lager AS",
         "area": "",
@@ -226,6 +231,8 @@ def _everything_else(language: Language) -> list[str]:
         "rates": "25 %",
         "label": "",
         "causes": "",
+        "address": "kari@fjordlager.no",
+        "minutes": 10,
     }
     rendered = [text(key, language, **params) for key in keys]
     rendered += [

@@ -51,6 +51,7 @@ AREAS: tuple[str, ...] = (
     "records",
     "history",
     "reconciliation",
+    "identity",
 )
 
 

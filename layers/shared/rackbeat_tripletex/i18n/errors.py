@@ -22,13 +22,13 @@ MESSAGES: dict[str, Text] = {
     "error.step_up_sent.credentials": Text(
         "For å bytte API-nøklene åpner du bekreftelseslenken vi sendte til {address} innen "
         "{minutes} minutter, og lagrer så nøklene her igjen.",
-        "To replace the API tokens, open the confirmation link we sent to {address} within "
+        "To replace the stored tokens, open the confirmation link we sent to {address} within "
         "{minutes} minutes, then save the tokens again here.",
     ),
     "error.step_up_sent.notification_email": Text(
         "For å endre varslingsadressen åpner du bekreftelseslenken vi sendte til {address} innen "
         "{minutes} minutter, og lagrer så innstillingene her igjen.",
-        "To change the alert address, open the confirmation link we sent to {address} within "
+        "To send alerts to another address, open the confirmation link we sent to {address} within "
         "{minutes} minutes, then save the settings again here.",
     ),
     "error.confirm_email_first": Text(
@@ -55,6 +55,14 @@ MESSAGES: dict[str, Text] = {
     "error.needs_settings": Text(
         "Velg hva som skal synkroniseres først (steget \u00abInnstillinger\u00bb).",
         "Choose what to synchronise first (step \u201cSettings\u201d).",
+    ),
+    "error.confirmation_used": Text(
+        "Bekreftelsen ble brukt av en annen forespørsel; be om en ny.",
+        "The confirmation was used by another request; ask for a new one.",
+    ),
+    "error.changed_meanwhile": Text(
+        "Integrasjonen ble endret samtidig av en annen forespørsel; prøv igjen.",
+        "The tenant was changed at the same time by another request; try again.",
     ),
     "error.too_many_emails": Text(
         "Det er sendt for mange e-poster til denne adressen eller for denne integrasjonen i det siste, "
