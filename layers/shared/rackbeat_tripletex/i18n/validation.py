@@ -26,6 +26,14 @@ MESSAGES: dict[str, Text] = {
         "Forespørselen er større enn {kilobytes} KB. Send bare feltene denne adressen forventer.",
         "The request body is larger than {kilobytes} KB. Send only the fields this route expects.",
     ),
+    "validation.too_deep": Text(
+        "Innholdet i forespørselen har objekter eller lister nøstet dypere enn {depth} nivåer.",
+        "The request body nests objects or lists deeper than {depth} levels.",
+    ),
+    "validation.number_too_large": Text(
+        "Innholdet i forespørselen har et tall som er for stort for noe felt.",
+        "The request body holds a number too large for any field.",
+    ),
     "validation.missing": Text("må fylles ut", "is required"),
     "validation.extra_forbidden": Text(
         "er ikke et felt i denne forespørselen; fjern det", "is not a field of this request; remove it"

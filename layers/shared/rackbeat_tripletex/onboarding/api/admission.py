@@ -21,6 +21,7 @@ from rackbeat_tripletex.onboarding import gate
 from rackbeat_tripletex.onboarding.api.errors import stranger_reply
 from rackbeat_tripletex.onboarding.failures import TenantNotFoundError
 from rackbeat_tripletex.onboarding.identity import Principal
+from rackbeat_tripletex.onboarding.problems import describe_validation_errors
 
 
 @dataclass(frozen=True)
@@ -73,12 +74,6 @@ def _unparseable(event: Mapping[str, Any]) -> dict[str, Any] | None:
     except bodies.UnreadableBody as error:
         if error.problem is bodies.BodyProblem.NOT_JSON:
             return None
-        message = bodies.MESSAGES[error.problem]
-        return gate.reply(
-            422,
-            {
-                "message": f"The request was not accepted. body: {message}",
-                "detail": [{"field": "body", "type": error.problem.value, "message": message}],
-            },
-        )
+        problem = {"type": error.problem.value, "loc": ("body",), "ctx": {"depth": bodies.MAX_DEPTH}}
+        return gate.reply(422, describe_validation_errors([problem], gate.request_language(event)))
     return None
