@@ -24,6 +24,26 @@ MESSAGES: dict[str, Text] = {
         "Betalte og utestående beløp på fakturaene vi har ført i Tripletex vises per faktura.",
         "Paid and outstanding amounts on the invoices we entered in Tripletex are shown per invoice.",
     ),
+    # ----- failure list: the kinds of record and the reasons these streams add (i18n/records.py) ---
+    "record.entity.purchase_order": Text("Innkjøpsordre", "Purchase order"),
+    "record.entity.stock_value": Text("Lagerverdi", "Stock value"),
+    "record.entity.payment": Text("Betaling", "Payment"),
+    "record.unknown_account.message": Text(
+        "En konto innstillingene nevner, finnes ikke eller er inaktiv i Tripletex.",
+        "An account the settings name does not exist or is inactive in Tripletex.",
+    ),
+    "record.unknown_account.fix": Text(
+        "Velg en aktiv konto fra kontoplanen i innstillingene.",
+        "Choose an active account from the chart of accounts in the settings.",
+    ),
+    "record.not_available.message": Text(
+        "Tripletex-selskapet mangler en modul eller en rettighet strømmen trenger.",
+        "The Tripletex company lacks a module or a permission the stream needs.",
+    ),
+    "record.not_available.fix": Text(
+        "Se detaljene for hvilken, og slå den på i Tripletex; strømmen fortsetter da selv.",
+        "See the detail for which, and switch it on in Tripletex; the stream then carries on by itself.",
+    ),
     # ----- stock value ---------------------------------------------------------------------------
     "stock_value.description": Text(
         "Lagerverdi fra Rackbeat {period} ({last_day}): {value} kr, justering {amount} kr [{external}]",

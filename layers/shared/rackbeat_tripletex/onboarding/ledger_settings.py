@@ -24,7 +24,11 @@ class Chart(BaseModel):
 
 
 class Accounts(Protocol):
+    """What the ledger settings need from Tripletex (part of onboarding's ``Vendors``)."""
+
     def missing_accounts(self, credentials: Credentials, numbers: list[int]) -> list[int]: ...
+
+    def ledger_accounts(self, credentials: Credentials) -> Chart: ...
 
 
 def settings_name_accounts(settings: Settings) -> bool:

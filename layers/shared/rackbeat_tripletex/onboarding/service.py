@@ -26,6 +26,7 @@ from rackbeat_tripletex.models.domain import (
 )
 from rackbeat_tripletex.notify.email import Mailer, settings_link
 from rackbeat_tripletex.notify.messages import EmailKind
+from rackbeat_tripletex.onboarding import ledger_settings
 from rackbeat_tripletex.onboarding.access import ContactAccess
 from rackbeat_tripletex.onboarding.failures import (
     CONFIRM_EMAIL_FIRST,
@@ -39,7 +40,6 @@ from rackbeat_tripletex.onboarding.identity import (
     StepUpAction,
     is_session_token,
 )
-from rackbeat_tripletex.onboarding.ledger_settings import Chart, check_accounts, settings_name_accounts
 from rackbeat_tripletex.onboarding.schemas import (
     NamedRecord,
     Prerequisites,
@@ -63,7 +63,7 @@ K = TypeVar("K")
 R = TypeVar("R")
 
 
-class Vendors(Protocol):
+class Vendors(ledger_settings.Accounts, Protocol):
     """What onboarding needs from Rackbeat and Tripletex, given a tenant's tokens."""
 
     def validate(self, credentials: Credentials) -> ValidationReport: ...
@@ -77,10 +77,6 @@ class Vendors(Protocol):
     def create_units(self, credentials: Credentials, names: list[str]) -> list[NamedRecord]: ...
 
     def remove_webhooks(self, credentials: Credentials, tenant_id: str) -> int: ...
-
-    def missing_accounts(self, credentials: Credentials, numbers: list[int]) -> list[int]: ...
-
-    def ledger_accounts(self, credentials: Credentials) -> Chart: ...
 
 
 def _now() -> datetime:
@@ -185,7 +181,7 @@ class Onboarding(ContactAccess):
     def prerequisites(self, tenant: Tenant) -> Prerequisites:
         return self.vendors.prerequisites(self._stored_credentials(tenant))
 
-    def ledger_accounts(self, tenant: Tenant) -> Chart:
+    def ledger_accounts(self, tenant: Tenant) -> ledger_settings.Chart:
         return self.vendors.ledger_accounts(self._stored_credentials(tenant))
 
     def create_groups(self, tenant: Tenant, kinds: list[GroupKind]) -> Prerequisites:
@@ -243,8 +239,10 @@ class Onboarding(ContactAccess):
         if tenant.email_verification_pending:
             raise StepOrderError(CONFIRM_EMAIL_FIRST.format(address=tenant.contact_email))
         settings = Settings.model_validate(update.model_dump(exclude={"send_settings_link"}))
-        if settings_name_accounts(settings):
-            check_accounts(self.vendors, self._stored_credentials(tenant), tenant.language, settings)
+        if ledger_settings.settings_name_accounts(settings):
+            ledger_settings.check_accounts(
+                self.vendors, self._stored_credentials(tenant), tenant.language, settings
+            )
         previous = self.tenants.get_settings(tenant.tenant_id)
         # Alerts go to an address the contact confirmed: their own, or one they approved by the
         # emailed link; otherwise the daily digest would mail whoever a caller names.
