@@ -599,6 +599,27 @@ def demo_seed(seed: int = SEED) -> dict[str, Any]:
         ],
         "suppliers": [],
         "products": [],
+        # Bills of materials sold as one item: kits of the Tripletex products the import brings
+        # (components are referenced by number; Rackbeat holds them once the import has run).
+        "lots": [
+            {
+                "number": "SETT-100",
+                "name": "Startsett verktøy",
+                "group": 1,
+                "sales_price": 1490.0,
+                "lines": [{"product_id": gen.product_number(0), "quantity": 1}],
+            },
+            {
+                "number": "SETT-200",
+                "name": "Monteringspakke",
+                "group": 1,
+                "sales_price": 2990.0,
+                "lines": [
+                    {"product_id": gen.product_number(1), "quantity": 2},
+                    {"product_id": gen.product_number(2), "quantity": 1},
+                ],
+            },
+        ],
     }
     return {
         "tripletex": tripletex,

@@ -30,6 +30,11 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "path_encoding": ("double", "single"),
     "webhook_events": ("all", "confirmed"),
     "credit_note_reference": ("field", "none"),
+    # Issue 15 (assumptions.py, "bills of materials (lots), employees").
+    "lot_price_field": ("sales_price", "total_price"),
+    "lot_unit": ("absent", "present"),
+    "lot_events": ("created_only", "created_updated"),
+    "employee_initials": ("accepted", "ignored", "derived"),
 }
 
 
@@ -48,6 +53,10 @@ class Options:
     webhook_events: str = "all"
     webhook_token_header: bool = True
     credit_note_reference: str = "field"
+    lot_price_field: str = "sales_price"
+    lot_unit: str = "absent"
+    lot_events: str = "created_only"
+    employee_initials: str = "accepted"
     extra_vat_zones: tuple[str, ...] = ()
     strict_updated_at_filter: bool = False
     documented_webhook_bodies: bool = False
@@ -81,6 +90,10 @@ class Options:
             "webhook_events": self.webhook_events,
             "webhook_token_header": self.webhook_token_header,
             "credit_note_reference": self.credit_note_reference,
+            **{
+                name: getattr(self, name)
+                for name in ("lot_price_field", "lot_unit", "lot_events", "employee_initials")
+            },
             "extra_vat_zones": list(self.extra_vat_zones),
             "strict_updated_at_filter": self.strict_updated_at_filter,
             "documented_webhook_bodies": self.documented_webhook_bodies,

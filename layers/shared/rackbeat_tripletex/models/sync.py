@@ -15,7 +15,8 @@ from typing import Annotated, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-Entity = Literal["customer", "supplier", "product", "invoice"]
+# A lot is a Rackbeat bill of materials; in Tripletex it is a product.
+Entity = Literal["customer", "supplier", "product", "invoice", "lot"]
 # The entities the initial import carries (Tripletex -> Rackbeat): every Entity but invoices.
 ImportEntity = Literal["customer", "supplier", "product"]
 IMPORT_ENTITIES: tuple[ImportEntity, ...] = ("customer", "supplier", "product")
@@ -159,6 +160,10 @@ class EntityLink(BaseModel):
     synced_at: str | None = None
     rackbeat_source_hash: str | None = None
     order_id: int | None = None
+    # Deleted on one side (``deleted_in``) and made inactive or barred on the other, never
+    # deleted there; neither stream writes the record again (``sync/deactivation.py``).
+    deleted_in: Source | None = None
+    deactivated_at: str | None = None
 
 
 class FailureReason(StrEnum):
@@ -298,6 +303,7 @@ class StreamName(StrEnum):
     CUSTOMERS_TO_TRIPLETEX = "customers_to_tripletex"
     SUPPLIERS_TO_TRIPLETEX = "suppliers_to_tripletex"
     PRODUCTS_TO_TRIPLETEX = "products_to_tripletex"
+    LOTS_TO_TRIPLETEX = "lots_to_tripletex"
     INVOICES_TO_TRIPLETEX = "invoices_to_tripletex"
     CUSTOMERS_TO_RACKBEAT = "customers_to_rackbeat"
     SUPPLIERS_TO_RACKBEAT = "suppliers_to_rackbeat"

@@ -16,6 +16,7 @@ from rackbeat_tripletex.mappers.common import content_hash
 from rackbeat_tripletex.models.sync import RecordFailure, SyncRun
 from rackbeat_tripletex.streams.base import ReadStart
 from rackbeat_tripletex.streams.to_rackbeat import ToRackbeat
+from rackbeat_tripletex.sync.deactivation import stays_deactivated
 from rackbeat_tripletex.sync.session import Session, Written, count, pages, rackbeat_stamp
 from rackbeat_tripletex.sync.steps import Steps, rackbeat_hash, tripletex_hash
 
@@ -80,6 +81,12 @@ class ToRackbeatSync(Steps):
 
     def sync_record(self, session: Session, stream: ToRackbeat, record: Any) -> Written:
         entity = stream.entity
+        if any(
+            self.ctx.links.rackbeat_key_for(session.tenant_id, owner, record.id) for owner in stream.owned_by
+        ):
+            # Another Rackbeat entity's record (a bill of materials kept as a Tripletex product):
+            # that entity is its source, so it never comes back as one of this stream's.
+            return Written("skipped", record.id)
         number = stream.number(record)
         key = self.ctx.links.rackbeat_key_for(session.tenant_id, entity, record.id) or (
             str(number) if number is not None else None
@@ -99,8 +106,8 @@ class ToRackbeatSync(Steps):
             link is not None
             and link.tripletex_version is not None
             and link.tripletex_version == record.version
-        ):
-            return Written("skipped", record.id)  # our own write, or already synced
+        ) or stays_deactivated(link, "rackbeat"):
+            return Written("skipped", record.id)  # our own write, already synced, or deleted there
         return self.leased(session, entity, key, lambda: self._write(session, stream, key, record))
 
     def _write(self, session: Session, stream: ToRackbeat, key: str, record: Any) -> Written:

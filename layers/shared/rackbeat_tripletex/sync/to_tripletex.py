@@ -32,6 +32,7 @@ from rackbeat_tripletex.streams import registry
 from rackbeat_tripletex.streams.base import ReadStart, parse_time
 from rackbeat_tripletex.streams.to_tripletex import RecordToTripletex, ToTripletex
 from rackbeat_tripletex.sync.context import SyncContext
+from rackbeat_tripletex.sync.deactivation import stays_deactivated
 from rackbeat_tripletex.sync.invoices import InvoiceWriter
 from rackbeat_tripletex.sync.invoicing import mapping_reference
 from rackbeat_tripletex.sync.session import (
@@ -100,6 +101,8 @@ class ToTripletexSync(Steps):
         link = self.ctx.links.get(session.tenant_id, entity, key)
         if link is not None and link.state == "synced" and link.rackbeat_source_hash == rackbeat_hash(record):
             return Written("skipped", link.tripletex_id)
+        if stays_deactivated(link, "tripletex"):
+            return Written("skipped", link.tripletex_id if link else None)
         if (entity, key) in session.syncing:
             raise StreamAborted(f"{entity} {key} depends on itself")
         session.syncing.add((entity, key))
