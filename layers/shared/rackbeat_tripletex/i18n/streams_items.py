@@ -60,6 +60,17 @@ MESSAGES: dict[str, Text] = {
         "Sjekk at det er samme person; ellers opprett medarbeideren i Rackbeat selv.",
         "Check that it is the same person; otherwise create the employee in Rackbeat yourself.",
     ),
+    "employees.no_name.message": Text("Den ansatte har ikke noe navn.", "The employee has no name."),
+    "employees.no_name.fix": Text(
+        "Gi den ansatte et navn i Tripletex, eller opprett medarbeideren i Rackbeat selv.",
+        "Give the employee a name in Tripletex, or create the employee in Rackbeat yourself.",
+    ),
+    "employees.unavailable.fix": Text(
+        "Gi API-nøkkelen tilgang til ansatte i Tripletex og start importen av ansatte på nytt, "
+        "eller opprett medarbeiderne i Rackbeat selv.",
+        "Give the API token access to employees in Tripletex and run the employee import again, "
+        "or create the employees in Rackbeat yourself.",
+    ),
     "employees.unavailable": Text(
         "Tripletex-nøkkelen gir ikke tilgang til ansatte, så ingen ansatte ble hentet.",
         "The Tripletex token has no access to employees, so no employees were imported.",

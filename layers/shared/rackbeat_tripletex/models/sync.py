@@ -16,7 +16,8 @@ from typing import Annotated, Literal, cast
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 # A lot is a Rackbeat bill of materials; in Tripletex it is a product.
-Entity = Literal["customer", "supplier", "product", "invoice", "lot"]
+# An employee is carried once, by the initial import's optional step (initial_sync/employees.py).
+Entity = Literal["customer", "supplier", "product", "invoice", "lot", "employee"]
 # The entities the initial import carries (Tripletex -> Rackbeat): every Entity but invoices.
 ImportEntity = Literal["customer", "supplier", "product"]
 IMPORT_ENTITIES: tuple[ImportEntity, ...] = ("customer", "supplier", "product")
@@ -58,6 +59,9 @@ class InitialSyncRequest(BaseModel):
     # tells stock from service, so the tenant decides. Stock by default: a company moves its
     # products into Rackbeat to keep inventory of them.
     products_without_stock_flag: Literal["stock", "service"] = "stock"
+    # The optional step of the vendor's import: Tripletex employees become Rackbeat employees
+    # (no login, no invitation), none twice by e-mail.
+    employees: bool = False
 
     def entity_types(self) -> list[ImportEntity]:
         return [t for t in IMPORT_ENTITIES if f"{t}s" in self.entities]
@@ -181,6 +185,8 @@ class FailureReason(StrEnum):
     INVALID_PRICE = "invalid_price"
     NOT_FOUND = "not_found"
     REJECTED = "rejected"
+    # An employee without e-mail whose name an existing Rackbeat employee has: not created.
+    POSSIBLE_DUPLICATE = "possible_duplicate"
     # Rackbeat -> Tripletex only.
     UNKNOWN_PRODUCT_GROUP = "unknown_product_group"
     UNKNOWN_VAT_TYPE = "unknown_vat_type"
