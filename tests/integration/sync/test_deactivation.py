@@ -57,6 +57,15 @@ def test_a_product_deleted_in_rackbeat_is_made_inactive_in_tripletex_never_delet
     assert link.deleted_in == "rackbeat"
     assert link.deactivated_at
     assert link.tripletex_id == product_id
+    # The history says what happened, in the tenant's language (Norwegian by default).
+    [run] = [
+        r
+        for r in env.ctx.runs.latest(env.tenant.tenant_id)
+        if r.stream == StreamName.PRODUCTS_TO_TRIPLETEX and r.trigger == "webhook"
+    ]
+    assert run.written == 1
+    assert run.detail is not None
+    assert "satt inaktiv i Tripletex" in run.detail
     # Redelivered: nothing more happens; the next scheduled run leaves it too.
     assert env.engine.run_entity(task) == "skipped"
     _run(env)

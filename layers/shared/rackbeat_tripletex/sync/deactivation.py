@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import contextlib
 
-from rackbeat_tripletex.clients.http import NotFound
+from rackbeat_tripletex.clients.http import NotFound, ValidationFailed
+from rackbeat_tripletex.i18n import text
 from rackbeat_tripletex.models.sync import EntityLink
 from rackbeat_tripletex.streams.base import Stream
 from rackbeat_tripletex.streams.deactivation import bar_in_rackbeat, inactive
@@ -52,9 +53,13 @@ class Deactivation(Steps):
                 current = stream.get(api, link.tripletex_id)
             except NotFound:
                 current = None  # gone on both sides: nothing left to deactivate
-            if current is not None and not current.is_inactive:
-                stream.update(api, inactive(current))
+            try:
+                if current is not None and not current.is_inactive:
+                    stream.update(api, inactive(current))
+            except ValidationFailed as error:
+                return self.rejected(session, stream.name, key, error, source_hash=None)
             self._record(session, link, "rackbeat")
+            self.resolved(session, stream.name, key)
             return Written("written", link.tripletex_id)
 
         return self.leased(session, entity, key, deactivate)
@@ -75,12 +80,22 @@ class Deactivation(Steps):
             return Written("skipped")  # still there: not a deletion we can act on
 
         def deactivate() -> Written:
-            with contextlib.suppress(NotFound):  # gone on both sides: nothing left to bar
-                bar_in_rackbeat(session.rackbeat, entity, key)
+            try:
+                with contextlib.suppress(NotFound):  # gone on both sides: nothing left to bar
+                    bar_in_rackbeat(session.rackbeat, entity, key)
+            except ValidationFailed as error:
+                return self.rejected(session, stream.name, key, error, source_hash=None)
             self._record(session, link, "tripletex")
+            self.resolved(session, stream.name, key)
             return Written("written", tripletex_id)
 
         return self.leased(session, entity, key, deactivate)
+
+    def note(self, session: Session, stream: Stream) -> str:
+        """What the run history says about a deactivation, in the tenant's language."""
+        where = "rackbeat" if isinstance(stream, RecordToTripletex) else "tripletex"
+        at = self.ctx.now().date().isoformat()
+        return text(f"deactivation.deleted_in_{where}", session.tenant.language, at=at)
 
     def _record(self, session: Session, link: EntityLink, deleted_in: str) -> None:
         self.ctx.links.record(

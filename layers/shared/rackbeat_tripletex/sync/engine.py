@@ -98,6 +98,8 @@ class SyncEngine:
                     if task.deleted
                     else self._sync_one(session, stream, task.key)
                 )
+                if task.deleted and result.outcome == "written":
+                    run.detail = self.deactivation.note(session, stream)
             except AuthError as error:
                 self._pause(tenant, error)
                 run.outcome = RunOutcome.PAUSED
