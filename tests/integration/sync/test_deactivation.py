@@ -148,3 +148,41 @@ def test_barred_in_rackbeat_is_inactive_in_tripletex_and_back(env: Env) -> None:
     env.user.update_customer(5001, is_barred=False)
     _run(env)
     assert _by_number(env, "customers", "customerNumber")[5001]["isInactive"] is False
+
+
+def test_the_nightly_reconcile_deactivates_what_no_event_announced(env: Env) -> None:
+    initial_import_done(env)
+    env.enable(StreamName.PRODUCTS_TO_RACKBEAT.value)
+    env.user.create_customer(5001, "Kunde En AS")
+    env.user.create_product("P-1", "Hammer", 100.0)
+    _run(env)
+    customer_id = _by_number(env, "customers", "customerNumber")[5001]["id"]
+    # Deleted in Rackbeat (customer.deleted is not documented) and in Tripletex, without events.
+    env.user._send("DELETE", "/customers/5001")
+    product_id = _by_number(env, "products", "number")["P-1"]["id"]
+    _tripletex_delete(env, f"/product/{product_id}")
+    runs = env.run(full=True)
+    assert runs[StreamName.CUSTOMERS_TO_TRIPLETEX].written == 1
+    assert runs[StreamName.PRODUCTS_TO_RACKBEAT].written == 1
+    customer = _by_number(env, "customers", "customerNumber")[5001]
+    assert (customer["id"], customer["isInactive"]) == (customer_id, True)
+    assert env.rackbeat.records("products")["P-1"]["is_barred"] is True
+    assert env.ctx.links.get(env.tenant.tenant_id, "customer", "5001").deleted_in == "rackbeat"
+    assert env.ctx.links.get(env.tenant.tenant_id, "product", "P-1").deleted_in == "tripletex"
+    # The next night finds nothing more to do.
+    again = env.run(full=True)
+    assert again[StreamName.CUSTOMERS_TO_TRIPLETEX].written == 0
+    assert again[StreamName.PRODUCTS_TO_RACKBEAT].written == 0
+
+
+def test_the_nightly_reconcile_leaves_a_product_converted_to_a_bom_active(env: Env) -> None:
+    env.enable(StreamName.LOTS_TO_TRIPLETEX.value)
+    env.user.create_product("P-9", "Sett", 300.0)
+    _run(env)
+    env.rackbeat.set_clock(offset_seconds=5)
+    env.rackbeat.convert_product_to_lot("P-9", [])
+    runs = env.run(full=True)  # the lot is read and takes the product over; the product is gone
+    assert runs[StreamName.LOTS_TO_TRIPLETEX].written == 1
+    [product] = [p for p in tripletex_rows(env.tripletex, "products") if p["number"] == "P-9"]
+    assert product["isInactive"] is False
+    assert env.ctx.links.get(env.tenant.tenant_id, "product", "P-9").deleted_in is None

@@ -17,6 +17,7 @@ import contextlib
 from rackbeat_tripletex.clients.http import NotFound, ValidationFailed
 from rackbeat_tripletex.i18n import text
 from rackbeat_tripletex.models.sync import EntityLink
+from rackbeat_tripletex.streams import registry
 from rackbeat_tripletex.streams.base import Stream
 from rackbeat_tripletex.streams.deactivation import bar_in_rackbeat, inactive
 from rackbeat_tripletex.streams.to_rackbeat import ToRackbeat
@@ -45,6 +46,8 @@ class Deactivation(Steps):
             return Written("skipped")
         if stream.fetch(session.rackbeat, key) is not None:
             return Written("skipped")  # still there: not a deletion we can act on
+        if self._taken_over(session, stream, key, link.tripletex_id):
+            return Written("skipped")  # a product converted to a BOM: the BOM has its record now
 
         def deactivate() -> Written:
             api = session.tripletex
@@ -90,6 +93,35 @@ class Deactivation(Steps):
             return Written("written", tripletex_id)
 
         return self.leased(session, entity, key, deactivate)
+
+    def reconcile(self, session: Session, stream: Stream, seen: set[str]) -> int:
+        """The nightly backstop for deletions no event announced (Rackbeat documents only
+        ``product.deleted``): every linked record the full read did not see (``seen``: Rackbeat
+        keys, or Tripletex ids as text) is checked and, if gone, deactivated on the other side.
+        Returns how many were."""
+        to_tripletex = isinstance(stream, RecordToTripletex)
+        if not to_tripletex and not isinstance(stream, ToRackbeat):
+            return 0
+        done = 0
+        for link in list(self.ctx.links.of_entity(session.tenant_id, stream.entity)):
+            if link.tripletex_id is None or link.deleted_in is not None or link.state != "synced":
+                continue
+            key = link.rackbeat_key if to_tripletex else str(link.tripletex_id)
+            if key not in seen and self.deleted(session, stream, key).outcome == "written":
+                done += 1
+        return done
+
+    def _taken_over(self, session: Session, stream: Stream, key: str, tripletex_id: int) -> bool:
+        """Another Rackbeat entity has the record: a BOM made from this product (same number)
+        is linked to it, or exists in Rackbeat and takes it over when its own stream runs."""
+        reverse = registry.to_rackbeat(stream.entity)
+        for owner in reverse.owned_by if reverse is not None else ():
+            if self.ctx.links.rackbeat_key_for(session.tenant_id, owner, tripletex_id):
+                return True
+            owning = registry.to_tripletex(owner)
+            if owning is not None and owning.fetch(session.rackbeat, key) is not None:
+                return True
+        return False
 
     def note(self, session: Session, stream: Stream) -> str:
         """What the run history says about a deactivation, in the tenant's language."""

@@ -16,7 +16,7 @@ from rackbeat_tripletex.mappers.common import content_hash
 from rackbeat_tripletex.models.sync import RecordFailure, SyncRun
 from rackbeat_tripletex.streams.base import ReadStart
 from rackbeat_tripletex.streams.to_rackbeat import ToRackbeat
-from rackbeat_tripletex.sync.deactivation import stays_deactivated
+from rackbeat_tripletex.sync.deactivation import Deactivation, stays_deactivated
 from rackbeat_tripletex.sync.session import Session, Written, count, pages, rackbeat_stamp
 from rackbeat_tripletex.sync.steps import Steps, rackbeat_hash, tripletex_hash
 
@@ -36,8 +36,10 @@ class ToRackbeatSync(Steps):
         changes = stream.cursor.read(stream, session.tripletex, start)
         if changes is None:
             return
+        seen: set[str] = set()
         for page in pages(changes.records):
             ids = [i for i in (_record_id(r) for r in page) if i is not None]
+            seen.update(map(str, ids))
             linked = self.ctx.links.rackbeat_keys_for_many(session.tenant_id, stream.entity, ids)
             keys = [_key(stream, record, linked.get(_record_id(record) or 0)) for record in page]
             known = self.ctx.links.page_state(session.tenant_id, name, keys)
@@ -64,6 +66,9 @@ class ToRackbeatSync(Steps):
                     count(run, Written("skipped", record.id))
                     continue
                 count(run, self.sync_record(session, stream, record))
+        if full:
+            # Everything was read: a linked record not among it may have been deleted.
+            run.written += Deactivation(self.ctx).reconcile(session, stream, seen)
         if changes.cursor:
             self.advance(session, name, changes.cursor, started, ordered=changes.ordered)
 
