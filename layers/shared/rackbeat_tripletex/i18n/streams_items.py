@@ -45,6 +45,16 @@ MESSAGES: dict[str, Text] = {
         "Slettet i Tripletex {at}; sperret i Rackbeat (ikke slettet).",
         "Deleted in Tripletex {at}; barred in Rackbeat (not deleted).",
     ),
+    "record.entity.lot": Text("Stykkliste", "Bill of materials"),
+    "record.entity.employee": Text("Ansatt", "Employee"),
+    "record.possible_duplicate.message": Text(
+        "En medarbeider med samme navn finnes allerede i Rackbeat, og ingen e-post skiller dem.",
+        "An employee with the same name already exists in Rackbeat, and no e-mail tells them apart.",
+    ),
+    "record.possible_duplicate.fix": Text(
+        "Sjekk at det er samme person; ellers opprett medarbeideren i Rackbeat selv.",
+        "Check that it is the same person; otherwise create the employee in Rackbeat yourself.",
+    ),
     "employees.label": Text("Ansatte", "Employees"),
     "employees.explain": Text(
         "Ansatte i Tripletex opprettes som medarbeidere i Rackbeat én gang, uten duplikater på e-post. "
