@@ -37,10 +37,24 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "valuation_drift": ("none", "backdated"),
     "invoice_payments": ("absent", "supported"),
     "po_delivery_field": ("preferred_delivery_date", "deliver_at", "none"),
+    # Issue 15 (assumptions.py, "bills of materials (lots), employees").
+    "lot_price_field": ("sales_price", "total_price"),
+    "lot_unit": ("absent", "present"),
+    "lot_events": ("created_only", "created_updated"),
+    "employee_initials": ("accepted", "ignored", "derived"),
 }
 
 
-ISSUE_15_CHOICES = ("valuation_total_key", "valuation_drift", "invoice_payments", "po_delivery_field")
+ISSUE_15_CHOICES = (
+    "valuation_total_key",
+    "valuation_drift",
+    "invoice_payments",
+    "po_delivery_field",
+    "lot_price_field",
+    "lot_unit",
+    "lot_events",
+    "employee_initials",
+)
 
 
 def _default_filters() -> dict[str, str]:
@@ -62,6 +76,10 @@ class Options:
     valuation_drift: str = "none"
     invoice_payments: str = "absent"
     po_delivery_field: str = "preferred_delivery_date"
+    lot_price_field: str = "sales_price"
+    lot_unit: str = "absent"
+    lot_events: str = "created_only"
+    employee_initials: str = "accepted"
     extra_vat_zones: tuple[str, ...] = ()
     strict_updated_at_filter: bool = False
     documented_webhook_bodies: bool = False

@@ -44,6 +44,7 @@ class Text:
 # The area modules, each defining ``MESSAGES``. A new area is a new module and one line here.
 AREAS: tuple[str, ...] = (
     "streams",
+    "streams_items",
     "checks",
     "emails",
     "errors",

@@ -56,6 +56,7 @@ FailureSource = Literal[
     "customers_to_tripletex",
     "suppliers_to_tripletex",
     "products_to_tripletex",
+    "lots_to_tripletex",
     "invoices_to_tripletex",
     "customers_to_rackbeat",
     "suppliers_to_rackbeat",

@@ -7,6 +7,7 @@ from __future__ import annotations
 from rackbeat_tripletex.models.domain import Streams
 from rackbeat_tripletex.models.sync import Entity, Source, StreamName
 from rackbeat_tripletex.streams.base import Stream
+from rackbeat_tripletex.streams.lots import LotsToTripletex
 from rackbeat_tripletex.streams.payments import PaymentsToRackbeat
 from rackbeat_tripletex.streams.purchase_orders import PurchaseOrdersToTripletex
 from rackbeat_tripletex.streams.stock_value import StockValueToTripletex
@@ -29,6 +30,7 @@ STREAMS: tuple[Stream, ...] = (
     CustomersToTripletex(),
     SuppliersToTripletex(),
     ProductsToTripletex(),
+    LotsToTripletex(),
     InvoicesToTripletex(),
     CustomersToRackbeat(),
     SuppliersToRackbeat(),

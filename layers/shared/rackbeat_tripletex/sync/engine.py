@@ -33,6 +33,7 @@ from rackbeat_tripletex.streams.scheduled import Busy, Job, Scheduled
 from rackbeat_tripletex.streams.to_rackbeat import ToRackbeat
 from rackbeat_tripletex.streams.to_tripletex import ToTripletex
 from rackbeat_tripletex.sync.context import SyncContext
+from rackbeat_tripletex.sync.deactivation import Deactivation
 from rackbeat_tripletex.sync.pause import dead_token, pause_for_relink
 from rackbeat_tripletex.sync.session import TRANSIENT, RecordBusy, Session, StreamAborted, Written, count
 from rackbeat_tripletex.sync.to_rackbeat import ToRackbeatSync
@@ -46,6 +47,7 @@ class SyncEngine:
         self.ctx = ctx
         self.to_tripletex = ToTripletexSync(ctx)
         self.to_rackbeat = ToRackbeatSync(ctx)
+        self.deactivation = Deactivation(ctx)
 
     # ----- entry points ------------------------------------------------------------------------
     def run_tenant(self, task: TenantSyncTask) -> list[SyncRun]:
@@ -87,15 +89,19 @@ class SyncEngine:
         tenant, settings = opened
         if not getattr(settings.streams, stream.name.value):
             return "stream_off"
-        if task.deleted:
-            # Deletions are not mirrored: a record with history (invoices, stock) cannot be
-            # deleted in the other system, and the user decides what to do with it there.
-            return "ignored"
         with self.ctx.clients(task.tenant_id) as clients:
             session = Session(tenant, settings, clients, "webhook", uuid.uuid4().hex)
             run = self._new_run(session, stream)
             try:
-                result = self._sync_one(session, stream, task.key)
+                # A deletion is mirrored as a deactivation, never a deletion: a record with
+                # history (invoices, stock) cannot be deleted in the other system.
+                result = (
+                    self.deactivation.deleted(session, stream, task.key)
+                    if task.deleted
+                    else self._sync_one(session, stream, task.key)
+                )
+                if task.deleted and result.outcome == "written":
+                    run.detail = self.deactivation.note(session, stream)
             except AuthError as error:
                 self._pause(tenant, error)
                 run.outcome = RunOutcome.PAUSED
