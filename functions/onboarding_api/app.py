@@ -20,6 +20,7 @@ from rackbeat_tripletex.onboarding.api.errors import map_errors
 from rackbeat_tripletex.onboarding.api.identity import identity_router
 from rackbeat_tripletex.onboarding.api.openapi import openapi_router
 from rackbeat_tripletex.onboarding.api.services import OnboardingServices
+from rackbeat_tripletex.onboarding.api.setup import setup_router
 from rackbeat_tripletex.onboarding.api.sync import sync_router
 from rackbeat_tripletex.onboarding.api.tenants import tenants_router
 from rackbeat_tripletex.onboarding.api.wizard import wizard_router
@@ -30,6 +31,7 @@ app = APIGatewayRestResolver(enable_validation=True)
 app.include_router(tenants_router(services))
 app.include_router(identity_router(services))
 app.include_router(sync_router(services))
+app.include_router(setup_router(services))
 app.include_router(wizard_router(Path(__file__).parent / "wizard"))
 app.include_router(openapi_router())
 map_errors(app)

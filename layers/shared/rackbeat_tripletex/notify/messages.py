@@ -49,8 +49,10 @@ MESSAGES: dict[EmailKind, Message] = {
         "Confirm your email address for the Rackbeat-Tripletex integration",
         "Hello,\n\n"
         "Someone started setting up the Rackbeat-Tripletex integration with this email address as the "
-        "contact. Open this link within {valid_minutes} minutes to confirm that the address is yours:\n\n"
+        "contact. Open this link within {valid_minutes} minutes to confirm that the address is yours "
+        "and to continue the setup where you left it, from any browser:\n\n"
         "{link}\n\n"
+        "Later, \u201cAlready set up?\u201d on the same page emails you a sign-in link.\n\n"
         "If it was not you, ignore this email. We send nothing else to this address until it is "
         "confirmed, and the unfinished setup is deleted after a day.\n",
     ),

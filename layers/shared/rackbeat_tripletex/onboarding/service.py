@@ -48,6 +48,7 @@ from rackbeat_tripletex.onboarding.schemas import (
     TokenRotated,
     UnitsCreated,
 )
+from rackbeat_tripletex.onboarding.setup import AccountClaims, require_a_stream
 from rackbeat_tripletex.store.reconnect import forget_links_and_cursors
 from rackbeat_tripletex.store.secrets import TenantSecrets
 from rackbeat_tripletex.store.sessions import AuthStore
@@ -123,10 +124,13 @@ class Onboarding(ContactAccess):
         if switching and not reconnect:
             logger.info("credentials refused: another account", extra={"tenant_id": tenant.tenant_id})
             raise OtherAccountError(OTHER_ACCOUNT)
+        claims = AccountClaims(self.setup_store, self.tenants)
+        claims.take(tenant, report)
         if replacing:
             self._use_grant(principal, StepUpAction.CREDENTIALS)
         if switching:
             self._forget_old_account(tenant)
+            claims.release_others(tenant, report)
         self.secrets.put(tenant.tenant_id, credentials)
         self._update(tenant.tenant_id, lambda t: self._accept_report(t, report))
         logger.info("credentials stored", extra={"tenant_id": tenant.tenant_id, "reconnected": switching})
@@ -167,6 +171,12 @@ class Onboarding(ContactAccess):
                 ),
             }
         )
+
+    def fix_tokens(self, principal: Principal, tokens: dict[str, str], base_url: str) -> ValidationReport:
+        """Replace only the tokens given (a dead one), keeping the stored others."""
+        stored = self._stored_credentials(principal.tenant).secret_values()
+        merged = Credentials.model_validate({**stored, **tokens})
+        return self.put_credentials(principal, merged, base_url)
 
     def _stored_credentials(self, tenant: Tenant) -> Credentials:
         credentials = self.secrets.get(tenant.tenant_id) if tenant.credentials.validated_at else None
@@ -234,6 +244,7 @@ class Onboarding(ContactAccess):
         if tenant.email_verification_pending:
             raise StepOrderError(CONFIRM_EMAIL_FIRST.format(address=tenant.contact_email))
         settings = Settings.model_validate(update.model_dump(exclude={"send_settings_link"}))
+        require_a_stream(settings.streams.model_dump(), tenant.language)
         previous = self.tenants.get_settings(tenant.tenant_id)
         # Alerts go to an address the contact confirmed: their own, or one they approved by the
         # emailed link; otherwise the daily digest would mail whoever a caller names.
