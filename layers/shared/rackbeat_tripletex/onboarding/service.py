@@ -97,6 +97,7 @@ class Onboarding(ContactAccess):
     # The state table itself, for the rows a reconnect forgets (links and cursors).
     table: Any = None
     clock: Callable[[], datetime] = _now
+    one_integration_per_account: bool = True
     # (tenant_id, credentials, public base URL) -> webhooks registered; run when a tenant is active.
     register_webhooks: Callable[[str, Credentials, str], int] = field(default=register_webhooks)
 
@@ -124,7 +125,7 @@ class Onboarding(ContactAccess):
         if switching and not reconnect:
             logger.info("credentials refused: another account", extra={"tenant_id": tenant.tenant_id})
             raise OtherAccountError(OTHER_ACCOUNT)
-        claims = AccountClaims(self.setup_store, self.tenants)
+        claims = AccountClaims(self.setup_store, self.tenants, enforced=self.one_integration_per_account)
         claims.take(tenant, report)
         if replacing:
             self._use_grant(principal, StepUpAction.CREDENTIALS)

@@ -66,6 +66,7 @@ class OnboardingApiSettings(OnboardingSettings):
 
     initial_sync_queue_url: str = Field(alias="INITIAL_SYNC_QUEUE_URL", min_length=1)
     sync_queue_url: str = Field(alias="SYNC_QUEUE_URL", min_length=1)
+    one_integration_per_account: bool = Field(True, alias="ONE_INTEGRATION_PER_ACCOUNT")
 
 
 def build_onboarding(settings: OnboardingSettings, *, email_limits: bool = False) -> Onboarding:
@@ -91,6 +92,7 @@ def build_onboarding(settings: OnboardingSettings, *, email_limits: bool = False
         ),
         auth=auth,
         table=table,
+        one_integration_per_account=getattr(settings, "one_integration_per_account", True),
     )
 
 
