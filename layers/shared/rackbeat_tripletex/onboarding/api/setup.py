@@ -10,7 +10,7 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, SecretStr, model_validator
 
 from rackbeat_tripletex.clients.errors import ApiError
 from rackbeat_tripletex.i18n import Language, language_of, text
@@ -63,11 +63,12 @@ class TokenFix(BaseModel):
         return self
 
     def given(self) -> dict[str, str]:
-        return {
-            name: value
-            for name, value in self.model_dump(exclude_none=True).items()
-            if isinstance(value, str) and value
-        }
+        given = {}
+        for name, value in self.model_dump(exclude_none=True).items():
+            raw = value.get_secret_value() if isinstance(value, SecretStr) else value
+            if isinstance(raw, str) and raw:
+                given[name] = raw
+        return given
 
 
 class SetupContinued(SessionCreated):
