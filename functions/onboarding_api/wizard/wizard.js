@@ -127,6 +127,7 @@ const STRINGS = {
     deleted_heading: "The integration is deleted",
     deleted_text: "Nothing is synchronised any more and everything we stored is gone. We emailed the contact.",
     mismatch_heading: "Check the company",
+    checks_not_run: "{count} more checks wait for this to be fixed: {names}.",
   },
   nb: {
     title: "Rackbeat ↔ Tripletex-integrasjon",
@@ -244,6 +245,7 @@ const STRINGS = {
     deleted_heading: "Integrasjonen er slettet",
     deleted_text: "Ingenting synkroniseres lenger, og alt vi lagret er borte. Vi har sendt en e-post til kontaktpersonen.",
     mismatch_heading: "Sjekk firmaet",
+    checks_not_run: "{count} andre sjekker venter til dette er rettet: {names}.",
   },
 };
 
@@ -425,7 +427,13 @@ function show(step, options) {
   const heading = section && section.querySelector("h2");
   if (heading) heading.focus();
   const loader = LOADERS[step];
-  if (loader) loader().catch(showError);
+  if (!loader) return;
+  // Until the step has what it shows, its buttons wait: a click must not act on an empty form.
+  const buttons = section ? Array.from(section.querySelectorAll("form button")).filter((b) => !b.disabled) : [];
+  buttons.forEach((b) => { b.disabled = true; });
+  loader().catch(showError).finally(() => {
+    buttons.forEach((b) => { if (!b.dataset.blocked) b.disabled = false; });
+  });
 }
 
 // Where to continue: asked of the server on every load, so a reload, Back or another tab
@@ -542,7 +550,7 @@ async function submitTokens(event) {
   } catch (e) {
     if (e.status === 422 && Array.isArray(e.body.checks)) {
       renderChecks($("#checks"), e.body.checks);
-      e.body.checks.filter((c) => !c.ok && !c.advisory && c.fix).forEach((c) => fieldError(CHECK_FIELD[c.id] || "tripletex_employee_token", c.fix));
+      e.body.checks.filter((c) => !c.ok && !c.advisory && c.fix).forEach((c) => fieldError(checkField(c), c.fix));
     } else {
       showError(e);
     }
@@ -552,26 +560,47 @@ async function submitTokens(event) {
   }
 }
 
-// The failed checks first (the cause before its consequences), then the passed ones.
+// Which field a failed check is about. A refused Tripletex session names the token it refused
+// in its fix (the consumer token, or else the employee token): swapped tokens land on the right field.
+function checkField(check) {
+  if (check.id === "tripletex_session" && /consumer token/i.test(check.fix || "")) return "tripletex_consumer_token";
+  return CHECK_FIELD[check.id] || "tripletex_employee_token";
+}
+
+// The cause first: the failed checks with a fix, then one line for the checks that could not
+// run because of it, then the passed ones.
 function renderChecks(list, checks) {
   list.replaceChildren();
-  const ordered = checks.filter((c) => !c.ok).concat(checks.filter((c) => c.ok));
-  ordered.forEach((check) => {
-    const li = document.createElement("li");
-    li.className = check.ok ? "ok" : "fail";
-    li.dataset.check = check.id;
-    const label = document.createElement("strong");
-    label.textContent = (check.ok ? "✓ " : "✗ ") + check.label;
-    li.append(label);
-    if (check.detail) li.append(document.createTextNode(" — " + check.detail));
-    if (!check.ok && check.fix) {
-      const fix = document.createElement("div");
-      fix.className = "fix";
-      fix.textContent = check.fix;
-      li.append(fix);
-    }
-    list.append(li);
-  });
+  const notRun = checks.filter((c) => !c.ok && !c.fix && !c.advisory);
+  const failed = checks.filter((c) => !c.ok && !notRun.includes(c));
+  failed.forEach((check) => list.append(checkLine(check)));
+  if (notRun.length) list.append(notRunLine(notRun));
+  checks.filter((c) => c.ok).forEach((check) => list.append(checkLine(check)));
+}
+
+function checkLine(check) {
+  const li = document.createElement("li");
+  li.className = check.ok ? "ok" : "fail";
+  li.dataset.check = check.id;
+  const label = document.createElement("strong");
+  label.textContent = (check.ok ? "✓ " : "✗ ") + check.label;
+  li.append(label);
+  if (check.detail) li.append(document.createTextNode(" — " + check.detail));
+  if (!check.ok && check.fix) {
+    const fix = document.createElement("div");
+    fix.className = "fix";
+    fix.textContent = check.fix;
+    li.append(fix);
+  }
+  return li;
+}
+
+function notRunLine(notRun) {
+  const li = document.createElement("li");
+  li.className = "muted";
+  li.dataset.check = "not_run";
+  li.textContent = t("checks_not_run", { count: notRun.length, names: notRun.map((c) => c.label).join(", ") });
+  return li;
 }
 
 // ---------- step: prerequisites ----------
@@ -662,8 +691,10 @@ async function loadInitialSync() {
   const missing = p.missing || [];
   $("#import-no-groups").hidden = missing.length === 0;
   $("#import-no-groups").textContent = t("no_groups", { kinds: missing.map((k) => t("kind_" + k)).join(", ") });
-  $("#import-start").disabled = missing.length > 0;
-  $("#import-preview").disabled = missing.length > 0;
+  ["#import-start", "#import-preview"].forEach((id) => {
+    if (missing.length) $(id).dataset.blocked = "groups"; else delete $(id).dataset.blocked;
+    $(id).disabled = missing.length > 0;
+  });
   state.paymentTerms = rb.payment_terms;
   fillSelect($("#terms_default"), rb.payment_terms, terms.default);
   state.terms = terms.by_days;
