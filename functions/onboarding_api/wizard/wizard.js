@@ -108,7 +108,8 @@ const STRINGS = {
     invoice_mode: "How booked invoices reach Tripletex",
     pick_stream: "Choose at least one thing to synchronise.",
     no_groups: "Rackbeat has no {kinds} yet, so the import has nowhere to put these records. Go back and let us create them, or skip the import.",
-    terms_row: "{days} days ({customers} customers)",
+    terms_row: "{days} days ({customers} customers)", terms_row_one: "{days} days (1 customer)",
+    terms_chosen_one: "The one customer with {days} days to pay gets “{term}” in Rackbeat.",
     terms_chosen: "{customers} customers with {days} days to pay get “{term}” in Rackbeat.",
     open_cockpit: "Open the overview", cockpit_heading: "Overview",
     fix_token: "Save the new token",
@@ -226,7 +227,8 @@ const STRINGS = {
     invoice_mode: "Slik kommer bokførte fakturaer til Tripletex",
     pick_stream: "Velg minst én ting som skal synkroniseres.",
     no_groups: "Rackbeat har ikke {kinds} ennå, så importen har ingen steder å legge postene. Gå tilbake og la oss lage dem, eller hopp over importen.",
-    terms_row: "{days} dager ({customers} kunder)",
+    terms_row: "{days} dager ({customers} kunder)", terms_row_one: "{days} dager (1 kunde)",
+    terms_chosen_one: "Den ene kunden med {days} dagers betalingsfrist får «{term}» i Rackbeat.",
     terms_chosen: "{customers} kunder med {days} dagers betalingsfrist får «{term}» i Rackbeat.",
     open_cockpit: "Åpne oversikten", cockpit_heading: "Oversikt",
     fix_token: "Lagre den nye nøkkelen",
@@ -707,7 +709,7 @@ async function loadInitialSync() {
     const labelEl = document.createElement("label");
     labelEl.htmlFor = id;
     labelEl.className = "check";
-    labelEl.textContent = t("terms_row", { days: row.days, customers: row.customers });
+    labelEl.textContent = t(row.customers === 1 ? "terms_row_one" : "terms_row", { days: row.days, customers: row.customers });
     label.append(labelEl);
     const cell = document.createElement("td");
     const select = document.createElement("select");
@@ -741,7 +743,8 @@ function mappingSentences() {
     const select = form.querySelector('select[data-days="' + row.days + '"]');
     const chosen = select && select.value ? select.value : null;
     if (chosen === row.term && row.text) return row.text;
-    return t("terms_chosen", { customers: row.customers, days: row.days, term: name(chosen || form.elements["default"].value) });
+    const key = row.customers === 1 ? "terms_chosen_one" : "terms_chosen";
+    return t(key, { customers: row.customers, days: row.days, term: name(chosen || form.elements["default"].value) });
   });
 }
 

@@ -155,7 +155,8 @@ def test_payment_terms_are_matched_by_days_with_the_customer_counts(stack: Stack
     ]
     assert body["default"] == "1"
     assert (
-        body["by_days"][0]["text"] == "1 kunder med 14 dagers betalingsfrist får «Netto 14 dager» i Rackbeat."
+        body["by_days"][0]["text"]
+        == "Den ene kunden med 14 dagers betalingsfrist får «Netto 14 dager» i Rackbeat."
     )
     assert "Rackbeat har ingen betingelse med 30 dager" in body["by_days"][1]["text"]
 

@@ -226,7 +226,7 @@ def test_a_norwegian_user_sets_up_resuming_after_a_reload_at_every_step(stack: S
             expect(page.locator("#terms_default option")).to_have_count(1)
             expect(page.locator("#service_group")).to_contain_text("Tjenester")
             expect(page.locator("#terms-by-days tr")).to_have_count(2)
-            expect(page.locator('label[for="terms-days-14"]')).to_have_text("14 dager (1 kunder)")
+            expect(page.locator('label[for="terms-days-14"]')).to_have_text("14 dager (1 kunde)")
             expect(page.locator('label[for="terms-days-30"]')).to_have_text("30 dager (3 kunder)")
             expect(page.locator("#terms-days-14")).to_have_value("1")
             expect(page.locator("#terms-mapping")).to_contain_text(

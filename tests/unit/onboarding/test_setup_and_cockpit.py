@@ -86,6 +86,7 @@ def test_payment_terms_are_matched_by_days_and_only_the_days_that_occur_are_show
     ]
     assert suggested.by_days[1].text == "116 kunder med 30 dagers betalingsfrist får «Netto 30» i Rackbeat."
     assert "Rackbeat har ingen betingelse med 45 dager" in suggested.by_days[2].text
+    assert suggested.by_days[2].text.startswith("Den ene kunden med 45 dagers betalingsfrist")
     assert "«Netto 30»" in suggested.by_days[2].text
 
 

@@ -53,6 +53,16 @@ MESSAGES: dict[str, Text] = {
         "{customers} kunder med {days} dagers betalingsfrist får «{term}» i Rackbeat.",
         "{customers} customers with {days} days to pay get \u201c{term}\u201d in Rackbeat.",
     ),
+    "wizard.terms.matched_one": Text(
+        "Den ene kunden med {days} dagers betalingsfrist får «{term}» i Rackbeat.",
+        "The one customer with {days} days to pay gets \u201c{term}\u201d in Rackbeat.",
+    ),
+    "wizard.terms.unmatched_one": Text(
+        "Den ene kunden med {days} dagers betalingsfrist: Rackbeat har ingen betingelse med {days} dager, "
+        "så den får «{term}». Velg en annen, eller lag «Netto {days} dager» i Rackbeat.",
+        "The one customer with {days} days to pay: Rackbeat has no term of {days} days, so it gets "
+        "\u201c{term}\u201d. Choose another, or create \u201cNet {days} days\u201d in Rackbeat.",
+    ),
     "wizard.terms.unmatched": Text(
         "{customers} kunder med {days} dagers betalingsfrist: Rackbeat har ingen betingelse med "
         "{days} dager, så de får «{term}». Velg en annen, eller lag «Netto {days} dager» i Rackbeat.",

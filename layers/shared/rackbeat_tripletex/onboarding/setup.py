@@ -147,11 +147,12 @@ def suggest_terms(
     rows = []
     for days, customers in sorted(counts.items()):
         match = by_days_term.get(days)
+        one = "_one" if customers == 1 else ""
         if match is not None:
-            line = text("wizard.terms.matched", language, customers=customers, days=days, term=match[1])
+            line = text(f"wizard.terms.matched{one}", language, customers=customers, days=days, term=match[1])
         else:
             line = text(
-                "wizard.terms.unmatched",
+                f"wizard.terms.unmatched{one}",
                 language,
                 customers=customers,
                 days=days,
