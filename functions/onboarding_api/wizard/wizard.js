@@ -129,6 +129,7 @@ const STRINGS = {
     deleted_text: "Nothing is synchronised any more and everything we stored is gone. We emailed the contact.",
     mismatch_heading: "Check the company",
     checks_not_run: "{count} more checks wait for this to be fixed: {names}.",
+    ago_minutes: "{n} min ago", ago_hours: "{n} h ago", ago_days: "{n} days ago",
   },
   nb: {
     title: "Rackbeat ↔ Tripletex-integrasjon",
@@ -248,6 +249,7 @@ const STRINGS = {
     deleted_text: "Ingenting synkroniseres lenger, og alt vi lagret er borte. Vi har sendt en e-post til kontaktpersonen.",
     mismatch_heading: "Sjekk firmaet",
     checks_not_run: "{count} andre sjekker venter til dette er rettet: {names}.",
+    ago_minutes: "for {n} min siden", ago_hours: "for {n} t siden", ago_days: "for {n} dager siden",
   },
 };
 
@@ -1064,7 +1066,8 @@ async function loadCockpit() {
   view.streams.filter((s) => s.enabled || s.last_success_at || s.open_failures).forEach((s) => {
     const tr = document.createElement("tr");
     tr.dataset.stream = s.name;
-    [s.label, s.enabled ? (s.last_success_text || t("never")) : t("off"), s.records_today, s.open_failures].forEach((value) => {
+    const last = s.last_success_text ? s.last_success_text + " (" + ago(s.lag_seconds) + ")" : t("never");
+    [s.label, s.enabled ? last : t("off"), s.records_today, s.open_failures].forEach((value) => {
       const td = document.createElement("td");
       td.textContent = String(value);
       tr.append(td);
@@ -1092,6 +1095,14 @@ async function loadCockpit() {
   $("#offboard-label").textContent = t("offboard_label", { company: view.company_name });
   // The reconciliation panel joins here when the service offers it.
   if (view.reconciliation_url) loadReconciliation(view.reconciliation_url).catch(() => {});
+}
+
+// How far behind a stream is: the time since its last successful run, in whole units.
+function ago(seconds) {
+  const minutes = Math.max(0, Math.round(seconds / 60));
+  if (minutes < 60) return t("ago_minutes", { n: minutes });
+  if (minutes < 48 * 60) return t("ago_hours", { n: Math.round(minutes / 60) });
+  return t("ago_days", { n: Math.round(minutes / 1440) });
 }
 
 async function loadReconciliation(url) {
