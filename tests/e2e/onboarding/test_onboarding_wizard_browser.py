@@ -6,12 +6,17 @@ both languages to tests/artifacts/onboarding/."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
 import pytest
 
 from local.outbox import sent_emails
+from rackbeat_tripletex.models.sync import FailureReason, RecordFailure, StreamName, SyncRun
+from rackbeat_tripletex.store.failures import FailureStore
+from rackbeat_tripletex.store.runs import RunStore
+from tests.e2e.onboarding.conftest import state_table
 from tests.support.browser import (
     PHONE,
     Screenshots,
@@ -353,6 +358,46 @@ def test_a_norwegian_user_sets_up_resuming_after_a_reload_at_every_step(stack: S
     ], "a later save sends no email"
 
 
+def plant_history(stack: Stack, tenant_id: str) -> None:
+    """What a day of synchronising leaves: a scheduled run of two streams, three webhook
+    deliveries within the hour, one record that failed (this stack runs no sync itself)."""
+    table = state_table(stack)
+    now = dt.datetime.now(dt.UTC)
+    runs = RunStore(table)
+
+    def run(stream: StreamName, minutes_ago: int, run_id: str, trigger: str, **counts: int) -> SyncRun:
+        started = now - dt.timedelta(minutes=minutes_ago)
+        return SyncRun(
+            tenant_id=tenant_id,
+            run_id=run_id,
+            stream=stream,
+            trigger=trigger,  # type: ignore[arg-type]
+            started_at=started,
+            finished_at=started + dt.timedelta(seconds=3),
+            **counts,  # type: ignore[arg-type]
+        )
+
+    runs.put_many(
+        [
+            run(StreamName.CUSTOMERS_TO_TRIPLETEX, 50, "scheduled-1", "schedule", read=2, written=2),
+            run(StreamName.INVOICES_TO_TRIPLETEX, 50, "scheduled-1", "schedule", read=1, written=1),
+        ]
+    )
+    for minutes_ago, run_id in ((12, "delivery-1"), (8, "delivery-2"), (4, "delivery-3")):
+        runs.put(run(StreamName.CUSTOMERS_TO_TRIPLETEX, minutes_ago, run_id, "webhook", read=1, written=1))
+    failure = RecordFailure(
+        source=StreamName.CUSTOMERS_TO_TRIPLETEX.value,
+        entity="customer",
+        key="10003",
+        number="10003",
+        name="Kunde Tre AS",
+        reason=FailureReason.REJECTED,
+        message="Tripletex avviste kunden.",
+        suggested_fix="Rett kunden i Rackbeat og prøv igjen.",
+    )
+    FailureStore(table).record(tenant_id, failure, now)
+
+
 def test_the_cockpit_relinks_only_the_dead_token_and_offboards(stack: Stack) -> None:
     from playwright.sync_api import expect, sync_playwright
 
@@ -364,6 +409,7 @@ def test_the_cockpit_relinks_only_the_dead_token_and_offboards(stack: Stack) -> 
     assert (
         stack.request("PUT", f"/tenants/{tenant_id}/settings", token=token, json=settings).status_code == 200
     )
+    plant_history(stack, tenant_id)
     stack.rackbeat.revoke_token(RACKBEAT_TOKEN)
     assert stack.fire_daily_check()["needs_relink"] >= 1
     shot = Screenshots("cockpit")
@@ -382,6 +428,22 @@ def test_the_cockpit_relinks_only_the_dead_token_and_offboards(stack: Stack) -> 
             expect(page.locator("#fix-token-label")).to_have_text("Ny Rackbeat API-nøkkel")
             expect(page.locator("#step-cockpit input:visible")).to_have_count(1)
             look(page, shot, "cockpit-paused")
+
+            # The history: one row per run, the three webhook deliveries of the hour as one row,
+            # human names and Norwegian dates; the failed record with a retry of its own.
+            rows = page.locator("#sync-runs tr")
+            expect(rows).to_have_count(2)
+            expect(rows.nth(0)).to_contain_text("Kunder \u2192 Tripletex (straks (webhook), 3\u00d7)")
+            expect(rows.nth(0)).to_contain_text(" kl. ")
+            expect(rows.nth(1)).to_contain_text(
+                "Kunder \u2192 Tripletex, Bokførte fakturaer \u2192 Tripletex (planlagt)"
+            )
+            customers = page.locator('#cockpit-streams tr[data-stream="customers_to_tripletex"] td')
+            expect(customers.nth(1)).to_contain_text("siden)")
+            expect(customers.nth(3)).to_have_text("1")
+            expect(page.locator("#sync-failures li.fail")).to_have_count(1)
+            page.click("#sync-failures li.fail button.retry-one")
+            expect(page.locator("#retry-result")).to_contain_text("1 poster")
 
             new_token = "eyJhbGciOiJIUzI1NiJ9.rackbeat-browser-fixed.c2ln"
             stack.rackbeat.grant_token(new_token)

@@ -124,6 +124,9 @@ def dead_token(failed: Iterable[Check]) -> TokenField | None:
     return fields.pop() if len(fields) == 1 else None
 
 
+_RUN_ORDER = [stream.name for stream in registry.STREAMS]
+
+
 def history(runs: Sequence[SyncRun], language: Language) -> list[HistoryRow]:
     """One row per run (its streams together) and per hour of one stream's webhook deliveries;
     newest first, as `runs` come."""
@@ -137,7 +140,8 @@ def history(runs: Sequence[SyncRun], language: Language) -> list[HistoryRow]:
             groups.append([run])
     for group in groups:
         first = group[-1]
-        streams = list(dict.fromkeys(run.stream for run in group))
+        # In run order, as the registry runs them, whatever order the store answered in.
+        streams = sorted({run.stream for run in group}, key=_RUN_ORDER.index)
         worst = max((run.outcome for run in group), key=list(RunOutcome).index)
         rows.append(
             HistoryRow(
