@@ -309,7 +309,24 @@ class ApiError extends Error {
   }
 }
 
-async function api(method, path, body) {
+// One request at a time: a session token may be replaced on any answer, and the next request
+// must carry the successor. The page is busy (aria-busy) while a request runs.
+let inFlight = Promise.resolve();
+let pending = 0;
+
+function api(method, path, body) {
+  pending += 1;
+  document.querySelector("main").setAttribute("aria-busy", "true");
+  const run = inFlight.then(() => send(method, path, body));
+  const settle = () => {
+    pending -= 1;
+    if (!pending) document.querySelector("main").removeAttribute("aria-busy");
+  };
+  inFlight = run.then(settle, settle);
+  return run;
+}
+
+async function send(method, path, body) {
   const headers = { "Accept": "application/json" };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (state.token) headers["Authorization"] = "Bearer " + state.token;
