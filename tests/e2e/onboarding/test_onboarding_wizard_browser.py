@@ -29,6 +29,18 @@ from tests.support.browser import (
 from tests.support.stack import CONSUMER_TOKEN, EMPLOYEE_TOKEN, RACKBEAT_TOKEN, Stack, tripletex_seed
 
 pytestmark = [pytest.mark.browser, needs_chromium, needs_axe]
+# A bound on a broken run, never a measurement: two cores shared by many test runs can keep a
+# cold Chromium from running the page's script within Playwright's default 5 s.
+EXPECT_BOUND_MS = 20_000
+
+
+@pytest.fixture(autouse=True)
+def _patient_expectations() -> None:
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=EXPECT_BOUND_MS)
+
+
 DESKTOP = {"width": 1100, "height": 900}
 # Tripletex customers with 30 and 14 days to pay; Rackbeat has a term of 14 days only.
 DAYS_TO_PAY = (30, 30, 30, 14)
