@@ -1230,7 +1230,7 @@ async function openEmailedLink(hash) {
   try {
     if (page === "sign-in" || page === "verify") {
       // A verification link is also the "continue setup" link: it signs this browser in.
-      const session = await api("POST", page === "verify" ? "setup-sessions" : "sessions", body);
+      const session = await api("POST", page === "verify" ? "sessions/setup" : "sessions", body);
       state.tenantId = session.tenant_id;
       state.token = session.session_token;
       remember();

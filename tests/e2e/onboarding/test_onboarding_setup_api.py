@@ -199,7 +199,7 @@ def test_the_cockpit_names_the_dead_token_and_asks_only_for_it(stack: Stack) -> 
 def test_the_verification_link_continues_the_setup_in_any_browser(stack: Stack) -> None:
     tenant_id, token, email = stack.new_tenant(confirmed=False)
     stack.request("PUT", f"/tenants/{tenant_id}/credentials", token=token, json=good_credentials())
-    continued = stack.open_link(email, "verify", "/setup-sessions", expect=201).json()
+    continued = stack.open_link(email, "verify", "/sessions/setup", expect=201).json()
     session = continued["session_token"]
     stack.known_secrets.add(session)
     assert continued["message"] == "E-postadressen er bekreftet. Du fortsetter oppsettet der du slapp."
@@ -207,7 +207,7 @@ def test_the_verification_link_continues_the_setup_in_any_browser(stack: Stack) 
     assert view["email_verified"] is True
     assert view["step"] == "prerequisites"
     # The link works once.
-    stack.open_link(email, "verify", "/setup-sessions", expect=400)
+    stack.open_link(email, "verify", "/sessions/setup", expect=400)
 
 
 def test_a_company_name_unlike_the_accounts_is_pointed_out(stack: Stack) -> None:

@@ -176,7 +176,7 @@ def setup_router(services: OnboardingServices) -> Router:
         return Response(200 if report.ok else 422, content_types.APPLICATION_JSON, outcome)
 
     @router.post(
-        "/setup-sessions",
+        "/sessions/setup",
         summary="Confirm the address with the verification link and continue the setup",
         description="Like a sign-in link: the answer holds a session for the tenant.",
         responses=documented(
