@@ -584,6 +584,7 @@ async function submitTokens(event) {
 // Which field a failed check is about. A refused Tripletex session names the token it refused
 // in its fix (the consumer token, or else the employee token): swapped tokens land on the right field.
 function checkField(check) {
+  if (check.field) return check.field;
   if (check.id === "tripletex_session" && /consumer token/i.test(check.fix || "")) return "tripletex_consumer_token";
   return CHECK_FIELD[check.id] || "tripletex_employee_token";
 }

@@ -15,6 +15,7 @@ from pydantic import (
     StringConstraints,
     create_model,
 )
+from pydantic_core import PydanticCustomError
 
 from rackbeat_tripletex.i18n import DEFAULT_LANGUAGE, Language
 from rackbeat_tripletex.models.sync import StreamName
@@ -28,9 +29,9 @@ def _check_email(value: str) -> str:
     # this only catches typos while the user can still fix them in the form.
     local, at, domain = value.partition("@")
     if not at or not local or "." not in domain or domain.startswith(".") or domain.endswith("."):
-        raise ValueError("is not an email address (expected name@company.no)")
+        raise PydanticCustomError("email_address", "is not an email address (expected name@company.no)")
     if any(ch.isspace() for ch in value) or "@" in domain:
-        raise ValueError("is not an email address (expected name@company.no)")
+        raise PydanticCustomError("email_address", "is not an email address (expected name@company.no)")
     return value
 
 
@@ -198,6 +199,9 @@ class Check(BaseModel):
     ok: bool
     detail: str = ""
     fix: str | None = None
+    # The form input the fix is about (``rackbeat_api_token``, ``tripletex_consumer_token``,
+    # ``tripletex_employee_token``), so the page shows it there; None when no one input is.
+    field: str | None = None
     # True when the answer was "could not ask" (timeout, 5xx), not "no": the daily check must
     # not pause a tenant because a vendor had a bad minute.
     inconclusive: bool = Field(default=False, exclude=True)

@@ -19,6 +19,7 @@ from rackbeat_tripletex.models.sync import RunOutcome, StreamName, SyncRun
 from rackbeat_tripletex.streams import registry
 
 TokenField = Literal["rackbeat_api_token", "tripletex_consumer_token", "tripletex_employee_token"]
+TOKEN_FIELDS = ("rackbeat_api_token", "tripletex_consumer_token", "tripletex_employee_token")
 # Deliveries of one stream closer together than this are one row of the history.
 DELIVERY_GROUP = dt.timedelta(hours=1)
 _MONTHS_NB = [
@@ -115,7 +116,9 @@ def dead_token(failed: Iterable[Check]) -> TokenField | None:
     for check in failed:
         if check.advisory:
             continue
-        if check.id == CheckId.RACKBEAT_TOKEN:
+        if check.field in TOKEN_FIELDS:
+            fields.add(check.field)  # type: ignore[arg-type]
+        elif check.id == CheckId.RACKBEAT_TOKEN:
             fields.add("rackbeat_api_token")
         elif check.id == CheckId.TRIPLETEX_SESSION and "consumer token" in (check.fix or "").casefold():
             fields.add("tripletex_consumer_token")

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol, TypeVar
 
 from rackbeat_tripletex.auth import hash_management_token, new_management_token
+from rackbeat_tripletex.i18n import use_language
 from rackbeat_tripletex.models.domain import (
     Credentials,
     CredentialsSummary,
@@ -361,7 +362,9 @@ class Onboarding(ContactAccess):
                     continue
                 outcome["checked"] += 1
                 try:
-                    report = self.vendors.validate(credentials)
+                    # The checks' words go into the relink email: in the tenant's language.
+                    with use_language(tenant.language):
+                        report = self.vendors.validate(credentials)
                 except Exception:
                     logger.exception("token check crashed", extra={"tenant_id": tenant.tenant_id})
                     outcome["inconclusive"] += 1

@@ -24,14 +24,15 @@ from aws_lambda_powertools.metrics import MetricUnit
 
 from rackbeat_tripletex.clients.http import ApiError, AuthError, ValidationFailed
 from rackbeat_tripletex.clients.tenant import MissingCredentials
-from rackbeat_tripletex.models.domain import Check, CheckId, Settings, Tenant, TenantStatus
+from rackbeat_tripletex.i18n import use_language
+from rackbeat_tripletex.models.domain import Settings, Tenant, TenantStatus
 from rackbeat_tripletex.models.sync import EntitySyncTask, RunOutcome, SyncRun, TenantSyncTask, Trigger
 from rackbeat_tripletex.streams import registry
 from rackbeat_tripletex.streams.base import Stream
 from rackbeat_tripletex.streams.to_rackbeat import ToRackbeat
 from rackbeat_tripletex.streams.to_tripletex import ToTripletex
 from rackbeat_tripletex.sync.context import SyncContext
-from rackbeat_tripletex.sync.pause import pause_for_relink
+from rackbeat_tripletex.sync.pause import dead_token, pause_for_relink
 from rackbeat_tripletex.sync.session import TRANSIENT, RecordBusy, Session, StreamAborted, Written, count
 from rackbeat_tripletex.sync.to_rackbeat import ToRackbeatSync
 from rackbeat_tripletex.sync.to_tripletex import ToTripletexSync
@@ -190,18 +191,8 @@ class SyncEngine:
 
     def _pause(self, tenant: Tenant, error: ApiError) -> None:
         """needs_relink (the scheduler lists only active tenants) and one email per outage."""
-        rackbeat = error.api == "Rackbeat"
-        check = Check(
-            id=CheckId.RACKBEAT_TOKEN if rackbeat else CheckId.TRIPLETEX_SESSION,
-            label=f"{error.api or 'API'} token",
-            ok=False,
-            detail=f"{error.api or 'The API'} rejected the token while synchronising.",
-            fix=(
-                "Create a new API token in Rackbeat (Settings > API) and enter it in the settings."
-                if rackbeat
-                else "Create a new employee token in Tripletex (API access) and enter it in the settings."
-            ),
-        )
+        with use_language(tenant.language):
+            check = dead_token(error.api)
         pause_for_relink(self.ctx.tenants, self.ctx.mailer, tenant.tenant_id, [check], self.ctx.now())
 
 

@@ -43,6 +43,7 @@ from rackbeat_tripletex.onboarding.setup import (
     live_term_suggestions,
 )
 from rackbeat_tripletex.onboarding.syncing import ProblemsBody
+from rackbeat_tripletex.store.runs import RunStore
 
 Lang = Annotated[
     str | None, Query(max_length=8, description="`nb` or `en`; the tenant's language when left out.")
@@ -59,7 +60,7 @@ class TokenFix(BaseModel):
     @model_validator(mode="after")
     def _one_at_least(self) -> TokenFix:
         if not self.given():
-            raise ValueError(text("wizard.token_unknown", Language.EN))
+            raise ValueError(text("wizard.token_unknown"))
         return self
 
     def given(self) -> dict[str, str]:
@@ -101,7 +102,7 @@ def setup_router(services: OnboardingServices) -> Router:
                 return []  # the status line then names no token, and the page offers all three
 
         return Cockpit(
-            runs=lambda tenant_id, limit: services.sync.sync_runs(tenant_id, limit).runs,
+            runs=RunStore(services.sync.table).latest,
             failures=services.sync.failures,
             settings=onboarding.tenants.get_settings,
             webhooks=services.webhook_status,

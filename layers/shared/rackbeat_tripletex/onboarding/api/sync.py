@@ -21,8 +21,8 @@ from rackbeat_tripletex.onboarding.syncing import (
     InitialSyncStatus,
     RetryQueued,
     RetryRequest,
+    SyncRunList,
 )
-from rackbeat_tripletex.sync.history import SyncRuns
 from rackbeat_tripletex.webhooks.status import WebhookStatus
 
 _DRY_RUN = "Preview only: read both systems, write nothing."
@@ -100,12 +100,12 @@ def sync_router(services: OnboardingServices) -> Router:
     @router.get(
         "/tenants/<tenant_id>/sync-runs",
         summary="Ongoing-sync history: one entry per run and stream, newest first",
-        responses=documented(200, SyncRuns, "Trigger, start, finish and counts of each stream's run."),
+        responses=documented(200, SyncRunList, "Trigger, start, finish and counts of each stream's run."),
     )
     def get_sync_runs(
         tenant_id: TenantId,
         limit: Annotated[int, Query(ge=1, le=500, description="How many entries, newest first.")] = 50,
-    ) -> SyncRuns:
+    ) -> SyncRunList:
         return services.sync.sync_runs(tenant_id_of(tenant_id), limit)
 
     @router.get(
