@@ -174,12 +174,6 @@ class Onboarding(ContactAccess):
             }
         )
 
-    def fix_tokens(self, principal: Principal, tokens: dict[str, str], base_url: str) -> ValidationReport:
-        """Replace only the tokens given (a dead one), keeping the stored others."""
-        stored = self._stored_credentials(principal.tenant).secret_values()
-        merged = Credentials.model_validate({**stored, **tokens})
-        return self.put_credentials(principal, merged, base_url)
-
     def _stored_credentials(self, tenant: Tenant) -> Credentials:
         credentials = self.secrets.get(tenant.tenant_id) if tenant.credentials.validated_at else None
         if credentials is None:

@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field, SecretStr, model_validator
 
 from rackbeat_tripletex.clients.errors import ApiError
 from rackbeat_tripletex.i18n import Language, language_of, text
-from rackbeat_tripletex.models.domain import Check, Tenant
+from rackbeat_tripletex.models.domain import Check, Credentials, Tenant
 from rackbeat_tripletex.onboarding.api.routing import (
     LINK_INVALID,
     STEP_UP,
@@ -168,11 +168,15 @@ def setup_router(services: OnboardingServices) -> Router:
         ),
     )
     def fix_token(tenant_id: TenantId, fix: Annotated[TokenFix, Body()]) -> Response[ValidationOutcome]:
-        report = services.onboarding.fix_tokens(
-            authorised_principal(router, tenant_id),
-            fix.given(),
-            services.public_base_url(router.current_event.raw_event),
-        )
+        principal = authorised_principal(router, tenant_id)
+        onboarding = services.onboarding
+        stored = onboarding.secrets.get(tenant_id) if principal.tenant.credentials.validated_at else None
+        if stored is None:
+            raise StepOrderError(NEEDS_TOKENS)
+        # Only the tokens given are replaced; the stored others are checked with them.
+        merged = Credentials.model_validate({**stored.secret_values(), **fix.given()})
+        base_url = services.public_base_url(router.current_event.raw_event)
+        report = onboarding.put_credentials(principal, merged, base_url)
         outcome = ValidationOutcome.of(report)
         return Response(200 if report.ok else 422, content_types.APPLICATION_JSON, outcome)
 
