@@ -207,7 +207,7 @@ def test_a_norwegian_user_sets_up_resuming_after_a_reload_at_every_step(stack: S
             verify_link = re.search(r"http\S+#verify\?\S+", verification.text or "")
             assert verify_link, verification.text
             assert "Fjord Lager" not in verification.subject + (verification.text or "")
-            assert "continue the setup" in (verification.text or "")
+            assert "fortsette oppsettet der du slapp" in (verification.text or "")
             mailbox = browser.new_context(locale="nb-NO", viewport=DESKTOP).new_page()
             mailbox.goto(verify_link.group(0))
             expect(mailbox.locator("#notice")).to_contain_text("E-postadressen er bekreftet")
