@@ -53,6 +53,7 @@ AREAS: tuple[str, ...] = (
     "reconciliation",
     "identity",
     "wizard",
+    "streams_ledger",
 )
 
 

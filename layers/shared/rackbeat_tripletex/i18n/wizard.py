@@ -88,10 +88,10 @@ MESSAGES: dict[str, Text] = {
     ),
     "cockpit.token.rackbeat_api_token": Text("Rackbeat API-nøkkelen", "the Rackbeat API token"),
     "cockpit.token.tripletex_consumer_token": Text(
-        "Tripletex consumer token", "the Tripletex consumer token"
+        "consumer-nøkkelen fra Tripletex", "the Tripletex consumer token"
     ),
     "cockpit.token.tripletex_employee_token": Text(
-        "Tripletex employee token (ansattnøkkelen)", "the Tripletex employee token"
+        "ansattnøkkelen fra Tripletex", "the Tripletex employee token"
     ),
     "cockpit.trigger.webhook": Text("straks (webhook)", "at once (webhook)"),
     "cockpit.trigger.schedule": Text("planlagt", "scheduled"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Literal
 
@@ -14,6 +14,7 @@ from pydantic import (
     SecretStr,
     StringConstraints,
     create_model,
+    model_validator,
 )
 from pydantic_core import PydanticCustomError
 
@@ -132,6 +133,39 @@ else:
 
 
 InvoiceMode = Literal["invoice", "order"]
+AccountNumber = Annotated[int, Field(ge=1000, le=9999)]
+
+
+class StockValueSettings(BaseModel):
+    """How the stock value reaches the ledger (``stock_value_to_tripletex``): one voucher per
+    period, dated its last day, moving ``inventory_account`` to Rackbeat's value against
+    ``offset_account``. The accounts are Tripletex account numbers (checked against the
+    company's chart of accounts when the settings are saved)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    schedule: Literal["daily", "weekly", "monthly"] = "monthly"
+    inventory_account: AccountNumber | None = None
+    offset_account: AccountNumber | None = None
+    # The first period to post (backdating): by default the one the streams were switched on in.
+    first_period_from: date | None = None
+
+    @model_validator(mode="after")
+    def _two_accounts(self) -> StockValueSettings:
+        if self.inventory_account is not None and self.inventory_account == self.offset_account:
+            raise ValueError("the inventory account and the offset account must differ")
+        return self
+
+
+class PurchaseOrderSettings(BaseModel):
+    """What the purchase-order stream does with what Rackbeat received: nothing (``off``: the
+    order only, for matching the supplier invoice), register it on the Tripletex order, or also
+    confirm it once complete (``confirm`` moves Tripletex stock, while Rackbeat stays the stock
+    master: only for companies that keep no stock in Tripletex)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    goods_receipts: Literal["off", "register", "confirm"] = "off"
 
 
 class Settings(BaseModel):
@@ -156,6 +190,17 @@ class Settings(BaseModel):
             "cover (e.g. a country-specific zone); checked against the company's active VAT types."
         ),
     )
+    stock_value: StockValueSettings = Field(default_factory=StockValueSettings)
+    purchase_orders: PurchaseOrderSettings = Field(default_factory=PurchaseOrderSettings)
+
+    @model_validator(mode="after")
+    def _stock_value_accounts(self) -> Settings:
+        chosen = self.stock_value
+        if getattr(self.streams, "stock_value_to_tripletex", False) and (
+            chosen.inventory_account is None or chosen.offset_account is None
+        ):
+            raise ValueError("the stock value stream needs an inventory account and an offset account")
+        return self
 
 
 class GroupKind(StrEnum):

@@ -334,9 +334,16 @@ class ContactAccess:
             session=SessionView(**principal.session.__dict__) if principal.session else None,
         )
 
+    # Off only where many tenants share one account (the local stack's simulators).
+    one_integration_per_account: bool = True
+
     @property
     def setup_store(self) -> SetupStore:
         return SetupStore(self.tenants.table)
+
+    @property
+    def account_claims(self) -> AccountClaims:
+        return AccountClaims(self.setup_store, self.tenants, enforced=self.one_integration_per_account)
 
     def _erase(self, tenant: Tenant) -> int:
         AccountClaims(self.setup_store, self.tenants).release_all(tenant)

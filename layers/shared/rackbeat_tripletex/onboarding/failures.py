@@ -57,6 +57,10 @@ class ConfirmationError(OnboardingError):
     """The user did not confirm an irreversible step the way it asks."""
 
 
+class SettingsRefusedError(OnboardingError):
+    """The settings name something the company does not have (e.g. a ledger account)."""
+
+
 class ConcurrentChangeError(OnboardingError):
     """Another request changed the tenant in between, every attempt; trying again is safe."""
 

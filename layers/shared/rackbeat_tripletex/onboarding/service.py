@@ -26,6 +26,7 @@ from rackbeat_tripletex.models.domain import (
 )
 from rackbeat_tripletex.notify.email import Mailer, settings_link
 from rackbeat_tripletex.notify.messages import EmailKind
+from rackbeat_tripletex.onboarding import ledger_settings
 from rackbeat_tripletex.onboarding.access import ContactAccess
 from rackbeat_tripletex.onboarding.failures import (
     CONFIRM_EMAIL_FIRST,
@@ -49,7 +50,6 @@ from rackbeat_tripletex.onboarding.schemas import (
     TokenRotated,
     UnitsCreated,
 )
-from rackbeat_tripletex.onboarding.setup import AccountClaims, require_a_stream
 from rackbeat_tripletex.store.reconnect import forget_links_and_cursors
 from rackbeat_tripletex.store.secrets import TenantSecrets
 from rackbeat_tripletex.store.sessions import AuthStore
@@ -63,7 +63,7 @@ K = TypeVar("K")
 R = TypeVar("R")
 
 
-class Vendors(Protocol):
+class Vendors(ledger_settings.Accounts, Protocol):
     """What onboarding needs from Rackbeat and Tripletex, given a tenant's tokens."""
 
     def validate(self, credentials: Credentials) -> ValidationReport: ...
@@ -98,7 +98,6 @@ class Onboarding(ContactAccess):
     # The state table itself, for the rows a reconnect forgets (links and cursors).
     table: Any = None
     clock: Callable[[], datetime] = _now
-    one_integration_per_account: bool = True
     # (tenant_id, credentials, public base URL) -> webhooks registered; run when a tenant is active.
     register_webhooks: Callable[[str, Credentials, str], int] = field(default=register_webhooks)
 
@@ -126,13 +125,11 @@ class Onboarding(ContactAccess):
         if switching and not reconnect:
             logger.info("credentials refused: another account", extra={"tenant_id": tenant.tenant_id})
             raise OtherAccountError(OTHER_ACCOUNT)
-        claims = AccountClaims(self.setup_store, self.tenants, enforced=self.one_integration_per_account)
-        claims.take(tenant, report)
+        self.account_claims.take(tenant, report)
         if replacing:
             self._use_grant(principal, StepUpAction.CREDENTIALS)
         if switching:
             self._forget_old_account(tenant)
-            claims.release_others(tenant, report)
         self.secrets.put(tenant.tenant_id, credentials)
         self._update(tenant.tenant_id, lambda t: self._accept_report(t, report))
         logger.info("credentials stored", extra={"tenant_id": tenant.tenant_id, "reconnected": switching})
@@ -184,6 +181,9 @@ class Onboarding(ContactAccess):
 
     def prerequisites(self, tenant: Tenant) -> Prerequisites:
         return self.vendors.prerequisites(self._stored_credentials(tenant))
+
+    def ledger_accounts(self, tenant: Tenant) -> ledger_settings.Chart:
+        return self.vendors.ledger_accounts(self._stored_credentials(tenant))
 
     def create_groups(self, tenant: Tenant, kinds: list[GroupKind]) -> Prerequisites:
         credentials = self._stored_credentials(tenant)
@@ -240,7 +240,10 @@ class Onboarding(ContactAccess):
         if tenant.email_verification_pending:
             raise StepOrderError(CONFIRM_EMAIL_FIRST.format(address=tenant.contact_email))
         settings = Settings.model_validate(update.model_dump(exclude={"send_settings_link"}))
-        require_a_stream(settings.streams.model_dump(), tenant.language)
+        if ledger_settings.settings_name_accounts(settings):
+            ledger_settings.check_accounts(
+                self.vendors, self._stored_credentials(tenant), tenant.language, settings
+            )
         previous = self.tenants.get_settings(tenant.tenant_id)
         # Alerts go to an address the contact confirmed: their own, or one they approved by the
         # emailed link; otherwise the daily digest would mail whoever a caller names.

@@ -196,6 +196,8 @@ class AccountClaims:
                     self.setup.release(*done, tenant.tenant_id)
                 raise AccountTakenError(text(f"wizard.account_taken.{system}", tenant.language))
             claimed.append((system, account_id))
+        # Tokens of another account (a reconnect): the old accounts are free for others now.
+        self.release_others(tenant, report)
 
     def release_all(self, tenant: Tenant) -> None:
         for system, account_id in (

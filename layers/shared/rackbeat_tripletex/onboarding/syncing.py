@@ -60,6 +60,9 @@ FailureSource = Literal[
     "customers_to_rackbeat",
     "suppliers_to_rackbeat",
     "products_to_rackbeat",
+    "purchase_orders_to_tripletex",
+    "stock_value_to_tripletex",
+    "payments_to_rackbeat",
 ]
 # The ongoing sync names a Tripletex record without a number by its id (sync.engine).
 _TRIPLETEX_ID_KEY = "tripletex-"

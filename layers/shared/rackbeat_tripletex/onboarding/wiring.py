@@ -78,7 +78,7 @@ def build_onboarding(settings: OnboardingSettings, *, email_limits: bool = False
         logging.getLogger(name).setLevel(logging.WARNING)
     table = boto3.resource("dynamodb").Table(settings.state_table_name)
     auth = AuthStore(table)
-    return Onboarding(
+    onboarding = Onboarding(
         tenants=TenantStore(table),
         secrets=TenantSecrets(boto3.client("secretsmanager"), settings.tenant_secret_prefix),
         mailer=Mailer(
@@ -92,8 +92,9 @@ def build_onboarding(settings: OnboardingSettings, *, email_limits: bool = False
         ),
         auth=auth,
         table=table,
-        one_integration_per_account=getattr(settings, "one_integration_per_account", True),
     )
+    onboarding.one_integration_per_account = getattr(settings, "one_integration_per_account", True)
+    return onboarding
 
 
 def public_base_url(configured: str | None, event: Mapping[str, Any]) -> str:

@@ -41,6 +41,7 @@ from rackbeat_tripletex.onboarding.failures import (
     LinkInvalidError,
     OnboardingError,
     OtherAccountError,
+    SettingsRefusedError,
     StepOrderError,
     StepUpRequired,
     TenantNotFoundError,
@@ -60,6 +61,7 @@ _ONBOARDING_STATUS: dict[type[OnboardingError], int] = {
     StepOrderError: 409,
     ConcurrentChangeError: 409,
     ConfirmationError: 422,
+    SettingsRefusedError: 422,
     OnboardingError: 400,
 }
 _UNAVAILABLE = (RateLimited, ServerError, TransportError)
