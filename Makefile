@@ -47,7 +47,14 @@ $(CHROMIUM):
 	  || echo "chromium could not be installed: browser tests will be skipped"; \
 	else echo "chromium missing: install Debian's chromium (apt-get install chromium) for the browser tests"; fi
 
-setup: $(VENV)/.stamp $(TOOLS)/.stamp | $(CHROMIUM)
+# axe-core from npm, which the browser tests inject into every page they check.
+AXE := tests/support/axe/node_modules/axe-core/axe.min.js
+$(AXE): tests/support/axe/package.json
+	@if command -v npm >/dev/null; then npm install --prefix tests/support/axe --no-audit --no-fund --silent \
+	  || echo "axe-core could not be installed: the accessibility checks will be skipped"; \
+	else echo "npm missing: install it (apt-get install npm) for the accessibility checks"; fi
+
+setup: $(VENV)/.stamp $(TOOLS)/.stamp | $(CHROMIUM) $(AXE)
 
 lint: setup
 	$(VENV)/bin/ruff check .

@@ -13,6 +13,7 @@ from typing import Any, Self
 
 from local.apigw import ApiGateway, InvokeEndpoint
 from local.aws import MotoServer, ProvisionedStack, provision, reset_moto
+from local.cfn import load_template
 from local.outbox import LOCAL_PAGES
 from local.runner import LambdaRunner
 from local.servers import PortBusy, ServerThread, port_is_free
@@ -39,6 +40,10 @@ class ExtraApp:
     app: Any
     port: int
 
+
+# Each simulator holds one account, which every tenant of a local stack shares: the rule of one
+# integration per account is off unless a stack turns it on (the onboarding tests do).
+LOCAL_PARAMETERS = {"OneIntegrationPerAccount": "false"}
 
 ParameterOverrides = Mapping[str, Any] | Callable[[Mapping[str, str]], Mapping[str, Any]]
 
@@ -87,6 +92,9 @@ class LocalStack:
             overrides = self.parameter_overrides
             if callable(overrides):
                 overrides = overrides(urls)
+            declared = load_template(self.template_path).get("Parameters") or {}
+            local = {name: value for name, value in LOCAL_PARAMETERS.items() if name in declared}
+            overrides = {**local, **(overrides or {})}
             self.aws = provision(self.template_path, self.moto.endpoint, overrides)
             self.runner = LambdaRunner(self.aws, speedup=self.speedup)
             invoke = ServerThread(InvokeEndpoint(self.runner), self.ports.invoke, "Lambda invoke")

@@ -50,6 +50,7 @@ def _resolver() -> APIGatewayRestResolver:
     from rackbeat_tripletex.onboarding.api.identity import identity_router
     from rackbeat_tripletex.onboarding.api.openapi import openapi_router
     from rackbeat_tripletex.onboarding.api.reconciliation import reconciliation_router
+    from rackbeat_tripletex.onboarding.api.setup import setup_router
     from rackbeat_tripletex.onboarding.api.sync import sync_router
     from rackbeat_tripletex.onboarding.api.tenants import tenants_router
     from rackbeat_tripletex.onboarding.api.wizard import wizard_router
@@ -60,6 +61,7 @@ def _resolver() -> APIGatewayRestResolver:
     app.include_router(identity_router(services))
     app.include_router(sync_router(services))
     app.include_router(reconciliation_router(services))
+    app.include_router(setup_router(services))
     app.include_router(wizard_router(Path(__file__).parent / "wizard"))
     app.include_router(openapi_router())
     map_errors(app)

@@ -1,5 +1,7 @@
-"""Debian's chromium driven by Playwright (it cannot download its own browser here), and numbered
-screenshots of each step for a person to look at afterwards."""
+"""Debian's chromium driven by Playwright (it cannot download its own browser here), numbered
+screenshots of each step for a person to look at afterwards, and the checks every page must
+pass: axe-core (from npm, tests/support/axe; `make setup` installs it) finds nothing serious or
+critical, and nothing is wider than a 375 px phone."""
 
 from __future__ import annotations
 
@@ -12,6 +14,9 @@ import pytest
 from tests.support.paths import REPO
 
 CHROMIUM = Path("/usr/bin/chromium")
+AXE = REPO / "tests" / "support" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+needs_axe = pytest.mark.skipif(not AXE.exists(), reason="axe-core is not installed (make setup)")
+PHONE = {"width": 375, "height": 740}
 needs_chromium = pytest.mark.skipif(
     not CHROMIUM.exists(), reason="Debian's chromium is not installed (make setup)"
 )
@@ -40,3 +45,23 @@ class Screenshots:
 
     def __call__(self, page: Any, name: str) -> None:
         page.screenshot(path=str(self.directory / f"{next(self._numbers):02d}-{name}.png"), full_page=True)
+
+
+def axe_problems(page: Any) -> list[str]:
+    """The serious and critical axe-core violations on the page as it is now, one line each."""
+    if not page.evaluate("() => Boolean(window.axe)"):
+        # Injected by evaluation, not a <script> tag: the page's CSP allows only its own scripts.
+        page.evaluate(AXE.read_text(encoding="utf-8"))
+    result = page.evaluate("async () => await window.axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{violation['id']} ({violation['impact']}): {violation['help']} at "
+        + ", ".join(str(node["target"]) for node in violation["nodes"][:3])
+        for violation in result["violations"]
+        if violation["impact"] in ("serious", "critical")
+    ]
+
+
+def horizontal_overflow(page: Any) -> int:
+    """How many pixels the page is wider than its viewport (0: no sideways scrolling)."""
+    width = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    return int(page.evaluate(width))

@@ -77,7 +77,7 @@ const STRINGS = {
     customer_group: "Customer group", supplier_group: "Supplier group",
     product_group: "Product group for stock goods", service_group: "Group for services (no stock)",
     terms_heading: "Payment terms",
-    terms_intro: "Tripletex gives each customer a number of days to pay. Choose the Rackbeat payment term for each; the default covers the rest.",
+    terms_intro: "Tripletex gives each customer a number of days to pay. We matched each number of days your customers have to the Rackbeat term with the same days; change it if you like. The default covers the rest.",
     terms_default: "Default payment term", terms_days: "{days} days", use_default: "use the default",
     preview: "Preview", import_start: "Import", skip: "Skip this step", previewing: "Reading both systems…",
     preview_heading: "What the import would do",
@@ -101,6 +101,35 @@ const STRINGS = {
     webhooks_all: "Rackbeat tells us about changes at once: all {wanted} webhooks are registered.",
     webhooks_some: "{registered} of {wanted} Rackbeat webhooks are registered. Changes without a webhook arrive with the scheduled sync, at most {minutes} minutes later.",
     webhooks_none: "No Rackbeat webhooks are registered yet. Changes arrive with the scheduled sync, at most {minutes} minutes later.",
+    back: "Back", step_cockpit: "Overview",
+    tokens_saved_before: "The tokens are saved and checked. Enter new ones only to replace them.",
+    import_close: "You can close this page: we email you when the import is done. The settings come after it.",
+    import_planning: "Planning the import: counting the records in Tripletex. This takes up to a minute.",
+    invoice_mode: "How booked invoices reach Tripletex",
+    pick_stream: "Choose at least one thing to synchronise.",
+    no_groups: "Rackbeat has no {kinds} yet, so the import has nowhere to put these records. Go back and let us create them, or skip the import.",
+    terms_row: "{days} days ({customers} customers)", terms_row_one: "{days} days (1 customer)",
+    terms_chosen_one: "The one customer with {days} days to pay gets “{term}” in Rackbeat.",
+    terms_chosen: "{customers} customers with {days} days to pay get “{term}” in Rackbeat.",
+    open_cockpit: "Open the overview", cockpit_heading: "Overview",
+    fix_token: "Save the new token",
+    fix_label_rackbeat_api_token: "New Rackbeat API token",
+    fix_label_tripletex_consumer_token: "New Tripletex consumer token",
+    fix_label_tripletex_employee_token: "New Tripletex employee token",
+    streams_heading: "Synchronisation per kind of record",
+    col_last_ok: "Last successful", col_today: "Today", col_open: "Open failures", never: "not yet", off: "off",
+    retry_all: "Retry all", retry_one: "Retry",
+    webhooks_heading: "How changes reach us",
+    reconciliation_heading: "Reconciliation",
+    offboard_heading: "Disconnect and delete the integration",
+    offboard_intro: "Synchronisation stops, our webhooks are removed from Rackbeat and everything we stored is deleted. Your data in Rackbeat and Tripletex stays. To confirm, type the company name; we then email a confirmation link to the contact.",
+    offboard_label: "Type “{company}” to confirm",
+    offboard: "Delete the integration",
+    deleted_heading: "The integration is deleted",
+    deleted_text: "Nothing is synchronised any more and everything we stored is gone. We emailed the contact.",
+    mismatch_heading: "Check the company",
+    checks_not_run: "{count} more checks wait for this to be fixed: {names}.",
+    ago_minutes: "{n} min ago", ago_hours: "{n} h ago", ago_days: "{n} days ago",
   },
   nb: {
     title: "Rackbeat ↔ Tripletex-integrasjon",
@@ -168,7 +197,7 @@ const STRINGS = {
     customer_group: "Kundegruppe", supplier_group: "Leverandørgruppe",
     product_group: "Varegruppe for lagervarer", service_group: "Gruppe for tjenester (uten lager)",
     terms_heading: "Betalingsbetingelser",
-    terms_intro: "Tripletex gir hver kunde et antall dager å betale på. Velg betalingsbetingelsen i Rackbeat for hvert antall; standardvalget gjelder resten.",
+    terms_intro: "Tripletex gir hver kunde et antall dager å betale på. Vi har koblet hvert antall dager kundene deres har, til betingelsen i Rackbeat med like mange dager; endre det om du vil. Standardvalget gjelder resten.",
     terms_default: "Standard betalingsbetingelse", terms_days: "{days} dager", use_default: "bruk standard",
     preview: "Forhåndsvis", import_start: "Importer", skip: "Hopp over", previewing: "Leser begge systemene…",
     preview_heading: "Dette ville importen gjort",
@@ -192,6 +221,35 @@ const STRINGS = {
     webhooks_all: "Rackbeat varsler oss om endringer straks: alle {wanted} webhooks er registrert.",
     webhooks_some: "{registered} av {wanted} webhooks i Rackbeat er registrert. Endringer uten webhook kommer med den planlagte synkroniseringen, senest {minutes} minutter senere.",
     webhooks_none: "Ingen webhooks i Rackbeat er registrert ennå. Endringer kommer med den planlagte synkroniseringen, senest {minutes} minutter senere.",
+    back: "Tilbake", step_cockpit: "Oversikt",
+    tokens_saved_before: "Nøklene er lagret og sjekket. Legg inn nye bare hvis du vil bytte dem.",
+    import_close: "Du kan lukke siden: vi sender deg en e-post når importen er ferdig. Innstillingene kommer etterpå.",
+    import_planning: "Planlegger importen: teller postene i Tripletex. Dette tar opptil ett minutt.",
+    invoice_mode: "Slik kommer bokførte fakturaer til Tripletex",
+    pick_stream: "Velg minst én ting som skal synkroniseres.",
+    no_groups: "Rackbeat har ikke {kinds} ennå, så importen har ingen steder å legge postene. Gå tilbake og la oss lage dem, eller hopp over importen.",
+    terms_row: "{days} dager ({customers} kunder)", terms_row_one: "{days} dager (1 kunde)",
+    terms_chosen_one: "Den ene kunden med {days} dagers betalingsfrist får «{term}» i Rackbeat.",
+    terms_chosen: "{customers} kunder med {days} dagers betalingsfrist får «{term}» i Rackbeat.",
+    open_cockpit: "Åpne oversikten", cockpit_heading: "Oversikt",
+    fix_token: "Lagre den nye nøkkelen",
+    fix_label_rackbeat_api_token: "Ny Rackbeat API-nøkkel",
+    fix_label_tripletex_consumer_token: "Ny Tripletex consumer token",
+    fix_label_tripletex_employee_token: "Ny Tripletex employee token (ansattnøkkel)",
+    streams_heading: "Synkronisering per type poster",
+    col_last_ok: "Sist vellykket", col_today: "I dag", col_open: "Åpne feil", never: "ikke ennå", off: "av",
+    retry_all: "Prøv alle igjen", retry_one: "Prøv igjen",
+    webhooks_heading: "Slik får vi vite om endringer",
+    reconciliation_heading: "Avstemming",
+    offboard_heading: "Koble fra og slett integrasjonen",
+    offboard_intro: "Synkroniseringen stopper, våre webhooks fjernes fra Rackbeat, og alt vi har lagret slettes. Dataene i Rackbeat og Tripletex blir værende. Skriv firmanavnet for å bekrefte; vi sender så en bekreftelseslenke til kontaktpersonen.",
+    offboard_label: "Skriv «{company}» for å bekrefte",
+    offboard: "Slett integrasjonen",
+    deleted_heading: "Integrasjonen er slettet",
+    deleted_text: "Ingenting synkroniseres lenger, og alt vi lagret er borte. Vi har sendt en e-post til kontaktpersonen.",
+    mismatch_heading: "Sjekk firmaet",
+    checks_not_run: "{count} andre sjekker venter til dette er rettet: {names}.",
+    ago_minutes: "for {n} min siden", ago_hours: "for {n} t siden", ago_days: "for {n} dager siden",
   },
 };
 
@@ -207,16 +265,22 @@ const CHECK_FIELD = {
   tripletex_environment: "tripletex_employee_token",
 };
 
-// The order of steps.
+// The order of steps; Back goes one to the left. The cockpit comes after setup.
 const FLOW = ["company", "tokens", "prerequisites", "initial_sync", "settings", "done"];
+// Steps whose passing leaves no trace on the server but the one recorded with POST setup/steps.
+const RECORDED = ["prerequisites", "initial_sync"];
 
 const state = {
-  lang: sessionStorage.getItem("lang") || (/^(nb|nn|no)/.test((navigator.language || "").toLowerCase()) ? "nb" : "en"),
+  lang: sessionStorage.getItem("lang") || (/^(nb|nn|no)/.test((navigator.language || "").toLowerCase()) || !navigator.language ? "nb" : "en"),
   tenantId: sessionStorage.getItem("tenantId"),
   token: sessionStorage.getItem("managementToken"),
   tenant: null,
-  returnToSettings: false,
+  setup: null,
+  step: null,
+  returnTo: null,
   missingUnits: [],
+  terms: [],
+  paymentTerms: [],
 };
 
 const $ = (selector) => document.querySelector(selector);
@@ -245,7 +309,24 @@ class ApiError extends Error {
   }
 }
 
-async function api(method, path, body) {
+// One request at a time: a session token may be replaced on any answer, and the next request
+// must carry the successor. The page is busy (aria-busy) while a request runs.
+let inFlight = Promise.resolve();
+let pending = 0;
+
+function api(method, path, body) {
+  pending += 1;
+  document.querySelector("main").setAttribute("aria-busy", "true");
+  const run = inFlight.then(() => send(method, path, body));
+  const settle = () => {
+    pending -= 1;
+    if (!pending) document.querySelector("main").removeAttribute("aria-busy");
+  };
+  inFlight = run.then(settle, settle);
+  return run;
+}
+
+async function send(method, path, body) {
   const headers = { "Accept": "application/json" };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (state.token) headers["Authorization"] = "Bearer " + state.token;
@@ -268,12 +349,25 @@ async function api(method, path, body) {
   return data;
 }
 
-
 function tenantPath(suffix) {
   return "tenants/" + encodeURIComponent(state.tenantId) + (suffix || "");
 }
 
-// ---------- errors next to fields ----------
+function langQuery(path) {
+  return path + (path.includes("?") ? "&" : "?") + "lang=" + state.lang;
+}
+
+// ---------- errors next to fields, linked to them for screen readers ----------
+function linkErrors(root) {
+  (root || document).querySelectorAll(".field-error[data-for]").forEach((slot) => {
+    slot.id = "err-" + slot.dataset.for;
+    document.getElementsByName(slot.dataset.for).forEach((input) => {
+      const ids = (input.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+      if (!ids.includes(slot.id)) input.setAttribute("aria-describedby", ids.concat(slot.id).join(" "));
+    });
+  });
+}
+
 function clearErrors(form) {
   $("#global-error").hidden = true;
   $("#notice").hidden = true;
@@ -283,10 +377,12 @@ function clearErrors(form) {
 
 function fieldError(name, message) {
   const slot = document.querySelector('.field-error[data-for="' + name + '"]');
-  const input = document.getElementsByName(name)[0];
-  if (input) input.setAttribute("aria-invalid", "true");
+  const inputs = document.getElementsByName(name);
+  inputs.forEach((input) => input.setAttribute("aria-invalid", "true"));
   if (!slot) return false;
-  slot.textContent = slot.textContent ? slot.textContent + " " + message : message;
+  // One problem, one line: the same sentence twice (several checks, one cause) is shown once.
+  if (!slot.textContent.includes(message)) slot.textContent = slot.textContent ? slot.textContent + " " + message : message;
+  if (inputs[0] && document.activeElement && !document.activeElement.closest(".field-error")) inputs[0].focus();
   return true;
 }
 
@@ -301,7 +397,7 @@ function showError(error) {
     const name = String(d.field || "").split(".").pop();
     placed = fieldError(name, d.message) || placed;
   });
-  if (!placed) globalError(t("err_generic", { message: error.message }));
+  if (!placed) globalError(error.status ? error.message : t("err_generic", { message: error.message }));
 }
 
 // What happened and what to do next, when nothing went wrong (a link sent, an address confirmed).
@@ -317,6 +413,8 @@ function globalError(message) {
   const banner = $("#global-error");
   banner.textContent = message;
   banner.hidden = false;
+  banner.setAttribute("tabindex", "-1");
+  banner.focus();
 }
 
 function requireFields(form, names) {
@@ -331,24 +429,77 @@ function requireFields(form, names) {
   return ok;
 }
 
-// ---------- navigation ----------
-function show(step) {
+// ---------- navigation: the server says where setup stands; the page only shows it ----------
+function show(step, options) {
+  const opts = options || {};
+  state.step = step;
   document.querySelectorAll("section.step").forEach((s) => { s.hidden = s.id !== "step-" + step && s.id !== step; });
   document.querySelectorAll("#progress li").forEach((li) => {
-    li.classList.toggle("current", li.dataset.step === step);
-    li.classList.toggle("past", FLOW.indexOf(li.dataset.step) < FLOW.indexOf(step));
+    const current = li.dataset.step === step;
+    li.classList.toggle("current", current);
+    li.classList.toggle("past", FLOW.indexOf(li.dataset.step) < FLOW.indexOf(step) || step === "cockpit");
+    if (current) li.setAttribute("aria-current", "step"); else li.removeAttribute("aria-current");
   });
+  $("#progress").hidden = step === "cockpit" || step === "deleted";
+  if (!opts.keepMessages) { $("#global-error").hidden = true; }
+  // Browser Back and Forward move between the steps shown, not away from the page.
+  if (opts.push !== false && (!history.state || history.state.step !== step)) history.pushState({ step: step }, "", location.pathname);
+  const section = document.getElementById("step-" + step) || document.getElementById(step);
+  const heading = section && section.querySelector("h2");
+  if (heading) heading.focus();
   const loader = LOADERS[step];
-  if (loader) loader().catch(showError);
+  if (!loader) return;
+  // Until the step has what it shows, its buttons wait: a click must not act on an empty form.
+  const buttons = section ? Array.from(section.querySelectorAll("form button")).filter((b) => !b.disabled) : [];
+  buttons.forEach((b) => { b.disabled = true; });
+  loader().catch(showError).finally(() => {
+    buttons.forEach((b) => { if (!b.dataset.blocked) b.disabled = false; });
+  });
 }
 
-function next(step) {
-  show(FLOW[FLOW.indexOf(step) + 1]);
+// Where to continue: asked of the server on every load, so a reload, Back or another tab
+// (signed in) lands on the same step.
+async function resume(options) {
+  try {
+    state.setup = await api("GET", langQuery(tenantPath("/setup")));
+  } catch (e) {
+    if (e.status === 404) { forget(); show("company", options); globalError(t("err_session")); return; }
+    throw e;
+  }
+  show(state.setup.step, options);
+}
+
+async function pass(step, passed) {
+  state.setup = await api("POST", tenantPath("/setup/steps"), { step: step, passed: passed });
+}
+
+async function next(step) {
+  clearErrors();
+  try {
+    if (RECORDED.includes(step)) await pass(step, true);
+    show(FLOW[FLOW.indexOf(step) + 1]);
+  } catch (e) { showError(e); }
+}
+
+async function back(step) {
+  clearErrors();
+  const previous = FLOW[FLOW.indexOf(step) - 1];
+  try {
+    // Going back un-passes the step gone back to, so a reload lands there too.
+    if (RECORDED.includes(previous)) await pass(previous, false);
+    show(previous);
+  } catch (e) { showError(e); }
 }
 
 function remember() {
   sessionStorage.setItem("tenantId", state.tenantId || "");
   sessionStorage.setItem("managementToken", state.token || "");
+}
+
+function forget() {
+  state.tenantId = null;
+  state.token = null;
+  remember();
 }
 
 // ---------- step: company ----------
@@ -361,6 +512,7 @@ async function submitCompany(event) {
     company_name: form.company_name.value.trim(),
     contact_name: form.contact_name.value.trim(),
     contact_email: form.contact_email.value.trim(),
+    language: state.lang,
   };
   try {
     const created = await api("POST", "tenants", body);
@@ -373,6 +525,21 @@ async function submitCompany(event) {
 }
 
 // ---------- step: tokens ----------
+async function loadTokens() {
+  const saved = state.setup && state.setup.step !== "tokens";
+  $("#tokens-saved").hidden = !saved;
+  $("#tokens-next").hidden = !saved;
+  $("#tokens-back").hidden = !state.returnTo;
+  renderMismatch();
+}
+
+function renderMismatch() {
+  const line = $("#company-mismatch");
+  const text = state.setup && state.setup.company_mismatch;
+  line.textContent = text || "";
+  line.hidden = !text;
+}
+
 async function submitTokens(event) {
   event.preventDefault();
   const form = event.target;
@@ -386,21 +553,25 @@ async function submitTokens(event) {
   button.textContent = t("checking");
   $("#checks").replaceChildren();
   $("#tokens-next").hidden = true;
+  $("#tokens-saved").hidden = true;
   try {
     const report = await api("PUT", tenantPath("/credentials"), body);
     if (report.confirmation_required) return;
-    renderChecks(report.checks);
+    renderChecks($("#checks"), report.checks);
     // The tokens are stored server-side now; the page does not need them any more.
     names.forEach((n) => { form.elements[n].value = ""; });
     const ok = document.createElement("li");
     ok.className = "ok summary";
     ok.textContent = t("tokens_ok");
     $("#checks").append(ok);
+    state.setup = await api("GET", langQuery(tenantPath("/setup")));
+    renderMismatch();
     $("#tokens-next").hidden = false;
+    $("#tokens-next").focus();
   } catch (e) {
     if (e.status === 422 && Array.isArray(e.body.checks)) {
-      renderChecks(e.body.checks);
-      e.body.checks.filter((c) => !c.ok && c.fix).forEach((c) => fieldError(CHECK_FIELD[c.id] || "tripletex_employee_token", c.fix));
+      renderChecks($("#checks"), e.body.checks);
+      e.body.checks.filter((c) => !c.ok && !c.advisory && c.fix).forEach((c) => fieldError(checkField(c), c.fix));
     } else {
       showError(e);
     }
@@ -410,25 +581,48 @@ async function submitTokens(event) {
   }
 }
 
-function renderChecks(checks) {
-  const list = $("#checks");
+// Which field a failed check is about. A refused Tripletex session names the token it refused
+// in its fix (the consumer token, or else the employee token): swapped tokens land on the right field.
+function checkField(check) {
+  if (check.field) return check.field;
+  if (check.id === "tripletex_session" && /consumer token/i.test(check.fix || "")) return "tripletex_consumer_token";
+  return CHECK_FIELD[check.id] || "tripletex_employee_token";
+}
+
+// The cause first: the failed checks with a fix, then one line for the checks that could not
+// run because of it, then the passed ones.
+function renderChecks(list, checks) {
   list.replaceChildren();
-  checks.forEach((check) => {
-    const li = document.createElement("li");
-    li.className = check.ok ? "ok" : "fail";
-    li.dataset.check = check.id;
-    const label = document.createElement("strong");
-    label.textContent = (check.ok ? "✓ " : "✗ ") + check.label;
-    li.append(label);
-    if (check.detail) li.append(document.createTextNode(" — " + check.detail));
-    if (!check.ok && check.fix) {
-      const fix = document.createElement("div");
-      fix.className = "fix";
-      fix.textContent = check.fix;
-      li.append(fix);
-    }
-    list.append(li);
-  });
+  const notRun = checks.filter((c) => !c.ok && !c.fix && !c.advisory);
+  const failed = checks.filter((c) => !c.ok && !notRun.includes(c));
+  failed.forEach((check) => list.append(checkLine(check)));
+  if (notRun.length) list.append(notRunLine(notRun));
+  checks.filter((c) => c.ok).forEach((check) => list.append(checkLine(check)));
+}
+
+function checkLine(check) {
+  const li = document.createElement("li");
+  li.className = check.ok ? "ok" : "fail";
+  li.dataset.check = check.id;
+  const label = document.createElement("strong");
+  label.textContent = (check.ok ? "✓ " : "✗ ") + check.label;
+  li.append(label);
+  if (check.detail) li.append(document.createTextNode(" — " + check.detail));
+  if (!check.ok && check.fix) {
+    const fix = document.createElement("div");
+    fix.className = "fix";
+    fix.textContent = check.fix;
+    li.append(fix);
+  }
+  return li;
+}
+
+function notRunLine(notRun) {
+  const li = document.createElement("li");
+  li.className = "muted";
+  li.dataset.check = "not_run";
+  li.textContent = t("checks_not_run", { count: notRun.length, names: notRun.map((c) => c.label).join(", ") });
+  return li;
 }
 
 // ---------- step: prerequisites ----------
@@ -481,8 +675,6 @@ async function createGroups() {
 }
 
 // ---------- step: initial sync ----------
-// Tripletex "days to pay" values offered for mapping; anything else gets the default term.
-const TERM_DAYS = [0, 7, 10, 14, 20, 30, 45, 60];
 const POLL_MS = 1000;
 const FINISHED = ["completed", "completed_with_failures"];
 
@@ -494,7 +686,7 @@ function fillSelect(select, items, preferred) {
     option.textContent = item.number + " " + item.name;
     select.append(option);
   });
-  if (preferred !== undefined) select.value = preferred;
+  if (preferred !== undefined && preferred !== null) select.value = preferred;
 }
 
 async function loadInitialSync() {
@@ -506,7 +698,10 @@ async function loadInitialSync() {
     else pollImport();
     return;
   }
-  const p = await api("GET", tenantPath("/prerequisites"));
+  const [p, terms] = await Promise.all([
+    api("GET", tenantPath("/prerequisites")),
+    api("GET", langQuery(tenantPath("/setup/payment-terms"))),
+  ]);
   const rb = p.rackbeat;
   fillSelect($("#customer_group"), rb.customer_groups);
   fillSelect($("#supplier_group"), rb.supplier_groups);
@@ -514,18 +709,33 @@ async function loadInitialSync() {
   const service = rb.product_groups.find((g) => !g.has_inventory);
   fillSelect($("#product_group"), rb.product_groups, stock && stock.number);
   fillSelect($("#service_group"), rb.product_groups, service && service.number);
-  fillSelect($("#terms_default"), rb.payment_terms);
+  // Without the groups the import has nowhere to put the records: say so, not a raw number error.
+  const missing = p.missing || [];
+  $("#import-no-groups").hidden = missing.length === 0;
+  $("#import-no-groups").textContent = t("no_groups", { kinds: missing.map((k) => t("kind_" + k)).join(", ") });
+  ["#import-start", "#import-preview"].forEach((id) => {
+    if (missing.length) $(id).dataset.blocked = "groups"; else delete $(id).dataset.blocked;
+    $(id).disabled = missing.length > 0;
+  });
+  state.paymentTerms = rb.payment_terms;
+  fillSelect($("#terms_default"), rb.payment_terms, terms.default);
+  state.terms = terms.by_days;
   const rows = $("#terms-by-days");
   rows.replaceChildren();
-  TERM_DAYS.forEach((days) => {
+  terms.by_days.forEach((row) => {
     const tr = document.createElement("tr");
     const label = document.createElement("td");
-    label.textContent = t("terms_days", { days: days });
+    const id = "terms-days-" + row.days;
+    const labelEl = document.createElement("label");
+    labelEl.htmlFor = id;
+    labelEl.className = "check";
+    labelEl.textContent = t(row.customers === 1 ? "terms_row_one" : "terms_row", { days: row.days, customers: row.customers });
+    label.append(labelEl);
     const cell = document.createElement("td");
     const select = document.createElement("select");
-    select.name = String(days);
-    select.dataset.days = String(days);
-    select.setAttribute("aria-label", t("terms_days", { days: days }));
+    select.id = id;
+    select.name = String(row.days);
+    select.dataset.days = String(row.days);
     const none = document.createElement("option");
     none.value = "";
     none.textContent = t("use_default");
@@ -536,9 +746,35 @@ async function loadInitialSync() {
       option.textContent = term.number + " " + term.name;
       select.append(option);
     });
+    select.value = row.term || "";
+    select.addEventListener("change", renderMapping);
     cell.append(select);
     tr.append(label, cell);
     rows.append(tr);
+  });
+  renderMapping();
+}
+
+// One sentence per day value: which Rackbeat term those customers get, as chosen now.
+function mappingSentences() {
+  const form = $("#import-form");
+  const name = (number) => { const term = state.paymentTerms.find((x) => String(x.number) === String(number)); return term ? term.name : number; };
+  return state.terms.map((row) => {
+    const select = form.querySelector('select[data-days="' + row.days + '"]');
+    const chosen = select && select.value ? select.value : null;
+    if (chosen === row.term && row.text) return row.text;
+    const key = row.customers === 1 ? "terms_chosen_one" : "terms_chosen";
+    return t(key, { customers: row.customers, days: row.days, term: name(chosen || form.elements["default"].value) });
+  });
+}
+
+function renderMapping() {
+  const list = $("#terms-mapping");
+  list.replaceChildren();
+  mappingSentences().forEach((sentence) => {
+    const li = document.createElement("li");
+    li.textContent = sentence;
+    list.append(li);
   });
 }
 
@@ -562,20 +798,32 @@ function importChoicesOk(body) {
   return false;
 }
 
-function renderFailures(list, failures) {
+function failureLabel(f) {
+  return [t("entity_" + f.entity), f.number || f.key, f.name].filter(Boolean).join(" ");
+}
+
+function renderFailures(list, failures, retry) {
   list.replaceChildren();
   failures.forEach((f) => {
     const li = document.createElement("li");
     li.className = "fail";
     li.dataset.failure = f.entity + ":" + f.key;
     const label = document.createElement("strong");
-    const source = f.source && f.source !== "initial_sync" ? f.source : t("source_initial_sync");
-    label.textContent = "✗ " + [f.entity, f.number || f.key, f.name].filter(Boolean).join(" ") + " (" + source + ")";
+    label.textContent = "✗ " + failureLabel(f);
     li.append(label, document.createTextNode(" — " + f.message));
     const fix = document.createElement("div");
     fix.className = "fix";
     fix.textContent = f.suggested_fix;
     li.append(fix);
+    if (retry) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "link retry-one";
+      button.textContent = t("retry_one");
+      button.setAttribute("aria-label", t("retry_one") + ": " + failureLabel(f));
+      button.addEventListener("click", () => retryFailures({ keys: [{ source: f.source, entity: f.entity, key: f.key }] }, button));
+      li.append(button);
+    }
     list.append(li);
   });
 }
@@ -602,7 +850,14 @@ async function previewImport() {
       });
       rows.append(tr);
     });
-    renderFailures($("#preview-failures"), report.failures);
+    const mapping = $("#preview-mapping");
+    mapping.replaceChildren();
+    mappingSentences().forEach((sentence) => {
+      const li = document.createElement("li");
+      li.textContent = sentence;
+      mapping.append(li);
+    });
+    renderFailures($("#preview-failures"), report.failures, false);
     // Units Rackbeat lacks fail every product that uses them: one fix for all of them.
     const units = report.missing_units || [];
     $("#preview-missing-units-box").hidden = units.length === 0;
@@ -615,6 +870,9 @@ async function previewImport() {
       $("#preview-failures").append(ok);
     }
     $("#import-preview-result").hidden = false;
+    // The result is below the form: bring it into view for the user to read.
+    $("#import-preview-result h3").setAttribute("tabindex", "-1");
+    $("#import-preview-result h3").focus();
   } catch (e) { showError(e); } finally {
     button.disabled = false;
     button.textContent = t("preview");
@@ -656,10 +914,10 @@ async function startImport(event) {
 function lockImport(status) {
   $("#import-form").hidden = true;
   $("#import-preview-result").hidden = true;
+  $("#import-no-groups").hidden = true;
   const locked = $("#import-locked");
-  locked.textContent = t("import_locked", { started: new Date(status.started_at).toLocaleString(state.lang) });
+  locked.textContent = t("import_locked", { started: formatWhen(status.started_at) });
   locked.hidden = false;
-  $("#import-next").hidden = false;
   document.querySelector('#progress li[data-step="initial_sync"]').classList.add("locked");
 }
 
@@ -668,10 +926,17 @@ function renderProgress(status) {
   const total = totals.reduce((n, e) => n + e.total, 0);
   const done = totals.reduce((n, e) => n + e.done, 0);
   $("#import-progress").hidden = false;
-  $("#import-bar").value = status.percent_done;
-  let text = status.state === "planned" ? t("import_planned") : t("import_running", { done: done, total: total, percent: status.percent_done });
-  if (status.estimated_seconds_left) text += " " + t("import_eta", { seconds: Math.ceil(status.estimated_seconds_left) });
+  const bar = $("#import-bar");
+  const finished = FINISHED.includes(status.state);
+  // Until the first records are done the import is planning (counting pages in Tripletex): the
+  // bar moves without a number and the estimate is not shown, rather than 0 % for a minute.
+  const planning = !finished && (status.state === "planned" || done === 0);
+  if (planning) bar.removeAttribute("value"); else bar.value = status.percent_done;
+  bar.setAttribute("aria-label", t("import_heading"));
+  let text = planning ? t("import_planning") : t("import_running", { done: done, total: total, percent: Math.round(status.percent_done) });
+  if (!planning && !finished && status.estimated_seconds_left) text += " " + t("import_eta", { seconds: Math.ceil(status.estimated_seconds_left) });
   $("#import-progress-text").textContent = text;
+  $("#import-close").hidden = finished;
 }
 
 async function pollImport() {
@@ -689,29 +954,183 @@ async function showImportResult(status) {
   $("#import-result-text").textContent = t("import_" + status.state, { done: done, failed: status.failed });
   $("#import-result-text").className = status.failed ? "warning" : "ok";
   const failures = (await api("GET", tenantPath("/failures"))).failures.filter((f) => f.source === "initial_sync");
-  renderFailures($("#import-failures"), failures);
+  renderFailures($("#import-failures"), failures, false);
   $("#import-result").hidden = false;
   $("#import-next").hidden = false;
 }
 
-// ---------- settings page: history and failures ----------
-async function loadHistory() {
-  const [runs, failures] = await Promise.all([api("GET", tenantPath("/sync-runs?limit=10")), api("GET", tenantPath("/failures"))]);
-  const rows = $("#sync-runs");
+// ---------- dates: Norwegian or English, Oslo time ----------
+function formatWhen(value) {
+  return new Date(value).toLocaleString(state.lang === "nb" ? "nb-NO" : "en-GB", {
+    timeZone: "Europe/Oslo", day: "numeric", month: "long", year: "numeric", hour: "2-digit", minute: "2-digit",
+  });
+}
+
+// ---------- step: settings ----------
+function renderStreams(settings) {
+  ["to_tripletex", "to_rackbeat"].forEach((direction) => {
+    const box = $("#streams-" + direction);
+    box.querySelectorAll("label.check, p.explain").forEach((el) => el.remove());
+  });
+  (state.setup ? state.setup.streams : []).forEach((stream) => {
+    const label = document.createElement("label");
+    label.className = "check";
+    const input = document.createElement("input");
+    input.type = "checkbox";
+    input.name = stream.name;
+    input.dataset.stream = "";
+    input.checked = settings ? Boolean(settings.streams[stream.name]) : stream.default;
+    input.setAttribute("aria-describedby", "explain-" + stream.name + " err-streams");
+    const span = document.createElement("span");
+    span.textContent = " " + stream.label;
+    label.append(input, span);
+    const explain = document.createElement("p");
+    explain.className = "explain muted";
+    explain.id = "explain-" + stream.name;
+    explain.textContent = stream.explain;
+    $("#streams-" + stream.direction).append(label, explain);
+  });
+}
+
+async function loadSettings() {
+  const [tenant, view, setup] = await Promise.all([
+    api("GET", tenantPath("")), api("GET", tenantPath("/settings")), api("GET", langQuery(tenantPath("/setup"))),
+  ]);
+  state.tenant = tenant;
+  state.setup = setup;
+  $("#settings-tenant").textContent = t("settings_for", { company: tenant.company_name });
+  $("#relink-warning").hidden = tenant.status !== "needs_relink";
+  $("#verify-pending").hidden = tenant.email_verified;
+  $("#verify-pending-text").textContent = t("verify_pending", { email: tenant.contact_email });
+  $("#last-used").hidden = !tenant.session;
+  if (tenant.session) {
+    $("#last-used").textContent = t("last_used", { when: formatWhen(tenant.session.last_used_at), ends: formatWhen(tenant.session.expires_at) });
+  }
+  $("#settings-saved").hidden = true;
+  $("#settings-back").hidden = tenant.settings_saved;
+  $("#settings-cockpit").hidden = !tenant.settings_saved;
+  const form = $("#settings-form");
+  const settings = view.settings;
+  renderStreams(settings);
+  if (settings) {
+    form.querySelector('input[name="invoice_mode"][value="' + settings.invoice_mode + '"]').checked = true;
+    form.sync_interval_minutes.value = settings.sync_interval_minutes;
+    form.notification_email.value = settings.notification_email;
+  } else if (!form.notification_email.value) {
+    form.notification_email.value = tenant.contact_email;
+  }
+}
+
+async function submitSettings(event) {
+  event.preventDefault();
+  const form = event.target;
+  clearErrors(form);
+  if (!requireFields(form, ["notification_email"])) return;
+  const streams = {};
+  form.querySelectorAll("input[data-stream]").forEach((box) => { streams[box.name] = box.checked; });
+  if (!Object.values(streams).some(Boolean)) {
+    fieldError("streams", t("pick_stream"));
+    form.querySelector("input[data-stream]").focus();
+    return;
+  }
+  const body = {
+    streams,
+    invoice_mode: form.querySelector('input[name="invoice_mode"]:checked').value,
+    sync_interval_minutes: Number(form.sync_interval_minutes.value),
+    notification_email: form.notification_email.value.trim(),
+  };
+  try {
+    const saved = await api("PUT", tenantPath("/settings"), body);
+    if (saved.confirmation_required) return;
+    const firstTime = state.tenant && !state.tenant.settings_saved;
+    if (firstTime) {
+      $("#done-text").textContent = saved.settings_link_sent_to ? t("done_text", { email: saved.settings_link_sent_to }) : "";
+      show("done");
+      return;
+    }
+    const note = $("#settings-saved");
+    note.textContent = saved.settings_link_sent_to ? t("link_sent", { email: saved.settings_link_sent_to }) : t("settings_saved");
+    note.hidden = false;
+    state.tenant = await api("GET", tenantPath(""));
+  } catch (e) {
+    if (e.status === 422 && !(e.body.detail || []).length) { fieldError("streams", e.message); return; }
+    showError(e);
+  }
+}
+
+async function rotateToken() {
+  if (!window.confirm(t("rotate_confirm"))) return;
+  try {
+    const answer = await api("POST", tenantPath("/management-token"));
+    forget();
+    globalError(answer.message);
+  } catch (e) { showError(e); }
+}
+
+// ---------- the cockpit ----------
+async function loadCockpit() {
+  const view = await api("GET", langQuery(tenantPath("/cockpit")));
+  state.cockpit = view;
+  $("#cockpit-company").textContent = view.company_name;
+  const status = $("#cockpit-status");
+  status.textContent = view.status_text;
+  status.className = view.status === "active" ? "ok" : "warning";
+  const fix = $("#fix-token-form");
+  fix.hidden = !view.dead_token;
+  if (view.dead_token) $("#fix-token-label").textContent = t("fix_label_" + view.dead_token);
+  $("#cockpit-all-tokens").hidden = !(view.status === "needs_relink" && !view.dead_token);
+  const rows = $("#cockpit-streams");
   rows.replaceChildren();
-  runs.runs.forEach((run) => {
+  view.streams.filter((s) => s.enabled || s.last_success_at || s.open_failures).forEach((s) => {
     const tr = document.createElement("tr");
-    [run.stream + " (" + run.trigger + ")", new Date(run.started_at).toLocaleString(state.lang), run.read, run.written, run.failed].forEach((value) => {
+    tr.dataset.stream = s.name;
+    const last = s.last_success_text ? s.last_success_text + " (" + ago(s.lag_seconds) + ")" : t("never");
+    [s.label, s.enabled ? last : t("off"), s.records_today, s.open_failures].forEach((value) => {
       const td = document.createElement("td");
       td.textContent = String(value);
       tr.append(td);
     });
     rows.append(tr);
   });
-  $("#sync-runs-empty").hidden = runs.runs.length > 0;
-  renderFailures($("#sync-failures"), failures.failures);
-  $("#sync-failures-empty").hidden = failures.failures.length > 0;
-  $("#retry-failures").hidden = failures.failures.length === 0;
+  const runs = $("#sync-runs");
+  runs.replaceChildren();
+  view.history.forEach((row) => {
+    const tr = document.createElement("tr");
+    const what = row.what + " (" + row.how + (row.deliveries > 1 ? ", " + row.deliveries + "×" : "") + ")";
+    [row.when, what, row.written, row.failed].forEach((value) => {
+      const td = document.createElement("td");
+      td.textContent = String(value);
+      tr.append(td);
+    });
+    runs.append(tr);
+  });
+  $("#sync-runs-empty").hidden = view.history.length > 0;
+  const failures = (await api("GET", tenantPath("/failures"))).failures;
+  renderFailures($("#sync-failures"), failures, true);
+  $("#sync-failures-empty").hidden = failures.length > 0;
+  $("#retry-failures").hidden = failures.length === 0;
+  await loadWebhooks();
+  $("#offboard-label").textContent = t("offboard_label", { company: view.company_name });
+  // The reconciliation panel joins here when the service offers it.
+  if (view.reconciliation_url) loadReconciliation(view.reconciliation_url).catch(() => {});
+}
+
+// How far behind a stream is: the time since its last successful run, in whole units.
+function ago(seconds) {
+  const minutes = Math.max(0, Math.round(seconds / 60));
+  if (minutes < 60) return t("ago_minutes", { n: minutes });
+  if (minutes < 48 * 60) return t("ago_hours", { n: Math.round(minutes / 60) });
+  return t("ago_days", { n: Math.round(minutes / 1440) });
+}
+
+async function loadReconciliation(url) {
+  const report = await api("GET", url);
+  const box = $("#reconciliation-body");
+  box.replaceChildren();
+  const line = document.createElement("p");
+  line.textContent = report.message || "";
+  box.append(line);
+  $("#reconciliation").hidden = false;
 }
 
 // One line on how changes reach us, and Rackbeat's reason for each event it refused.
@@ -724,103 +1143,69 @@ async function loadWebhooks() {
   line.hidden = false;
   const list = $("#webhook-events");
   list.replaceChildren();
-  status.events.filter((e) => e.state !== "registered" && e.reason).forEach((e) => {
+  const named = state.cockpit ? state.cockpit.webhooks : [];
+  named.filter((e) => e.state !== "registered").forEach((e) => {
     const li = document.createElement("li");
     li.dataset.event = e.event;
-    li.textContent = e.event + ": " + e.reason;
+    li.textContent = e.event + ": " + e.state_text + (e.reason ? " — " + e.reason : "");
     list.append(li);
   });
 }
 
-async function retryFailures() {
+async function retryFailures(body, button) {
   clearErrors();
-  const button = $("#retry-failures");
-  button.disabled = true;
+  const clicked = button || $("#retry-failures");
+  clicked.disabled = true;
   try {
-    const queued = await api("POST", tenantPath("/failures/retry"), { all: true });
+    const queued = await api("POST", tenantPath("/failures/retry"), body || { all: true });
     const note = $("#retry-result");
     note.textContent = t("retry_done", { count: queued.enqueued });
     note.hidden = false;
-  } catch (e) { showError(e); } finally { button.disabled = false; }
+  } catch (e) { showError(e); } finally { clicked.disabled = false; }
 }
 
-// ---------- step: settings ----------
-const STREAMS = [
-  "customers_to_tripletex", "suppliers_to_tripletex", "products_to_tripletex", "invoices_to_tripletex",
-  "customers_to_rackbeat", "suppliers_to_rackbeat", "products_to_rackbeat",
-];
-
-async function loadSettings() {
-  const [tenant, view] = await Promise.all([api("GET", tenantPath("")), api("GET", tenantPath("/settings"))]);
-  state.tenant = tenant;
-  $("#settings-tenant").textContent = t("settings_for", { company: tenant.company_name });
-  $("#relink-warning").hidden = tenant.status !== "needs_relink";
-  $("#verify-pending").hidden = tenant.email_verified;
-  $("#verify-pending-text").textContent = t("verify_pending", { email: tenant.contact_email });
-  $("#last-used").hidden = !tenant.session;
-  if (tenant.session) {
-    $("#last-used").textContent = t("last_used", {
-      when: new Date(tenant.session.last_used_at).toLocaleString(),
-      ends: new Date(tenant.session.expires_at).toLocaleString(),
-    });
-  }
-  $("#settings-saved").hidden = true;
-  const form = $("#settings-form");
-  const settings = view.settings;
-  if (settings) {
-    STREAMS.forEach((s) => { form.elements[s].checked = Boolean(settings.streams[s]); });
-    form.querySelector('input[name="invoice_mode"][value="' + settings.invoice_mode + '"]').checked = true;
-    form.sync_interval_minutes.value = settings.sync_interval_minutes;
-    form.notification_email.value = settings.notification_email;
-  } else if (!form.notification_email.value) {
-    form.notification_email.value = tenant.contact_email;
-  }
-  $("#retry-result").hidden = true;
-  await Promise.all([loadHistory(), loadWebhooks()]);
-}
-
-async function submitSettings(event) {
+// A dead token: only that one is asked for; the server keeps the others.
+async function fixToken(event) {
   event.preventDefault();
   const form = event.target;
   clearErrors(form);
-  if (!requireFields(form, ["notification_email"])) return;
-  const streams = {};
-  STREAMS.forEach((s) => { streams[s] = form.elements[s].checked; });
-  const body = {
-    streams,
-    invoice_mode: form.querySelector('input[name="invoice_mode"]:checked').value,
-    sync_interval_minutes: Number(form.sync_interval_minutes.value),
-    notification_email: form.notification_email.value.trim(),
-  };
+  if (!requireFields(form, ["fix_token"])) return;
+  const field = state.cockpit.dead_token;
+  const body = {};
+  body[field] = form.fix_token.value.trim();
+  $("#fix-token-submit").disabled = true;
   try {
-    const saved = await api("PUT", tenantPath("/settings"), body);
-    if (saved.confirmation_required) return;
-    const firstTime = state.tenant && !state.tenant.settings_saved;
-    if (firstTime && saved.settings_link_sent_to) {
-      $("#done-text").textContent = t("done_text", { email: saved.settings_link_sent_to });
-      show("done");
-      return;
-    }
-    const note = $("#settings-saved");
-    note.textContent = saved.settings_link_sent_to ? t("link_sent", { email: saved.settings_link_sent_to }) : t("settings_saved");
-    note.hidden = false;
-    state.tenant = await api("GET", tenantPath(""));
-    // Saving registers the webhooks again: show what Rackbeat accepted this time.
-    await loadWebhooks();
-  } catch (e) { showError(e); }
+    const report = await api("PATCH", tenantPath("/credentials"), body);
+    if (report.confirmation_required) return;
+    form.fix_token.value = "";
+    $("#fix-checks").replaceChildren();
+    await loadCockpit();
+    notice(t("tokens_ok"));
+  } catch (e) {
+    if (e.status === 422 && Array.isArray(e.body.checks)) {
+      renderChecks($("#fix-checks"), e.body.checks.filter((c) => !c.ok && !c.advisory));
+      e.body.checks.filter((c) => !c.ok && !c.advisory && c.fix).forEach((c) => fieldError("fix_token", c.fix));
+    } else showError(e);
+  } finally { $("#fix-token-submit").disabled = false; }
 }
 
-async function rotateToken() {
-  if (!window.confirm(t("rotate_confirm"))) return;
+async function offboard(event) {
+  event.preventDefault();
+  const form = event.target;
+  clearErrors(form);
+  if (!requireFields(form, ["confirm_company_name"])) return;
   try {
-    const answer = await api("POST", tenantPath("/management-token"));
-    state.token = null;
-    remember();
-    globalError(answer.message);
-  } catch (e) { showError(e); }
+    const answer = await api("DELETE", tenantPath(""), { confirm_company_name: form.confirm_company_name.value.trim() });
+    if (answer.confirmation_required) return;
+    forget();
+    show("deleted");
+  } catch (e) {
+    if (e.status === 422 && !(e.body.detail || []).length) { fieldError("confirm_company_name", e.message); return; }
+    showError(e);
+  }
 }
 
-const LOADERS = { prerequisites: loadPrerequisites, initial_sync: loadInitialSync, settings: loadSettings };
+const LOADERS = { tokens: loadTokens, prerequisites: loadPrerequisites, initial_sync: loadInitialSync, settings: loadSettings, cockpit: loadCockpit };
 
 async function resendVerification() {
   try { notice((await api("POST", tenantPath("/email-verification"))).message); } catch (e) { showError(e); }
@@ -844,19 +1229,21 @@ async function openEmailedLink(hash) {
   // The code works once: take it out of the address bar before it is used.
   history.replaceState(null, "", location.pathname);
   try {
-    if (page === "sign-in") {
-      const session = await api("POST", "sessions", body);
+    if (page === "sign-in" || page === "verify") {
+      // A verification link is also the "continue setup" link: it signs this browser in.
+      const session = await api("POST", page === "verify" ? "sessions/setup" : "sessions", body);
       state.tenantId = session.tenant_id;
       state.token = session.session_token;
       remember();
-      show("settings");
+      await resume();
+      if (session.message) notice(session.message);
       return;
     }
-    const answer = await api("POST", page === "verify" ? "email-verification" : "confirmations", body);
+    const answer = await api("POST", "confirmations", body);
     notice(answer.message);
-    if (state.tenantId && state.token) show(page === "verify" ? "tokens" : "settings"); else show("company");
+    if (state.tenantId && state.token) await resume({ keepMessages: true }); else show("company", { keepMessages: true });
   } catch (e) {
-    show("company");
+    if (state.tenantId && state.token) await resume().catch(() => show("company")); else show("company");
     globalError(e.message);
   }
 }
@@ -872,42 +1259,72 @@ function openFromLink() {
     state.token = params.get("token");
     remember();
     // Take the token out of the address bar (and so out of history and screenshots).
-    history.replaceState(null, "", location.pathname + "#settings");
+    history.replaceState(null, "", location.pathname);
   }
   if (!state.tenantId || !state.token) return false;
-  show("settings");
+  resume().catch(showError);
   return true;
+}
+
+function onPopState(event) {
+  const step = event.state && event.state.step;
+  if (!step) return;
+  // Before the tenant exists only the first page makes sense; after it, never the first page.
+  if (state.tenantId && state.token && (step === "company" || step === "token-shown")) { resume({ push: false }).catch(showError); return; }
+  if (["prerequisites", "initial_sync"].includes(FLOW[FLOW.indexOf(step)]) && state.step && FLOW.indexOf(step) < FLOW.indexOf(state.step)) {
+    back(FLOW[FLOW.indexOf(step) + 1]);
+    return;
+  }
+  show(step, { push: false });
 }
 
 function start() {
   applyLanguage();
+  linkErrors();
   document.querySelectorAll("[data-lang]").forEach((b) => b.addEventListener("click", () => {
     state.lang = b.dataset.lang;
     sessionStorage.setItem("lang", state.lang);
     applyLanguage();
+    // What the server words (streams, status, mapping) comes again in the new language.
+    if (state.step && LOADERS[state.step] && state.step !== "initial_sync") LOADERS[state.step]().catch(showError);
+    else if (state.step === "initial_sync") renderMapping();
   }));
   $("#company-form").addEventListener("submit", submitCompany);
   $("#token-continue").addEventListener("click", () => { $("#management-token").textContent = ""; show("tokens"); });
   $("#tokens-form").addEventListener("submit", submitTokens);
   $("#tokens-next").addEventListener("click", () => {
-    if (state.returnToSettings) { state.returnToSettings = false; show("settings"); } else next("tokens");
+    if (state.returnTo) { const to = state.returnTo; state.returnTo = null; show(to); } else next("tokens");
   });
+  $("#tokens-back").addEventListener("click", () => { const to = state.returnTo || "prerequisites"; state.returnTo = null; show(to); });
   $("#create-groups").addEventListener("click", createGroups);
   $("#prereq-next").addEventListener("click", () => next("prerequisites"));
+  $("#prereq-back").addEventListener("click", () => show("tokens"));
   $("#import-form").addEventListener("submit", startImport);
   $("#import-preview").addEventListener("click", previewImport);
+  $("#import-back").addEventListener("click", () => back("initial_sync"));
   $("#create-units").addEventListener("click", createUnits);
+  $("#terms_default").addEventListener("change", renderMapping);
   $("#import-skip").addEventListener("click", () => next("initial_sync"));
   $("#import-next").addEventListener("click", () => next("initial_sync"));
-  $("#retry-failures").addEventListener("click", retryFailures);
+  $("#settings-back").addEventListener("click", () => back("settings"));
+  $("#settings-cockpit").addEventListener("click", () => show("cockpit"));
+  $("#retry-failures").addEventListener("click", () => retryFailures({ all: true }));
   $("#settings-form").addEventListener("submit", submitSettings);
-  $("#edit-tokens").addEventListener("click", () => { state.returnToSettings = true; show("tokens"); });
+  $("#edit-tokens").addEventListener("click", () => { state.returnTo = "settings"; show("tokens"); });
+  $("#cockpit-all-tokens").addEventListener("click", () => { state.returnTo = "cockpit"; show("tokens"); });
   $("#rotate-token").addEventListener("click", rotateToken);
   $("#verify-resend").addEventListener("click", resendVerification);
   $("#sign-in-form").addEventListener("submit", requestSignIn);
-  $("#done-settings").addEventListener("click", () => show("settings"));
+  $("#done-cockpit").addEventListener("click", () => show("cockpit"));
+  $("#cockpit-settings").addEventListener("click", () => show("settings"));
+  $("#fix-token-form").addEventListener("submit", fixToken);
+  $("#offboard-form").addEventListener("submit", offboard);
   window.addEventListener("hashchange", openFromLink);
-  if (!openFromLink()) show("company");
+  window.addEventListener("popstate", onPopState);
+  if (openFromLink()) return;
+  if (state.tenantId && state.token) { resume({ push: false }).catch(() => show("company")); return; }
+  show("company", { push: false });
+  history.replaceState({ step: "company" }, "", location.pathname);
 }
 
 document.addEventListener("DOMContentLoaded", start);

@@ -30,6 +30,8 @@ pytestmark = [
 def api_url() -> Iterator[str]:
     seed = tripletex_seed()
     seed["customers"].append({"id": 3, "name": "Dobbel Nummer AS", "customerNumber": 10002})
+    for customer in seed["customers"]:
+        customer.update(invoicesDueIn=14, invoicesDueInType="DAYS")
     # No unit in Tripletex means pieces ("stk"); the Rackbeat account has no units at all.
     seed["products"] = [{"id": 1, "name": "Skrue", "number": "S-1", "priceExcludingVatCurrency": 2.0}]
     with small_company(seed, rackbeat_seed(with_groups=True)) as company:
@@ -71,7 +73,9 @@ def test_the_wizard_previews_imports_and_shows_progress_and_failures(api_url: st
             expect(page.locator("#step-initial_sync")).to_be_visible()
             expect(page.locator("#product_group")).to_have_value("1")  # the one with inventory
             expect(page.locator("#service_group")).to_have_value("2")  # the one without
-            page.select_option('select[data-days="14"]', "1")
+            # The customers' 14 days to pay are matched to Rackbeat's term of 14 days already.
+            expect(page.locator('select[data-days="14"]')).to_have_value("1")
+            expect(page.locator("#terms-by-days tr")).to_have_count(1)
             shot(page, "import-choices")
 
             # Preview: counts and the record that would fail, with its reason; nothing written.
@@ -113,6 +117,10 @@ def test_the_wizard_previews_imports_and_shows_progress_and_failures(api_url: st
             # Settings: the failures list with a Retry button, and the (empty) run history.
             page.click("#import-next")
             expect(page.locator("#step-settings")).to_be_visible()
+            # The failures wait in the overview, which the first save of the settings opens onto.
+            page.click("#settings-submit")
+            page.click("#done-cockpit")
+            expect(page.locator("#step-cockpit")).to_be_visible()
             expect(page.locator("#sync-failures li.fail")).to_have_count(1)
             expect(page.locator("#sync-runs-empty")).to_be_visible()
             page.click("#retry-failures")

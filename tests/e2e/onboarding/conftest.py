@@ -4,9 +4,12 @@ with both simulators, started once for the onboarding end-to-end tests."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
+import boto3
 import httpx
 import pytest
+from boto3.dynamodb.conditions import Attr
 
 from local.simulators import base
 from local.simulators.rackbeat import create_app as rackbeat_app
@@ -29,6 +32,8 @@ def onboarding_stack() -> Iterator[Stack]:
             "TripletexBaseUrl": f"{tripletex_server.url}/v2",
             "RackbeatBaseUrl": f"{rackbeat_server.url}/api",
             **UNTHROTTLED,
+            # The rule the local stack turns off: these tests are about it.
+            "OneIntegrationPerAccount": "true",
         },
         poll_queues=False,
         run_schedules=False,
@@ -53,7 +58,25 @@ def onboarding_stack() -> Iterator[Stack]:
         rackbeat_server.shutdown()
 
 
+def state_table(stack: Stack) -> Any:
+    endpoint = stack.local.moto.endpoint if stack.local.moto else None
+    runner = stack.local.runner
+    assert runner is not None
+    name = runner.function("OnboardingApiFunction").environment.values["STATE_TABLE_NAME"]
+    return boto3.resource("dynamodb", endpoint_url=endpoint).Table(name)
+
+
+def free_accounts(stack: Stack) -> None:
+    """The simulators' one Rackbeat account and one Tripletex company, free for the next tenant:
+    each test is a company of its own, though all of them share the simulated accounts."""
+    table = state_table(stack)
+    claims = table.scan(FilterExpression=Attr("pk").begins_with("ACCOUNT#"))["Items"]
+    for item in claims:
+        table.delete_item(Key={"pk": item["pk"], "sk": item["sk"]})
+
+
 @pytest.fixture
 def stack(onboarding_stack: Stack) -> Stack:
     onboarding_stack.reset_simulators()
+    free_accounts(onboarding_stack)
     return onboarding_stack

@@ -10,6 +10,7 @@ import boto3
 import httpx
 import pytest
 
+from tests.e2e.onboarding.conftest import free_accounts
 from tests.support.stack import (
     EMPLOYEE_TOKEN,
     RACKBEAT_COMPANY,
@@ -458,6 +459,7 @@ def _port_of(runner: object, variable: str) -> int:
 
 def test_a_tenants_token_opens_nothing_of_another_tenant(stack: Stack) -> None:
     tenant_a, token_a, _ = stack.onboarded_tenant()
+    free_accounts(stack)  # two companies, though the simulators hold one account
     tenant_b, token_b, _ = stack.onboarded_tenant()
     routes = [
         ("GET", f"/tenants/{tenant_b}", None),

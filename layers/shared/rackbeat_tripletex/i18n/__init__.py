@@ -53,6 +53,7 @@ AREAS: tuple[str, ...] = (
     "history",
     "reconciliation",
     "identity",
+    "wizard",
     "streams_ledger",
 )
 

@@ -32,14 +32,18 @@ MESSAGES: dict[str, Text] = {
     "email.verify_email.body": Text(
         "Hei,\n\n"
         "Noen har begynt å sette opp Rackbeat-Tripletex-integrasjonen med denne e-postadressen som "
-        "kontakt. Åpne denne lenken innen {valid_minutes} minutter for å bekrefte at adressen er din:\n\n"
+        "kontakt. Åpne denne lenken innen {valid_minutes} minutter for å bekrefte at adressen er din "
+        "og fortsette oppsettet der du slapp, i hvilken som helst nettleser:\n\n"
         "{link}\n\n"
+        "Senere sender «Allerede satt opp?» på samme side deg en innloggingslenke.\n\n"
         "Var det ikke deg, kan du se bort fra denne e-posten. Vi sender ikke noe annet til adressen før "
         "den er bekreftet, og det uferdige oppsettet slettes etter et døgn.\n",
         "Hello,\n\n"
         "Someone started setting up the Rackbeat-Tripletex integration with this email address as the "
-        "contact. Open this link within {valid_minutes} minutes to confirm that the address is yours:\n\n"
+        "contact. Open this link within {valid_minutes} minutes to confirm that the address is yours "
+        "and to continue the setup where you left it, from any browser:\n\n"
         "{link}\n\n"
+        "Later, \u201cAlready set up?\u201d on the same page emails you a sign-in link.\n\n"
         "If it was not you, ignore this email. We send nothing else to this address until it is "
         "confirmed, and the unfinished setup is deleted after a day.\n",
     ),

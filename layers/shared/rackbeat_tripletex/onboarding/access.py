@@ -53,8 +53,10 @@ from rackbeat_tripletex.onboarding.schemas import (
     SessionView,
     TenantView,
 )
+from rackbeat_tripletex.onboarding.setup import AccountClaims
 from rackbeat_tripletex.store.secrets import TenantSecrets
 from rackbeat_tripletex.store.sessions import AuthStore, StoredSession, digest
+from rackbeat_tripletex.store.setup import SetupStore
 from rackbeat_tripletex.store.tenants import ConcurrentUpdateError, TenantStore
 from rackbeat_tripletex.webhooks.registration import forget_tripletex_webhook_secret
 
@@ -178,6 +180,16 @@ class ContactAccess:
             raise LinkInvalidError()
         if self.tenants.get(tenant_id) is None:
             raise LinkInvalidError()
+        return self._open_session(tenant_id, now)
+
+    def continue_setup(self, tenant_id: str, code: str) -> tuple[str, SessionState]:
+        """The verification link confirms the address and, like a sign-in link, opens a session:
+        the contact continues the setup from the mailbox, in any browser."""
+        self.verify_email(tenant_id, code)
+        logger.info("setup continued from the verification link", extra={"tenant_id": tenant_id})
+        return self._open_session(tenant_id, self.clock())
+
+    def _open_session(self, tenant_id: str, now: datetime) -> tuple[str, SessionState]:
         token = new_session_token()
         session = StoredSession(
             tenant_id=tenant_id,
@@ -322,7 +334,19 @@ class ContactAccess:
             session=SessionView(**principal.session.__dict__) if principal.session else None,
         )
 
+    # Off only where many tenants share one account (the local stack's simulators).
+    one_integration_per_account: bool = True
+
+    @property
+    def setup_store(self) -> SetupStore:
+        return SetupStore(self.tenants.table)
+
+    @property
+    def account_claims(self) -> AccountClaims:
+        return AccountClaims(self.setup_store, self.tenants, enforced=self.one_integration_per_account)
+
     def _erase(self, tenant: Tenant) -> int:
+        AccountClaims(self.setup_store, self.tenants).release_all(tenant)
         self.secrets.delete(tenant.tenant_id)
         forget_tripletex_webhook_secret(tenant.tenant_id)
         self.auth.forget_contact(tenant.contact_email, tenant.tenant_id)

@@ -125,6 +125,7 @@ class Onboarding(ContactAccess):
         if switching and not reconnect:
             logger.info("credentials refused: another account", extra={"tenant_id": tenant.tenant_id})
             raise OtherAccountError(OTHER_ACCOUNT)
+        self.account_claims.take(tenant, report)
         if replacing:
             self._use_grant(principal, StepUpAction.CREDENTIALS)
         if switching:

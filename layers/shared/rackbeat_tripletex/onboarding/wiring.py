@@ -66,6 +66,7 @@ class OnboardingApiSettings(OnboardingSettings):
 
     initial_sync_queue_url: str = Field(alias="INITIAL_SYNC_QUEUE_URL", min_length=1)
     sync_queue_url: str = Field(alias="SYNC_QUEUE_URL", min_length=1)
+    one_integration_per_account: bool = Field(True, alias="ONE_INTEGRATION_PER_ACCOUNT")
 
 
 def build_onboarding(settings: OnboardingSettings, *, email_limits: bool = False) -> Onboarding:
@@ -77,7 +78,7 @@ def build_onboarding(settings: OnboardingSettings, *, email_limits: bool = False
         logging.getLogger(name).setLevel(logging.WARNING)
     table = boto3.resource("dynamodb").Table(settings.state_table_name)
     auth = AuthStore(table)
-    return Onboarding(
+    onboarding = Onboarding(
         tenants=TenantStore(table),
         secrets=TenantSecrets(boto3.client("secretsmanager"), settings.tenant_secret_prefix),
         mailer=Mailer(
@@ -92,6 +93,8 @@ def build_onboarding(settings: OnboardingSettings, *, email_limits: bool = False
         auth=auth,
         table=table,
     )
+    onboarding.one_integration_per_account = getattr(settings, "one_integration_per_account", True)
+    return onboarding
 
 
 def public_base_url(configured: str | None, event: Mapping[str, Any]) -> str:

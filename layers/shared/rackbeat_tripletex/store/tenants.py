@@ -39,6 +39,11 @@ class TenantStore:
     def __init__(self, table: Any) -> None:
         self._table = table
 
+    @property
+    def table(self) -> Any:
+        """The state table, for the stores that keep rows beside the profile."""
+        return self._table
+
     @classmethod
     def from_config(cls) -> TenantStore:
         name = runtime_config().require("state_table_name")

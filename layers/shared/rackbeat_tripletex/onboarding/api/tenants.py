@@ -39,6 +39,7 @@ from rackbeat_tripletex.onboarding.schemas import (
     UnitsCreated,
     ValidationOutcome,
 )
+from rackbeat_tripletex.onboarding.setup import require_a_stream
 from rackbeat_tripletex.onboarding.syncing import ProblemsBody
 
 
@@ -173,8 +174,10 @@ def tenants_router(services: OnboardingServices) -> Router:
     def put_settings(tenant_id: TenantId, update: SettingsUpdate) -> SettingsSaved:
         event = router.current_event
         token = bearer_token(event.headers.get("Authorization")) or ""
+        principal = authorised_principal(router, tenant_id)
+        require_a_stream(update.streams.model_dump(), principal.tenant.language)
         return services.onboarding.save_settings(
-            authorised_principal(router, tenant_id), update, token, services.public_base_url(event.raw_event)
+            principal, update, token, services.public_base_url(event.raw_event)
         )
 
     @router.post(
