@@ -21,6 +21,9 @@ from local.stack import LocalStack
 from tests.support import leaks
 from tests.support.live_stack import LiveStack, documented_operations, start_live_stack
 
+# Settings choose at least one stream (a save with none is refused, issue 16).
+A_STREAM = {"streams": {"customers_to_tripletex": True}}
+
 LEAK_RECORDS = 40
 WRONG_EMPLOYEE_TOKEN = "employee-wrong-0d9e8f7a6b5c4d3e"
 LINK_TOKEN = re.compile(r"[?&#]token=([\w\-]+)")
@@ -96,7 +99,10 @@ def test_no_token_leaks_from_a_full_onboarding_and_sync(
         assert stack.request("GET", f"/tenants/{tid}", token=token).status_code == 200
         assert stack.request("GET", f"/tenants/{tid}/prerequisites", token=token).status_code == 200
         saved = stack.request(
-            "PUT", f"/tenants/{tid}/settings", token=token, json={"notification_email": tenant.contact_email}
+            "PUT",
+            f"/tenants/{tid}/settings",
+            token=token,
+            json={**A_STREAM, "notification_email": tenant.contact_email},
         )
         assert saved.status_code == 200, saved.text
         _initial_sync(stack, tid, token)

@@ -20,6 +20,9 @@ from tests.security.identity_support import (
 )
 from tests.support.live_stack import LiveStack, Tenant
 
+# Settings choose at least one stream (a save with none is refused, issue 16).
+A_STREAM = {"streams": {"customers_to_tripletex": True}}
+
 
 def _tenant_view(stack: LiveStack, tenant: Tenant, token: str) -> Any:
     return stack.request("GET", f"/tenants/{tenant.tenant_id}", token=token)
@@ -201,7 +204,7 @@ def test_replacing_tokens_and_moving_alerts_need_a_confirmation_and_are_told(liv
     tenant = live_stack.onboarded_tenant()
     base = f"/tenants/{tenant.tenant_id}"
     token = tenant.management_token
-    settings = {"notification_email": tenant.contact_email}
+    settings = {**A_STREAM, "notification_email": tenant.contact_email}
     assert live_stack.request("PUT", f"{base}/settings", token=token, json=settings).status_code == 200
 
     replaced = live_stack.request("PUT", f"{base}/credentials", token=token, json=live_stack.credentials())
@@ -212,7 +215,7 @@ def test_replacing_tokens_and_moving_alerts_need_a_confirmation_and_are_told(liv
     assert replaced.status_code == 200
     assert "were replaced" in mails_to(tenant.contact_email)[-1].subject
 
-    moved = {"notification_email": "someone-else@example.org"}
+    moved = {**A_STREAM, "notification_email": "someone-else@example.org"}
     assert live_stack.request("PUT", f"{base}/settings", token=token, json=moved).json()["action"] == (
         "notification_email"
     )
@@ -229,7 +232,7 @@ def test_a_first_alert_address_other_than_the_contact_needs_the_contacts_confirm
 ) -> None:
     tenant = live_stack.onboarded_tenant()
     base = f"/tenants/{tenant.tenant_id}"
-    elsewhere = {"notification_email": "digest-target@example.org"}
+    elsewhere = {**A_STREAM, "notification_email": "digest-target@example.org"}
     asked = live_stack.request("PUT", f"{base}/settings", token=tenant.management_token, json=elsewhere)
     assert asked.status_code == 202, asked.text
     assert (
@@ -284,7 +287,10 @@ def test_tokens_of_another_account_are_refused_unless_reconnecting(live_stack: L
     token = tenant.management_token
     assert (
         live_stack.request(
-            "PUT", f"{base}/settings", token=token, json={"notification_email": tenant.contact_email}
+            "PUT",
+            f"{base}/settings",
+            token=token,
+            json={**A_STREAM, "notification_email": tenant.contact_email},
         ).status_code
         == 200
     )

@@ -49,7 +49,7 @@ def test_the_setup_resumes_at_the_step_the_tenants_state_says(stack: Stack) -> N
     tenant_id, token, email = norwegian_tenant(stack)
     view = setup_of(stack, tenant_id, token)
     assert view["step"] == "tokens"
-    assert [s["label"] for s in view["streams"]][:4] == [
+    assert [s["label"] for s in view["streams"] if s["default"]] == [
         "Kunder",
         "Leverandører",
         "Produkter",
@@ -61,7 +61,8 @@ def test_the_setup_resumes_at_the_step_the_tenants_state_says(stack: Stack) -> N
         "products_to_tripletex",
         "invoices_to_tripletex",
     ]
-    assert setup_of(stack, tenant_id, token, "en")["streams"][3]["label"] == "Booked invoices"
+    english = {s["name"]: s["label"] for s in setup_of(stack, tenant_id, token, "en")["streams"]}
+    assert english["invoices_to_tripletex"] == "Booked invoices"
 
     assert (
         stack.request(
@@ -188,7 +189,11 @@ def test_the_cockpit_names_the_dead_token_and_asks_only_for_it(stack: Stack) -> 
     assert streams["customers_to_tripletex"]["enabled"] is True
     assert streams["customers_to_tripletex"]["label"] == "Kunder \u2192 Tripletex"
     assert cockpit["history"] == []
-    assert {hook["state_text"] for hook in cockpit["webhooks"]} == {"registrert"}
+    # Rackbeat refuses lot.updated under the simulator's default (only lot.created is documented);
+    # the cockpit says so instead of hiding it.
+    states = {hook["event"]: hook["state_text"] for hook in cockpit["webhooks"]}
+    assert states.pop("lot.updated") == "avvist av Rackbeat"
+    assert set(states.values()) == {"registrert"}
 
     stack.rackbeat.revoke_token(RACKBEAT_TOKEN)
     stack.fire_daily_check()

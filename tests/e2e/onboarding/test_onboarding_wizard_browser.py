@@ -306,7 +306,11 @@ def test_a_norwegian_user_sets_up_resuming_after_a_reload_at_every_step(stack: S
             expect(page.locator("#cockpit-status")).to_have_text("Integrasjonen kjører.")
             expect(page.locator("#sync-runs-empty")).to_be_visible()
             expect(page.locator("#sync-failures-empty")).to_be_visible()
-            expect(page.locator("#webhook-status")).to_contain_text("alle 7 webhooks er registrert")
+            # Rackbeat refuses lot.updated under the simulator's default (only lot.created is
+            # documented): the page says how many are registered and what covers the rest.
+            expect(page.locator("#webhook-status")).to_contain_text(
+                "11 av 12 webhooks i Rackbeat er registrert"
+            )
             expect(page.locator('#cockpit-streams tr[data-stream="customers_to_tripletex"]')).to_contain_text(
                 "Kunder \u2192 Tripletex"
             )

@@ -175,7 +175,9 @@ def tenants_router(services: OnboardingServices) -> Router:
         event = router.current_event
         token = bearer_token(event.headers.get("Authorization")) or ""
         principal = authorised_principal(router, tenant_id)
-        require_a_stream(update.streams.model_dump(), principal.tenant.language)
+        if not principal.tenant.email_verification_pending:
+            # An unconfirmed contact hears "confirm your address first" (409), whatever they chose.
+            require_a_stream(update.streams.model_dump(), principal.tenant.language)
         return services.onboarding.save_settings(
             principal, update, token, services.public_base_url(event.raw_event)
         )
