@@ -3,13 +3,15 @@ active tenant; SyncQueue runs the tasks.
 
 Schedule events carry ``{"action": "fan_out", "full": false}`` (every few minutes) or
 ``"full": true`` (the nightly reconcile, which re-reads everything and sends the failure
-digest). SQS records are tenant-level or entity-level tasks; each fails alone
+digest). SQS records are tenant turns (sync/work.py: at most one holder per tenant, one slice
+each) or, from before tenant turns, entity-level tasks; each fails alone
 (ReportBatchItemFailures), so one tenant's outage never holds back another's changes.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 from functools import cache
 from typing import Any
 
@@ -22,11 +24,13 @@ from pydantic import Field
 
 from rackbeat_tripletex.config import TenantWorkSettings, function_settings
 from rackbeat_tripletex.models.sync import TenantSyncTask, parse_sync_task
+from rackbeat_tripletex.store.tenant_work import TenantWork
 from rackbeat_tripletex.store.tenants import TenantStore
 from rackbeat_tripletex.sync.context import SyncContext
 from rackbeat_tripletex.sync.digest import send_digest
 from rackbeat_tripletex.sync.engine import SyncEngine
 from rackbeat_tripletex.sync.fanout import fan_out
+from rackbeat_tripletex.sync.work import Turns
 
 logger = Logger()
 metrics = Metrics()
@@ -37,6 +41,8 @@ class OngoingSyncSettings(TenantWorkSettings):
     """What the ongoing sync cannot run without (SyncContext reads the same environment)."""
 
     sync_queue_url: str = Field(alias="SYNC_QUEUE_URL", min_length=1)
+    # Where each tenant's due work and its holder are kept (store/tenant_work.py).
+    idempotency_table_name: str = Field(alias="IDEMPOTENCY_TABLE_NAME", min_length=1)
 
 
 def settings() -> OngoingSyncSettings:
@@ -52,30 +58,44 @@ def context() -> SyncContext:
     return SyncContext.from_config(metrics=metrics)
 
 
-def record_handler(record: SQSRecord) -> None:
-    task = parse_sync_task(record.body)
+@cache
+def turns() -> Turns:
+    config = settings()
     ctx = context()
-    engine = SyncEngine(ctx)
+    sqs = boto3.client("sqs")
+
+    def requeue(task: TenantSyncTask) -> None:
+        sqs.send_message(QueueUrl=config.sync_queue_url, MessageBody=task.model_dump_json())
+
+    def reconciled(tenant_id: str) -> None:
+        tenant = ctx.tenants.get(tenant_id)
+        tenant_settings = ctx.tenants.get_settings(tenant_id)
+        if tenant is not None:
+            send_digest(
+                ctx.table,
+                ctx.mailer,
+                tenant,
+                list(ctx.failures.list_streams(tenant_id)),
+                ctx.now(),
+                to=tenant_settings.notification_email if tenant_settings else None,
+            )
+
+    work = TenantWork(boto3.resource("dynamodb").Table(config.idempotency_table_name))
+    return Turns(SyncEngine(ctx), work, requeue, reconciled)
+
+
+def record_handler(record: SQSRecord, lambda_context: LambdaContext | None = None) -> None:
+    task = parse_sync_task(record.body)
     if isinstance(task, TenantSyncTask):
-        runs = engine.run_tenant(task)
-        logger.info(
-            "tenant sync finished",
-            extra={"tenant_id": task.tenant_id, "streams": {r.stream.value: r.outcome.value for r in runs}},
+        remaining = (
+            (lambda: lambda_context.get_remaining_time_in_millis() / 1000)
+            if lambda_context is not None
+            else (lambda: math.inf)
         )
-        if task.full:
-            tenant = ctx.tenants.get(task.tenant_id)
-            tenant_settings = ctx.tenants.get_settings(task.tenant_id)
-            if tenant is not None:
-                send_digest(
-                    ctx.table,
-                    ctx.mailer,
-                    tenant,
-                    list(ctx.failures.list_streams(task.tenant_id)),
-                    ctx.now(),
-                    to=tenant_settings.notification_email if tenant_settings else None,
-                )
+        outcome = turns().run(task, remaining)
+        logger.info("tenant turn finished", extra={"tenant_id": task.tenant_id, "outcome": outcome})
     else:
-        outcome = engine.run_entity(task)
+        outcome = SyncEngine(context()).run_entity(task)
         logger.info("entity synced", extra={"tenant_id": task.tenant_id, "key": task.key, "outcome": outcome})
 
 

@@ -321,8 +321,11 @@ class TenantSyncTask(BaseModel):
 
     kind: Literal["tenant"] = "tenant"
     tenant_id: str
-    trigger: Literal["schedule", "reconcile"] = "schedule"
+    trigger: Literal["schedule", "reconcile", "webhook"] = "schedule"
     full: bool = False
+    # The message is the tenant's holder (store/tenant_work.py): it runs what is due instead of
+    # asking for the tenant first (webhook deliveries and a holder's next turn send these).
+    held: bool = False
 
 
 class EntitySyncTask(BaseModel):

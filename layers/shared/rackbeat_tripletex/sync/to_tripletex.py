@@ -67,6 +67,7 @@ class ToTripletexSync(Steps):
                 if self._unchanged(known, record, retry_failed=full):
                     count(run, Written("skipped"))
                     continue
+                session.check_time()
                 count(run, self.sync_record(session, stream, record))
         self.advance(session, stream.name, changes.cursor, started, ordered=changes.ordered)
 
