@@ -108,3 +108,28 @@ def test_a_stream_cut_short_says_so_in_its_history(env: Env) -> None:
     assert run.detail == CONTINUED
     assert run.written == 0
     assert ran.left == {StreamName.PRODUCTS_TO_TRIPLETEX.value}
+
+
+def test_many_updates_cost_one_tripletex_call_each_not_a_read_and_a_write(env: Env) -> None:
+    for n in range(12):
+        env.user.create_product(f"S-{n}", f"Storm {n}", 10.0)
+    env.run()
+    for n in range(12):
+        env.user.update_product(f"S-{n}", name=f"Storm {n} endret")
+    env.tripletex.request_log.clear()
+    runs = env.run()
+    assert runs[StreamName.PRODUCTS_TO_TRIPLETEX].written == 12
+    calls = [
+        e
+        for e in env.tripletex.request_log
+        if e["path"]
+        in ("/v2/product", *(f"/v2/product/{p['id']}" for p in tripletex_rows(env.tripletex, "products")))
+    ]
+    puts = [e for e in calls if e["method"] == "PUT"]
+    assert [p["status"] for p in puts] == [200] * 12
+    # One list read of the twelve by id, then a PUT each: no GET per record.
+    reads = [e for e in calls if e["method"] == "GET"]
+    assert [(e["path"], e["query"].get("ids")) for e in reads] == [
+        ("/v2/product", ",".join(str(i) for i in range(1, 13)))
+    ]
+    assert {p["body"]["name"] for p in puts} == {f"Storm {n} endret" for n in range(12)}

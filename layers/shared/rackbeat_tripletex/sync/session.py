@@ -84,6 +84,8 @@ class Session:
     _initial_run: RunRecord | None = None
     _initial_run_read: bool = False
     invoicing: Invoicing = field(default_factory=Invoicing)
+    # Tripletex records a page is about to update, read in one call (sync/to_tripletex.py).
+    prefetched: dict[tuple[Entity, int], Any] = field(default_factory=dict)
     # Seconds this task may still work (its turn, within the function's timeout).
     time_left: Callable[[], float] = field(default=lambda: math.inf)
 
