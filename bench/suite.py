@@ -9,6 +9,7 @@ MODULES = (
     "bench.mapper_cpu",
     "bench.initial_sync",
     "bench.idle_cost",
+    "bench.storm",
     "bench.cost_model",
 )
 
