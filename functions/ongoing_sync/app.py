@@ -65,7 +65,9 @@ def turns() -> Turns:
     sqs = boto3.client("sqs")
 
     def requeue(task: TenantSyncTask) -> None:
-        sqs.send_message(QueueUrl=config.sync_queue_url, MessageBody=task.model_dump_json())
+        sqs.send_message(
+            QueueUrl=config.sync_queue_url, MessageBody=task.model_dump_json(), MessageGroupId=task.tenant_id
+        )
 
     def reconciled(tenant_id: str) -> None:
         tenant = ctx.tenants.get(tenant_id)

@@ -51,9 +51,12 @@ class Queue:
     sent: list[dict[str, Any]] = field(default_factory=list)
     broken: bool = False
 
-    def send_message(self, *, QueueUrl: str, MessageBody: str, DelaySeconds: int) -> None:
+    def send_message(
+        self, *, QueueUrl: str, MessageBody: str, DelaySeconds: int, MessageGroupId: str
+    ) -> None:
         if self.broken:
             raise RuntimeError("SQS unavailable")
+        assert MessageGroupId == json.loads(MessageBody)["tenant_id"], "a fair queue per tenant"
         self.sent.append({"url": QueueUrl, "delay": DelaySeconds, **json.loads(MessageBody)})
 
 

@@ -199,6 +199,7 @@ class Deliveries:
                 QueueUrl=self.queue_url,
                 MessageBody=held.model_dump_json(),
                 DelaySeconds=self.coalesce_seconds,
+                MessageGroupId=task.tenant_id,
             )
         except Exception:
             self.work.abandon(task.tenant_id)  # so the vendor's retry, or the next delivery, starts one
