@@ -473,8 +473,9 @@ class _World:
 
         # The noisy tenant's user changes every product at once; the webhooks follow.
         stamp = noisy.rackbeat.now()
+        before = noisy.rackbeat.records("products")
         for number in products:
-            record = noisy.rackbeat.records("products")[number]
+            record = before[number]
             noisy.rackbeat.put_record(
                 "products", number, {**record, "name": f"{record['name']} (ny)", "updated_at": stamp}
             )
