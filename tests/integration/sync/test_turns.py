@@ -10,6 +10,7 @@ import boto3
 import pytest
 
 from local.aws import ProvisionedStack
+from rackbeat_tripletex.i18n import text
 from rackbeat_tripletex.models.sync import StreamName, TenantSyncTask
 from rackbeat_tripletex.store.tenant_work import ALL, TenantWork
 from rackbeat_tripletex.sync import work as turns_module
@@ -105,7 +106,7 @@ def test_a_stream_cut_short_says_so_in_its_history(env: Env) -> None:
         env.tenant.tenant_id, {StreamName.PRODUCTS_TO_TRIPLETEX.value}, "webhook", time_left=lambda: 0.0
     )
     (run,) = ran.runs
-    assert run.detail == CONTINUED
+    assert run.detail == text(CONTINUED, env.tenant.language)
     assert run.written == 0
     assert ran.left == {StreamName.PRODUCTS_TO_TRIPLETEX.value}
 

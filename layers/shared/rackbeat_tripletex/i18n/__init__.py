@@ -34,7 +34,7 @@ class Text:
 
 
 # The area modules, each defining ``MESSAGES``. A new area is a new module and one line here.
-AREAS: tuple[str, ...] = ("streams",)
+AREAS: tuple[str, ...] = ("streams", "sync_turns")
 
 
 def _load() -> dict[str, Text]:

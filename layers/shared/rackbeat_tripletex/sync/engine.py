@@ -27,6 +27,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 
 from rackbeat_tripletex.clients.http import ApiError, AuthError, ValidationFailed
 from rackbeat_tripletex.clients.tenant import MissingCredentials
+from rackbeat_tripletex.i18n import text
 from rackbeat_tripletex.models.domain import Check, CheckId, Settings, Tenant, TenantStatus
 from rackbeat_tripletex.models.sync import EntitySyncTask, RunOutcome, SyncRun, TenantSyncTask, Trigger
 from rackbeat_tripletex.store.tenant_work import ALL, FULL
@@ -52,7 +53,7 @@ logger = logging.getLogger(__name__)
 
 FULL_PREFIX = "full:"
 # A stream run that stopped because its task's turn ended says so in its history.
-CONTINUED = "Continued in the next turn: many changes at once; nothing is lost."
+CONTINUED = "sync.run.continued"
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,7 @@ class SyncEngine:
                     runs.append(run)
                     if run.outcome == RunOutcome.PAUSED:
                         break
-                    if run.detail == CONTINUED:
+                    if session.out_of_time:
                         prefix = FULL_PREFIX if full else ""
                         left = {prefix + s.name.value for s in streams[index:]}
                         break
@@ -188,7 +189,8 @@ class SyncEngine:
             self._read_stream(session, stream, run, full=full)
         except OutOfTime:
             # Not a failure: the next turn goes on from the same cursor.
-            run.detail = CONTINUED
+            session.out_of_time = True
+            run.detail = text(CONTINUED, session.tenant.language)
         except AuthError as error:
             self._pause(session.tenant, error)
             run.outcome = RunOutcome.PAUSED

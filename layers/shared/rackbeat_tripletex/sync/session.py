@@ -88,6 +88,8 @@ class Session:
     prefetched: dict[tuple[Entity, int], Any] = field(default_factory=dict)
     # Seconds this task may still work (its turn, within the function's timeout).
     time_left: Callable[[], float] = field(default=lambda: math.inf)
+    # Set when the turn ended mid-stream (the stream and those after it are due again).
+    out_of_time: bool = False
 
     @property
     def tenant_id(self) -> str:
