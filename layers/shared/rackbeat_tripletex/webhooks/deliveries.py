@@ -180,9 +180,10 @@ class Deliveries:
         if streams is None or not getattr(streams, stream.value):
             self.log.info("webhook for a stream not synced dropped", extra=about)
             return Outcome.DISABLED
-        if task.deleted:
+        if task.event.endswith(".delete"):
             # A record with history (invoices, stock) cannot be deleted in the other system: the
-            # user decides there. Acknowledged, so the vendor does not retry it.
+            # user decides there. Acknowledged, so the vendor does not retry it. (An update whose
+            # ``value`` is missing is still a change: its stream reads what it is now.)
             self.log.info("webhook for a deletion acknowledged", extra=about)
             return Outcome.IGNORED
         if self.echoes.is_echo(task, version):
