@@ -46,23 +46,24 @@ def test_a_webhook_turn_runs_only_the_due_stream_and_lets_go(env: Env, tenant_wo
     env.user.create_customer(5401, "Tur Kunde AS")
     env.user.create_product("T-1", "Tur Produkt", 10.0)
     tenant_id = env.tenant.tenant_id
-    assert tenant_work.request(tenant_id, {StreamName.CUSTOMERS_TO_TRIPLETEX.value}) is True
+    holder = tenant_work.request(tenant_id, {StreamName.CUSTOMERS_TO_TRIPLETEX.value})
     sent: list[TenantSyncTask] = []
-    held = TenantSyncTask(tenant_id=tenant_id, trigger="webhook", held=True)
+    held = TenantSyncTask(tenant_id=tenant_id, trigger="webhook", held=True, holder=holder)
     assert _turns(env, tenant_work, sent).run(held) == "done"
     assert [c["customerNumber"] for c in tripletex_rows(env.tripletex, "customers")] == [5401]
     assert tripletex_rows(env.tripletex, "products") == []  # not due
     assert sent == []
-    # Let go: the next request holds the tenant again.
-    assert tenant_work.request(tenant_id, {ALL}) is True
+    # Let go: the next request holds the tenant again, and the old holder's copy drops itself.
+    assert tenant_work.request(tenant_id, {ALL}) is not None
+    assert _turns(env, tenant_work, sent).run(held) == "superseded"
 
 
 def test_a_schedule_task_for_a_held_tenant_only_adds_its_work(env: Env, tenant_work: TenantWork) -> None:
     tenant_id = env.tenant.tenant_id
-    assert tenant_work.request(tenant_id, {StreamName.CUSTOMERS_TO_TRIPLETEX.value}) is True
+    holder = tenant_work.request(tenant_id, {StreamName.CUSTOMERS_TO_TRIPLETEX.value})
     sent: list[TenantSyncTask] = []
     assert _turns(env, tenant_work, sent).run(TenantSyncTask(tenant_id=tenant_id)) == "coalesced"
-    assert tenant_work.take(tenant_id) == {StreamName.CUSTOMERS_TO_TRIPLETEX.value, ALL}
+    assert tenant_work.take(tenant_id, holder) == {StreamName.CUSTOMERS_TO_TRIPLETEX.value, ALL}
 
 
 def test_a_turn_out_of_time_yields_and_the_next_turns_finish_with_each_record_written_once(
@@ -74,13 +75,13 @@ def test_a_turn_out_of_time_yields_and_the_next_turns_finish_with_each_record_wr
     stream = StreamName.PRODUCTS_TO_TRIPLETEX.value
     # A slice of a few ticks: each record's check reads the clock once.
     monkeypatch.setattr(turns_module, "SLICE_SECONDS", 3.0)
-    assert tenant_work.request(tenant_id, {stream}) is True
+    holder = tenant_work.request(tenant_id, {stream})
     sent: list[TenantSyncTask] = []
     outcome = _turns(env, tenant_work, sent).run(
-        TenantSyncTask(tenant_id=tenant_id, trigger="webhook", held=True)
+        TenantSyncTask(tenant_id=tenant_id, trigger="webhook", held=True, holder=holder)
     )
     assert outcome == "yielded"
-    assert sent == [TenantSyncTask(tenant_id=tenant_id, trigger="webhook", held=True)]
+    assert sent == [TenantSyncTask(tenant_id=tenant_id, trigger="webhook", held=True, holder=holder)]
     written_first = len(tripletex_rows(env.tripletex, "products"))
     assert 0 < written_first < 6
     # The cursor stayed: the next turn reads from the same place.
@@ -96,7 +97,7 @@ def test_a_turn_out_of_time_yields_and_the_next_turns_finish_with_each_record_wr
     posts = [e for e in env.tripletex.request_log if e["method"] == "POST" and e["path"] == "/v2/product"]
     assert len(posts) == 6, "a record written by one turn is skipped by the next"
     assert env.ctx.cursors.get(tenant_id, stream) is not None
-    assert tenant_work.request(tenant_id, {stream}) is True, "the last turn let go"
+    assert tenant_work.request(tenant_id, {stream}) is not None, "the last turn let go"
 
 
 def test_a_stream_cut_short_says_so_in_its_history(env: Env) -> None:

@@ -18,7 +18,14 @@ from rackbeat_tripletex.webhooks.deliveries import MAX_BODY, Deliveries, Outcome
 TENANT = "0123456789abcdef" * 2
 SECRET = "hmac-secret"
 COALESCE = 5
-TURN = {"kind": "tenant", "tenant_id": TENANT, "trigger": "webhook", "full": False, "held": True}
+TURN = {
+    "kind": "tenant",
+    "tenant_id": TENANT,
+    "trigger": "webhook",
+    "full": False,
+    "held": True,
+    "holder": f"holder-{TENANT}",
+}
 
 
 @dataclass
@@ -89,14 +96,15 @@ class Work:
     held: set[str] = field(default_factory=set)
     abandoned: list[str] = field(default_factory=list)
 
-    def request(self, tenant_id: str, due: set[str]) -> bool:
+    def request(self, tenant_id: str, due: set[str]) -> str | None:
         self.due.setdefault(tenant_id, set()).update(due)
         if tenant_id in self.held:
-            return False
+            return None
         self.held.add(tenant_id)
-        return True
+        return f"holder-{tenant_id}"
 
-    def abandon(self, tenant_id: str) -> None:
+    def abandon(self, tenant_id: str, holder: str | None) -> None:
+        assert holder == f"holder-{tenant_id}"
         self.abandoned.append(tenant_id)
         self.held.discard(tenant_id)
 

@@ -326,6 +326,8 @@ class TenantSyncTask(BaseModel):
     # The message is the tenant's holder (store/tenant_work.py): it runs what is due instead of
     # asking for the tenant first (webhook deliveries and a holder's next turn send these).
     held: bool = False
+    # The holder's name (store/tenant_work.py): a message whose holder was superseded drops itself.
+    holder: str | None = Field(default=None, max_length=64)
 
 
 class EntitySyncTask(BaseModel):

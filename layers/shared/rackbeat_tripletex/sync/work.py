@@ -47,37 +47,43 @@ class Turns:
     monotonic: Callable[[], float] = time.monotonic
 
     def run(self, task: TenantSyncTask, remaining: Callable[[], float] = lambda: math.inf) -> str:
-        """One message: ``coalesced`` (a holder has it), ``done`` or ``yielded``."""
+        """One message: ``coalesced`` (a holder has it), ``superseded`` (this message's holder
+        was replaced), ``done`` or ``yielded``."""
         tenant_id = task.tenant_id
-        if not task.held and not self.work.request(tenant_id, {FULL if task.full else ALL}):
-            return "coalesced"
+        holder = task.holder
+        if not task.held:
+            holder = self.work.request(tenant_id, {FULL if task.full else ALL})
+            if holder is None:
+                return "coalesced"
         ends = self.monotonic() + min(SLICE_SECONDS, remaining() - MARGIN_SECONDS)
 
         def time_left() -> float:
             return ends - self.monotonic()
 
         while True:
-            due = self.work.take(tenant_id)
+            due = self.work.take(tenant_id, holder)
+            if due is None:
+                return "superseded"  # a newer holder carries the tenant's work
             if due:
                 try:
                     ran = self.engine.run_due(tenant_id, due, _trigger(due), time_left=time_left)
                 except Exception:
                     # Due again, and the tenant free: its next delivery or tick starts a holder.
                     self.work.give_back(tenant_id, due)
-                    self.work.abandon(tenant_id)
+                    self.work.abandon(tenant_id, holder)
                     raise
                 if ran.full_done:
                     self.reconciled(tenant_id)
                 if ran.left:
-                    return self._yield(tenant_id, ran.left)
-            if self.work.release(tenant_id):
+                    return self._yield(tenant_id, holder, ran.left)
+            if self.work.release(tenant_id, holder):
                 return "done"
             if time_left() <= 0:
-                return self._yield(tenant_id, set())
+                return self._yield(tenant_id, holder, set())
 
-    def _yield(self, tenant_id: str, left: set[str]) -> str:
+    def _yield(self, tenant_id: str, holder: str | None, left: set[str]) -> str:
         self.work.give_back(tenant_id, left)
-        self.requeue(TenantSyncTask(tenant_id=tenant_id, trigger="webhook", held=True))
+        self.requeue(TenantSyncTask(tenant_id=tenant_id, trigger="webhook", held=True, holder=holder))
         logger.info("tenant turn ended with work left", extra={"tenant_id": tenant_id, "left": sorted(left)})
         return "yielded"
 

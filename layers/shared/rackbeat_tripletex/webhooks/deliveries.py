@@ -191,10 +191,11 @@ class Deliveries:
             with single_metric(name=ECHO_METRIC, unit=MetricUnit.Count, value=1):
                 pass
             return Outcome.DUPLICATE
-        if not self.work.request(task.tenant_id, {stream.value}):
+        holder = self.work.request(task.tenant_id, {stream.value})
+        if holder is None:
             self.log.info("webhook joins the tenant's due work", extra=about)
             return Outcome.ACCEPTED
-        held = TenantSyncTask(tenant_id=task.tenant_id, trigger="webhook", held=True)
+        held = TenantSyncTask(tenant_id=task.tenant_id, trigger="webhook", held=True, holder=holder)
         try:
             self.sqs.send_message(
                 QueueUrl=self.queue_url,
@@ -203,7 +204,9 @@ class Deliveries:
                 MessageGroupId=task.tenant_id,
             )
         except Exception:
-            self.work.abandon(task.tenant_id)  # so the vendor's retry, or the next delivery, starts one
+            self.work.abandon(
+                task.tenant_id, holder
+            )  # so the vendor's retry, or the next delivery, starts one
             raise
         self.log.info(
             "webhook started the tenant's turn", extra={**about, "delay_seconds": self.coalesce_seconds}
