@@ -11,6 +11,7 @@ MODULES = (
     "bench.idle_cost",
     "bench.storm",
     "bench.cost_model",
+    "bench.streams_ledger",
 )
 
 

@@ -2,10 +2,11 @@
 active tenant; SyncQueue runs the tasks.
 
 Schedule events carry ``{"action": "fan_out", "full": false}`` (every few minutes) or
-``"full": true`` (the nightly reconcile, which re-reads everything and sends the failure
-digest). SQS records are tenant turns (sync/work.py: at most one holder per tenant, one slice
-each) or, from before tenant turns, entity-level tasks; each fails alone
-(ReportBatchItemFailures), so one tenant's outage never holds back another's changes.
+``"full": true`` (the nightly reconcile, which re-reads everything, sends the failure
+digest and checks yesterday's invoices against Tripletex: ``sync.reconciliation``). SQS
+records are tenant turns (sync/work.py: at most one holder per tenant, one slice each) or, from
+before tenant turns, entity-level tasks; each fails alone (ReportBatchItemFailures), so one
+tenant's outage never holds back another's changes.
 
 The module loads only Powertools: the engine, its clients and models (boto3, httpx, pydantic)
 are imported on the first invocation, which needs only the half it uses (the fan-out or the
@@ -68,6 +69,7 @@ def turns() -> Turns:
     from rackbeat_tripletex.store.tenant_work import TenantWork
     from rackbeat_tripletex.sync.digest import send_digest
     from rackbeat_tripletex.sync.engine import SyncEngine
+    from rackbeat_tripletex.sync.reconciliation import daily_reconciliation
     from rackbeat_tripletex.sync.work import Turns
 
     config = settings()
@@ -91,6 +93,7 @@ def turns() -> Turns:
                 ctx.now(),
                 to=tenant_settings.notification_email if tenant_settings else None,
             )
+        daily_reconciliation(ctx, tenant_id, sqs, config.sync_queue_url)
 
     work = TenantWork(boto3.resource("dynamodb").Table(config.idempotency_table_name))
     return Turns(SyncEngine(ctx), work, requeue, reconciled)

@@ -599,6 +599,22 @@ def demo_seed(seed: int = SEED) -> dict[str, Any]:
         ],
         "suppliers": [],
         "products": [],
+        # Issue 15: stock bought and sold over the autumn (what the stock-value stream posts),
+        # and a booked purchase order from the first supplier for two stock products (both in
+        # Rackbeat once the initial import has brought them).
+        "stock_movements": [
+            {"date": "2026-09-05", "value": 184250.0},
+            {"date": "2026-10-12", "value": 23980.5},
+            {"date": "2026-11-03", "value": -15400.0},
+        ],
+        "purchase_orders": [
+            {
+                "supplier": suppliers[0]["supplierNumber"],
+                "lines": [[products[0]["number"], 40, 55.0], [products[1]["number"], 12, 120.0]],
+                "delivery_date": "2026-12-15",
+                "is_booked": True,
+            }
+        ],
     }
     return {
         "tripletex": tripletex,

@@ -32,7 +32,7 @@ from local.simulators.base import (
     settle,
 )
 from local.simulators.rackbeat import assumptions as A
-from local.simulators.rackbeat import shapes
+from local.simulators.rackbeat import purchasing, reports, shapes
 from local.simulators.rackbeat.options import FILTER_IGNORED, FILTER_REFUSED, Options
 from local.simulators.rackbeat.validation import spec, validate
 from local.simulators.rackbeat.wire import (
@@ -241,6 +241,8 @@ class RackbeatSimulator(SimulatorApp):
     def reset(self) -> None:
         self.state = State()
         self.options = Options()
+        reports.reset(self)
+        purchasing.reset(self)
 
     def get_options(self) -> dict[str, Any]:
         return self.options.to_json()
@@ -285,6 +287,8 @@ class RackbeatSimulator(SimulatorApp):
                 for flag in ("is_booked", "is_shipped", "is_invoiced", "is_archived", "is_cancelled"):
                     order[flag] = bool(item.get(flag, False))
                 self.state.records["orders"][order["number"]] = order
+            reports.load_seed(self, seed)
+            purchasing.load_seed(self, seed)
 
     def _seed_record(self, path: str, item: dict[str, Any]) -> None:
         collection = COLLECTIONS[path]
@@ -389,6 +393,9 @@ class RackbeatSimulator(SimulatorApp):
             return self._route_webhooks(request, rest)
         if head == "inventory-adjustments":
             return self._route_adjustments(request, rest)
+        answer = reports.route(self, request, head, rest) or purchasing.route(self, request, head, rest)
+        if answer is not None:
+            return answer
         collection = COLLECTIONS.get(head)
         if collection is None:
             raise not_found()

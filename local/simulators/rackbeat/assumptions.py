@@ -294,3 +294,17 @@ WEBHOOK_TOKEN_LENGTH = 32
 # WEAK (IT OnboardingController keys tenants by user_account.id; DEV names the header): the
 # Rackbeat-Account-Id header equals user_account.id from GET /self; this when the seed has none.
 DEFAULT_ACCOUNT_ID = 15355
+
+# ----- issue 15 (specs/EVIDENCE-NEW-STREAMS.md; served by reports.py and purchasing.py) ------------
+# PRAC call (SR get_grand_total) / WEAK key: GET /reports/valuation/total?date_to= answers the
+# account's stock value under `total_value`, `value` or `total` (switch `valuation_total_key`;
+# `absent`: 404, and the integration sums GET /reports/valuation's `lineables[].value`, PRAC SR).
+# OFF (HD ht-00224) that average-cost corrections rewrite history; NONE whether `date_to` answers
+# change after a backdated receipt (switch `valuation_drift`: `none` books it today, `backdated`
+# at its own date).
+# OFF (2018 spec only) / NONE since: customer-invoice payments `GET/POST …/payments {amount}`,
+# `DELETE …/payments/{n}`, list key `customer_invoice_payments` (switch `invoice_payments`,
+# default `absent`: 404 on every payments path, the safer assumption).
+# WEAK (LF): a purchase order's delivery date is `preferred_delivery_date`; sales orders use
+# `deliver_at` (LC); 2018 has only `delivery_time_in_days` (switch `po_delivery_field`).
+# NONE: purchase orders and receipts fire no webhooks (none documented).

@@ -42,7 +42,7 @@ from local.simulators.base import (
     settle,
     spec_violations,
 )
-from local.simulators.tripletex import dto, spec
+from local.simulators.tripletex import dto, ledger, purchasing, spec
 from local.simulators.tripletex.countries import NORWAY_ID, default_countries
 from local.simulators.tripletex.errors import TripletexError, Validation, validation_failed
 from local.simulators.tripletex.terms import due_date
@@ -67,6 +67,7 @@ VARIANTS: dict[str, tuple[tuple[str, ...], str]] = {
     # B9: isStockItem was absent from every product answer in a sandbox company (REAL).
     "product_is_stock_item": (("present", "absent"), "present"),
 }
+VARIANTS.update(ledger.VARIANTS | purchasing.VARIANTS)
 DEFAULT_INVOICE_SETTINGS: dict[str, Any] = {
     "bankAccountReady": True,
     "defaultSendTypeB2B": "EHF",
@@ -114,6 +115,7 @@ COLLECTIONS = {
     "subscriptions": "/event/subscription",
     "countries": "/country",
 }
+COLLECTIONS.update(ledger.COLLECTIONS | purchasing.COLLECTIONS)
 # A reference field -> the collection it points into, for `fields=customer(*)` expansion.
 REFERENCE_TARGETS = {
     "customer": "customers",
@@ -217,6 +219,8 @@ class TripletexSimulator(SimulatorApp):
         self.rate_windows: dict[str, deque[float]] = {}
         self.next_invoice_number = 1
         self.next_order_number = 1
+        self.locked_before: dt.date | None = None
+        ledger.reset(self)
 
     def get_options(self) -> dict[str, Any]:
         return {
@@ -272,6 +276,7 @@ class TripletexSimulator(SimulatorApp):
         ):
             for record in seed.get(name, []):
                 self._insert(name, dict(record), keep_id=True)
+        ledger.load_seed(self, seed)
 
     def dump_state(self) -> dict[str, Any]:
         return {
@@ -498,6 +503,8 @@ class TripletexSimulator(SimulatorApp):
                 lambda r, i: self._update(r, "subscriptions", "/event/subscription/{id}", i),
             ),
             ("DELETE", r"/event/subscription/(\d+)", self._delete_subscription),
+            *ledger.routes(self),
+            *purchasing.routes(self),
         ]
         path_matched = False
         for route_method, pattern, action in routes:

@@ -15,7 +15,9 @@ from typing import Annotated, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-Entity = Literal["customer", "supplier", "product", "invoice"]
+# purchase_order, payment and stock_value are the ledger streams' records (issue 15): a purchase
+# order, an invoice's payment status, a period's stock value.
+Entity = Literal["customer", "supplier", "product", "invoice", "purchase_order", "payment", "stock_value"]
 # The entities the initial import carries (Tripletex -> Rackbeat): every Entity but invoices.
 ImportEntity = Literal["customer", "supplier", "product"]
 IMPORT_ENTITIES: tuple[ImportEntity, ...] = ("customer", "supplier", "product")
@@ -196,6 +198,10 @@ class FailureReason(StrEnum):
     BANK_ACCOUNT = "bank_account"
     VAT_TYPES = "vat_types"
     ZONE_VAT_TYPES = "zone_vat_types"
+    # Issue 15: a ledger account the settings name is missing or inactive in Tripletex; a
+    # Tripletex module or permission the stream needs is missing (one tenant-level failure).
+    UNKNOWN_ACCOUNT = "unknown_account"
+    NOT_AVAILABLE = "not_available"
 
 
 INITIAL_SYNC: Literal["initial_sync"] = "initial_sync"
@@ -302,6 +308,9 @@ class StreamName(StrEnum):
     CUSTOMERS_TO_RACKBEAT = "customers_to_rackbeat"
     SUPPLIERS_TO_RACKBEAT = "suppliers_to_rackbeat"
     PRODUCTS_TO_RACKBEAT = "products_to_rackbeat"
+    PURCHASE_ORDERS_TO_TRIPLETEX = "purchase_orders_to_tripletex"
+    STOCK_VALUE_TO_TRIPLETEX = "stock_value_to_tripletex"
+    PAYMENTS_TO_RACKBEAT = "payments_to_rackbeat"
 
     @property
     def entity(self) -> Entity:
