@@ -54,6 +54,7 @@ AREAS: tuple[str, ...] = (
     "reconciliation",
     "identity",
     "streams_ledger",
+    "sync_turns",
 )
 
 
