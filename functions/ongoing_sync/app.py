@@ -62,9 +62,16 @@ def context() -> SyncContext:
 
 
 @cache
-def turns() -> Turns:
+def _aws(idempotency_table_name: str) -> tuple[Any, Any]:
     import boto3
 
+    return boto3.resource("dynamodb").Table(idempotency_table_name), boto3.client("sqs")
+
+
+def turns() -> Turns:
+    """Built on the current :func:`context` each time (cheap: the context and the AWS handles are
+    cached), so the engine is always the one ``context()`` gives; caching the whole Turns would
+    pin the first context's engine for the life of the process."""
     from rackbeat_tripletex.models.sync import TenantSyncTask
     from rackbeat_tripletex.store.tenant_work import TenantWork
     from rackbeat_tripletex.sync.digest import send_digest
@@ -74,7 +81,7 @@ def turns() -> Turns:
 
     config = settings()
     ctx = context()
-    sqs = boto3.client("sqs")
+    table, sqs = _aws(config.idempotency_table_name)
 
     def requeue(task: TenantSyncTask) -> None:
         sqs.send_message(
@@ -95,8 +102,7 @@ def turns() -> Turns:
             )
         daily_reconciliation(ctx, tenant_id, sqs, config.sync_queue_url)
 
-    work = TenantWork(boto3.resource("dynamodb").Table(config.idempotency_table_name))
-    return Turns(SyncEngine(ctx), work, requeue, reconciled)
+    return Turns(SyncEngine(ctx), TenantWork(table), requeue, reconciled)
 
 
 def record_handler(record: SQSRecord, lambda_context: LambdaContext | None = None) -> None:
@@ -110,7 +116,7 @@ def record_handler(record: SQSRecord, lambda_context: LambdaContext | None = Non
             if lambda_context is not None
             else (lambda: math.inf)
         )
-        outcome = turns().run(task, remaining)
+        outcome = turns().run(task, remaining, message_id=record.message_id)
         logger.info("tenant turn finished", extra={"tenant_id": task.tenant_id, "outcome": outcome})
     else:
         outcome = SyncEngine(context()).run_entity(task)

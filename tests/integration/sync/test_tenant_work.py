@@ -87,3 +87,16 @@ def test_an_abandoned_tenant_is_free_with_its_work_still_due(table: Any) -> None
     again = work.request(TENANT, {"b"})
     assert again is not None
     assert work.take(TENANT, again) == {"a", "b"}
+
+
+def test_a_message_that_crashed_holding_the_tenant_takes_its_turn_up_again(table: Any) -> None:
+    """A schedule tick's message became the holder, took the work and died: its redelivery (same
+    message id) holds the tenant again and brings its work back; anyone else only adds work."""
+    work = TenantWork(table, clock=Clock())
+    assert work.request(TENANT, {ALL}, claimant="message-1") == "message-1"
+    assert work.take(TENANT, "message-1") == {ALL}
+    # ... the worker dies here; the next tick's message finds the tenant held and only adds work
+    assert work.request(TENANT, {ALL}, claimant="message-2") is None
+    assert work.request(TENANT, {ALL}, claimant="message-1") == "message-1"
+    assert work.take(TENANT, "message-1") == {ALL}
+    assert work.release(TENANT, "message-1") is True

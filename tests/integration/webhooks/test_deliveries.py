@@ -294,13 +294,29 @@ def test_a_burst_of_deliveries_for_one_tenant_is_one_turn_that_runs_each_due_str
     assert [line for line, _ in notes.lines].count("webhook joins the tenant's due work") == 50
 
 
-def test_a_deletion_is_acknowledged_and_never_becomes_work() -> None:
+def test_a_deletion_is_its_own_entity_task_never_stream_work() -> None:
+    """A stream never sees a record that is gone: the deletion is queued as itself, to be
+    mirrored as a deactivation (sync/deactivation.py), and marks no stream due."""
     work = Work()
-    handled, queue, notes = deliveries(work=work)
+    handled, queue, notes = deliveries(Store(verified="token"), work=work)
     delete = b'{"event": "customer.delete", "id": 42, "value": null}'
-    assert handled.tripletex(TENANT, **_signed(delete, key="d-1")) is Outcome.IGNORED
-    assert (queue.sent, work.due) == ([], {})
-    assert "webhook for a deletion acknowledged" in [line for line, _ in notes.lines]
+    assert handled.tripletex(TENANT, **_signed(delete, key="d-1")) is Outcome.ACCEPTED
+    gone = '{"key": "P-1"}'
+    assert (
+        handled.rackbeat(TENANT, event="product.deleted", token="tok", url_secret=None, body=gone)
+        is Outcome.ACCEPTED
+    )
+    assert [(m["kind"], m["source"], m["key"], m["deleted"], m["delay"]) for m in queue.sent] == [
+        ("entity", "tripletex", "42", True, 0),
+        ("entity", "rackbeat", "P-1", True, 0),
+    ]
+    assert work.due == {}
+    assert [line for line, _ in notes.lines].count("webhook for a deletion enqueued") == 2
+    # An update delivered without its value is a change: its stream is due, no entity task.
+    blank = b'{"event": "customer.update", "id": 43, "value": null}'
+    assert handled.tripletex(TENANT, **_signed(blank, key="d-2")) is Outcome.ACCEPTED
+    assert work.due == {TENANT: {"customers_to_rackbeat"}}
+    assert [m["kind"] for m in queue.sent] == ["entity", "entity", "tenant"]
 
 
 def test_the_echo_of_our_own_write_is_dropped_before_it_becomes_work() -> None:

@@ -65,9 +65,14 @@ class TenantWork:
     def _now(self) -> int:
         return math.floor(self._clock())
 
-    def request(self, tenant_id: str, due: Iterable[str]) -> str | None:
+    def request(self, tenant_id: str, due: Iterable[str], *, claimant: str | None = None) -> str | None:
         """Add ``due`` to the tenant's work. The new holder's name when the caller now holds the
-        tenant and must start its task; None when a holder will run it."""
+        tenant and must start its task; None when a holder will run it.
+
+        ``claimant``: the caller's own lasting name (its SQS message id), taken as the holder's
+        name. A message that became the holder and then crashed comes back with the same name
+        and takes its turn up again; without it the tenant would stay held by nobody until the
+        hold lapses, and every tick meanwhile would be coalesced into that dead turn."""
         now = self._now()
         added = self._table.update_item(
             Key={"id": work_id(tenant_id)},
@@ -77,8 +82,8 @@ class TenantWork:
         )["Attributes"]
         held_until = added.get("held_until")
         if held_until is not None and int(held_until) > now:
-            return None
-        holder = uuid.uuid4().hex
+            return claimant if claimant is not None and added.get("holder") == claimant else None
+        holder = claimant or uuid.uuid4().hex
         try:
             self._table.update_item(
                 Key={"id": work_id(tenant_id)},

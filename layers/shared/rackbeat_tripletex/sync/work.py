@@ -46,13 +46,20 @@ class Turns:
     reconciled: Callable[[str], None] = lambda tenant_id: None
     monotonic: Callable[[], float] = time.monotonic
 
-    def run(self, task: TenantSyncTask, remaining: Callable[[], float] = lambda: math.inf) -> str:
+    def run(
+        self,
+        task: TenantSyncTask,
+        remaining: Callable[[], float] = lambda: math.inf,
+        *,
+        message_id: str | None = None,
+    ) -> str:
         """One message: ``coalesced`` (a holder has it), ``superseded`` (this message's holder
-        was replaced), ``done`` or ``yielded``."""
+        was replaced), ``done`` or ``yielded``. ``message_id`` (the SQS message's) names the
+        holder an unheld message becomes, so its redelivery after a crash resumes the turn."""
         tenant_id = task.tenant_id
         holder = task.holder
         if not task.held:
-            holder = self.work.request(tenant_id, {FULL if task.full else ALL})
+            holder = self.work.request(tenant_id, {FULL if task.full else ALL}, claimant=message_id)
             if holder is None:
                 return "coalesced"
         ends = self.monotonic() + min(SLICE_SECONDS, remaining() - MARGIN_SECONDS)

@@ -8,7 +8,7 @@ outcome whether the tenant exists or not.
 Only a verified delivery becomes work, and not every one: a Tripletex idempotency key seen
 before (a retry or a replay) is dropped, a delivery for a stream the tenant switched off is
 dropped, a delivery announcing our own write is dropped (webhooks/echo.py), and a deletion is
-acknowledged only (deletions are not mirrored). The rest mark their stream due for the tenant
+one entity task (mirrored as a deactivation). The rest mark their stream due for the tenant
 (store/tenant_work.py); only a delivery that finds the tenant without a holder enqueues a task,
 delayed by the coalescing window so a burst is read in one go. The task runs the due streams
 from their cursors, so 5,000 deliveries for one tenant are a few list reads, not 5,000 tasks,
@@ -180,12 +180,20 @@ class Deliveries:
         if streams is None or not getattr(streams, stream.value):
             self.log.info("webhook for a stream not synced dropped", extra=about)
             return Outcome.DISABLED
-        if task.event.endswith(".delete"):
-            # A record with history (invoices, stock) cannot be deleted in the other system: the
-            # user decides there. Acknowledged, so the vendor does not retry it. (An update whose
-            # ``value`` is missing is still a change: its stream reads what it is now.)
-            self.log.info("webhook for a deletion acknowledged", extra=about)
-            return Outcome.IGNORED
+        if task.deleted and task.event.endswith((".delete", ".deleted")):
+            # A stream reads what changed and never sees a record that is gone: a deletion is
+            # its own entity task, mirrored as a deactivation (sync/deactivation.py, which
+            # confirms it first and makes a redelivery harmless). Deletions are rare: no burst
+            # to coalesce. (An update whose ``value`` is missing is still a change: its stream
+            # reads what it is now.)
+            self.sqs.send_message(
+                QueueUrl=self.queue_url,
+                MessageBody=task.model_dump_json(),
+                DelaySeconds=0,
+                MessageGroupId=task.tenant_id,
+            )
+            self.log.info("webhook for a deletion enqueued", extra=about)
+            return Outcome.ACCEPTED
         if self.echoes.is_echo(task, version):
             self.log.info("webhook echo of our own write dropped", extra={**about, "version": version})
             with single_metric(name=ECHO_METRIC, unit=MetricUnit.Count, value=1):
