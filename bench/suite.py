@@ -10,6 +10,7 @@ MODULES = (
     "bench.initial_sync",
     "bench.idle_cost",
     "bench.streams_items",
+    "bench.storm",
     "bench.cost_model",
     "bench.streams_ledger",
 )

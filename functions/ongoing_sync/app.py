@@ -4,8 +4,9 @@ active tenant; SyncQueue runs the tasks.
 Schedule events carry ``{"action": "fan_out", "full": false}`` (every few minutes) or
 ``"full": true`` (the nightly reconcile, which re-reads everything, sends the failure
 digest and checks yesterday's invoices against Tripletex: ``sync.reconciliation``). SQS
-records are tenant-level or entity-level tasks; each fails alone (ReportBatchItemFailures), so
-one tenant's outage never holds back another's changes.
+records are tenant turns (sync/work.py: at most one holder per tenant, one slice each) or, from
+before tenant turns, entity-level tasks; each fails alone (ReportBatchItemFailures), so one
+tenant's outage never holds back another's changes.
 
 The module loads only Powertools: the engine, its clients and models (boto3, httpx, pydantic)
 are imported on the first invocation, which needs only the half it uses (the fan-out or the
@@ -15,6 +16,7 @@ sync), and the import stays a fraction of ``import boto3`` (bench/cold_start.py)
 from __future__ import annotations
 
 import logging
+import math
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
 
     from rackbeat_tripletex.config import OngoingSyncSettings
     from rackbeat_tripletex.sync.context import SyncContext
+    from rackbeat_tripletex.sync.work import Turns
 
 logger = Logger()
 metrics = Metrics()
@@ -58,38 +61,65 @@ def context() -> SyncContext:
     return SyncContext.from_config(metrics=metrics)
 
 
-def record_handler(record: SQSRecord) -> None:
-    from rackbeat_tripletex.models.sync import TenantSyncTask, parse_sync_task
+@cache
+def _aws(idempotency_table_name: str) -> tuple[Any, Any]:
+    import boto3
+
+    return boto3.resource("dynamodb").Table(idempotency_table_name), boto3.client("sqs")
+
+
+def turns() -> Turns:
+    """Built on the current :func:`context` each time (cheap: the context and the AWS handles are
+    cached), so the engine is always the one ``context()`` gives; caching the whole Turns would
+    pin the first context's engine for the life of the process."""
+    from rackbeat_tripletex.models.sync import TenantSyncTask
+    from rackbeat_tripletex.store.tenant_work import TenantWork
     from rackbeat_tripletex.sync.digest import send_digest
     from rackbeat_tripletex.sync.engine import SyncEngine
     from rackbeat_tripletex.sync.reconciliation import daily_reconciliation
+    from rackbeat_tripletex.sync.work import Turns
+
+    config = settings()
+    ctx = context()
+    table, sqs = _aws(config.idempotency_table_name)
+
+    def requeue(task: TenantSyncTask) -> None:
+        sqs.send_message(
+            QueueUrl=config.sync_queue_url, MessageBody=task.model_dump_json(), MessageGroupId=task.tenant_id
+        )
+
+    def reconciled(tenant_id: str) -> None:
+        tenant = ctx.tenants.get(tenant_id)
+        tenant_settings = ctx.tenants.get_settings(tenant_id)
+        if tenant is not None:
+            send_digest(
+                ctx.table,
+                ctx.mailer,
+                tenant,
+                list(ctx.failures.list_streams(tenant_id)),
+                ctx.now(),
+                to=tenant_settings.notification_email if tenant_settings else None,
+            )
+        daily_reconciliation(ctx, tenant_id, sqs, config.sync_queue_url)
+
+    return Turns(SyncEngine(ctx), TenantWork(table), requeue, reconciled)
+
+
+def record_handler(record: SQSRecord, lambda_context: LambdaContext | None = None) -> None:
+    from rackbeat_tripletex.models.sync import TenantSyncTask, parse_sync_task
+    from rackbeat_tripletex.sync.engine import SyncEngine
 
     task = parse_sync_task(record.body)
-    ctx = context()
-    engine = SyncEngine(ctx)
     if isinstance(task, TenantSyncTask):
-        runs = engine.run_tenant(task)
-        logger.info(
-            "tenant sync finished",
-            extra={"tenant_id": task.tenant_id, "streams": {r.stream.value: r.outcome.value for r in runs}},
+        remaining = (
+            (lambda: lambda_context.get_remaining_time_in_millis() / 1000)
+            if lambda_context is not None
+            else (lambda: math.inf)
         )
-        if task.full:
-            tenant = ctx.tenants.get(task.tenant_id)
-            tenant_settings = ctx.tenants.get_settings(task.tenant_id)
-            if tenant is not None:
-                send_digest(
-                    ctx.table,
-                    ctx.mailer,
-                    tenant,
-                    list(ctx.failures.list_streams(task.tenant_id)),
-                    ctx.now(),
-                    to=tenant_settings.notification_email if tenant_settings else None,
-                )
-            import boto3
-
-            daily_reconciliation(ctx, task.tenant_id, boto3.client("sqs"), settings().sync_queue_url)
+        outcome = turns().run(task, remaining, message_id=record.message_id)
+        logger.info("tenant turn finished", extra={"tenant_id": task.tenant_id, "outcome": outcome})
     else:
-        outcome = engine.run_entity(task)
+        outcome = SyncEngine(context()).run_entity(task)
         logger.info("entity synced", extra={"tenant_id": task.tenant_id, "key": task.key, "outcome": outcome})
 
 

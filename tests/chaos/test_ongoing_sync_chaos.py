@@ -145,6 +145,11 @@ class World:
         )
         self.user = RackbeatUser(self.rackbeat)
         self.queue_url = str(self.stack.outputs["SyncQueueUrl"])
+        # The handler reads its own variables too (the tenant turns' table and queue): they are
+        # the template's, resolved against this stack, as Lambda would set them.
+        function = self.stack.template["Resources"]["OngoingSyncFunction"]["Properties"]
+        variables = self.stack.resolver().resolve(function["Environment"]["Variables"])
+        self.function_environment = {name: str(value) for name, value in variables.items()}
         self.cursor_checks = 0
         self.records_behind_cursors = 0
         self.chaos.on_kill.append(lambda _site: self.check_cursors())
@@ -154,12 +159,19 @@ class World:
         if self.chaotic:
             self.tripletex.set_faults(FAULT_MIX)
             self.rackbeat.set_faults(FAULT_MIX)
+        saved = {name: os.environ.get(name) for name in self.function_environment}
+        os.environ.update(self.function_environment)
         try:
             driver.drain(stats)
         finally:
             # The user's own work in Rackbeat between drains is not part of the experiment.
             self.tripletex.set_faults({})
             self.rackbeat.set_faults({})
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
         self.check_cursors()
 
     def webhooks(self, tasks: list[EntitySyncTask], rng: random.Random) -> None:

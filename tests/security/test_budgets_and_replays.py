@@ -90,9 +90,11 @@ def test_a_flood_from_one_client_leaves_another_clients_webhook_answered(tight_s
         )
     assert [a.status_code for a in answers] == [202, 202, 202]
     assert rackbeat.status_code == 202, rackbeat.text
-    # Three deliveries for one Tripletex customer: a leading task now, a trailing one delayed.
-    assert sorted(task["source"] for task in _queued(tight_stack)) == ["rackbeat", "tripletex"]
-    assert _delayed(tight_stack) == 1
+    # Three Tripletex deliveries and a Rackbeat one for the tenant: one turn carries them all.
+    assert [(task["kind"], task["tenant_id"]) for task in _queued(tight_stack)] == [
+        ("tenant", tenant.tenant_id)
+    ]
+    assert _delayed(tight_stack) == 0
 
 
 def test_a_captured_delivery_replayed_20_times_is_one_queued_task(live_stack: LiveStack) -> None:
@@ -106,15 +108,16 @@ def test_a_captured_delivery_replayed_20_times_is_one_queued_task(live_stack: Li
     assert [a.status_code for a in answers] == [202] * 20, "a replay is acknowledged, so nothing retries it"
     assert [a.json()["message"] for a in answers] == ["accepted"] + ["duplicate"] * 19
     queued = _queued(live_stack)
-    assert [(task["source"], task["tenant_id"], task["key"]) for task in queued] == [
-        ("tripletex", tenant.tenant_id, "1")
+    # The one accepted delivery started the tenant's turn; the replays made no work at all.
+    assert [(task["kind"], task["tenant_id"], task["trigger"]) for task in queued] == [
+        ("tenant", tenant.tenant_id, "webhook")
     ]
-    assert _delayed(live_stack) == 0, "a replay takes no trailing task either"
+    assert _delayed(live_stack) == 0, "a replay takes no later task either"
 
 
-def test_a_replayed_rackbeat_delivery_is_coalesced_into_at_most_two_tasks(live_stack: LiveStack) -> None:
-    """Rackbeat deliveries carry no idempotency key: 20 copies of one delivery are the record's
-    leading task and one trailing task, whatever their number."""
+def test_a_replayed_rackbeat_delivery_is_coalesced_into_one_turn(live_stack: LiveStack) -> None:
+    """Rackbeat deliveries carry no idempotency key: 20 copies of one delivery mark one stream due
+    and start one turn of the tenant, whatever their number (store/tenant_work.py)."""
     tenant = _active_tenant(live_stack)
     token = _rackbeat_token(live_stack, tenant)
     answers = [
@@ -127,9 +130,11 @@ def test_a_replayed_rackbeat_delivery_is_coalesced_into_at_most_two_tasks(live_s
         for _ in range(20)
     ]
     assert [a.status_code for a in answers] == [202] * 20
-    assert Counter(a.json()["message"] for a in answers) == {"accepted": 2, "duplicate": 18}
-    assert len(_queued(live_stack)) == 1
-    assert _delayed(live_stack) == 1
+    assert Counter(a.json()["message"] for a in answers) == {"accepted": 20}
+    assert [(task["kind"], task["tenant_id"]) for task in _queued(live_stack)] == [
+        ("tenant", tenant.tenant_id)
+    ]
+    assert _delayed(live_stack) == 0
 
 
 def test_a_delivery_for_a_stream_not_synced_never_reaches_the_queue(live_stack: LiveStack) -> None:
@@ -155,7 +160,7 @@ def test_a_delivery_for_a_stream_not_synced_never_reaches_the_queue(live_stack: 
     assert _queued(live_stack) == []
     assert _delayed(live_stack) == 0
     markers = _aws(live_stack, "dynamodb").scan(TableName=_idempotency_table(live_stack))["Items"]
-    assert [m for m in markers if m["id"]["S"].startswith("webhook-coalesce#")] == []
+    assert [m for m in markers if m["id"]["S"].startswith("sync-work#")] == [], "no work was made"
 
 
 def _idempotency_table(stack: LiveStack) -> str:

@@ -60,6 +60,8 @@ class OngoingSyncSettings(TenantWorkSettings):
     """What the ongoing sync cannot run without (SyncContext reads the same environment)."""
 
     sync_queue_url: str = Field(alias="SYNC_QUEUE_URL", min_length=1)
+    # Where each tenant's due work and its holder are kept (store/tenant_work.py).
+    idempotency_table_name: str = Field(alias="IDEMPOTENCY_TABLE_NAME", min_length=1)
 
 
 class InitialSyncSettings(TenantWorkSettings):

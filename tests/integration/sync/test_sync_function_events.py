@@ -43,7 +43,7 @@ def test_rackbeat_delivery_is_verified_and_enqueued(handler_stack: LocalStack) -
     assert accepted.payload["statusCode"] == 202
     (body,) = queued_sync_tasks(handler_stack)
     task = parse_sync_task(body)
-    assert (task.kind, task.tenant_id) == ("entity", TENANT)
+    assert (task.kind, task.tenant_id, task.trigger) == ("tenant", TENANT, "webhook")
     assert token not in body
 
 
@@ -59,7 +59,7 @@ def test_tripletex_delivery_needs_a_valid_signature(handler_stack: LocalStack) -
     accepted = handler_stack.runner.invoke("WebhooksFunction", event)
     assert accepted.payload["statusCode"] == 202, accepted.payload
     (body,) = queued_sync_tasks(handler_stack)
-    assert json.loads(body)["source"] == "tripletex"
+    assert (json.loads(body)["kind"], json.loads(body)["tenant_id"]) == ("tenant", TENANT)
 
     tampered = {**event, "body": event["body"].replace("Kunde AS", "Annen AS")}
     assert handler_stack.runner.invoke("WebhooksFunction", tampered).payload["statusCode"] == 401

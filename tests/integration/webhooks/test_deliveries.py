@@ -14,10 +14,18 @@ from pydantic import SecretStr
 from rackbeat_tripletex.models.domain import Streams
 from rackbeat_tripletex.webhooks import tripletex
 from rackbeat_tripletex.webhooks.deliveries import MAX_BODY, Deliveries, Outcome
-from rackbeat_tripletex.webhooks.markers import Slot
 
 TENANT = "0123456789abcdef" * 2
 SECRET = "hmac-secret"
+COALESCE = 5
+TURN = {
+    "kind": "tenant",
+    "tenant_id": TENANT,
+    "trigger": "webhook",
+    "full": False,
+    "held": True,
+    "holder": f"holder-{TENANT}",
+}
 
 
 @dataclass
@@ -50,20 +58,21 @@ class Queue:
     sent: list[dict[str, Any]] = field(default_factory=list)
     broken: bool = False
 
-    def send_message(self, *, QueueUrl: str, MessageBody: str, DelaySeconds: int) -> None:
+    def send_message(
+        self, *, QueueUrl: str, MessageBody: str, DelaySeconds: int, MessageGroupId: str
+    ) -> None:
         if self.broken:
             raise RuntimeError("SQS unavailable")
+        assert MessageGroupId == json.loads(MessageBody)["tenant_id"], "a fair queue per tenant"
         self.sent.append({"url": QueueUrl, "delay": DelaySeconds, **json.loads(MessageBody)})
 
 
 @dataclass
 class Markers:
-    """DeliveryMarkers' decisions, scripted (tests/integration/webhooks/test_markers.py runs the
-    real ones against DynamoDB): each key once; per record a leading task, then a trailing one
-    delayed 10 s, then nothing."""
+    """DeliveryMarkers' replay decisions, scripted (tests/integration/webhooks/test_markers.py runs
+    the real ones against DynamoDB): each key once."""
 
     keys: set[str] = field(default_factory=set)
-    slots: dict[str, int] = field(default_factory=dict)
     forgotten: list[str] = field(default_factory=list)
 
     def first_delivery(self, source: str, tenant_id: str, idempotency_key: str) -> str | None:
@@ -73,16 +82,43 @@ class Markers:
         self.keys.add(marker)
         return marker
 
-    def slot(self, tenant_id: str, source: str, entity: str, key: str) -> Slot | None:
-        marker = f"{tenant_id}#{source}#{entity}#{key}"
-        taken = self.slots.get(marker, 0)
-        self.slots[marker] = taken + 1
-        return [Slot(marker, 0), Slot(marker, 10)][taken] if taken < 2 else None
-
     def forget(self, marker_id: str) -> None:
         self.forgotten.append(marker_id)
         self.keys.discard(marker_id)
-        self.slots.pop(marker_id, None)
+
+
+@dataclass
+class Work:
+    """TenantWork's decisions, scripted (tests/integration/sync/test_tenant_work.py runs the real
+    ones against DynamoDB): work is added; the first to ask a free tenant holds it."""
+
+    due: dict[str, set[str]] = field(default_factory=dict)
+    held: set[str] = field(default_factory=set)
+    abandoned: list[str] = field(default_factory=list)
+
+    def request(self, tenant_id: str, due: set[str]) -> str | None:
+        self.due.setdefault(tenant_id, set()).update(due)
+        if tenant_id in self.held:
+            return None
+        self.held.add(tenant_id)
+        return f"holder-{tenant_id}"
+
+    def abandon(self, tenant_id: str, holder: str | None) -> None:
+        assert holder == f"holder-{tenant_id}"
+        self.abandoned.append(tenant_id)
+        self.held.discard(tenant_id)
+
+
+@dataclass
+class Echoes:
+    """EchoFilter's answers, scripted (tests/integration/webhooks/test_echo.py runs the real one)."""
+
+    ours: set[tuple[str, str, int | None]] = field(default_factory=set)
+    asked: list[tuple[str, str, int | None]] = field(default_factory=list)
+
+    def is_echo(self, task: Any, version: int | None = None) -> bool:
+        self.asked.append((task.source, task.key, version))
+        return (task.source, task.key, version) in self.ours
 
 
 ALL_STREAMS = Streams(**{name: True for name in Streams.model_fields})
@@ -103,6 +139,8 @@ def deliveries(
     streams: Streams | None = ALL_STREAMS,
     markers: Markers | None = None,
     queue: Queue | None = None,
+    work: Work | None = None,
+    echoes: Echoes | None = None,
 ) -> tuple[Deliveries, Queue, Notes]:
     queue, notes = queue or Queue(), Notes()
     built = Deliveries(
@@ -111,15 +149,18 @@ def deliveries(
         sqs=queue,
         queue_url="https://sqs.local/SyncQueue",
         markers=markers or Markers(),  # type: ignore[arg-type]
+        echoes=echoes or Echoes(),  # type: ignore[arg-type]
+        work=work or Work(),  # type: ignore[arg-type]
+        coalesce_seconds=COALESCE,
         streams=lambda _: streams,
         log=notes,
     )
     return built, queue, notes
 
 
-def test_a_rackbeat_delivery_for_a_product_is_enqueued() -> None:
-    store = Store(verified="token")
-    handled, queue, notes = deliveries(store)
+def test_a_rackbeat_delivery_for_a_product_starts_the_tenants_turn() -> None:
+    store, work = Store(verified="token"), Work()
+    handled, queue, notes = deliveries(store, work=work)
     outcome = handled.rackbeat(
         TENANT,
         event="product.updated",
@@ -129,10 +170,10 @@ def test_a_rackbeat_delivery_for_a_product_is_enqueued() -> None:
     )
     assert outcome is Outcome.ACCEPTED
     assert store.asked == [(TENANT, "product.updated", "tok", None)]
-    assert [(m["tenant_id"], m["entity"], m["key"], m["source"], m["delay"]) for m in queue.sent] == [
-        (TENANT, "product", "P-1", "rackbeat", 0)
-    ]
-    assert [line for line, _ in notes.lines] == ["webhook accepted"]
+    assert work.due == {TENANT: {"products_to_tripletex"}}
+    # The tenant's turn, delayed by the coalescing window so a burst shares its read.
+    assert queue.sent == [{"url": "https://sqs.local/SyncQueue", "delay": COALESCE, **TURN}]
+    assert [line for line, _ in notes.lines] == ["webhook started the tenant's turn"]
 
 
 def test_a_tenant_id_that_cannot_exist_is_refused_without_a_lookup() -> None:
@@ -179,9 +220,7 @@ def test_a_signed_tripletex_delivery_is_enqueued_and_an_unknown_event_ignored() 
     assert handled.tripletex(TENANT, **_signed(b'{"event": "order.create", "id": 7}', key="idem-2")) is (
         Outcome.IGNORED
     )
-    assert [(m["entity"], m["key"], m["source"], m["deleted"]) for m in queue.sent] == [
-        ("customer", "42", "tripletex", False)
-    ]
+    assert [(m["tenant_id"], m["held"]) for m in queue.sent] == [(TENANT, True)]
 
 
 @pytest.mark.parametrize(
@@ -206,7 +245,7 @@ def test_a_tripletex_delivery_too_large_is_refused_before_its_secret_is_read() -
 def test_a_forged_tripletex_signature_is_unverified_and_uses_up_no_idempotency_key() -> None:
     markers = Markers()
     handled, queue, _ = deliveries(markers=markers)
-    body = b'{"event": "customer.update", "id": 42}'
+    body = b'{"event": "customer.update", "id": 42, "value": {}}'
     forged = {
         "idempotency_key": "idem-1",
         "signature": tripletex.signature("guess", "idem-1", body),
@@ -229,34 +268,73 @@ def test_a_replayed_tripletex_delivery_is_dropped_before_the_queue() -> None:
     assert [line for line, _ in notes.lines].count("webhook replay dropped") == 19
 
 
-def test_deliveries_for_one_record_are_coalesced_into_a_leading_and_a_trailing_task() -> None:
-    handled, queue, notes = deliveries(Store(verified="token"))
-    body = '{"key_name": "number", "key": "P-1"}'
+def test_a_burst_of_deliveries_for_one_tenant_is_one_turn_that_runs_each_due_stream_once() -> None:
+    work = Work()
+    handled, queue, notes = deliveries(Store(verified="token"), work=work)
     outcomes = [
-        handled.rackbeat(TENANT, event="product.updated", token="tok", url_secret=None, body=body)
-        for _ in range(5)
+        handled.rackbeat(
+            TENANT, event="product.updated", token="tok", url_secret=None, body=f'{{"key": "P-{n}"}}'
+        )
+        for n in range(50)
     ]
-    other = handled.rackbeat(
-        TENANT, event="product.updated", token="tok", url_secret=None, body='{"key": "P-2"}'
+    outcomes.append(
+        handled.rackbeat(TENANT, event="customer.updated", token="tok", url_secret=None, body='{"key": "7"}')
     )
-    assert outcomes == [Outcome.ACCEPTED, Outcome.ACCEPTED] + [Outcome.DUPLICATE] * 3
-    assert other is Outcome.ACCEPTED
-    assert [(m["key"], m["delay"]) for m in queue.sent] == [("P-1", 0), ("P-1", 10), ("P-2", 0)]
-    assert [line for line, _ in notes.lines].count("webhook coalesced") == 3
+    other = "f" * 32
+    outcomes.append(
+        handled.rackbeat(other, event="product.updated", token="tok", url_secret=None, body='{"key": "P-1"}')
+    )
+    # Every change is accepted (its stream is due), but a tenant has one task at a time.
+    assert outcomes == [Outcome.ACCEPTED] * 52
+    assert [m["tenant_id"] for m in queue.sent] == [TENANT, other]
+    assert work.due == {
+        TENANT: {"products_to_tripletex", "customers_to_tripletex"},
+        other: {"products_to_tripletex"},
+    }
+    assert [line for line, _ in notes.lines].count("webhook joins the tenant's due work") == 50
 
 
-def test_a_deletion_is_not_coalesced_into_an_updates_tasks() -> None:
-    handled, queue, _ = deliveries()
-    update = b'{"event": "customer.update", "id": 42, "value": {}}'
+def test_a_deletion_is_its_own_entity_task_never_stream_work() -> None:
+    """A stream never sees a record that is gone: the deletion is queued as itself, to be
+    mirrored as a deactivation (sync/deactivation.py), and marks no stream due."""
+    work = Work()
+    handled, queue, notes = deliveries(Store(verified="token"), work=work)
     delete = b'{"event": "customer.delete", "id": 42, "value": null}'
-    outcomes = [handled.tripletex(TENANT, **_signed(update, key=f"u-{n}")) for n in range(3)]
-    assert outcomes == [Outcome.ACCEPTED, Outcome.ACCEPTED, Outcome.DUPLICATE]
     assert handled.tripletex(TENANT, **_signed(delete, key="d-1")) is Outcome.ACCEPTED
-    assert [(m["key"], m["deleted"], m["delay"]) for m in queue.sent] == [
-        ("42", False, 0),
-        ("42", False, 10),
-        ("42", True, 0),
+    gone = '{"key": "P-1"}'
+    assert (
+        handled.rackbeat(TENANT, event="product.deleted", token="tok", url_secret=None, body=gone)
+        is Outcome.ACCEPTED
+    )
+    assert [(m["kind"], m["source"], m["key"], m["deleted"], m["delay"]) for m in queue.sent] == [
+        ("entity", "tripletex", "42", True, 0),
+        ("entity", "rackbeat", "P-1", True, 0),
     ]
+    assert work.due == {}
+    assert [line for line, _ in notes.lines].count("webhook for a deletion enqueued") == 2
+    # An update delivered without its value is a change: its stream is due, no entity task.
+    blank = b'{"event": "customer.update", "id": 43, "value": null}'
+    assert handled.tripletex(TENANT, **_signed(blank, key="d-2")) is Outcome.ACCEPTED
+    assert work.due == {TENANT: {"customers_to_rackbeat"}}
+    assert [m["kind"] for m in queue.sent] == ["entity", "entity", "tenant"]
+
+
+def test_the_echo_of_our_own_write_is_dropped_before_it_becomes_work() -> None:
+    work = Work()
+    echoes = Echoes(ours={("tripletex", "42", 7), ("rackbeat", "P-1", None)})
+    handled, queue, notes = deliveries(Store(verified="token"), work=work, echoes=echoes)
+    ours = b'{"event": "product.update", "id": 42, "value": {"id": 42, "version": 7}}'
+    newer = b'{"event": "product.update", "id": 42, "value": {"id": 42, "version": 8}}'
+    assert handled.tripletex(TENANT, **_signed(ours, key="e-1")) is Outcome.DUPLICATE
+    assert handled.rackbeat(
+        TENANT, event="product.updated", token="tok", url_secret=None, body='{"key": "P-1"}'
+    ) is (Outcome.DUPLICATE)
+    assert (queue.sent, work.due) == ([], {})
+    # The version the delivery carries is what is compared; a newer one is someone's change.
+    assert handled.tripletex(TENANT, **_signed(newer, key="e-2")) is Outcome.ACCEPTED
+    assert work.due == {TENANT: {"products_to_rackbeat"}}
+    assert echoes.asked == [("tripletex", "42", 7), ("rackbeat", "P-1", None), ("tripletex", "42", 8)]
+    assert [line for line, _ in notes.lines].count("webhook echo of our own write dropped") == 2
 
 
 @pytest.mark.parametrize(
@@ -271,8 +349,8 @@ def test_a_deletion_is_not_coalesced_into_an_updates_tasks() -> None:
 def test_a_delivery_for_a_stream_the_tenant_does_not_sync_is_dropped_before_the_queue(
     streams: Streams | None, source: str
 ) -> None:
-    markers = Markers()
-    handled, queue, notes = deliveries(Store(verified="token"), streams=streams, markers=markers)
+    work = Work()
+    handled, queue, notes = deliveries(Store(verified="token"), streams=streams, work=work)
     if source == "rackbeat":
         outcome = handled.rackbeat(
             TENANT, event="customer.updated", token="tok", url_secret=None, body='{"key": "1001"}'
@@ -281,21 +359,24 @@ def test_a_delivery_for_a_stream_the_tenant_does_not_sync_is_dropped_before_the_
         outcome = handled.tripletex(TENANT, **_signed(b'{"event": "customer.update", "id": 42, "value": {}}'))
     assert outcome is Outcome.DISABLED
     assert queue.sent == []
-    assert markers.slots == {}, "a dropped delivery must not open a coalescing window"
+    assert work.due == {}, "a dropped delivery must not make work"
     assert "webhook for a stream not synced dropped" in [line for line, _ in notes.lines]
 
 
 def test_a_delivery_whose_task_cannot_be_enqueued_leaves_no_marker_behind() -> None:
-    markers, queue = Markers(), Queue(broken=True)
-    handled, _, _ = deliveries(markers=markers, queue=queue)
+    markers, queue, work = Markers(), Queue(broken=True), Work()
+    handled, _, _ = deliveries(markers=markers, queue=queue, work=work)
     delivery = _signed(b'{"event": "customer.update", "id": 42, "value": {}}', key="idem-9")
     with pytest.raises(RuntimeError):
         handled.tripletex(TENANT, **delivery)
     assert markers.keys == set()
-    assert markers.slots == {}
+    # The tenant is let go, so the retry (or the next delivery) starts its turn.
+    assert work.abandoned == [TENANT]
+    assert work.held == set()
     # Tripletex retries the same delivery: it is not taken for a replay.
     queue.broken = False
     assert handled.tripletex(TENANT, **delivery) is Outcome.ACCEPTED
+    assert len(queue.sent) == 1
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,5 @@
 """Delivery markers against DynamoDB (moto, the template's IdempotencyTable): the conditional
-writes decide replay and coalescing, so they are tested where the conditions are evaluated."""
+writes decide replay and echoes, so they are tested where the conditions are evaluated."""
 
 from __future__ import annotations
 
@@ -9,10 +9,9 @@ import boto3
 import pytest
 
 from local.aws import ProvisionedStack
-from rackbeat_tripletex.webhooks.markers import REPLAY_DAYS, DeliveryMarkers, Slot
+from rackbeat_tripletex.webhooks.markers import REPLAY_DAYS, DeliveryMarkers
 
 TENANT = "0123456789abcdef" * 2
-WINDOW = 10
 
 
 class Clock:
@@ -31,7 +30,7 @@ def table(aws_stack: ProvisionedStack) -> Any:
 
 def test_an_idempotency_key_is_accepted_once_until_its_marker_expires(table: Any) -> None:
     clock = Clock()
-    markers = DeliveryMarkers(table, window_seconds=WINDOW, clock=clock)
+    markers = DeliveryMarkers(table, clock=clock)
     first = markers.first_delivery("tripletex", TENANT, "idem-1")
     assert first is not None
     assert [markers.first_delivery("tripletex", TENANT, "idem-1") for _ in range(19)] == [None] * 19
@@ -45,34 +44,22 @@ def test_an_idempotency_key_is_accepted_once_until_its_marker_expires(table: Any
 
 
 def test_a_forgotten_key_is_accepted_again(table: Any) -> None:
-    markers = DeliveryMarkers(table, window_seconds=WINDOW, clock=Clock())
+    markers = DeliveryMarkers(table, clock=Clock())
     first = markers.first_delivery("tripletex", TENANT, "idem-2")
     assert first is not None
     markers.forget(first)
     assert markers.first_delivery("tripletex", TENANT, "idem-2") is not None
 
 
-def test_a_window_gives_one_leading_and_one_trailing_task_then_a_new_window_opens(table: Any) -> None:
+def test_one_delivery_per_write_is_taken_for_its_echo(table: Any) -> None:
     clock = Clock()
-    markers = DeliveryMarkers(table, window_seconds=WINDOW, clock=clock)
-    leading = markers.slot(TENANT, "rackbeat", "product", "P-1")
-    assert leading is not None
-    assert leading.delay_seconds == 0
-    clock.now += 3
-    trailing = markers.slot(TENANT, "rackbeat", "product", "P-1")
-    # Delayed to the window's end, so it reads the record after every change the window saw.
-    assert trailing == Slot(leading.marker_id, WINDOW - 3)
-    clock.now += 2
-    assert [markers.slot(TENANT, "rackbeat", "product", "P-1") for _ in range(5)] == [None] * 5
-    # Another record, entity, source or tenant has its own window.
-    others = [
-        markers.slot(TENANT, "rackbeat", "product", "P-2"),
-        markers.slot(TENANT, "tripletex", "product", "P-1"),
-        markers.slot(TENANT, "rackbeat", "customer", "P-1"),
-        markers.slot("f" * 32, "rackbeat", "product", "P-1"),
-    ]
-    assert [slot.delay_seconds if slot else None for slot in others] == [0, 0, 0, 0]
-    assert len({slot.marker_id for slot in others if slot} | {leading.marker_id}) == 5
-    clock.now += WINDOW  # the window closed: the next delivery leads a new one
-    reopened = markers.slot(TENANT, "rackbeat", "product", "P-1")
-    assert reopened == Slot(leading.marker_id, 0)
+    markers = DeliveryMarkers(table, clock=clock)
+    written = int(clock.now) - 2
+    # The first delivery after our write is its echo; the next one is somebody's change.
+    assert markers.first_echo(TENANT, "product", "P-1", written, seconds=300) is True
+    assert markers.first_echo(TENANT, "product", "P-1", written, seconds=300) is False
+    # Our next write of the record has an echo of its own; other records and tenants are apart.
+    assert markers.first_echo(TENANT, "product", "P-1", written + 5, seconds=300) is True
+    assert markers.first_echo(TENANT, "product", "P-2", written, seconds=300) is True
+    assert markers.first_echo(TENANT, "customer", "P-1", written, seconds=300) is True
+    assert markers.first_echo("f" * 32, "product", "P-1", written, seconds=300) is True

@@ -23,6 +23,7 @@ import pytest
 
 from local.outbox import confirm_step_up
 from local.stack import LocalStack
+from rackbeat_tripletex.store.tenant_work import work_id
 from rackbeat_tripletex.webhooks import rackbeat
 from tests.support import leaks
 from tests.support.live_stack import LiveStack, Tenant, start_live_stack
@@ -72,6 +73,17 @@ def subscriptions(stack: LiveStack, tenant: Tenant) -> list[dict[str, Any]]:
 def url_secret(stack: LiveStack, tenant: Tenant) -> str:
     (secret,) = {parse_qs(urlsplit(w["url"]).query)["secret"][0] for w in subscriptions(stack, tenant)}
     return secret
+
+
+def due_work(stack: LiveStack, tenant_id: str) -> set[str]:
+    """The streams due for the tenant (store/tenant_work.py), as the deliveries left them."""
+    assert stack.local.aws is not None
+    dynamodb = boto3.resource(
+        "dynamodb", endpoint_url=stack.local.moto.endpoint if stack.local.moto else None
+    )
+    table = dynamodb.Table(stack.local.aws.outputs["IdempotencyTableName"])
+    item = table.get_item(Key={"id": work_id(tenant_id)}).get("Item") or {}
+    return {str(name) for name in item.get("due") or ()}
 
 
 def queued(stack: LiveStack) -> list[dict[str, Any]]:
@@ -147,14 +159,17 @@ def test_webhooks_work_under_each_variant(
         assert delivered == len(log) > 0
         assert {entry["status"] for entry in log} == {202}, log
         tasks = queued(stack)
-        # Both tenants subscribe on the same Rackbeat account: each gets its own task.
-        expected_entities = {"customer", "product"} if catalogue == "all" else {"product"}
+        # Both tenants subscribe on the same Rackbeat account: each gets its own turn (one,
+        # however many deliveries), and the streams the deliveries announced are due for it.
+        expected_streams = (
+            {"customers_to_tripletex", "products_to_tripletex"}
+            if catalogue == "all"
+            else {"products_to_tripletex"}
+        )
         for tenant in (a, b):
             mine = [t for t in tasks if t["tenant_id"] == tenant.tenant_id]
-            assert {(t["entity"], t["key"]) for t in mine} == {
-                (entity, "20001" if entity == "customer" else "WH-1") for entity in expected_entities
-            }
-            assert {t["source"] for t in mine} == {"rackbeat"}
+            assert [(t["kind"], t["trigger"], t["held"]) for t in mine] == [("tenant", "webhook", True)]
+            assert due_work(stack, tenant.tenant_id) == expected_streams
 
         # Forged deliveries: the same answer as an unknown tenant, nothing enqueued.
         unknown = forge(stack, uuid.uuid4().hex, secret=secret_a)

@@ -11,6 +11,7 @@ import boto3
 from local.stack import LocalStack
 from rackbeat_tripletex.models.domain import Settings, Streams
 from rackbeat_tripletex.models.sync import parse_sync_task
+from rackbeat_tripletex.store.tenant_work import work_id
 from rackbeat_tripletex.store.tenants import TenantStore
 from rackbeat_tripletex.webhooks.store import WebhookStore
 from tests.support.events import queued_sync_tasks, sample_event
@@ -41,7 +42,10 @@ def test_a_delivery_without_token_header_is_verified_by_the_url_secret(handler_s
     assert accepted.payload["statusCode"] == 202, accepted.payload
     (body,) = queued_sync_tasks(handler_stack)
     task = parse_sync_task(body)
-    assert (task.kind, task.tenant_id, task.entity, task.key) == ("entity", TENANT, "product", "P-1001")
+    # The tenant's turn; the delivery made its stream due (the turn reads P-1001 from there).
+    assert (task.kind, task.tenant_id, task.trigger) == ("tenant", TENANT, "webhook")
+    work = boto3.resource("dynamodb").Table(handler_stack.aws.outputs["IdempotencyTableName"])
+    assert work.get_item(Key={"id": work_id(TENANT)})["Item"]["due"] == {"products_to_tripletex"}
     assert secret not in body
 
     # Another tenant's path with this secret, and this secret after a rotation: refused.

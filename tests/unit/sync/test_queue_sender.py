@@ -15,9 +15,11 @@ class FlakySqs:
         self.times = times
         self.seen: dict[str, int] = {}
         self.calls: list[list[str]] = []
+        self.groups: list[str | None] = []
 
     def send_message_batch(self, *, QueueUrl: str, Entries: list[dict[str, str]]) -> dict[str, Any]:
         self.calls.append([e["MessageBody"] for e in Entries])
+        self.groups.extend(e.get("MessageGroupId") for e in Entries)
         failed = []
         for entry in Entries:
             body = entry["MessageBody"]
@@ -41,3 +43,15 @@ def test_a_refused_entry_is_sent_again_only_when_asked() -> None:
     assert again.calls == [["1", "2", "3"], ["3"]]
     stubborn = FlakySqs({"2", "3"}, 5)
     assert send_bodies(stubborn, "q", ["1", "2", "3"], attempts=2) == 2
+
+
+def test_each_message_carries_its_tenant_as_message_group_so_the_queue_is_fair() -> None:
+    sqs = FlakySqs({"b-1"}, 1)
+    bodies = [f"{tenant}-{n}" for tenant in "ab" for n in range(7)]
+    groups = [body.split("-")[0] for body in bodies]
+    assert send_bodies(sqs, "q", bodies, attempts=2, groups=groups) == 0
+    # Resent entries keep their group.
+    assert sqs.groups == [*groups, "b"]
+    ungrouped = FlakySqs(set(), 0)
+    send_bodies(ungrouped, "q", ["x"])
+    assert ungrouped.groups == [None]

@@ -92,9 +92,16 @@ def test_sqs_consumers_report_partial_failures_cap_concurrency_and_fit_the_visib
             event_props = event["Properties"]
             assert set(event_props) <= SQS_EVENT_KEYS, f"{name}: unknown SQS event keys"
             assert event_props.get("FunctionResponseTypes") == ["ReportBatchItemFailures"], name
-            assert event_props["ScalingConfig"]["MaximumConcurrency"] >= 2, name
+            assert _value(template, event_props["ScalingConfig"]["MaximumConcurrency"]) >= 2, name
             queue = queues[event_props["Queue"]["Fn::GetAtt"][0]]
             assert queue["Properties"]["VisibilityTimeout"] >= 6 * props["Timeout"], name
+
+
+def _value(template: dict[str, Any], value: Any) -> Any:
+    """A literal, or the default of the parameter it refers to."""
+    if isinstance(value, dict) and "Ref" in value:
+        return template["Parameters"][value["Ref"]]["Default"]
+    return value
 
 
 def _statements(function: dict[str, Any]) -> list[dict[str, Any]]:

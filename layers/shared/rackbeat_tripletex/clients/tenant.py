@@ -36,12 +36,17 @@ def secret_backed_clients(
     tripletex_options: Mapping[str, Any] | None = None,
     rackbeat_options: Mapping[str, Any] | None = None,
     bulk_import: bool = False,
+    workers_per_tenant: int = budget.MAX_CONCURRENT_WORKERS,
 ) -> ClientFactory:
     """Clients for a tenant built from its secret, each held to its worker's share of the budget.
 
     ``bulk_import``: the initial import's writes carry ``suppress_webhooks`` (Rackbeat's advice
     for data imports); the ongoing sync's do not, so other apps on the account hear about
     records we create or change later (RACKBEAT-EVIDENCE mismatch 8).
+
+    ``workers_per_tenant``: how many workers may serve one tenant at once, each held to that
+    share of the tenant's limits (the import: its queue's concurrency; the ongoing sync: 1, a
+    tenant has one turn at a time, sync/work.py).
     """
 
     @contextmanager
@@ -55,14 +60,14 @@ def secret_backed_clients(
                 consumer_token=credentials.tripletex_consumer_token,
                 employee_token=credentials.tripletex_employee_token,
             ),
-            rate_per_second=budget.tripletex_rate_per_worker(),
+            rate_per_second=budget.TRIPLETEX_REQUESTS_PER_SECOND / workers_per_tenant,
             burst=5.0,
             **(tripletex_options or {}),
         )
         rackbeat = RackbeatClient(
             rackbeat_base_url,
             SecretStr(credentials.rackbeat_api_token.get_secret_value()),
-            requests_per_minute=budget.rackbeat_per_minute_per_worker(),
+            requests_per_minute=budget.RACKBEAT_REQUESTS_PER_MINUTE // workers_per_tenant,
             page_size=1000,
             suppress_webhooks=bulk_import,
             **(rackbeat_options or {}),

@@ -55,6 +55,7 @@ AREAS: tuple[str, ...] = (
     "identity",
     "wizard",
     "streams_ledger",
+    "sync_turns",
 )
 
 

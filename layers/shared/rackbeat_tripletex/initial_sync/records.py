@@ -56,6 +56,7 @@ from rackbeat_tripletex.store.links import NumberTaken
 from rackbeat_tripletex.streams import registry
 from rackbeat_tripletex.streams.to_rackbeat import Read as TripletexRead
 from rackbeat_tripletex.streams.to_rackbeat import ToRackbeat
+from rackbeat_tripletex.sync.steps import rackbeat_hash
 
 logger = logging.getLogger(__name__)
 
@@ -272,19 +273,19 @@ def _import_one(
     try:
         if outcome == "created":
             try:
-                stream.create_in_rackbeat(rackbeat, write)
+                saved = stream.create_in_rackbeat(rackbeat, write)
             except ValidationFailed as error:
                 if not _number_taken(error):
                     raise
                 origin = "created" if leftover else "linked"
                 outcome = origin
-                stream.update_in_rackbeat(rackbeat, key, write, record)
+                saved = stream.update_in_rackbeat(rackbeat, key, write, record)
         else:
             try:
-                stream.update_in_rackbeat(rackbeat, key, write, record)
+                saved = stream.update_in_rackbeat(rackbeat, key, write, record)
             except NotFound:
                 # Deleted in Rackbeat since it was read: it is created again.
-                stream.create_in_rackbeat(rackbeat, write)
+                saved = stream.create_in_rackbeat(rackbeat, write)
     except ValidationFailed as error:
         if link.state == LinkState.PENDING:
             ctx.links.release_claim(tenant_id, link)
@@ -296,6 +297,11 @@ def _import_one(
             "origin": origin,
             "rackbeat_hash": payload_hash,
             "tripletex_hash": content_hash(record.model_dump(mode="json", by_alias=True)),
+            # What each side now holds, as the ongoing sync compares it: the Tripletex version
+            # read (its events for that version are no news) and the Rackbeat record as written
+            # (the Rackbeat -> Tripletex stream then sees nothing to send back).
+            "tripletex_version": record.version,
+            "rackbeat_source_hash": rackbeat_hash(saved),
         }
     )
     links[key] = synced

@@ -48,7 +48,13 @@ def handle_task(ctx: InitialSyncContext, task: PlanTask | PageTask | RetryTask) 
 
 def send_tasks(ctx: InitialSyncContext, tasks: Sequence[PlanTask | PageTask | RetryTask]) -> None:
     """Every task on InitialSyncQueue; any unsent raises so the caller's message is retried."""
-    unsent = send_bodies(ctx.sqs, ctx.queue_url, [task.model_dump_json() for task in tasks])
+    unsent = send_bodies(
+        ctx.sqs,
+        ctx.queue_url,
+        [task.model_dump_json() for task in tasks],
+        # A fair queue per tenant: one big import's pages do not hold back another tenant's.
+        groups=[task.tenant_id for task in tasks],
+    )
     if unsent:
         raise RuntimeError(f"{unsent} of {len(tasks)} initial-sync messages were not sent")
 

@@ -352,8 +352,13 @@ class TenantSyncTask(BaseModel):
 
     kind: Literal["tenant"] = "tenant"
     tenant_id: str
-    trigger: Literal["schedule", "reconcile"] = "schedule"
+    trigger: Literal["schedule", "reconcile", "webhook"] = "schedule"
     full: bool = False
+    # The message is the tenant's holder (store/tenant_work.py): it runs what is due instead of
+    # asking for the tenant first (webhook deliveries and a holder's next turn send these).
+    held: bool = False
+    # The holder's name (store/tenant_work.py): a message whose holder was superseded drops itself.
+    holder: str | None = Field(default=None, max_length=64)
 
 
 class EntitySyncTask(BaseModel):

@@ -3,6 +3,12 @@
 Layout (in the tenant's partition of StateTable):
   sk = LINK#<entity>#<rackbeat key>      the link (``models.sync.EntityLink``) and ``lease_until``
   sk = LINKTX#<entity>#<tripletex id>    rackbeat_key (the way back, for syncs that start in Tripletex)
+                                         and tripletex_version, the version we last wrote or read
+
+The way back carries the Tripletex version so the webhooks function can tell an event about our
+own write (or about a version already synced) with one read, and drop it before it becomes work.
+A write to Rackbeat stamps ``rackbeat_written_at`` on the link: Rackbeat's deliveries carry only a
+number, so the first delivery soon after our write is taken for its echo (webhooks/echo.py).
 
 The initial import *claims* a Rackbeat number (a conditional write, state ``pending``) before the
 record is created, so two Tripletex records sharing a number cannot both take it, even when two
@@ -33,7 +39,7 @@ from rackbeat_tripletex.store.dynamo import (
 )
 from rackbeat_tripletex.store.failures import failure_sk
 
-_ROW_KEYS = ("pk", "sk", "lease_until")
+_ROW_KEYS = ("pk", "sk", "lease_until", "rackbeat_written_at")
 
 
 def link_sk(entity: Entity, rackbeat_key: str) -> str:
@@ -65,14 +71,19 @@ def _link(item: dict[str, Any]) -> EntityLink:
     return EntityLink.model_validate(plain({k: v for k, v in item.items() if k not in _ROW_KEYS}))
 
 
-def _reverse_item(pk: str, entity: Entity, rackbeat_key: str, tripletex_id: int) -> dict[str, Any]:
-    return {
+def _reverse_item(
+    pk: str, entity: Entity, rackbeat_key: str, tripletex_id: int, version: Any = None
+) -> dict[str, Any]:
+    item = {
         "pk": pk,
         "sk": reverse_sk(entity, tripletex_id),
         "entity": entity,
         "rackbeat_key": rackbeat_key,
         "tripletex_id": tripletex_id,
     }
+    if isinstance(version, int):
+        item["tripletex_version"] = version
+    return item
 
 
 class LinkStore:
@@ -128,6 +139,25 @@ class LinkStore:
         rows = read_rows(self._table, tenant_pk(tenant_id), sks)
         return {sks[sk]: str(item["rackbeat_key"]) for sk, item in rows.items() if sk in sks}
 
+    def synced_version(self, tenant_id: str, entity: Entity, tripletex_id: int) -> int | None:
+        """The Tripletex version last written or read for this record (None: never linked).
+        An eventually consistent read: a version stored a moment ago may be missed, which only
+        lets one echo through to a worker that skips it."""
+        item = self._table.get_item(
+            Key={"pk": tenant_pk(tenant_id), "sk": reverse_sk(entity, tripletex_id)},
+            ProjectionExpression="tripletex_version",
+        ).get("Item")
+        version = (item or {}).get("tripletex_version")
+        return int(version) if version is not None else None
+
+    def rackbeat_written_at(self, tenant_id: str, entity: Entity, rackbeat_key: str) -> int | None:
+        """When we last wrote this record to Rackbeat (epoch seconds), or None."""
+        item = self._table.get_item(
+            Key=self._key(tenant_id, entity, rackbeat_key), ProjectionExpression="rackbeat_written_at"
+        ).get("Item")
+        stamp = (item or {}).get("rackbeat_written_at")
+        return int(stamp) if stamp is not None else None
+
     def rackbeat_key_for(self, tenant_id: str, entity: Entity, tripletex_id: int) -> str | None:
         item = self._table.get_item(
             Key={"pk": tenant_pk(tenant_id), "sk": reverse_sk(entity, tripletex_id)}, ConsistentRead=True
@@ -173,7 +203,11 @@ class LinkStore:
                 assert link.tripletex_id is not None
                 body = link.model_dump(mode="json", exclude_none=True)
                 batch.put_item(Item={"pk": pk, "sk": link_sk(link.entity, link.rackbeat_key), **body})
-                batch.put_item(Item=_reverse_item(pk, link.entity, link.rackbeat_key, link.tripletex_id))
+                batch.put_item(
+                    Item=_reverse_item(
+                        pk, link.entity, link.rackbeat_key, link.tripletex_id, link.tripletex_version
+                    )
+                )
 
     def release_claim(self, tenant_id: str, link: EntityLink) -> None:
         """Give back a claim whose create Rackbeat refused, unless it has been written since."""
@@ -240,4 +274,8 @@ class LinkStore:
             ExpressionAttributeValues=values,
         )
         if tripletex_id is not None:
-            self._table.put_item(Item=_reverse_item(tenant_pk(tenant_id), entity, rackbeat_key, tripletex_id))
+            self._table.put_item(
+                Item=_reverse_item(
+                    tenant_pk(tenant_id), entity, rackbeat_key, tripletex_id, fields.get("tripletex_version")
+                )
+            )

@@ -68,8 +68,13 @@ class SyncContext:
         table = boto3.resource("dynamodb").Table(config.require("state_table_name"))
         return cls.from_table(
             table,
+            # A tenant has one sync turn at a time (sync/work.py): its worker may spend all of
+            # the tenant's budget.
             clients=secret_backed_clients(
-                TenantSecrets.from_config(), config.tripletex_base_url, config.rackbeat_base_url
+                TenantSecrets.from_config(),
+                config.tripletex_base_url,
+                config.rackbeat_base_url,
+                workers_per_tenant=1,
             ),
             mailer=Mailer.from_config(),
             **rest,

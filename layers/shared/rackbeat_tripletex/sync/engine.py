@@ -18,15 +18,19 @@ the running stream is not advanced, so the next run after relinking re-reads eve
 from __future__ import annotations
 
 import logging
+import math
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from aws_lambda_powertools.metrics import MetricUnit
 
 from rackbeat_tripletex.clients.http import ApiError, AuthError, ValidationFailed
 from rackbeat_tripletex.clients.tenant import MissingCredentials
-from rackbeat_tripletex.i18n import use_language
+from rackbeat_tripletex.i18n import text, use_language
 from rackbeat_tripletex.models.domain import Settings, Tenant, TenantStatus
 from rackbeat_tripletex.models.sync import EntitySyncTask, RunOutcome, SyncRun, TenantSyncTask, Trigger
+from rackbeat_tripletex.store.tenant_work import ALL, FULL
 from rackbeat_tripletex.streams import registry
 from rackbeat_tripletex.streams.base import Stream
 from rackbeat_tripletex.streams.scheduled import Busy, Job, Scheduled
@@ -35,11 +39,30 @@ from rackbeat_tripletex.streams.to_tripletex import ToTripletex
 from rackbeat_tripletex.sync.context import SyncContext
 from rackbeat_tripletex.sync.deactivation import Deactivation
 from rackbeat_tripletex.sync.pause import dead_token, pause_for_relink
-from rackbeat_tripletex.sync.session import TRANSIENT, RecordBusy, Session, StreamAborted, Written, count
+from rackbeat_tripletex.sync.session import (
+    TRANSIENT,
+    OutOfTime,
+    RecordBusy,
+    Session,
+    StreamAborted,
+    Written,
+    count,
+)
 from rackbeat_tripletex.sync.to_rackbeat import ToRackbeatSync
 from rackbeat_tripletex.sync.to_tripletex import ToTripletexSync
 
 logger = logging.getLogger(__name__)
+
+FULL_PREFIX = "full:"
+# A stream run that stopped because its task's turn ended says so in its history.
+CONTINUED = "sync.run.continued"
+
+
+@dataclass(frozen=True)
+class DueRun:
+    runs: list[SyncRun]
+    left: set[str]  # what is still due (the turn ended first)
+    full_done: bool  # a full reconcile ran to its end
 
 
 class SyncEngine:
@@ -52,33 +75,50 @@ class SyncEngine:
     # ----- entry points ------------------------------------------------------------------------
     def run_tenant(self, task: TenantSyncTask) -> list[SyncRun]:
         """Every enabled stream of the tenant, dependencies first. Returns the stream runs."""
-        opened = self._open(task.tenant_id, task.trigger)
+        return self.run_due(task.tenant_id, {FULL if task.full else ALL}, task.trigger).runs
+
+    def run_due(
+        self,
+        tenant_id: str,
+        due: set[str],
+        trigger: Trigger,
+        *,
+        time_left: Callable[[], float] = lambda: math.inf,
+    ) -> DueRun:
+        """What is due for the tenant (stream names, ``ALL``, ``FULL``; store/tenant_work.py), in
+        run order. When ``time_left`` runs out the running stream stops between two records with
+        its cursor unmoved, and it and the streams after it are returned as ``left``."""
+        opened = self._open(tenant_id, trigger)
         if opened is None:
-            return []
+            return DueRun([], set(), full_done=False)
         tenant, settings = opened
+        full = FULL in due or any(name.startswith(FULL_PREFIX) for name in due)
+        enabled = registry.enabled(settings.streams)
+        wanted = {name.removeprefix(FULL_PREFIX) for name in due}
+        streams = enabled if ALL in due or FULL in due else [s for s in enabled if s.name.value in wanted]
         runs: list[SyncRun] = []
-        streams = registry.enabled(settings.streams)
+        left: set[str] = set()
         try:
-            with self.ctx.clients(task.tenant_id) as clients:
-                session = Session(tenant, settings, clients, task.trigger, uuid.uuid4().hex)
+            with self.ctx.clients(tenant_id) as clients:
+                session = Session(tenant, settings, clients, trigger, uuid.uuid4().hex, time_left=time_left)
                 if streams:
-                    session.cursors = self.ctx.cursors.get_many(
-                        tenant.tenant_id, [s.name.value for s in streams]
-                    )
-                for stream in streams:
-                    run = self._run_stream(session, stream, full=task.full)
+                    session.cursors = self.ctx.cursors.get_many(tenant_id, [s.name.value for s in streams])
+                for index, stream in enumerate(streams):
+                    run = self._run_stream(session, stream, full=full)
                     runs.append(run)
                     if run.outcome == RunOutcome.PAUSED:
                         break
+                    if session.out_of_time:
+                        prefix = FULL_PREFIX if full else ""
+                        left = {prefix + s.name.value for s in streams[index:]}
+                        break
         except MissingCredentials:
-            logger.warning(
-                "tenant has no stored credentials; nothing synced", extra={"tenant_id": tenant.tenant_id}
-            )
+            logger.warning("tenant has no stored credentials; nothing synced", extra={"tenant_id": tenant_id})
         finally:
             # History is written once per tenant run; a run cut short still records its streams.
             if runs:
                 self.ctx.runs.put_many(runs)
-        return runs
+        return DueRun(runs, left, full_done=full and not left and bool(runs))
 
     def run_entity(self, task: EntitySyncTask) -> str:
         """One changed record from a webhook. Raises on transient failures so SQS retries it."""
@@ -181,6 +221,10 @@ class SyncEngine:
         run = self._new_run(session, stream)
         try:
             self._read_stream(session, stream, run, full=full)
+        except OutOfTime:
+            # Not a failure: the next turn goes on from the same cursor.
+            session.out_of_time = True
+            run.detail = text(CONTINUED, session.tenant.language)
         except AuthError as error:
             self._pause(session.tenant, error)
             run.outcome = RunOutcome.PAUSED

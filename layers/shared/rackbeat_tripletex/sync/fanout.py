@@ -20,11 +20,12 @@ class FanOutError(Exception):
 def fan_out(tenants: TenantStore, sqs: Any, queue_url: str, *, full: bool) -> int:
     """Enqueue a tenant-level task per active tenant (gsi1 ``STATUS#active``); returns how many."""
     trigger = "reconcile" if full else "schedule"
-    bodies = [
-        TenantSyncTask(tenant_id=t.tenant_id, trigger=trigger, full=full).model_dump_json()
+    tasks = [
+        TenantSyncTask(tenant_id=t.tenant_id, trigger=trigger, full=full)
         for t in tenants.list_by_status(TenantStatus.ACTIVE)
     ]
-    unsent = send_bodies(sqs, queue_url, bodies, attempts=2)
+    bodies = [task.model_dump_json() for task in tasks]
+    unsent = send_bodies(sqs, queue_url, bodies, attempts=2, groups=[task.tenant_id for task in tasks])
     if unsent:
         raise FanOutError(f"{unsent} tenant sync messages could not be enqueued")
     logger.info("tenant syncs enqueued", extra={"tenants": len(bodies), "full": full})

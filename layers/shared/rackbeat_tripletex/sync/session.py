@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+import math
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +31,11 @@ TRANSIENT = (ServerError, RateLimited, TransportError)
 
 class RecordBusy(Exception):
     """Another worker is writing this record right now; try again shortly."""
+
+
+class OutOfTime(Exception):
+    """The task's turn is over: the stream stops between two records, its cursor stays where it
+    was (the next turn reads from it again and skips what this one wrote, by the links)."""
 
 
 class StreamAborted(Exception):
@@ -78,6 +84,12 @@ class Session:
     _initial_run: RunRecord | None = None
     _initial_run_read: bool = False
     invoicing: Invoicing = field(default_factory=Invoicing)
+    # Tripletex records a page is about to update, read in one call (sync/to_tripletex.py).
+    prefetched: dict[tuple[Entity, int], Any] = field(default_factory=dict)
+    # Seconds this task may still work (its turn, within the function's timeout).
+    time_left: Callable[[], float] = field(default=lambda: math.inf)
+    # Set when the turn ended mid-stream (the stream and those after it are due again).
+    out_of_time: bool = False
 
     @property
     def tenant_id(self) -> str:
@@ -90,6 +102,11 @@ class Session:
     @property
     def rackbeat(self) -> RackbeatClient:
         return self.clients.rackbeat
+
+    def check_time(self) -> None:
+        """Between records: end the turn when its time is spent."""
+        if self.time_left() <= 0:
+            raise OutOfTime
 
     def reference(self) -> r2t.Reference:
         """Rackbeat -> Tripletex lookups. Loaded only when a change has to be mapped (an idle run

@@ -5,11 +5,14 @@ header or by the ``?secret=`` of the URL we registered (either one); a Tripletex
 HMAC signature over the idempotency key and the body. An unverifiable delivery gets the same
 outcome whether the tenant exists or not.
 
-Only a verified delivery reaches the queue, and not every one: a Tripletex idempotency key seen
+Only a verified delivery becomes work, and not every one: a Tripletex idempotency key seen
 before (a retry or a replay) is dropped, a delivery for a stream the tenant switched off is
-dropped, and deliveries for one record are coalesced per window (webhooks/markers.py). What
-still arrives twice is harmless: the worker fetches the record's current state and writes
-through the entity links.
+dropped, a delivery announcing our own write is dropped (webhooks/echo.py), and a deletion is
+one entity task (mirrored as a deactivation). The rest mark their stream due for the tenant
+(store/tenant_work.py); only a delivery that finds the tenant without a holder enqueues a task,
+delayed by the coalescing window so a burst is read in one go. The task runs the due streams
+from their cursors, so 5,000 deliveries for one tenant are a few list reads, not 5,000 tasks,
+and a change is synced once whatever number of deliveries announced it.
 
 The outcome carries no HTTP: the webhooks function decides what each outcome answers.
 """
@@ -30,15 +33,19 @@ from rackbeat_tripletex import bodies
 from rackbeat_tripletex.config import RuntimeConfig
 from rackbeat_tripletex.denials import well_formed_tenant_id
 from rackbeat_tripletex.models.domain import Streams
-from rackbeat_tripletex.models.sync import EntitySyncTask, StreamName
+from rackbeat_tripletex.models.sync import EntitySyncTask, StreamName, TenantSyncTask
+from rackbeat_tripletex.store.links import LinkStore
+from rackbeat_tripletex.store.tenant_work import TenantWork
 from rackbeat_tripletex.store.tenants import TenantStore
 from rackbeat_tripletex.webhooks import rackbeat, tripletex
+from rackbeat_tripletex.webhooks.echo import EchoFilter
 from rackbeat_tripletex.webhooks.markers import DeliveryMarkers
 from rackbeat_tripletex.webhooks.secret import TripletexWebhookSecrets
 from rackbeat_tripletex.webhooks.store import WebhookStore
 
 MAX_BODY = 64 * 1024
 NO_TOKEN_METRIC = "RackbeatDeliveriesWithoutToken"  # noqa: S105 - a metric name
+ECHO_METRIC = "WebhookEchoesDropped"
 
 
 class WebhooksSettings(RuntimeConfig):
@@ -48,14 +55,14 @@ class WebhooksSettings(RuntimeConfig):
     sync_queue_url: str = Field(alias="SYNC_QUEUE_URL", min_length=1)
     tenant_secret_prefix: str = Field(alias="TENANT_SECRET_PREFIX", min_length=1)
     idempotency_table_name: str = Field(alias="IDEMPOTENCY_TABLE_NAME", min_length=1)
-    webhook_coalesce_seconds: int = Field(alias="WEBHOOK_COALESCE_SECONDS", ge=1, le=900)
+    webhook_coalesce_seconds: int = Field(alias="WEBHOOK_COALESCE_SECONDS", ge=0, le=900)
 
 
 class Outcome(StrEnum):
-    ACCEPTED = "accepted"  # a sync task is on SyncQueue
+    ACCEPTED = "accepted"  # its stream is due for the tenant (a task is on SyncQueue, or a holder runs it)
     IGNORED = "ignored"  # genuine, but an event we do not sync
     DISABLED = "disabled"  # genuine, but the tenant does not sync this stream (or no stream yet)
-    DUPLICATE = "duplicate"  # genuine, but already accepted or covered by a queued task
+    DUPLICATE = "duplicate"  # genuine, but already accepted, or the echo of our own write
     UNVERIFIED = "unverified"
     TOO_LARGE = "too_large"
     NOT_JSON = "not_json"
@@ -78,6 +85,10 @@ class Deliveries:
     sqs: Any
     queue_url: str
     markers: DeliveryMarkers
+    echoes: EchoFilter
+    work: TenantWork
+    # Seconds the first task of a burst waits, so the deliveries right behind it share its read.
+    coalesce_seconds: int
     # The tenant's streams as its settings say; None before the settings are saved.
     streams: Callable[[str], Streams | None]
     log: Log = field(default_factory=lambda: logging.getLogger(__name__))
@@ -87,6 +98,8 @@ class Deliveries:
         dynamodb = boto3.resource("dynamodb")
         state = dynamodb.Table(settings.state_table_name)
         tenants = TenantStore(state)
+        coordination = dynamodb.Table(settings.idempotency_table_name)
+        markers = DeliveryMarkers(coordination)
 
         def streams(tenant_id: str) -> Streams | None:
             saved = tenants.get_settings(tenant_id)
@@ -97,10 +110,10 @@ class Deliveries:
             secrets=TripletexWebhookSecrets(boto3.client("secretsmanager"), settings.tenant_secret_prefix),
             sqs=boto3.client("sqs"),
             queue_url=settings.sync_queue_url,
-            markers=DeliveryMarkers(
-                dynamodb.Table(settings.idempotency_table_name),
-                window_seconds=settings.webhook_coalesce_seconds,
-            ),
+            markers=markers,
+            echoes=EchoFilter(LinkStore(state), markers),
+            work=TenantWork(coordination),
+            coalesce_seconds=settings.webhook_coalesce_seconds,
             streams=streams,
             log=log,
         )
@@ -148,7 +161,7 @@ class Deliveries:
             return Outcome.DUPLICATE
         task = tripletex.task_for(tenant_id, body)
         try:
-            return Outcome.IGNORED if task is None else self._enqueue(task)
+            return Outcome.IGNORED if task is None else self._enqueue(task, tripletex.delivered_version(body))
         except Exception:
             self.markers.forget(delivery)  # so Tripletex's retry of this delivery is not a replay
             raise
@@ -160,24 +173,50 @@ class Deliveries:
             return None
         return secret.get_secret_value() if secret is not None else None
 
-    def _enqueue(self, task: EntitySyncTask) -> Outcome:
+    def _enqueue(self, task: EntitySyncTask, version: int | None = None) -> Outcome:
         about = {"tenant_id": task.tenant_id, "source": task.source, "event": task.event, "key": task.key}
         streams = self.streams(task.tenant_id)
-        if streams is None or not getattr(streams, stream_of(task).value):
+        stream = stream_of(task)
+        if streams is None or not getattr(streams, stream.value):
             self.log.info("webhook for a stream not synced dropped", extra=about)
             return Outcome.DISABLED
-        # A deletion never hides behind an update's task (nor the reverse): each has its window.
-        kind = f"{task.entity}#deleted" if task.deleted else task.entity
-        slot = self.markers.slot(task.tenant_id, task.source, kind, task.key)
-        if slot is None:
-            self.log.info("webhook coalesced", extra=about)
+        if task.deleted and task.event.endswith((".delete", ".deleted")):
+            # A stream reads what changed and never sees a record that is gone: a deletion is
+            # its own entity task, mirrored as a deactivation (sync/deactivation.py, which
+            # confirms it first and makes a redelivery harmless). Deletions are rare: no burst
+            # to coalesce. (An update whose ``value`` is missing is still a change: its stream
+            # reads what it is now.)
+            self.sqs.send_message(
+                QueueUrl=self.queue_url,
+                MessageBody=task.model_dump_json(),
+                DelaySeconds=0,
+                MessageGroupId=task.tenant_id,
+            )
+            self.log.info("webhook for a deletion enqueued", extra=about)
+            return Outcome.ACCEPTED
+        if self.echoes.is_echo(task, version):
+            self.log.info("webhook echo of our own write dropped", extra={**about, "version": version})
+            with single_metric(name=ECHO_METRIC, unit=MetricUnit.Count, value=1):
+                pass
             return Outcome.DUPLICATE
+        holder = self.work.request(task.tenant_id, {stream.value})
+        if holder is None:
+            self.log.info("webhook joins the tenant's due work", extra=about)
+            return Outcome.ACCEPTED
+        held = TenantSyncTask(tenant_id=task.tenant_id, trigger="webhook", held=True, holder=holder)
         try:
             self.sqs.send_message(
-                QueueUrl=self.queue_url, MessageBody=task.model_dump_json(), DelaySeconds=slot.delay_seconds
+                QueueUrl=self.queue_url,
+                MessageBody=held.model_dump_json(),
+                DelaySeconds=self.coalesce_seconds,
+                MessageGroupId=task.tenant_id,
             )
         except Exception:
-            self.markers.forget(slot.marker_id)
+            self.work.abandon(
+                task.tenant_id, holder
+            )  # so the vendor's retry, or the next delivery, starts one
             raise
-        self.log.info("webhook accepted", extra={**about, "delay_seconds": slot.delay_seconds})
+        self.log.info(
+            "webhook started the tenant's turn", extra={**about, "delay_seconds": self.coalesce_seconds}
+        )
         return Outcome.ACCEPTED

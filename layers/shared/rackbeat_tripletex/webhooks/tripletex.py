@@ -148,12 +148,26 @@ def verify(secret: str | None, idempotency_key: str | None, body: bytes, present
     return hmac.compare_digest(signature(secret, idempotency_key, body), presented)
 
 
-def task_for(tenant_id: str, body: bytes) -> EntitySyncTask | None:
+def _payload(body: bytes) -> Mapping[str, object] | None:
     try:
         payload = bodies.parse(body.decode("utf-8"))
     except (bodies.UnreadableBody, UnicodeDecodeError):
         return None
-    if not isinstance(payload, Mapping):
+    return payload if isinstance(payload, Mapping) else None
+
+
+def delivered_version(body: bytes) -> int | None:
+    """The record's version the event announces (``value.version``; we subscribe with
+    ``fields=id,version``), or None when the delivery does not say."""
+    payload = _payload(body)
+    value = payload.get("value") if payload is not None else None
+    version = value.get("version") if isinstance(value, Mapping) else None
+    return version if isinstance(version, int) and not isinstance(version, bool) else None
+
+
+def task_for(tenant_id: str, body: bytes) -> EntitySyncTask | None:
+    payload = _payload(body)
+    if payload is None:
         return None
     event = str(payload.get("event") or "")
     entity = EVENTS.get(event)
