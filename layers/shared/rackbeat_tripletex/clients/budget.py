@@ -44,7 +44,7 @@ RACKBEAT_REQUESTS_PER_MINUTE = 480
 # of Rackbeat's budget (one write per record): 200 / (480 / 60 / 2) = 50 s.
 PAGE_SIZE = 200
 # The smallest page worth a message of its own: below it, the page's fixed cost (a Tripletex
-# read, the link lookup, the progress transaction, an SQS round trip) outweighs the parallelism.
+# read, the link lookup, the progress write, an SQS round trip) outweighs the parallelism.
 MIN_PAGE_SIZE = 25
 # Ids per Tripletex GET when a page is fetched by id: keeps the URL far below common 8 KB limits.
 IDS_PER_READ = 200
