@@ -6,11 +6,19 @@ noise on the machine hits all of them alike, and each figure is the median of it
 ratio is what holds across machines: the Lambda runtime pays ``import boto3``-like costs too.
 Bytecode caches are warm for both (one discarded warm-up sample each), as they are for boto3
 in the Lambda runtime.
+
+Each interpreter sees only the modules Lambda would give it: the standard library, the layer's
+pinned requirements, the runtime's boto3 and its dependencies, the layer package and the
+function's code. Whatever else the development environment holds is hidden, because an import
+that tries it would behave differently there: httpx, for one, loads its command line (click,
+rich, pygments) whenever those happen to be installed, which the layer never has.
 """
 
 from __future__ import annotations
 
+import importlib.metadata
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -25,14 +33,41 @@ TARGET_RATIO = 1.5
 LAYER_DIR = REPO / "layers" / "shared"
 SAM_BUILT_LAYER = REPO / ".aws-sam" / "build" / "SharedLayer"
 
-_IMPORT_BOTO3 = """
+# The python3.13 runtime's own boto3, as `sam build` leaves it out of the layer.
+RUNTIME_DISTRIBUTIONS = ("boto3", "botocore", "s3transfer", "jmespath", "python-dateutil", "six", "urllib3")
+
+# argv[1]: the top-level modules Lambda would have besides the standard library (by name, or
+# found in the interpreter's own lib directory: _sysconfigdata_* is not in stdlib_module_names);
+# any other is refused as Lambda would refuse it (an ImportError, which optional imports expect).
+_LAMBDA_VIEW = """
+import os, sys
+from importlib.machinery import PathFinder
+class _LambdaView:
+    visible = set(sys.argv.pop(1).split(",")) | set(sys.stdlib_module_names)
+    stdlib = os.path.dirname(os.__file__) + os.sep
+    def find_spec(self, name, path=None, target=None):
+        if path is None and name not in self.visible:
+            spec = PathFinder.find_spec(name)
+            origin = (spec.origin or "") if spec else ""
+            if not origin.startswith(self.stdlib) or "-packages" in origin:
+                raise ModuleNotFoundError(f"No module named {name!r} in Lambda", name=name)
+        return None
+sys.meta_path.insert(0, _LambdaView())
+"""
+
+_IMPORT_BOTO3 = (
+    _LAMBDA_VIEW
+    + """
 import time
 started = time.perf_counter()
 import boto3
 print(time.perf_counter() - started)
 """
+)
 
-_IMPORT_HANDLER = """
+_IMPORT_HANDLER = (
+    _LAMBDA_VIEW
+    + """
 import importlib.util, sys, time
 layers, code_dir, module_path = sys.argv[1].split(":"), sys.argv[2], sys.argv[3]
 sys.path[:0] = layers
@@ -44,6 +79,33 @@ sys.modules["app"] = module
 spec.loader.exec_module(module)
 print(time.perf_counter() - started)
 """
+)
+
+
+def _top_level_modules(distribution: str) -> set[str]:
+    files = importlib.metadata.distribution(distribution).files or []
+    names = {Path(str(f)).parts[0] for f in files if not str(f).startswith("..")}
+    return {
+        name.removesuffix(".py")
+        for name in names
+        if not name.endswith((".dist-info", ".pth", ".data")) and name != "__pycache__"
+    }
+
+
+def _layer_requirements() -> list[str]:
+    text = (LAYER_DIR / "requirements.txt").read_text(encoding="utf-8")
+    return re.findall(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==", text, re.MULTILINE)
+
+
+def lambda_visible_modules(directories: list[Path]) -> str:
+    """The top-level modules a function has in Lambda beyond the standard library."""
+    names: set[str] = set()
+    for distribution in (*_layer_requirements(), *RUNTIME_DISTRIBUTIONS):
+        names |= _top_level_modules(distribution)
+    for directory in directories:
+        names |= {p.stem for p in directory.glob("*.py")}
+        names |= {p.name for p in directory.iterdir() if (p / "__init__.py").is_file()}
+    return ",".join(sorted(names))
 
 
 def _sample(code: str, args: list[str], environment: dict[str, str]) -> float:
@@ -68,13 +130,15 @@ def cold_start(run: Run) -> list[Figure]:
         functions = stack_env.functions(stack)
         if not functions:
             raise Unavailable("template.yaml has no functions")
+        layer_modules = stack_env.layer_dirs(stack)
         subjects: dict[str, tuple[str, list[str], dict[str, str]]] = {
-            "boto3": (_IMPORT_BOTO3, [], functions[0].environment),
+            "boto3": (_IMPORT_BOTO3, [lambda_visible_modules([])], functions[0].environment),
         }
         for function in functions:
+            visible = lambda_visible_modules([*layer_modules, function.code_dir])
             subjects[function.logical_id] = (
                 _IMPORT_HANDLER,
-                [layers, str(function.code_dir), str(function.module_path)],
+                [visible, layers, str(function.code_dir), str(function.module_path)],
                 function.environment,
             )
         for code, args, environment in subjects.values():

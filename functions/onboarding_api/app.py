@@ -3,41 +3,82 @@ OpenAPI document.
 
 The routers (rackbeat_tripletex.onboarding.api) hold the routes; errors maps every domain error
 to its answer; admission screens the raw event before any router parses it.
+
+The module loads only Powertools' Logger. The resolver, its routers and the models their routes
+declare (and validate with) are built on the first request, the AWS clients on the first route
+that calls them (OnboardingServices), so the import stays a fraction of ``import boto3``
+(bench/cold_start.py). ``app`` and ``services`` read as module attributes build them.
 """
 
 from __future__ import annotations
 
+import threading
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools import Logger
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver
-from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from rackbeat_tripletex.http_headers import with_security_headers
-from rackbeat_tripletex.onboarding.api.admission import Admitted, admit
-from rackbeat_tripletex.onboarding.api.errors import map_errors
-from rackbeat_tripletex.onboarding.api.identity import identity_router
-from rackbeat_tripletex.onboarding.api.openapi import openapi_router
-from rackbeat_tripletex.onboarding.api.services import OnboardingServices
-from rackbeat_tripletex.onboarding.api.sync import sync_router
-from rackbeat_tripletex.onboarding.api.tenants import tenants_router
-from rackbeat_tripletex.onboarding.api.wizard import wizard_router
+if TYPE_CHECKING:
+    from aws_lambda_powertools.event_handler import APIGatewayRestResolver
+    from aws_lambda_powertools.utilities.typing import LambdaContext
+
+    from rackbeat_tripletex.onboarding.api.services import OnboardingServices
 
 logger = Logger()
-services = OnboardingServices()
-app = APIGatewayRestResolver(enable_validation=True)
-app.include_router(tenants_router(services))
-app.include_router(identity_router(services))
-app.include_router(sync_router(services))
-app.include_router(wizard_router(Path(__file__).parent / "wizard"))
-app.include_router(openapi_router())
-map_errors(app)
+# The local runner serves requests on threads: the first two must not build two resolvers.
+_building = threading.Lock()
+
+
+@cache
+def onboarding_services() -> OnboardingServices:
+    from rackbeat_tripletex.onboarding.api.services import OnboardingServices
+
+    return OnboardingServices()
+
+
+def resolver() -> APIGatewayRestResolver:
+    with _building:
+        return _resolver()
+
+
+@cache
+def _resolver() -> APIGatewayRestResolver:
+    from aws_lambda_powertools.event_handler import APIGatewayRestResolver
+
+    from rackbeat_tripletex.onboarding.api.errors import map_errors
+    from rackbeat_tripletex.onboarding.api.identity import identity_router
+    from rackbeat_tripletex.onboarding.api.openapi import openapi_router
+    from rackbeat_tripletex.onboarding.api.sync import sync_router
+    from rackbeat_tripletex.onboarding.api.tenants import tenants_router
+    from rackbeat_tripletex.onboarding.api.wizard import wizard_router
+
+    services = onboarding_services()
+    app = APIGatewayRestResolver(enable_validation=True)
+    app.include_router(tenants_router(services))
+    app.include_router(identity_router(services))
+    app.include_router(sync_router(services))
+    app.include_router(wizard_router(Path(__file__).parent / "wizard"))
+    app.include_router(openapi_router())
+    map_errors(app)
+    return app
+
+
+def __getattr__(name: str) -> Any:
+    if name == "app":
+        return resolver()
+    if name == "services":
+        return onboarding_services()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @logger.inject_lambda_context(clear_state=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    admitted = admit(event, services.authorize)
+    from rackbeat_tripletex.http_headers import with_security_headers
+    from rackbeat_tripletex.onboarding.api.admission import Admitted, admit
+
+    app = resolver()
+    admitted = admit(event, onboarding_services().authorize)
     if not isinstance(admitted, Admitted):
         return with_security_headers(admitted)
     principal = admitted.principal

@@ -5,41 +5,44 @@ Schedule events carry ``{"action": "fan_out", "full": false}`` (every few minute
 ``"full": true`` (the nightly reconcile, which re-reads everything and sends the failure
 digest). SQS records are tenant-level or entity-level tasks; each fails alone
 (ReportBatchItemFailures), so one tenant's outage never holds back another's changes.
+
+The module loads only Powertools: the engine, its clients and models (boto3, httpx, pydantic)
+are imported on the first invocation, which needs only the half it uses (the fan-out or the
+sync), and the import stays a fraction of ``import boto3`` (bench/cold_start.py).
 """
 
 from __future__ import annotations
 
 import logging
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import boto3
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
-from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import Field
 
-from rackbeat_tripletex.config import TenantWorkSettings, function_settings
-from rackbeat_tripletex.models.sync import TenantSyncTask, parse_sync_task
-from rackbeat_tripletex.store.tenants import TenantStore
-from rackbeat_tripletex.sync.context import SyncContext
-from rackbeat_tripletex.sync.digest import send_digest
-from rackbeat_tripletex.sync.engine import SyncEngine
-from rackbeat_tripletex.sync.fanout import fan_out
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+    from aws_lambda_powertools.utilities.typing import LambdaContext
+
+    from rackbeat_tripletex.config import OngoingSyncSettings
+    from rackbeat_tripletex.sync.context import SyncContext
 
 logger = Logger()
 metrics = Metrics()
 processor = BatchProcessor(event_type=EventType.SQS)
 
 
-class OngoingSyncSettings(TenantWorkSettings):
-    """What the ongoing sync cannot run without (SyncContext reads the same environment)."""
+def __getattr__(name: str) -> Any:
+    if name == "OngoingSyncSettings":  # the settings model, read by the template's tests
+        from rackbeat_tripletex.config import OngoingSyncSettings
 
-    sync_queue_url: str = Field(alias="SYNC_QUEUE_URL", min_length=1)
+        return OngoingSyncSettings
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def settings() -> OngoingSyncSettings:
+    from rackbeat_tripletex.config import OngoingSyncSettings, function_settings
+
     return function_settings(OngoingSyncSettings)
 
 
@@ -49,10 +52,16 @@ def context() -> SyncContext:
     # httpx logs request URLs at INFO, and Tripletex takes tokens as query parameters.
     for name in ("httpx", "httpcore"):
         logging.getLogger(name).setLevel(logging.WARNING)
+    from rackbeat_tripletex.sync.context import SyncContext
+
     return SyncContext.from_config(metrics=metrics)
 
 
 def record_handler(record: SQSRecord) -> None:
+    from rackbeat_tripletex.models.sync import TenantSyncTask, parse_sync_task
+    from rackbeat_tripletex.sync.digest import send_digest
+    from rackbeat_tripletex.sync.engine import SyncEngine
+
     task = parse_sync_task(record.body)
     ctx = context()
     engine = SyncEngine(ctx)
@@ -86,6 +95,11 @@ def lambda_handler(event: dict[str, Any], context_: LambdaContext) -> Any:
         return process_partial_response(
             event=event, record_handler=record_handler, processor=processor, context=context_
         )
+    import boto3
+
+    from rackbeat_tripletex.store.tenants import TenantStore
+    from rackbeat_tripletex.sync.fanout import fan_out
+
     config = settings()
     tenants = TenantStore(boto3.resource("dynamodb").Table(config.state_table_name))
     count = fan_out(tenants, boto3.client("sqs"), config.sync_queue_url, full=bool(event.get("full")))

@@ -3,48 +3,64 @@
 The answer is fast (202) and carries nothing: the work happens on SyncQueue. Verification and
 enqueueing live in rackbeat_tripletex.webhooks.deliveries; this module only says what each
 outcome answers.
+
+The module loads only what routing needs: the delivery machinery (boto3, the settings and task
+models) is imported on the first delivery, so the import stays a fraction of ``import boto3``
+(bench/cold_start.py). No HTTP client is ever loaded here: verifying and enqueueing make none.
 """
 
 from __future__ import annotations
 
 import json
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
-from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from rackbeat_tripletex.config import function_settings
 from rackbeat_tripletex.denials import Reason, record_denial, well_formed_tenant_id
 from rackbeat_tripletex.http_headers import with_security_headers
-from rackbeat_tripletex.webhooks.deliveries import Deliveries, Outcome, WebhooksSettings
-from rackbeat_tripletex.webhooks.rackbeat import SECRET_PARAMETER
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.typing import LambdaContext
+
+    from rackbeat_tripletex.webhooks.deliveries import Deliveries, Outcome
 
 logger = Logger()
 app = APIGatewayRestResolver()
 
-# The same 401 for a forged delivery and an unknown tenant: a stranger learns nothing.
-ANSWERS: dict[Outcome, tuple[int, str]] = {
-    Outcome.ACCEPTED: (202, "accepted"),
-    Outcome.IGNORED: (202, "ignored"),
-    Outcome.DISABLED: (202, "ignored"),
-    Outcome.DUPLICATE: (202, "duplicate"),
-    Outcome.UNVERIFIED: (401, "unverified delivery"),
-    Outcome.TOO_LARGE: (413, "delivery too large"),
-    Outcome.NOT_JSON: (400, "the delivery body is not JSON"),
-}
+
+@cache
+def answers() -> dict[Outcome, tuple[int, str]]:
+    """What each outcome answers. The same 401 for a forged delivery and an unknown tenant: a
+    stranger learns nothing."""
+    from rackbeat_tripletex.webhooks.deliveries import Outcome
+
+    return {
+        Outcome.ACCEPTED: (202, "accepted"),
+        Outcome.IGNORED: (202, "ignored"),
+        Outcome.DISABLED: (202, "ignored"),
+        Outcome.DUPLICATE: (202, "duplicate"),
+        Outcome.UNVERIFIED: (401, "unverified delivery"),
+        Outcome.TOO_LARGE: (413, "delivery too large"),
+        Outcome.NOT_JSON: (400, "the delivery body is not JSON"),
+    }
 
 
 @cache
 def deliveries() -> Deliveries:
+    from rackbeat_tripletex.config import function_settings
+    from rackbeat_tripletex.webhooks.deliveries import Deliveries, WebhooksSettings
+
     return Deliveries.build(function_settings(WebhooksSettings), logger)
 
 
 def _answer(outcome: Outcome, tenant_id: str, *presented: str | None) -> Response[str]:
+    from rackbeat_tripletex.webhooks.deliveries import Outcome
+
     if outcome is Outcome.UNVERIFIED:
         record_denial(app.current_event.raw_event, _reason(tenant_id, presented), tenant_id)
-    status, message = ANSWERS[outcome]
+    status, message = answers()[outcome]
     return Response(
         status_code=status, content_type="application/json", body=json.dumps({"message": message})
     )
@@ -63,6 +79,8 @@ def _header(name: str) -> str | None:
 
 @app.post("/webhooks/rackbeat/<tenant_id>")
 def rackbeat_delivery(tenant_id: str) -> Response[str]:
+    from rackbeat_tripletex.webhooks.rackbeat import SECRET_PARAMETER
+
     token = _header("Rackbeat-Webhook-Token")
     url_secret = app.current_event.get_query_string_value(SECRET_PARAMETER) or None
     outcome = deliveries().rackbeat(

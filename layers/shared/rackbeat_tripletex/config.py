@@ -4,6 +4,9 @@ Each function's environment holds only references to its resources (set in templ
 A function's composition root parses its own settings model (a RuntimeConfig whose fields that
 function cannot run without are required), so a missing variable fails its first invocation,
 naming the variable, instead of the first request that happens to need it.
+
+The settings models of the two queue workers live here rather than in their app.py: a handler
+module imports no pydantic (its cold start, bench/cold_start.py), and reads them on first use.
 """
 
 from __future__ import annotations
@@ -51,6 +54,18 @@ class TenantWorkSettings(RuntimeConfig):
     state_table_name: str = Field(alias="STATE_TABLE_NAME", min_length=1)
     tenant_secret_prefix: str = Field(alias="TENANT_SECRET_PREFIX", min_length=1)
     sender_email: str = Field(alias="SENDER_EMAIL", min_length=1)
+
+
+class OngoingSyncSettings(TenantWorkSettings):
+    """What the ongoing sync cannot run without (SyncContext reads the same environment)."""
+
+    sync_queue_url: str = Field(alias="SYNC_QUEUE_URL", min_length=1)
+
+
+class InitialSyncSettings(TenantWorkSettings):
+    """What the initial import cannot run without (InitialSyncContext reads the same environment)."""
+
+    initial_sync_queue_url: str = Field(alias="INITIAL_SYNC_QUEUE_URL", min_length=1)
 
 
 def runtime_config() -> RuntimeConfig:

@@ -23,14 +23,16 @@ import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlencode
 
-from rackbeat_tripletex.clients.http import ApiError, AuthError, RateLimited, ServerError, TransportError
-from rackbeat_tripletex.clients.rackbeat import RackbeatClient
+from rackbeat_tripletex.clients.errors import ApiError, AuthError, RateLimited, ServerError, TransportError
 from rackbeat_tripletex.clients.records import readable
 from rackbeat_tripletex.models.sync import Entity, EntitySyncTask
 from rackbeat_tripletex.webhooks.store import EventState, WebhookStore
+
+if TYPE_CHECKING:  # the webhooks function verifies deliveries and loads no HTTP client
+    from rackbeat_tripletex.clients.rackbeat import RackbeatClient
 
 logger = logging.getLogger(__name__)
 

@@ -19,13 +19,16 @@ import hmac
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rackbeat_tripletex import bodies
-from rackbeat_tripletex.clients.tripletex import TripletexClient
 from rackbeat_tripletex.models.domain import Streams
 from rackbeat_tripletex.models.sync import Entity, EntitySyncTask, StreamName
-from rackbeat_tripletex.models.tripletex import EventSubscription
 from rackbeat_tripletex.webhooks.secret import WebhookSecret
+
+if TYPE_CHECKING:  # the webhooks function verifies deliveries and loads no HTTP client
+    from rackbeat_tripletex.clients.tripletex import TripletexClient
+    from rackbeat_tripletex.models.tripletex import EventSubscription
 
 logger = logging.getLogger(__name__)
 
@@ -109,6 +112,8 @@ def reconcile(
         else:
             client.delete_subscription(subscription.id)
             removed += 1
+    from rackbeat_tripletex.models.tripletex import EventSubscription
+
     created = updated = 0
     for event in wanted:
         assert secret is not None  # checked above; narrows the type
