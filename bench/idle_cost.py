@@ -162,7 +162,9 @@ def _idle_tenant_cycle(run: Run) -> list[Figure]:
         # Every stream the API documents, switched on: the costliest idle tenant there is.
         schemas = http.get("/openapi.json").json()["components"]["schemas"]
         streams = {name: True for name in schemas["Streams"]["properties"]}
-        body = {"notification_email": "ase@example.no", "streams": streams}
+        # The stock value stream posts to two accounts of the company's chart (issue 15).
+        stock_value = {"inventory_account": 1460, "offset_account": 4090}
+        body = {"notification_email": "ase@example.no", "streams": streams, "stock_value": stock_value}
         http.put(f"/tenants/{tenant}/settings", json=body, headers=auth).raise_for_status()
         # A session of its own, so the benchmark's polling is not counted as the service's.
         sqs = boto3.session.Session().client("sqs", endpoint_url=stack.aws.endpoint)

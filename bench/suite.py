@@ -9,7 +9,9 @@ MODULES = (
     "bench.mapper_cpu",
     "bench.initial_sync",
     "bench.idle_cost",
+    "bench.streams_items",
     "bench.cost_model",
+    "bench.streams_ledger",
 )
 
 

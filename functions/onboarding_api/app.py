@@ -49,6 +49,7 @@ def _resolver() -> APIGatewayRestResolver:
     from rackbeat_tripletex.onboarding.api.errors import map_errors
     from rackbeat_tripletex.onboarding.api.identity import identity_router
     from rackbeat_tripletex.onboarding.api.openapi import openapi_router
+    from rackbeat_tripletex.onboarding.api.reconciliation import reconciliation_router
     from rackbeat_tripletex.onboarding.api.sync import sync_router
     from rackbeat_tripletex.onboarding.api.tenants import tenants_router
     from rackbeat_tripletex.onboarding.api.wizard import wizard_router
@@ -58,6 +59,7 @@ def _resolver() -> APIGatewayRestResolver:
     app.include_router(tenants_router(services))
     app.include_router(identity_router(services))
     app.include_router(sync_router(services))
+    app.include_router(reconciliation_router(services))
     app.include_router(wizard_router(Path(__file__).parent / "wizard"))
     app.include_router(openapi_router())
     map_errors(app)

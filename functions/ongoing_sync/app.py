@@ -2,9 +2,10 @@
 active tenant; SyncQueue runs the tasks.
 
 Schedule events carry ``{"action": "fan_out", "full": false}`` (every few minutes) or
-``"full": true`` (the nightly reconcile, which re-reads everything and sends the failure
-digest). SQS records are tenant-level or entity-level tasks; each fails alone
-(ReportBatchItemFailures), so one tenant's outage never holds back another's changes.
+``"full": true`` (the nightly reconcile, which re-reads everything, sends the failure
+digest and checks yesterday's invoices against Tripletex: ``sync.reconciliation``). SQS
+records are tenant-level or entity-level tasks; each fails alone (ReportBatchItemFailures), so
+one tenant's outage never holds back another's changes.
 
 The module loads only Powertools: the engine, its clients and models (boto3, httpx, pydantic)
 are imported on the first invocation, which needs only the half it uses (the fan-out or the
@@ -61,6 +62,7 @@ def record_handler(record: SQSRecord) -> None:
     from rackbeat_tripletex.models.sync import TenantSyncTask, parse_sync_task
     from rackbeat_tripletex.sync.digest import send_digest
     from rackbeat_tripletex.sync.engine import SyncEngine
+    from rackbeat_tripletex.sync.reconciliation import daily_reconciliation
 
     task = parse_sync_task(record.body)
     ctx = context()
@@ -83,6 +85,9 @@ def record_handler(record: SQSRecord) -> None:
                     ctx.now(),
                     to=tenant_settings.notification_email if tenant_settings else None,
                 )
+            import boto3
+
+            daily_reconciliation(ctx, task.tenant_id, boto3.client("sqs"), settings().sync_queue_url)
     else:
         outcome = engine.run_entity(task)
         logger.info("entity synced", extra={"tenant_id": task.tenant_id, "key": task.key, "outcome": outcome})

@@ -513,7 +513,7 @@ def demo_seed(seed: int = SEED) -> dict[str, Any]:
     tripletex = {
         "consumer_token": "demo-consumer-" + hashlib.sha256(f"{seed}-consumer".encode()).hexdigest()[:32],
         "employee_token": "demo-employee-" + hashlib.sha256(f"{seed}-employee".encode()).hexdigest()[:32],
-        "grants": ["customer", "supplier", "product", "invoice"],
+        "grants": ["customer", "supplier", "product", "invoice", "employee"],
         "company": {
             "id": 1,
             "name": "Nordlys Verktøy AS",
@@ -533,6 +533,33 @@ def demo_seed(seed: int = SEED) -> dict[str, Any]:
         "suppliers": suppliers,
         "products": products,
         "productUnits": PRODUCT_UNITS,
+        # The optional employee import: one already in Rackbeat by e-mail (in another case), one
+        # new, one without e-mail, one without e-mail whose name Rackbeat has, and a contact.
+        "employees": [
+            {
+                "id": 11,
+                "firstName": "Åse",
+                "lastName": "Lagerløf",
+                "email": "Ase@Nordlysverktoy.no",
+                "employeeNumber": "1",
+            },
+            {
+                "id": 12,
+                "firstName": "Ola",
+                "lastName": "Hansen",
+                "email": "ola.hansen@nordlysverktoy.no",
+                "employeeNumber": "2",
+            },
+            {"id": 13, "firstName": "Kari", "lastName": "Berg", "email": "", "employeeNumber": ""},
+            {"id": 14, "firstName": "Nils", "lastName": "Lager", "email": ""},
+            {
+                "id": 15,
+                "firstName": "Regnskap",
+                "lastName": "Partner",
+                "email": "post@regnskap.example",
+                "isContact": True,
+            },
+        ],
         "vatTypes": VAT_TYPES,
         "currencies": CURRENCIES,
         "paymentTypes": PAYMENT_TYPES,
@@ -599,6 +626,47 @@ def demo_seed(seed: int = SEED) -> dict[str, Any]:
         ],
         "suppliers": [],
         "products": [],
+        # Issue 15: stock bought and sold over the autumn (what the stock-value stream posts),
+        # and a booked purchase order from the first supplier for two stock products (both in
+        # Rackbeat once the initial import has brought them).
+        "stock_movements": [
+            {"date": "2026-09-05", "value": 184250.0},
+            {"date": "2026-10-12", "value": 23980.5},
+            {"date": "2026-11-03", "value": -15400.0},
+        ],
+        "purchase_orders": [
+            {
+                "supplier": suppliers[0]["supplierNumber"],
+                "lines": [[products[0]["number"], 40, 55.0], [products[1]["number"], 12, 120.0]],
+                "delivery_date": "2026-12-15",
+                "is_booked": True,
+            }
+        ],
+        "employees": [
+            {"number": 1, "name": "Åse Lagerløf", "initials": "ÅL", "contact_email": "ase@nordlysverktoy.no"},
+            {"number": 2, "name": "Nils Lager", "initials": "NL"},
+        ],
+        # Bills of materials sold as one item: kits of the Tripletex products the import brings
+        # (components are referenced by number; Rackbeat holds them once the import has run).
+        "lots": [
+            {
+                "number": "SETT-100",
+                "name": "Startsett verktøy",
+                "group": 1,
+                "sales_price": 1490.0,
+                "lines": [{"product_id": gen.product_number(0), "quantity": 1}],
+            },
+            {
+                "number": "SETT-200",
+                "name": "Monteringspakke",
+                "group": 1,
+                "sales_price": 2990.0,
+                "lines": [
+                    {"product_id": gen.product_number(1), "quantity": 2},
+                    {"product_id": gen.product_number(2), "quantity": 1},
+                ],
+            },
+        ],
     }
     return {
         "tripletex": tripletex,

@@ -18,10 +18,11 @@ import httpx
 
 from local.outbox import emailed_link, sent_emails
 from local.runner import _current_environment
-from rackbeat_tripletex.notify.messages import MESSAGES, EmailKind
+from rackbeat_tripletex.i18n import text
 from tests.support.live_stack import LiveStack
 
-VERIFICATION_SUBJECT = MESSAGES[EmailKind.VERIFY_EMAIL].subject
+# The suites read English answers: their tenants are created with language en.
+VERIFICATION_SUBJECT = text("email.verify_email.subject", "en")
 
 
 @dataclass
@@ -76,7 +77,12 @@ def unconfirmed_tenant(stack: LiveStack, email: str | None = None, company: str 
     return stack.request(
         "POST",
         "/tenants",
-        json={"company_name": company, "contact_name": "Ingrid Fjord", "contact_email": address},
+        json={
+            "company_name": company,
+            "contact_name": "Ingrid Fjord",
+            "contact_email": address,
+            "language": "en",
+        },
     )
 
 

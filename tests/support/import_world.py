@@ -96,7 +96,12 @@ class World:
         created = self.stack.request(
             "POST",
             "/tenants",
-            json={"company_name": "Nordlys Verktøy AS", "contact_name": "Åse", "contact_email": CONTACT},
+            json={
+                "company_name": "Nordlys Verktøy AS",
+                "contact_name": "Åse",
+                "contact_email": CONTACT,
+                "language": "en",
+            },
         )
         assert created.status_code == 201, created.text
         confirm_contact(self.stack.http, CONTACT)

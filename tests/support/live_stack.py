@@ -52,6 +52,8 @@ class LiveStack:
 
     def request(self, method: str, path: str, *, token: str | None = None, **kwargs: Any) -> httpx.Response:
         headers = dict(kwargs.pop("headers", None) or {})
+        # The suites read English answers (the product's default is Norwegian: tests/unit/test_i18n*).
+        headers.setdefault("Accept-Language", "en")
         if token is not None:
             headers["Authorization"] = f"Bearer {token}"
         response = self.http.request(method, path, headers=headers, **kwargs)
@@ -77,7 +79,12 @@ class LiveStack:
         response = self.request(
             "POST",
             "/tenants",
-            json={"company_name": company, "contact_name": "Åse Lagerløf", "contact_email": email},
+            json={
+                "company_name": company,
+                "contact_name": "Åse Lagerløf",
+                "contact_email": email,
+                "language": "en",
+            },
         )
         assert response.status_code == 201, response.text
         body = response.json()

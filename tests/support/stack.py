@@ -17,9 +17,10 @@ from local.outbox import emailed_link, sent_emails
 from local.simulators.rackbeat import RackbeatSimulator
 from local.simulators.tripletex import TripletexSimulator
 from local.stack import LocalStack
-from rackbeat_tripletex.notify.messages import MESSAGES, EmailKind
+from rackbeat_tripletex.i18n import text
 
-VERIFICATION_SUBJECT = MESSAGES[EmailKind.VERIFY_EMAIL].subject
+# The suites read English answers: their tenants are created with language en.
+VERIFICATION_SUBJECT = text("email.verify_email.subject", "en")
 
 RACKBEAT_TOKEN = "eyJhbGciOiJIUzI1NiJ9.rackbeat-e2e-token.c2lnbmF0dXJl"
 CONSUMER_TOKEN = "consumer-e2e-3f9a1c7d2b8e4a6f"
@@ -136,6 +137,8 @@ class Stack:
 
     def request(self, method: str, path: str, *, token: str | None = None, **kwargs: Any) -> httpx.Response:
         headers = dict(kwargs.pop("headers", {}) or {})
+        # The suites read English answers (the product's default is Norwegian: tests/unit/test_i18n*).
+        headers.setdefault("Accept-Language", "en")
         if token is not None:
             headers["Authorization"] = f"Bearer {token}"
         response = self.http.request(method, path, headers=headers, **kwargs)
@@ -155,7 +158,12 @@ class Stack:
         response = self.request(
             "POST",
             "/tenants",
-            json={"company_name": company, "contact_name": "Ingrid Fjord", "contact_email": email},
+            json={
+                "company_name": company,
+                "contact_name": "Ingrid Fjord",
+                "contact_email": email,
+                "language": "en",
+            },
         )
         assert response.status_code == 201, response.text
         body = response.json()

@@ -34,7 +34,7 @@ class World:
         self.local = local
         self.tripletex = tripletex
         self.rackbeat = rackbeat
-        self.http = httpx.Client(base_url=local.api_url, timeout=30.0)
+        self.http = httpx.Client(base_url=local.api_url, timeout=30.0, headers={"Accept-Language": "en"})
         self.user = RackbeatUser(rackbeat)
         self.management_tokens: dict[str, str] = {}
 
@@ -49,13 +49,14 @@ class World:
         assert self.local.moto is not None
         return self.local.moto.endpoint
 
-    def onboard(self, **settings_changes: Any) -> str:
+    def onboard(self, *, language: str = "en", **settings_changes: Any) -> str:
         created = self.http.post(
             "/tenants",
             json={
                 "company_name": "Fjord Lager AS",
                 "contact_name": "Ingrid",
                 "contact_email": "i@fjordlager.no",
+                "language": language,
             },
         )
         assert created.status_code == 201, created.text

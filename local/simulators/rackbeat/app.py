@@ -32,7 +32,9 @@ from local.simulators.base import (
     settle,
 )
 from local.simulators.rackbeat import assumptions as A
-from local.simulators.rackbeat import shapes
+from local.simulators.rackbeat import employees as _employees
+from local.simulators.rackbeat import lots as _lots
+from local.simulators.rackbeat import purchasing, reports, shapes
 from local.simulators.rackbeat.options import FILTER_IGNORED, FILTER_REFUSED, Options
 from local.simulators.rackbeat.validation import spec, validate
 from local.simulators.rackbeat.wire import (
@@ -162,7 +164,6 @@ COLLECTIONS: dict[str, Collection] = {
         ),
         # Creatable (RT create-unit-types.py), not updatable: no source shows a PUT.
         Collection("units", "unit", "units", write_schema="UnitWrite", create_schema="UnitWrite"),
-        Collection("employees", "employee", "employees", event_prefix="employee"),
         Collection("locations", "location", "locations"),
         Collection(
             "customer-invoices",
@@ -181,12 +182,15 @@ COLLECTIONS: dict[str, Collection] = {
         ),
     )
 }
+COLLECTIONS["lots"] = Collection(**_lots.COLLECTION)
+COLLECTIONS["employees"] = Collection(**_employees.COLLECTION)
 
 # Fields that point at another record's number, and the collection that must hold it.
 REFERENCES: dict[str, dict[str, str]] = {
     "customers": {"payment_terms_id": "payment-terms", "customer_group_id": "customer-groups"},
     "suppliers": {"payment_terms_id": "payment-terms", "supplier_group_id": "supplier-groups"},
     "products": {"group": "product-groups", "unit_id": "units", "default_supplier_id": "suppliers"},
+    "lots": _lots.REFERENCES,
 }
 
 ADDRESS_FIELDS = (
@@ -222,7 +226,7 @@ class State:
     adjustments: dict[int, Record] = field(default_factory=dict)
 
 
-class RackbeatSimulator(SimulatorApp):
+class RackbeatSimulator(_lots.Lots, _employees.Employees, SimulatorApp):
     name = "rackbeat"
 
     def __init__(
@@ -241,6 +245,8 @@ class RackbeatSimulator(SimulatorApp):
     def reset(self) -> None:
         self.state = State()
         self.options = Options()
+        reports.reset(self)
+        purchasing.reset(self)
 
     def get_options(self) -> dict[str, Any]:
         return self.options.to_json()
@@ -271,6 +277,7 @@ class RackbeatSimulator(SimulatorApp):
                 ("suppliers", "suppliers"),
                 ("customers", "customers"),
                 ("products", "products"),
+                ("lots", "lots"),
             ):
                 for item in seed.get(key, []):
                     self._seed_record(path, item)
@@ -285,6 +292,8 @@ class RackbeatSimulator(SimulatorApp):
                 for flag in ("is_booked", "is_shipped", "is_invoiced", "is_archived", "is_cancelled"):
                     order[flag] = bool(item.get(flag, False))
                 self.state.records["orders"][order["number"]] = order
+            reports.load_seed(self, seed)
+            purchasing.load_seed(self, seed)
 
     def _seed_record(self, path: str, item: dict[str, Any]) -> None:
         collection = COLLECTIONS[path]
@@ -389,6 +398,9 @@ class RackbeatSimulator(SimulatorApp):
             return self._route_webhooks(request, rest)
         if head == "inventory-adjustments":
             return self._route_adjustments(request, rest)
+        answer = reports.route(self, request, head, rest) or purchasing.route(self, request, head, rest)
+        if answer is not None:
+            return answer
         collection = COLLECTIONS.get(head)
         if collection is None:
             raise not_found()
@@ -406,7 +418,7 @@ class RackbeatSimulator(SimulatorApp):
                 return 200, {collection.singular: self._render(collection, self._get(collection, key))}
             if method == "PUT" and collection.update_schema:
                 return 200, self._update(collection, key, request)
-            if method == "DELETE" and collection.path in ("customers", "suppliers", "products"):
+            if method == "DELETE" and collection.path in ("customers", "suppliers", "products", "lots"):
                 return 200, self._delete(collection, key, request)
         if head == "customer-invoices":
             return self._route_invoice(key, rest, request)
@@ -553,6 +565,8 @@ class RackbeatSimulator(SimulatorApp):
             self.state.next_internal_id += 1
         if collection.path in ("customers", "suppliers"):
             record.setdefault("is_barred", False)
+        if collection.path == "employees":
+            self.employee_inserted(record)
         self._stamp(record, created=True)
         self.state.records[collection.path][record["number"]] = record
         return record
@@ -592,7 +606,11 @@ class RackbeatSimulator(SimulatorApp):
             records = self.state.records[collection.path]
             records[record["number"]] = records.pop(old_key)
         self._stamp(record)
-        if collection.event_prefix and not self._suppressed(request, body):
+        if (
+            collection.event_prefix
+            and not self._suppressed(request, body)
+            and self.lot_event_emitted(f"{collection.event_prefix}.updated")
+        ):
             self._emit(
                 f"{collection.event_prefix}.updated", record["number"], old_key=old_key, changed=changed
             )
@@ -603,7 +621,11 @@ class RackbeatSimulator(SimulatorApp):
         if self._in_use(collection, key):
             raise invalid({"number": [A.IN_USE_MESSAGE.format(entity=collection.singular)]})
         del self.state.records[collection.path][key]
-        if collection.event_prefix and not self._suppressed(request, {}):
+        if (
+            collection.event_prefix
+            and not self._suppressed(request, {})
+            and self.lot_event_emitted(f"{collection.event_prefix}.deleted")
+        ):
             self._emit(f"{collection.event_prefix}.deleted", record["number"])
         return dict(A.DELETED_BODY)
 
@@ -871,7 +893,8 @@ class RackbeatSimulator(SimulatorApp):
         vat_zone = body.get("vat_zone") or (customer or {}).get("vat_zone") or A.DEFAULT_VAT_ZONE
         lines: list[Record] = []
         for index, line in enumerate(body.get("lines", [])):
-            product = records["products"].get(line.get("item_id"))
+            # A line sells a product or a bill of materials: one item number series.
+            product = records["products"].get(line.get("item_id")) or records["lots"].get(line.get("item_id"))
             if product is None:
                 errors[f"lines.{index}.item_id"] = [
                     A.UNKNOWN_REFERENCE_MESSAGE.format(field=f"lines.{index}.item_id")
@@ -947,7 +970,7 @@ class RackbeatSimulator(SimulatorApp):
     def _build_line(self, line: dict[str, Any], product: Record, vat_zone: str) -> Record:
         group = self.state.records["product-groups"][product["group"]]
         quantity = float(line["quantity"])
-        price = float(line.get("line_price", product["sales_price"]) or 0)
+        price = float(line.get("line_price", product.get("sales_price")) or 0)
         discount = float(line.get("discount_percentage", 0))
         vat_field = A.VAT_ZONE_RATE_FIELDS.get(vat_zone, A.EXTRA_VAT_ZONE_RATE_FIELD)
         vat = float(line.get("vat_percentage", group.get(vat_field)) or 0)
@@ -955,7 +978,9 @@ class RackbeatSimulator(SimulatorApp):
         self.state.next_line_id += 1
         return {
             "id": line_id,
-            "child_type": "product",
+            "child_type": "lot"
+            if self.state.records["lots"].get(product["number"]) is product
+            else "product",
             "child_id": product["number"],
             "name": line.get("name") or product["name"],
             "quantity": quantity,
@@ -1172,7 +1197,8 @@ class RackbeatSimulator(SimulatorApp):
             event = A.WEBHOOK_EVENT_ALIASES.get(event, event) if isinstance(event, str) else event
             confirmed_only = self.options.webhook_events == "confirmed"
             known = A.WEBHOOK_EVENTS_CONFIRMED if confirmed_only else A.WEBHOOK_EVENTS
-            if event not in known:
+            lot_event = self.lot_event_known(event) if isinstance(event, str) else None
+            if (event not in known and lot_event is None) or lot_event is False:
                 errors["event"] = [
                     "The selected event is invalid." if event else "The event field is required."
                 ]

@@ -136,6 +136,7 @@ CREATE_DEFAULTS: dict[str, dict[str, object]] = {
         "supplier_group_id": None,
     },
     "product": {"unit_id": None},
+    "lot": {"is_barred": False},
     # RT create-groups.py sends all four rates, is_sellable and should_spread_cost; left out, a
     # group sells, does not spread cost, and has 0 % for the VAT-exempt zone (WEAK: the zone's name).
     "product_group": {"is_sellable": True, "should_spread_cost": False, "vat_domestic_exempt": 0},
@@ -265,6 +266,29 @@ WEBHOOK_EVENTS_UNCONFIRMED = frozenset(
 STOCK_EVENT = "inventory.changed"
 WEBHOOK_EVENTS_CONFIRMED = WEBHOOK_EVENTS_CONFIRMED | {STOCK_EVENT}
 WEBHOOK_EVENTS = WEBHOOK_EVENTS_CONFIRMED | WEBHOOK_EVENTS_UNCONFIRMED
+# ----- bills of materials (lots), employees: issue 15 (specs/EVIDENCE-NEW-STREAMS.md) -------------
+# OFF (DEV changelog 2026-04-27): lot.created exists, and product.deleted, which on a product
+# converted to a BOM carries `converted_to_lot: true` (then lot.created with the same number).
+# NONE: lot.updated and lot.deleted (the event table after lot.created is cut off in every
+# excerpt): switch `lot_events` ("created_only" default: lot.updated is refused with 422 and never
+# emitted | "created_updated"); lot.deleted is never accepted nor emitted.
+# OFF (DEV) concept, name by analogy (WEAK): customer.deleted / supplier.deleted are NONE and
+# accepted under `webhook_events` "all" like the other unconfirmed names.
+CONVERTED_TO_LOT_FIELD = "converted_to_lot"
+WEBHOOK_EVENTS_CONFIRMED = WEBHOOK_EVENTS_CONFIRMED | {"lot.created", "product.deleted"}
+WEBHOOK_EVENTS_UNCONFIRMED = WEBHOOK_EVENTS_UNCONFIRMED | {"customer.deleted", "supplier.deleted"}
+WEBHOOK_EVENTS = WEBHOOK_EVENTS_CONFIRMED | WEBHOOK_EVENTS_UNCONFIRMED
+# NONE (no lot price field is shown after 2018; SW Lot 2018 has total_price, no sales_price):
+# switch `lot_price_field` ("sales_price" default: answered beside total_price | "total_price":
+# the 2018 shape, no sales_price). total_price is the sum of the components' sales prices.
+# NONE (no source shows unit_id on a lot): switch `lot_unit` ("absent" default | "present": the
+# unit of the BOM's first component).
+# WEAK (DEV POST /lots/bulk/barred; the field name from products): a lot's barred flag is
+# `is_barred`, false when created.
+# PRAC (SW LotForm 2018): number, name and lines are required on create; the group as on products.
+# NONE (SW EmployeeForm 2018 has no initials; LC declares it writable, WEAK): switch
+# `employee_initials` ("accepted" default | "ignored": dropped | "derived": Rackbeat computes them
+# from the name). NONE: a contact_email already in use is accepted (duplicates allowed).
 # OFF (DEV intro-to-webhooks example writes "orders.created", most likely order.created).
 WEBHOOK_EVENT_ALIASES = {"orders.created": "order.created"}
 # NONE (DEV monitoring-security: retries with exponential backoff for about 24 h; the steps are
@@ -294,3 +318,17 @@ WEBHOOK_TOKEN_LENGTH = 32
 # WEAK (IT OnboardingController keys tenants by user_account.id; DEV names the header): the
 # Rackbeat-Account-Id header equals user_account.id from GET /self; this when the seed has none.
 DEFAULT_ACCOUNT_ID = 15355
+
+# ----- issue 15 (specs/EVIDENCE-NEW-STREAMS.md; served by reports.py and purchasing.py) ------------
+# PRAC call (SR get_grand_total) / WEAK key: GET /reports/valuation/total?date_to= answers the
+# account's stock value under `total_value`, `value` or `total` (switch `valuation_total_key`;
+# `absent`: 404, and the integration sums GET /reports/valuation's `lineables[].value`, PRAC SR).
+# OFF (HD ht-00224) that average-cost corrections rewrite history; NONE whether `date_to` answers
+# change after a backdated receipt (switch `valuation_drift`: `none` books it today, `backdated`
+# at its own date).
+# OFF (2018 spec only) / NONE since: customer-invoice payments `GET/POST …/payments {amount}`,
+# `DELETE …/payments/{n}`, list key `customer_invoice_payments` (switch `invoice_payments`,
+# default `absent`: 404 on every payments path, the safer assumption).
+# WEAK (LF): a purchase order's delivery date is `preferred_delivery_date`; sales orders use
+# `deliver_at` (LC); 2018 has only `delivery_time_in_days` (switch `po_delivery_field`).
+# NONE: purchase orders and receipts fire no webhooks (none documented).

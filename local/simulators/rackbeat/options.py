@@ -30,7 +30,31 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "path_encoding": ("double", "single"),
     "webhook_events": ("all", "confirmed"),
     "credit_note_reference": ("field", "none"),
+    # Issue 15 (specs/EVIDENCE-NEW-STREAMS.md): the valuation total's key (WEAK, SR reads all
+    # three) or no total endpoint; whether a backdated movement rewrites a past value; whether
+    # invoice payments exist (2018 spec only); a purchase order's delivery date field (WEAK).
+    "valuation_total_key": ("total_value", "value", "total", "absent"),
+    "valuation_drift": ("none", "backdated"),
+    "invoice_payments": ("absent", "supported"),
+    "po_delivery_field": ("preferred_delivery_date", "deliver_at", "none"),
+    # Issue 15 (assumptions.py, "bills of materials (lots), employees").
+    "lot_price_field": ("sales_price", "total_price"),
+    "lot_unit": ("absent", "present"),
+    "lot_events": ("created_only", "created_updated"),
+    "employee_initials": ("accepted", "ignored", "derived"),
 }
+
+
+ISSUE_15_CHOICES = (
+    "valuation_total_key",
+    "valuation_drift",
+    "invoice_payments",
+    "po_delivery_field",
+    "lot_price_field",
+    "lot_unit",
+    "lot_events",
+    "employee_initials",
+)
 
 
 def _default_filters() -> dict[str, str]:
@@ -48,6 +72,14 @@ class Options:
     webhook_events: str = "all"
     webhook_token_header: bool = True
     credit_note_reference: str = "field"
+    valuation_total_key: str = "total_value"
+    valuation_drift: str = "none"
+    invoice_payments: str = "absent"
+    po_delivery_field: str = "preferred_delivery_date"
+    lot_price_field: str = "sales_price"
+    lot_unit: str = "absent"
+    lot_events: str = "created_only"
+    employee_initials: str = "accepted"
     extra_vat_zones: tuple[str, ...] = ()
     strict_updated_at_filter: bool = False
     documented_webhook_bodies: bool = False
@@ -81,6 +113,7 @@ class Options:
             "webhook_events": self.webhook_events,
             "webhook_token_header": self.webhook_token_header,
             "credit_note_reference": self.credit_note_reference,
+            **{name: getattr(self, name) for name in ISSUE_15_CHOICES},
             "extra_vat_zones": list(self.extra_vat_zones),
             "strict_updated_at_filter": self.strict_updated_at_filter,
             "documented_webhook_bodies": self.documented_webhook_bodies,

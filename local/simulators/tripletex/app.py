@@ -42,7 +42,8 @@ from local.simulators.base import (
     settle,
     spec_violations,
 )
-from local.simulators.tripletex import dto, spec
+from local.simulators.tripletex import dto, ledger, purchasing, spec
+from local.simulators.tripletex import employees as _employees
 from local.simulators.tripletex.countries import NORWAY_ID, default_countries
 from local.simulators.tripletex.errors import TripletexError, Validation, validation_failed
 from local.simulators.tripletex.terms import due_date
@@ -67,6 +68,7 @@ VARIANTS: dict[str, tuple[tuple[str, ...], str]] = {
     # B9: isStockItem was absent from every product answer in a sandbox company (REAL).
     "product_is_stock_item": (("present", "absent"), "present"),
 }
+VARIANTS.update(ledger.VARIANTS | purchasing.VARIANTS)
 DEFAULT_INVOICE_SETTINGS: dict[str, Any] = {
     "bankAccountReady": True,
     "defaultSendTypeB2B": "EHF",
@@ -91,6 +93,7 @@ EVENT_RESPONSE_TIMEOUT_SECONDS = 10.0
 
 # Which granted area a path belongs to (ASSUMPTIONS.md #3).
 AREA_OF_PREFIX = (
+    (_employees.PATH, _employees.AREA),
     ("/customer", "customer"),
     ("/supplier", "supplier"),
     ("/product", "product"),
@@ -101,6 +104,7 @@ AREA_OF_PREFIX = (
 
 # Entity collections: name in the seed/state -> (API path, the field holding its number).
 COLLECTIONS = {
+    _employees.COLLECTION: _employees.PATH,
     "customers": "/customer",
     "suppliers": "/supplier",
     "products": "/product",
@@ -114,6 +118,7 @@ COLLECTIONS = {
     "subscriptions": "/event/subscription",
     "countries": "/country",
 }
+COLLECTIONS.update(ledger.COLLECTIONS | purchasing.COLLECTIONS)
 # A reference field -> the collection it points into, for `fields=customer(*)` expansion.
 REFERENCE_TARGETS = {
     "customer": "customers",
@@ -217,6 +222,8 @@ class TripletexSimulator(SimulatorApp):
         self.rate_windows: dict[str, deque[float]] = {}
         self.next_invoice_number = 1
         self.next_order_number = 1
+        self.locked_before: dt.date | None = None
+        ledger.reset(self)
 
     def get_options(self) -> dict[str, Any]:
         return {
@@ -269,9 +276,11 @@ class TripletexSimulator(SimulatorApp):
             "customers",
             "suppliers",
             "products",
+            _employees.COLLECTION,
         ):
             for record in seed.get(name, []):
                 self._insert(name, dict(record), keep_id=True)
+        ledger.load_seed(self, seed)
 
     def dump_state(self) -> dict[str, Any]:
         return {
@@ -297,6 +306,8 @@ class TripletexSimulator(SimulatorApp):
         # REAL: customers and suppliers answer version 1 right after create, products/orders 0.
         first_version = 1 if collection in ("customers", "suppliers") else 0
         record["version"] = int(record.get("version", first_version)) if keep_id else first_version
+        if collection == _employees.COLLECTION:
+            _employees.defaults(record)
         if collection == "customers":
             record.setdefault("customerNumber", self._next_number("customers", "customerNumber"))
             record.setdefault("isPrivateIndividual", False)
@@ -423,6 +434,7 @@ class TripletexSimulator(SimulatorApp):
 
         routes: list[tuple[str, str, Callable[..., Response]]] = [
             ("GET", r"/token/session/>whoAmI", self._who_am_i),
+            ("GET", r"/employee", lambda r: self._list(r, _employees.COLLECTION, _employees.PATH)),
             ("GET", r"/customer", lambda r: self._list(r, "customers", "/customer")),
             ("POST", r"/customer", lambda r: self._create(r, "customers", "/customer")),
             ("POST", r"/customer/list", lambda r: self._create_list(r, "customers", "/customer/list")),
@@ -498,6 +510,8 @@ class TripletexSimulator(SimulatorApp):
                 lambda r, i: self._update(r, "subscriptions", "/event/subscription/{id}", i),
             ),
             ("DELETE", r"/event/subscription/(\d+)", self._delete_subscription),
+            *ledger.routes(self),
+            *purchasing.routes(self),
         ]
         path_matched = False
         for route_method, pattern, action in routes:
@@ -866,6 +880,8 @@ class TripletexSimulator(SimulatorApp):
                 and in_list("email", record.get("email"))
                 and _contains(args.get("customerName"), record.get("name"))
             )
+        if collection == _employees.COLLECTION:
+            return _employees.matches(record, args)
         if collection == "suppliers":
             return in_list("supplierNumber", record.get("supplierNumber")) and in_list(
                 "organizationNumber", record.get("organizationNumber")

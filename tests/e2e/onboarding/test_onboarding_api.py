@@ -149,15 +149,30 @@ def test_good_credentials_pass_every_check_and_are_stored(stack: Stack) -> None:
 
 
 @pytest.mark.parametrize(
-    ("field", "failing_check", "fix_words"),
+    ("field", "failing_check", "cause", "fix_words"),
     [
-        ("rackbeat_api_token", "rackbeat_token", "Settings \u2192 API"),
-        ("tripletex_consumer_token", "tripletex_session", "consumer token was not accepted"),
-        ("tripletex_employee_token", "tripletex_session", "employee token was not accepted"),
+        (
+            "rackbeat_api_token",
+            "rackbeat_token",
+            "Rackbeat did not accept the API token.",
+            "Settings \u2192 API",
+        ),
+        (
+            "tripletex_consumer_token",
+            "tripletex_session",
+            "Tripletex did not accept the consumer token.",
+            "Paste the consumer token",
+        ),
+        (
+            "tripletex_employee_token",
+            "tripletex_session",
+            "Tripletex did not accept the employee token.",
+            "API access, create a new token",
+        ),
     ],
 )
 def test_each_wrong_token_fails_its_check_and_stores_nothing(
-    stack: Stack, field: str, failing_check: str, fix_words: str
+    stack: Stack, field: str, failing_check: str, cause: str, fix_words: str
 ) -> None:
     tenant_id, token, _ = stack.new_tenant()
     credentials = {**good_credentials(), field: "wrong-token-value-123456"}
@@ -168,7 +183,9 @@ def test_each_wrong_token_fails_its_check_and_stores_nothing(
     checks = checks_by_id(body)
     assert checks[failing_check]["ok"] is False
     assert fix_words in str(checks[failing_check]["fix"])
-    assert "Nothing was saved" in body["message"]
+    assert checks[failing_check]["detail"] == cause
+    assert checks[failing_check]["field"] == field  # the page shows the fix at that input
+    assert body["message"] == f"Nothing was saved. {cause}"  # one cause, not every skipped check
     assert not secret_exists(stack, tenant_id)
     assert (
         stack.request("GET", f"/tenants/{tenant_id}", token=token).json()["credentials"]["validated_at"]
@@ -193,9 +210,10 @@ def test_each_missing_tripletex_area_is_named(stack: Stack, area: str, check_id:
     checks = checks_by_id(response.json())
     failed = [cid for cid, check in checks.items() if not check["ok"]]
     assert failed == [check_id]
-    assert checks[check_id]["fix"].startswith(  # type: ignore[union-attr]
-        f"The Tripletex token has no access to {words}: edit the token in Tripletex"
-    )
+    assert checks[check_id]["detail"] == f"The Tripletex token has no access to {words}."
+    assert checks[check_id]["fix"].startswith("Edit the token in Tripletex")  # type: ignore[union-attr]
+    assert f"grant access to {words}" in checks[check_id]["fix"]  # type: ignore[operator]
+    assert checks[check_id]["field"] == "tripletex_employee_token"
     assert not secret_exists(stack, tenant_id)
 
 

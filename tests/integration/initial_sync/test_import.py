@@ -8,6 +8,7 @@ import boto3
 import pytest
 
 from local.seed.demo import COUNTRY_ID, CURRENCY_ID, PRODUCT_UNITS, RACKBEAT_UNITS
+from rackbeat_tripletex.i18n import Language
 from rackbeat_tripletex.initial_sync import service
 from rackbeat_tripletex.initial_sync.summary import summary_text
 from rackbeat_tripletex.models.sync import Accepted, RunState
@@ -114,8 +115,15 @@ def test_summary_text_names_counts_and_what_to_do(demo_harness: Harness) -> None
     harness = demo_harness
     run = harness.ctx.runs.get_import(TENANT)
     assert run is not None
-    subject, text = summary_text(run, service.list_failures(harness.ctx, TENANT), "Åse")
+    failures = service.list_failures(harness.ctx, TENANT)
+    subject, text = summary_text(run, failures, "Åse", Language.EN)
     assert "attention" in subject
     assert "Customers: 302 in Tripletex" in text
     assert "Retry failed records" in text
     assert CONTACT not in text
+    # Norwegian by default, with the failures' causes in Norwegian too.
+    subject, text = summary_text(run, failures, "Åse")
+    assert subject == "Importen fra Tripletex til Rackbeat er ferdig \u2013 noen poster trenger deg"
+    assert "Kunder: 302 i Tripletex" in text
+    assert "Prøv feilede poster på nytt" in text
+    assert "not imported" not in text

@@ -54,6 +54,10 @@ def test_get_options_lists_every_switch_with_its_default(api: httpx.Client) -> N
     assert options["webhook_token_header"] is True
     assert options["credit_note_reference"] == "field"
     assert options["extra_vat_zones"] == []
+    assert options["valuation_total_key"] == "total_value"
+    assert options["valuation_drift"] == "none"
+    assert options["invoice_payments"] == "absent"
+    assert options["po_delivery_field"] == "preferred_delivery_date"
 
 
 def test_post_options_changes_only_the_names_given(api: httpx.Client) -> None:

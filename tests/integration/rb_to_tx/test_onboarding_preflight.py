@@ -13,6 +13,7 @@ from local.simulators.base import transport
 from local.simulators.rackbeat import create_app as create_rackbeat
 from local.simulators.tripletex import create_app as create_tripletex
 from rackbeat_tripletex.clients.tripletex import clear_session_cache
+from rackbeat_tripletex.i18n import Language, use_language
 from rackbeat_tripletex.models.domain import Check, Credentials, ValidationReport
 from rackbeat_tripletex.onboarding.vendors import LiveVendors
 from tests.support.rb_to_tx_company import CONSUMER, EMPLOYEE, RACKBEAT_TOKEN, rackbeat_seed, tripletex_seed
@@ -46,7 +47,8 @@ def validate(
         tripletex_transport=transport(app),
         rackbeat_transport=transport(create_rackbeat(rackbeat_seed())),
     )
-    report = vendors.validate(CREDENTIALS)
+    with use_language(Language.EN):  # these read the English words; the catalogue tests read both
+        report = vendors.validate(CREDENTIALS)
     # Probes create nothing.
     assert all(not app.records(c) for c in ("customers", "suppliers", "products", "orders"))
     return report

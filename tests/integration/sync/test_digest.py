@@ -41,7 +41,7 @@ def _setup(aws_stack: ProvisionedStack) -> tuple[Any, Tenant, str]:
 
 
 def _digests(to: str) -> list[str]:
-    return [m.subject for m in sent_emails() if to in m.to and "could not be synchronised" in m.subject]
+    return [m.subject for m in sent_emails() if to in m.to and "kunne ikke synkroniseres" in m.subject]
 
 
 def test_the_digest_goes_out_at_most_once_a_day(aws_stack: ProvisionedStack) -> None:
@@ -55,7 +55,7 @@ def test_the_digest_goes_out_at_most_once_a_day(aws_stack: ProvisionedStack) -> 
     later = MORNING + dt.timedelta(hours=23, minutes=59)
     assert not send_digest(table, mailer, tenant, FAILURES, later, to=to)
     # Issue 13: subjects are fixed texts, never the company name a caller typed.
-    assert _digests(to) == ["1 records could not be synchronised"]
+    assert _digests(to) == ["1 poster kunne ikke synkroniseres"]  # the tenant's language: nb by default
 
     # A day later the next one goes out; nothing to report means no email and no claimed day.
     assert not send_digest(table, mailer, tenant, [], MORNING + dt.timedelta(days=1), to=to)
@@ -63,7 +63,8 @@ def test_the_digest_goes_out_at_most_once_a_day(aws_stack: ProvisionedStack) -> 
     assert len(_digests(to)) == 2
     mail = next(m for m in sent_emails() if to in m.to)
     assert "P-BAD" in mail.text
-    assert "Correct the sales price in Rackbeat." in mail.text
+    # The cause and fix of the failure's reason, in the tenant's language.
+    assert "Produkt P-BAD: Prisen kan ikke brukes. Slik fikser du det: Rett prisen" in mail.text
 
 
 def test_a_refused_email_does_not_use_up_the_day(aws_stack: ProvisionedStack) -> None:

@@ -146,7 +146,9 @@ def test_a_revoked_token_pauses_the_tenant_and_nothing_is_lost(env: Env) -> None
     assert tenant.status == TenantStatus.NEEDS_RELINK
     mails = [m for m in sent_emails() if env.tenant.contact_email in m.to]
     assert len(mails) == 1
-    assert "paused" in mails[0].subject
+    # The tenant's language (nb by default), naming the token that died.
+    assert "satt på pause" in mails[0].subject
+    assert "dette ikke virker lenger: API-nøkkelen til Rackbeat." in mails[0].text
     assert RACKBEAT_TOKEN not in mails[0].text
 
     # Meanwhile in Rackbeat (a new token for the same account), and a second failing run.

@@ -28,13 +28,16 @@ from tests.support import leaks
 from tests.support.live_stack import LiveStack, Tenant, start_live_stack
 from tests.support.sync_world import RackbeatUser
 
-CONFIRMED = {"product.created", "product.updated"}
+CONFIRMED = {"product.created", "product.updated", "product.deleted", "lot.created"}
 ALL = CONFIRMED | {
     "customer.created",
     "customer.updated",
     "supplier.created",
     "supplier.updated",
     "customer_invoice.booked",
+    "lot.updated",
+    "customer.deleted",
+    "supplier.deleted",
 }
 SETTINGS = {
     "streams": {"customers_to_tripletex": True, "products_to_tripletex": True},
@@ -102,7 +105,11 @@ def forge(
 def test_webhooks_work_under_each_variant(
     stack: LiveStack, catalogue: str, token_header: bool, capfd: pytest.CaptureFixture[str]
 ) -> None:
-    stack.rackbeat.set_options({"webhook_events": catalogue, "webhook_token_header": token_header})
+    # "all": every event we want exists, lot.updated included (its own switch, lot_events).
+    lots = "created_updated" if catalogue == "all" else "created_only"
+    stack.rackbeat.set_options(
+        {"webhook_events": catalogue, "webhook_token_header": token_header, "lot_events": lots}
+    )
     a, b = activate(stack), activate(stack)
     wanted = ALL if catalogue == "all" else CONFIRMED
 
@@ -175,6 +182,7 @@ def test_webhooks_work_under_each_variant(
 
 def test_saving_again_rotates_the_secret_and_offboarding_removes_the_webhooks(stack: LiveStack) -> None:
     stack.rackbeat.set_options({"webhook_token_header": False})
+    stack.rackbeat.set_options({"lot_events": "created_updated"})  # every event we want exists
     a = activate(stack)
     old_secret = url_secret(stack, a)
     assert forge(stack, a.tenant_id, secret=old_secret).status_code == 202

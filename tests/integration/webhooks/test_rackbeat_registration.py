@@ -30,18 +30,24 @@ PUBLIC = "https://integration.example/dev"
 TENANT = "0123456789abcdef0123456789abcdef"
 OTHER_TENANT = "fedcba9876543210fedcba9876543210"
 NOW = dt.datetime(2026, 3, 1, 8, 0, tzinfo=dt.UTC)
-CONFIRMED = ["product.created", "product.updated"]
+CONFIRMED = ["product.created", "product.updated", "product.deleted", "lot.created"]
 UNCONFIRMED = [
     "customer.created",
     "customer.updated",
     "supplier.created",
     "supplier.updated",
     "customer_invoice.booked",
+    "lot.updated",
+    "customer.deleted",
+    "supplier.deleted",
 ]
+WANTED = len(CONFIRMED) + len(UNCONFIRMED)
 
 
 def simulator(events: str = "all") -> RackbeatSimulator:
-    return create_app({**rackbeat_seed(), "options": {"webhook_events": events}})
+    # "all": every event we want exists, lot.updated included (its own switch, lot_events).
+    lots = "created_updated" if events == "all" else "created_only"
+    return create_app({**rackbeat_seed(), "options": {"webhook_events": events, "lot_events": lots}})
 
 
 @pytest.fixture
@@ -86,9 +92,9 @@ def webhook_posts(sim: RackbeatSimulator) -> list[str]:
 
 def test_the_event_list_puts_confirmed_events_first_and_grades_every_one() -> None:
     names = [w.name for w in rackbeat.EVENTS]
-    assert names[:2] == CONFIRMED
-    assert sorted(names[2:]) == sorted(UNCONFIRMED)
-    assert [w.confirmed for w in rackbeat.EVENTS] == [True, True] + [False] * len(UNCONFIRMED)
+    assert names[: len(CONFIRMED)] == CONFIRMED
+    assert sorted(names[len(CONFIRMED) :]) == sorted(UNCONFIRMED)
+    assert [w.confirmed for w in rackbeat.EVENTS] == [True] * len(CONFIRMED) + [False] * len(UNCONFIRMED)
     assert all(w.source for w in rackbeat.EVENTS)
 
 
@@ -137,20 +143,20 @@ def test_the_status_shows_each_event_and_the_schedule_that_covers_it(
     with client_for(simulator(catalogue)) as client:
         register(client, store)
     status = webhook_status(store, TENANT, "rate(5 minutes)")
-    assert status.wanted == 7
+    assert status.wanted == WANTED
     assert status.scheduled_sync_every_minutes == 5
     assert status.registered_at == NOW.isoformat()
     states = {e.event: e.state for e in status.events}
     if catalogue == "all":
         assert set(states.values()) == {"registered"}
-        assert status.registered == 7
-        assert status.message.startswith("All 7 Rackbeat webhooks are registered")
+        assert status.registered == WANTED
+        assert status.message.startswith(f"All {WANTED} Rackbeat webhooks are registered")
     else:
-        assert status.registered == 2
+        assert status.registered == len(CONFIRMED)
         assert {e for e, s in states.items() if s == "registered"} == set(CONFIRMED)
         assert all(e.reason for e in status.events if e.state == "refused")
-        assert "2 of 7" in status.message
-        assert "customers, invoices, suppliers" in status.message
+        assert f"{len(CONFIRMED)} of {WANTED}" in status.message
+        assert "customers, invoices, lots, suppliers" in status.message
         assert "every 5 minutes" in status.message
     assert "s" * 43 not in status.model_dump_json()
 
@@ -159,16 +165,17 @@ def test_the_status_shows_each_event_and_the_schedule_that_covers_it(
 def test_a_transient_error_retries_that_event_and_an_auth_error_stops(
     status: str, sim: RackbeatSimulator, client: RackbeatClient, store: WebhookStore
 ) -> None:
-    # The third POST (customer.created) is answered busy once; the client retries it.
-    sim.set_faults({"only_paths": "/webhooks$", "sequence": ["ok", "ok", status]})
-    assert len(register(client, store).registered) == 7
+    # The first unconfirmed POST (customer.created) is answered busy once; the client retries it.
+    confirmed_ok = ["ok"] * len(CONFIRMED)
+    sim.set_faults({"only_paths": "/webhooks$", "sequence": [*confirmed_ok, status]})
+    assert len(register(client, store).registered) == WANTED
     assert webhook_posts(sim).count("customer.created") == 2
 
     # Still failing after the client's retries: that event is "failed", the others go on.
-    sim.set_faults({"only_paths": "/webhooks$", "sequence": ["ok", "ok", *[status] * 6]})
+    sim.set_faults({"only_paths": "/webhooks$", "sequence": [*confirmed_ok, *[status] * 6]})
     outcome = register(client, store, secret="t" * 43)
     assert [(o.event.name, o.state) for o in outcome.missing] == [("customer.created", "failed")]
-    assert len(outcome.registered) == 6
+    assert len(outcome.registered) == WANTED - 1
 
     sim.set_faults({})
     with client_for(sim, token="revoked-token-value") as revoked, pytest.raises(AuthError):
@@ -190,7 +197,7 @@ def test_registering_again_rotates_the_secret_and_removes_the_old_subscriptions(
     second = register(client, store, secret="b" * 43)
     assert first.registered == second.registered
     ours = [w for w in sim.webhooks() if rackbeat.is_ours(w["url"], TENANT)]
-    assert len(ours) == 7
+    assert len(ours) == WANTED
     assert {w["url"] for w in ours} == {rackbeat.delivery_url(PUBLIC, TENANT, "b" * 43)}
     assert {w["url"] for w in sim.webhooks() if not rackbeat.is_ours(w["url"], TENANT)} == {
         "https://shop.example/hook",
@@ -226,11 +233,12 @@ def test_fewer_events_than_wanted_is_a_metric_and_a_warning(
 ) -> None:
     report_registration(register(client, store))
     assert REFUSED_METRIC not in capsys.readouterr().out
-    sim.set_options({"webhook_events": "confirmed"})
+    sim.set_options({"webhook_events": "confirmed", "lot_events": "created_only"})
     report_registration(register(client, store, secret="c" * 43))
     emitted = [json.loads(line) for line in capsys.readouterr().out.splitlines() if REFUSED_METRIC in line]
     assert len(emitted) == 1
-    assert emitted[0][REFUSED_METRIC] in (5, [5], 5.0, [5.0])
+    refused = len(UNCONFIRMED)
+    assert emitted[0][REFUSED_METRIC] in (refused, [refused], float(refused), [float(refused)])
 
 
 @pytest.mark.parametrize(
@@ -250,7 +258,7 @@ def test_schedule_minutes(expression: str | None, minutes: int | None) -> None:
 def test_events_not_tried_when_the_time_is_spent_are_recorded_as_failed(
     sim: RackbeatSimulator, client: RackbeatClient, store: WebhookStore
 ) -> None:
-    budget = iter([1.0, 1.0, 1.0])
+    budget = iter([1.0] * (len(CONFIRMED) + 1))
     outcome = rackbeat.register(
         client,
         store,

@@ -22,19 +22,23 @@ from rackbeat_tripletex.clients.http import (
     ServerError,
     TransportError,
 )
+from rackbeat_tripletex.i18n import use_language
 from rackbeat_tripletex.initial_sync.service import AlreadyRan, InvalidRequest, NotReady, TenantNotFound
 from rackbeat_tripletex.models.sync import RunState
 from rackbeat_tripletex.onboarding.api.errors import map_errors, stranger_reply
 from rackbeat_tripletex.onboarding.failures import (
+    CONFIRM_EMAIL_FIRST,
     ConcurrentChangeError,
     ConfirmationError,
     OnboardingError,
     StepOrderError,
+    StepUpRequired,
     TenantNotFoundError,
 )
+from rackbeat_tripletex.onboarding.identity import StepUpAction
 
 
-def answer_to(error: Exception) -> tuple[int, dict[str, Any], dict[str, Any]]:
+def answer_to(error: Exception, language: str = "en") -> tuple[int, dict[str, Any], dict[str, Any]]:
     app = APIGatewayRestResolver(enable_validation=True)
     map_errors(app)
 
@@ -46,8 +50,8 @@ def answer_to(error: Exception) -> tuple[int, dict[str, Any], dict[str, Any]]:
         "resource": "/boom",
         "path": "/boom",
         "httpMethod": "GET",
-        "headers": {},
-        "multiValueHeaders": {},
+        "headers": {"Accept-Language": language},
+        "multiValueHeaders": {"Accept-Language": [language]},
         "queryStringParameters": None,
         "pathParameters": None,
         "requestContext": {"stage": "test", "path": "/boom", "httpMethod": "GET"},
@@ -71,17 +75,24 @@ def answer_to(error: Exception) -> tuple[int, dict[str, Any], dict[str, Any]]:
 )
 def test_onboarding_errors_answer_their_status_with_the_message(error: OnboardingError, status: int) -> None:
     assert not hasattr(error, "status"), "a domain error carries no HTTP status"
-    assert answer_to(error)[:2] == (status, {"message": error.message})
+    with use_language("en"):  # a message is worded in the language of whoever reads it
+        worded = error.message
+    assert answer_to(error)[:2] == (status, {"message": worded})
 
 
 def test_a_stranger_gets_the_same_404_before_the_routers_as_after() -> None:
-    before = stranger_reply(TenantNotFoundError())
+    before = stranger_reply(TenantNotFoundError(), {"headers": {"accept-language": "en-GB,en;q=0.9"}})
     status, body, _ = answer_to(TenantNotFoundError())
     assert (
         (before["statusCode"], json.loads(before["body"]))
         == (status, body)
         == (404, {"message": "Tenant not found"})
     )
+    norwegian = stranger_reply(TenantNotFoundError(), {"headers": {}})
+    assert (norwegian["statusCode"], json.loads(norwegian["body"])) == answer_to(TenantNotFoundError(), "nb")[
+        :2
+    ]
+    assert json.loads(norwegian["body"]) == {"message": "Fant ikke integrasjonen."}
 
 
 def test_initial_import_errors_are_mapped_without_rewrapping() -> None:
@@ -116,9 +127,10 @@ def test_initial_import_errors_are_mapped_without_rewrapping() -> None:
         (RateLimited("429", api="Tripletex", retry_after=2.2), 503, "Tripletex is busy"),
         (ServerError("500", api="Rackbeat"), 503, "Rackbeat has a problem right now"),
         (TransportError("timeout", api="Rackbeat"), 503, "Rackbeat could not be reached"),
-        (AuthError("401", api="Tripletex"), 409, "Then enter the new token"),
-        (AccessDenied("403", api="Tripletex"), 409, "Then enter the new token"),
-        (ApiError("400", api="Rackbeat"), 502, "Rackbeat refused the request."),
+        (AuthError("401", api="Tripletex"), 409, "the employee token"),
+        (AuthError("401", api="Rackbeat"), 409, "enter only that one"),
+        (AccessDenied("403", api="Tripletex"), 409, "Grant the token that access in Tripletex"),
+        (ApiError("400", api="Rackbeat"), 502, "Rackbeat refused the request: 400"),
     ],
     ids=lambda value: type(value).__name__ if isinstance(value, Exception) else str(value),
 )
@@ -128,3 +140,20 @@ def test_vendor_failures_say_which_system_and_what_next(error: ApiError, status:
     assert words in body["message"]
     if isinstance(error, RateLimited):
         assert (body["retry_after_seconds"], headers.get("Retry-After")) == (3, ["3"])
+
+
+@pytest.mark.parametrize(
+    ("error", "words"),
+    [
+        (RateLimited("429", api="Tripletex"), "Tripletex har mye å gjøre"),
+        (AuthError("401", api="Rackbeat"), "Rackbeat godtar ikke lenger API-nøkkelen"),
+        (StepOrderError(CONFIRM_EMAIL_FIRST.format(address="a@b.no")), "Bekreft e-postadressen din først"),
+        (StepUpRequired(StepUpAction.DELETE, "a@b.no"), "For å slette integrasjonen"),
+    ],
+    ids=lambda value: type(value).__name__ if isinstance(value, Exception) else str(value),
+)
+def test_a_request_without_a_language_is_answered_in_norwegian(error: Exception, words: str) -> None:
+    _, body, _ = answer_to(error, "")
+    assert words in body["message"], body
+    assert answer_to(error, "nb-NO,nb;q=0.9,en;q=0.8")[1] == body
+    assert answer_to(error, "en")[1] != body

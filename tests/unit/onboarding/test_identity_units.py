@@ -8,9 +8,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from rackbeat_tripletex.i18n import Language, text
 from rackbeat_tripletex.models.domain import CredentialsSummary, ValidationReport
 from rackbeat_tripletex.notify.limits import EmailLimitReached, EmailLimits, Window
-from rackbeat_tripletex.notify.messages import MESSAGES, EmailKind, plain, render
+from rackbeat_tripletex.notify.messages import EmailKind, plain, render
 from rackbeat_tripletex.onboarding.identity import ROTATION_GRACE, SESSION_IDLE, session_alive
 from rackbeat_tripletex.onboarding.service import _other_account
 from rackbeat_tripletex.onboarding.wiring import PublicBaseUrlError, checked_public_base_url, public_base_url
@@ -34,8 +35,9 @@ def test_plain_makes_user_text_one_bounded_line() -> None:
     assert len(plain("x" * 500)) == 200
 
 
+@pytest.mark.parametrize("language", list(Language))
 @pytest.mark.parametrize("kind", list(EmailKind))
-def test_no_subject_carries_what_a_user_typed(kind: EmailKind) -> None:
+def test_no_subject_carries_what_a_user_typed(kind: EmailKind, language: Language) -> None:
     fields = {
         "contact_name": HOSTILE,
         "company_name": HOSTILE,
@@ -46,10 +48,13 @@ def test_no_subject_carries_what_a_user_typed(kind: EmailKind) -> None:
         "reasons": "",
         "records": "",
         "more": "",
+        "gaps": "",
+        "tokens": "",
+        "day": HOSTILE,
         "count": 3,
     }
-    subject, body = render(kind, **fields)
-    assert subject == MESSAGES[kind].subject.format(count=3)
+    subject, body = render(kind, language, **fields)
+    assert subject == text(f"email.{kind.value}.subject", language, count=3)
     assert "spam.example" not in subject
     assert "\nBcc:" not in body
     if kind is EmailKind.VERIFY_EMAIL:

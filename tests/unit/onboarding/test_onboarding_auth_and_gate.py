@@ -13,6 +13,7 @@ from rackbeat_tripletex.auth import (
 )
 from rackbeat_tripletex.models.domain import Credentials, Settings
 from rackbeat_tripletex.onboarding import gate
+from rackbeat_tripletex.onboarding.problems import describe_validation_errors
 from rackbeat_tripletex.onboarding.token_checks import environment_of
 from rackbeat_tripletex.onboarding.wiring import public_base_url
 
@@ -51,7 +52,8 @@ def test_validation_errors_never_echo_the_input() -> None:
         Credentials.model_validate(
             {"rackbeat_api_token": "zq7x", "tripletex_consumer_token": "x" * 10, "extra": "secret-value"}
         )
-    body = gate.describe_validation_errors(gate.errors_of(caught.value))
+    # With the inputs included: the answer must not echo them even when pydantic hands them over.
+    body = describe_validation_errors([dict(e) for e in caught.value.errors()])
     text = repr(body)
     assert "zq7x" not in text
     assert "secret-value" not in text

@@ -159,7 +159,8 @@ def test_tokens_and_grants(seed: dict[str, Any]) -> None:
     tripletex = seed["tripletex"]
     assert tripletex["consumer_token"]
     assert tripletex["employee_token"]
-    assert tripletex["grants"] == ["customer", "supplier", "product", "invoice"]
+    # Employee access too: the demo shows the optional employee import (issue 15).
+    assert tripletex["grants"] == ["customer", "supplier", "product", "invoice", "employee"]
     assert seed["rackbeat"]["api_token"].count(".") == 2
 
 

@@ -15,6 +15,8 @@ from rackbeat_tripletex.models.domain import Streams
 from rackbeat_tripletex.models.sync import INITIAL_SYNC, StreamName
 from rackbeat_tripletex.onboarding.syncing import FailureSource
 from rackbeat_tripletex.streams import registry
+from rackbeat_tripletex.streams.base import GATED_AREAS
+from rackbeat_tripletex.streams.scheduled import Scheduled
 from rackbeat_tripletex.streams.to_rackbeat import ToRackbeat
 from rackbeat_tripletex.streams.to_tripletex import ToTripletex
 from rackbeat_tripletex.webhooks import rackbeat as rackbeat_webhooks
@@ -22,6 +24,17 @@ from rackbeat_tripletex.webhooks import tripletex as tripletex_webhooks
 
 WIZARD = Path(__file__).resolve().parents[3] / "functions" / "onboarding_api" / "wizard"
 NAMES = [stream.name.value for stream in registry.STREAMS]
+# Issue 15's streams reach the wizard when its list comes from the registry (the wizard's own
+# work, in parallel); until then they are the only streams it may lack.
+NOT_IN_WIZARD_YET = {
+    "purchase_orders_to_tripletex",
+    "stock_value_to_tripletex",
+    "payments_to_rackbeat",
+    "lots_to_tripletex",
+}
+IN_WIZARD = [name for name in NAMES if name not in NOT_IN_WIZARD_YET]
+# Tripletex keeps a Rackbeat bill of materials (lot) as a product.
+TRIPLETEX_ENTITY = {"lot": "product"}
 
 
 def test_every_stream_name_is_declared_once() -> None:
@@ -37,16 +50,16 @@ def test_the_wizard_offers_every_stream_in_run_order() -> None:
     script = (WIZARD / "wizard.js").read_text()
     listed = re.search(r"const STREAMS = \[(.*?)\];", script, re.DOTALL)
     assert listed is not None
-    assert re.findall(r'"([a-z_]+)"', listed.group(1)) == NAMES
+    assert re.findall(r'"([a-z_]+)"', listed.group(1)) == IN_WIZARD
     page = (WIZARD / "index.html").read_text()
     boxes = re.findall(r'<input type="checkbox" name="([a-z_]+_to_(?:tripletex|rackbeat))">', page)
-    assert boxes == NAMES
+    assert boxes == IN_WIZARD
 
 
 def test_the_wizard_labels_each_stream_as_the_registry_does() -> None:
     page = (WIZARD / "index.html").read_text()
     labels = dict(re.findall(r'name="([a-z_]+_to_(?:tripletex|rackbeat))"> <span[^>]*>([^<]+)</span>', page))
-    assert labels == {stream.name.value: stream.label for stream in registry.STREAMS}
+    assert labels == {s.name.value: s.label for s in registry.STREAMS if s.name.value in IN_WIZARD}
 
 
 def test_failures_come_from_the_import_or_a_registered_stream() -> None:
@@ -69,7 +82,9 @@ def test_webhook_events_are_the_registrys() -> None:
     }
     assert tripletex_side == tripletex_webhooks.EVENTS
     assert {name: set(events) for name, events in tripletex_webhooks.STREAM_EVENTS.items()} == {
-        stream.name: set(stream.webhook_events) for stream in registry.STREAMS if stream.source == "tripletex"
+        stream.name: set(stream.webhook_events)
+        for stream in registry.STREAMS
+        if stream.source == "tripletex" and stream.webhook_events
     }
 
 
@@ -82,8 +97,14 @@ def test_each_stream_runs_after_the_streams_it_depends_on() -> None:
 
 def test_each_stream_names_a_tripletex_area_and_its_directions_hooks() -> None:
     for stream in registry.STREAMS:
+        if isinstance(stream, Scheduled):
+            # A ledger stream reads an area the token check probes (payments: invoices) or one a
+            # module or permission gates, which the stream reports itself; it has its own loop.
+            assert stream.tripletex_area in (*AREAS, *GATED_AREAS)
+            assert registry.find(stream.source, stream.entity) is stream
+            continue
         assert stream.tripletex_area in AREAS
-        assert stream.entity == stream.tripletex_area
+        assert TRIPLETEX_ENTITY.get(stream.entity, stream.entity) == stream.tripletex_area
         direction = ToTripletex if stream.source == "rackbeat" else ToRackbeat
         assert isinstance(stream, direction), stream
         assert registry.find(stream.source, stream.entity) is stream

@@ -8,6 +8,7 @@ import json
 import pytest
 from pydantic import ValidationError
 
+from rackbeat_tripletex.i18n import Language
 from rackbeat_tripletex.models.domain import Streams, Tenant
 from rackbeat_tripletex.models.sync import (
     EntitySyncTask,
@@ -89,6 +90,7 @@ def test_digest_lists_what_to_do_and_caps_the_list() -> None:
         created_at=now,
         updated_at=now,
         management_token_hash="h",
+        language=Language.EN,
     )
     failures = [
         RecordFailure(
@@ -106,3 +108,7 @@ def test_digest_lists_what_to_do_and_caps_the_list() -> None:
     assert "P-0" in body
     assert f"P-{SHOWN}" not in body
     assert "and 3 more" in body
+    subject, body = digest_text(tenant.model_copy(update={"language": Language.NB}), failures)
+    assert subject.startswith(f"{SHOWN + 3} poster")
+    assert "Produkt P-0: Prisen kan ikke brukes." in body
+    assert "og 3 til" in body

@@ -52,6 +52,7 @@ from rackbeat_tripletex.models.rackbeat import (
     CustomerInvoiceDraftWrite,
     CustomerWrite,
     GroupWrite,
+    Lot,
     NamedWrite,
     Order,
     PaymentTerm,
@@ -163,6 +164,12 @@ class RackbeatClient(RackbeatBase):
 
     def products(self, *, updated_at_from: Since = None) -> Iterator[Product | Unreadable]:
         return self._changed_since("/products", "products", Product, updated_at_from)
+
+    def lots(self, *, updated_at_from: Since = None) -> Iterator[Lot | Unreadable]:
+        return self._changed_since("/lots", "lots", Lot, updated_at_from)
+
+    def get_lot(self, number: str) -> Lot | Unreadable | None:
+        return self._get_one("/lots/{}", number, "lot", Lot)
 
     def get_customer(self, number: int) -> Customer | Unreadable | None:
         return self._get_one("/customers/{}", number, "customer", Customer)

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from rackbeat_tripletex.clients import budget
 from rackbeat_tripletex.initial_sync.context import InitialSyncContext
+from rackbeat_tripletex.initial_sync.employees import import_employees
 from rackbeat_tripletex.initial_sync.records import (
     duplicates_by_lowest_id,
     import_records,
@@ -85,6 +86,9 @@ def plan(ctx: InitialSyncContext, task: PlanTask) -> int:
                         duplicate_of={i: duplicate_of[i] for i in chunk if i in duplicate_of},
                     )
                 )
+        if run.request.employees:
+            # Before the pages: a redelivered plan (pages not yet recorded) runs it again, safely.
+            import_employees(ctx, task.tenant_id, clients)
     send_tasks(ctx, pages)
     # The cursor each Tripletex -> Rackbeat stream starts from: the moment the import began reading.
     cursors = [Cursor(stream=importing(entity).name.value, value=started.isoformat()) for entity in totals]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Literal
 
@@ -14,7 +14,9 @@ from pydantic import (
     SecretStr,
     StringConstraints,
     create_model,
+    model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from rackbeat_tripletex.i18n import DEFAULT_LANGUAGE, Language
 from rackbeat_tripletex.models.sync import StreamName
@@ -28,9 +30,9 @@ def _check_email(value: str) -> str:
     # this only catches typos while the user can still fix them in the form.
     local, at, domain = value.partition("@")
     if not at or not local or "." not in domain or domain.startswith(".") or domain.endswith("."):
-        raise ValueError("is not an email address (expected name@company.no)")
+        raise PydanticCustomError("email_address", "is not an email address (expected name@company.no)")
     if any(ch.isspace() for ch in value) or "@" in domain:
-        raise ValueError("is not an email address (expected name@company.no)")
+        raise PydanticCustomError("email_address", "is not an email address (expected name@company.no)")
     return value
 
 
@@ -131,6 +133,39 @@ else:
 
 
 InvoiceMode = Literal["invoice", "order"]
+AccountNumber = Annotated[int, Field(ge=1000, le=9999)]
+
+
+class StockValueSettings(BaseModel):
+    """How the stock value reaches the ledger (``stock_value_to_tripletex``): one voucher per
+    period, dated its last day, moving ``inventory_account`` to Rackbeat's value against
+    ``offset_account``. The accounts are Tripletex account numbers (checked against the
+    company's chart of accounts when the settings are saved)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    schedule: Literal["daily", "weekly", "monthly"] = "monthly"
+    inventory_account: AccountNumber | None = None
+    offset_account: AccountNumber | None = None
+    # The first period to post (backdating): by default the one the streams were switched on in.
+    first_period_from: date | None = None
+
+    @model_validator(mode="after")
+    def _two_accounts(self) -> StockValueSettings:
+        if self.inventory_account is not None and self.inventory_account == self.offset_account:
+            raise ValueError("the inventory account and the offset account must differ")
+        return self
+
+
+class PurchaseOrderSettings(BaseModel):
+    """What the purchase-order stream does with what Rackbeat received: nothing (``off``: the
+    order only, for matching the supplier invoice), register it on the Tripletex order, or also
+    confirm it once complete (``confirm`` moves Tripletex stock, while Rackbeat stays the stock
+    master: only for companies that keep no stock in Tripletex)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    goods_receipts: Literal["off", "register", "confirm"] = "off"
 
 
 class Settings(BaseModel):
@@ -155,6 +190,17 @@ class Settings(BaseModel):
             "cover (e.g. a country-specific zone); checked against the company's active VAT types."
         ),
     )
+    stock_value: StockValueSettings = Field(default_factory=StockValueSettings)
+    purchase_orders: PurchaseOrderSettings = Field(default_factory=PurchaseOrderSettings)
+
+    @model_validator(mode="after")
+    def _stock_value_accounts(self) -> Settings:
+        chosen = self.stock_value
+        if getattr(self.streams, "stock_value_to_tripletex", False) and (
+            chosen.inventory_account is None or chosen.offset_account is None
+        ):
+            raise ValueError("the stock value stream needs an inventory account and an offset account")
+        return self
 
 
 class GroupKind(StrEnum):
@@ -198,6 +244,9 @@ class Check(BaseModel):
     ok: bool
     detail: str = ""
     fix: str | None = None
+    # The form input the fix is about (``rackbeat_api_token``, ``tripletex_consumer_token``,
+    # ``tripletex_employee_token``), so the page shows it there; None when no one input is.
+    field: str | None = None
     # True when the answer was "could not ask" (timeout, 5xx), not "no": the daily check must
     # not pause a tenant because a vendor had a bad minute.
     inconclusive: bool = Field(default=False, exclude=True)

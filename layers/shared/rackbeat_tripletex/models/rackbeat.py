@@ -160,6 +160,30 @@ class Product(_Read):
         return str(value) if isinstance(value, int) else value
 
 
+class Lot(_Read):
+    """A bill of materials (Rackbeat's "lot"). Only the 2018 spec lists a lot's own fields
+    (EVIDENCE-NEW-STREAMS stream 1): its price may be ``sales_price`` (as items share product
+    fields) or only the 2018 ``total_price``; no source shows a unit or the group on a lot, so
+    neither is required here and the mapper decides what a lot without them means."""
+
+    number: str
+    name: str | None = None
+    group: ProductGroupEmbedded | None = None
+    sales_price: float | None = None
+    total_price: float | None = None
+    cost_price: float | None = None
+    unit_id: int | None = None
+    urlfriendly_number: str | None = None
+    is_barred: bool = False
+    created_at: OptionalTimestamp = None
+    updated_at: OptionalTimestamp = None
+
+    @field_validator("number", mode="before")
+    @classmethod
+    def _number_as_text(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, int) else value
+
+
 class DocumentLine(_Read):
     id: int | None = None
     child_type: str | None = None

@@ -15,7 +15,21 @@ from typing import Annotated, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-Entity = Literal["customer", "supplier", "product", "invoice"]
+# purchase_order, payment and stock_value are the ledger streams' records (issue 15): a purchase
+# order, an invoice's payment status, a period's stock value.
+# A lot is a Rackbeat bill of materials; in Tripletex it is a product.
+# An employee is carried once, by the initial import's optional step (initial_sync/employees.py).
+Entity = Literal[
+    "customer",
+    "supplier",
+    "product",
+    "invoice",
+    "purchase_order",
+    "payment",
+    "stock_value",
+    "lot",
+    "employee",
+]
 # The entities the initial import carries (Tripletex -> Rackbeat): every Entity but invoices.
 ImportEntity = Literal["customer", "supplier", "product"]
 IMPORT_ENTITIES: tuple[ImportEntity, ...] = ("customer", "supplier", "product")
@@ -57,6 +71,9 @@ class InitialSyncRequest(BaseModel):
     # tells stock from service, so the tenant decides. Stock by default: a company moves its
     # products into Rackbeat to keep inventory of them.
     products_without_stock_flag: Literal["stock", "service"] = "stock"
+    # The optional step of the vendor's import: Tripletex employees become Rackbeat employees
+    # (no login, no invitation), none twice by e-mail.
+    employees: bool = False
 
     def entity_types(self) -> list[ImportEntity]:
         return [t for t in IMPORT_ENTITIES if f"{t}s" in self.entities]
@@ -159,6 +176,10 @@ class EntityLink(BaseModel):
     synced_at: str | None = None
     rackbeat_source_hash: str | None = None
     order_id: int | None = None
+    # Deleted on one side (``deleted_in``) and made inactive or barred on the other, never
+    # deleted there; neither stream writes the record again (``sync/deactivation.py``).
+    deleted_in: Source | None = None
+    deactivated_at: str | None = None
 
 
 class FailureReason(StrEnum):
@@ -176,6 +197,8 @@ class FailureReason(StrEnum):
     INVALID_PRICE = "invalid_price"
     NOT_FOUND = "not_found"
     REJECTED = "rejected"
+    # An employee without e-mail whose name an existing Rackbeat employee has: not created.
+    POSSIBLE_DUPLICATE = "possible_duplicate"
     # Rackbeat -> Tripletex only.
     UNKNOWN_PRODUCT_GROUP = "unknown_product_group"
     UNKNOWN_VAT_TYPE = "unknown_vat_type"
@@ -196,6 +219,10 @@ class FailureReason(StrEnum):
     BANK_ACCOUNT = "bank_account"
     VAT_TYPES = "vat_types"
     ZONE_VAT_TYPES = "zone_vat_types"
+    # Issue 15: a ledger account the settings name is missing or inactive in Tripletex; a
+    # Tripletex module or permission the stream needs is missing (one tenant-level failure).
+    UNKNOWN_ACCOUNT = "unknown_account"
+    NOT_AVAILABLE = "not_available"
 
 
 INITIAL_SYNC: Literal["initial_sync"] = "initial_sync"
@@ -298,10 +325,14 @@ class StreamName(StrEnum):
     CUSTOMERS_TO_TRIPLETEX = "customers_to_tripletex"
     SUPPLIERS_TO_TRIPLETEX = "suppliers_to_tripletex"
     PRODUCTS_TO_TRIPLETEX = "products_to_tripletex"
+    LOTS_TO_TRIPLETEX = "lots_to_tripletex"
     INVOICES_TO_TRIPLETEX = "invoices_to_tripletex"
     CUSTOMERS_TO_RACKBEAT = "customers_to_rackbeat"
     SUPPLIERS_TO_RACKBEAT = "suppliers_to_rackbeat"
     PRODUCTS_TO_RACKBEAT = "products_to_rackbeat"
+    PURCHASE_ORDERS_TO_TRIPLETEX = "purchase_orders_to_tripletex"
+    STOCK_VALUE_TO_TRIPLETEX = "stock_value_to_tripletex"
+    PAYMENTS_TO_RACKBEAT = "payments_to_rackbeat"
 
     @property
     def entity(self) -> Entity:

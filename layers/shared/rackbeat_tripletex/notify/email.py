@@ -1,6 +1,7 @@
 """Emails to a tenant's contact, sent through SES (v2 API).
 
-Every email says what happened and what to do next; its words are in ``notify.messages``. Links
+Every email says what happened and what to do next, in the tenant's language; its words are in
+the catalogue (``i18n/emails.py``, rendered by ``notify.messages``). Links
 carry their secret in the URL fragment (`#settings?...`, `#sign-in?...`), which browsers never
 send to a server, so it cannot end up in an access log.
 
@@ -19,21 +20,23 @@ from urllib.parse import urlencode
 import boto3
 
 from rackbeat_tripletex.config import runtime_config
+from rackbeat_tripletex.i18n import text
+from rackbeat_tripletex.i18n.records import failure_words
 from rackbeat_tripletex.models.domain import Check, Tenant
 from rackbeat_tripletex.notify.limits import EmailLimits
-from rackbeat_tripletex.notify.messages import (
-    DIGEST_MORE,
-    DIGEST_RECORD,
-    RELINK_REASON,
-    EmailKind,
-    line,
-    render,
-)
+from rackbeat_tripletex.notify.messages import RELINK_REASON, EmailKind, line, render
 
 logger = logging.getLogger(__name__)
 
 # The digest names this many records; the rest are counted and waiting on the settings page.
 DIGEST_SHOWN = 25
+# The reconciliation email names this many gaps; the rest are on the settings page.
+GAPS_SHOWN = 25
+# The inputs a check's fix can point at (``Check.field``), in the order a dead token is named.
+RACKBEAT_TOKEN_FIELD = "rackbeat_api_token"  # noqa: S105 - a field name
+CONSUMER_TOKEN_FIELD = "tripletex_consumer_token"  # noqa: S105 - a field name
+EMPLOYEE_TOKEN_FIELD = "tripletex_employee_token"  # noqa: S105 - a field name
+TOKEN_FIELDS = (RACKBEAT_TOKEN_FIELD, CONSUMER_TOKEN_FIELD, EMPLOYEE_TOKEN_FIELD)
 
 # Changes the contact is told about afterwards; each needed a confirmation that was counted.
 NOTICES = (EmailKind.TENANT_DELETED, EmailKind.CREDENTIALS_CHANGED, EmailKind.NOTIFICATION_EMAIL_CHANGED)
@@ -47,23 +50,82 @@ class FailedRecord(Protocol):
     @property
     def key(self) -> str: ...
     @property
+    def reason(self) -> str: ...
+    @property
     def message(self) -> str: ...
     @property
     def suggested_fix(self) -> str: ...
 
 
+class Gap(Protocol):
+    """A difference the reconciliation found, as its email lists it."""
+
+    @property
+    def summary(self) -> str: ...
+
+
 def failure_digest_text(tenant: Tenant, failures: Sequence[FailedRecord]) -> tuple[str, str]:
-    """Subject and body of the failure digest."""
-    records = "\n".join(
-        line(DIGEST_RECORD, entity=f.entity, key=f.key, message=f.message, fix=f.suggested_fix)
-        for f in failures[:DIGEST_SHOWN]
+    """Subject and body of the failure digest, in the tenant's language."""
+    language = tenant.language
+    lines = []
+    for f in failures[:DIGEST_SHOWN]:
+        words = failure_words(f.reason, f.entity, f.message, f.suggested_fix, language)
+        lines.append(
+            line(
+                text("email.digest.record", language),
+                entity=words.entity,
+                key=f.key,
+                message=words.message,
+                fix=words.fix,
+            )
+        )
+    more = (
+        line(text("email.digest.more", language), count=len(failures) - DIGEST_SHOWN)
+        if len(failures) > DIGEST_SHOWN
+        else ""
     )
-    more = line(DIGEST_MORE, count=len(failures) - DIGEST_SHOWN) if len(failures) > DIGEST_SHOWN else ""
     return render(
         EmailKind.FAILURE_DIGEST,
+        language,
         count=len(failures),
         contact_name=tenant.contact_name,
-        records=records,
+        records="\n".join(lines),
+        more=more,
+    )
+
+
+def relink_needed_text(tenant: Tenant, failed: Sequence[Check]) -> tuple[str, str]:
+    """Subject and body of the relink email: which token is dead, and each failed check's fix."""
+    language = tenant.language
+    reasons = "\n".join(
+        line(RELINK_REASON, label=check.label, detail=check.detail, fix=check.fix or "") for check in failed
+    )
+    dead = [field for field in TOKEN_FIELDS if any(check.field == field for check in failed)]
+    if dead and all(check.field for check in failed):
+        tokens = ", ".join(text(f"email.relink.token.{field}", language) for field in dead)
+    else:
+        tokens = text("email.relink.tokens", language)
+    return render(
+        EmailKind.RELINK_NEEDED, language, contact_name=tenant.contact_name, reasons=reasons, tokens=tokens
+    )
+
+
+def reconciliation_text(tenant: Tenant, day: str, gaps: Sequence[Gap]) -> tuple[str, str]:
+    """Subject and body of the reconciliation email; each gap's summary is in the tenant's language."""
+    language = tenant.language
+    shown = "\n".join(line("- {summary}", summary=gap.summary) for gap in gaps[:GAPS_SHOWN])
+    more = (
+        line(text("email.reconciliation.more", language), count=len(gaps) - GAPS_SHOWN)
+        if len(gaps) > GAPS_SHOWN
+        else ""
+    )
+    return render(
+        EmailKind.RECONCILIATION_GAPS,
+        language,
+        contact_name=tenant.contact_name,
+        day=day,
+        count=len(gaps),
+        gaps=shown,
         more=more,
     )
 
@@ -100,7 +162,8 @@ class Mailer:
     def send_verification(self, tenant: Tenant, link: str, valid_minutes: int) -> None:
         self._take(tenant, tenant.contact_email)
         self._send(
-            tenant.contact_email, *render(EmailKind.VERIFY_EMAIL, link=link, valid_minutes=valid_minutes)
+            tenant.contact_email,
+            *render(EmailKind.VERIFY_EMAIL, tenant.language, link=link, valid_minutes=valid_minutes),
         )
 
     # -- sign-in and settings links -------------------------------------------------------
@@ -127,7 +190,7 @@ class Mailer:
             return False
         if not counted:
             self._take(tenant, to)
-        self._send(to, *render(kind, contact_name=tenant.contact_name, link=link))
+        self._send(to, *render(kind, tenant.language, contact_name=tenant.contact_name, link=link))
         return True
 
     def send_confirmation(
@@ -144,10 +207,14 @@ class Mailer:
         assert kind in NOTICES, kind
         if not self._allowed(tenant, kind):
             return False
-        subject, text = render(
-            kind, contact_name=tenant.contact_name, company_name=tenant.company_name, **fields
+        subject, body = render(
+            kind,
+            tenant.language,
+            contact_name=tenant.contact_name,
+            company_name=tenant.company_name,
+            **fields,
         )
-        self._send(tenant.contact_email, subject, text)
+        self._send(tenant.contact_email, subject, body)
         return True
 
     # -- scheduled mail -------------------------------------------------------------------
@@ -155,13 +222,7 @@ class Mailer:
     def send_relink_needed(self, tenant: Tenant, failed: Sequence[Check]) -> bool:
         if not self._allowed(tenant, EmailKind.RELINK_NEEDED):
             return False
-        reasons = "\n".join(
-            line(RELINK_REASON, label=check.label, fix=check.fix or check.detail) for check in failed
-        )
-        self._send(
-            tenant.contact_email,
-            *render(EmailKind.RELINK_NEEDED, contact_name=tenant.contact_name, reasons=reasons),
-        )
+        self._send(tenant.contact_email, *relink_needed_text(tenant, failed))
         return True
 
     def send_failure_digest(self, tenant: Tenant, to: str, failures: Sequence[FailedRecord]) -> bool:
@@ -169,8 +230,14 @@ class Mailer:
         rule (``sync.digest``), so this only writes the email."""
         if not self._allowed(tenant, EmailKind.FAILURE_DIGEST):
             return False
-        subject, text = failure_digest_text(tenant, failures)
-        self._send(to, subject, text)
+        self._send(to, *failure_digest_text(tenant, failures))
+        return True
+
+    def send_reconciliation_gaps(self, tenant: Tenant, day: str, gaps: Sequence[Gap]) -> bool:
+        """The gaps a day's reconciliation found; once per day and tenant is the caller's rule."""
+        if not self._allowed(tenant, EmailKind.RECONCILIATION_GAPS):
+            return False
+        self._send(tenant.contact_email, *reconciliation_text(tenant, day, gaps))
         return True
 
     # -- helpers --------------------------------------------------------------------------
@@ -179,7 +246,9 @@ class Mailer:
         if not self._allowed(tenant, kind):
             return False
         self._take(tenant, tenant.contact_email)
-        self._send(tenant.contact_email, *render(kind, contact_name=tenant.contact_name, **fields))
+        self._send(
+            tenant.contact_email, *render(kind, tenant.language, contact_name=tenant.contact_name, **fields)
+        )
         return True
 
     @staticmethod

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from rackbeat_tripletex.auth import hash_management_token, new_management_token, verify_management_token
+from rackbeat_tripletex.i18n import text
 from rackbeat_tripletex.models.domain import (
     Tenant,
     TenantStatus,
@@ -20,11 +21,11 @@ from rackbeat_tripletex.notify.limits import EmailLimitReached
 from rackbeat_tripletex.onboarding.failures import (
     ConcurrentChangeError,
     LinkInvalidError,
+    Say,
     StepUpRequired,
     TenantNotFoundError,
 )
 from rackbeat_tripletex.onboarding.identity import (
-    AFTER_CONFIRMING,
     CONFIRM_VALID,
     CONFIRMATION_EMAIL,
     GRANT_VALID,
@@ -289,7 +290,7 @@ class ContactAccess:
             return
         if not self.auth.take_grant(tenant.tenant_id, action, principal.requester, self.clock()):
             # Used by a concurrent request of the same requester: ask again rather than act twice.
-            raise ConcurrentChangeError("The confirmation was used by another request; ask for a new one.")
+            raise ConcurrentChangeError(Say("error.confirmation_used"))
 
     def confirm(self, tenant_id: str, code: str) -> tuple[StepUpAction, str]:
         """Record the contact's confirmation; the answer says what to do next."""
@@ -304,7 +305,7 @@ class ContactAccess:
         action = StepUpAction(stored.data["action"])
         self.auth.put_grant(tenant_id, action, stored.data["requester"], now + GRANT_VALID)
         logger.info("step-up confirmed", extra={"tenant_id": tenant_id, "action": action.value})
-        return action, AFTER_CONFIRMING[action]
+        return action, text(f"identity.confirmed.{action.value}")
 
     def view(self, principal: Principal) -> TenantView:
         tenant = principal.tenant
@@ -341,7 +342,7 @@ class ContactAccess:
                 return self.tenants.save(updated, expected_version=version)
             except ConcurrentUpdateError:
                 continue
-        raise ConcurrentChangeError("The tenant was changed at the same time by another request; try again.")
+        raise ConcurrentChangeError(Say("error.changed_meanwhile"))
 
 
 def _looks_like_id(tenant_id: str) -> bool:

@@ -10,7 +10,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from pydantic import ValidationError
+from rackbeat_tripletex.i18n import Language, accepted_language, text
+from rackbeat_tripletex.onboarding.problems import describe_validation_errors
 
 MAX_BODY_BYTES = 64 * 1024
 
@@ -50,14 +51,14 @@ def reply(status: int, body: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def too_large() -> dict[str, Any]:
-    return reply(
-        413,
-        {
-            "message": f"The request body is larger than {MAX_BODY_BYTES // 1024} KB. "
-            "Send only the fields this route expects."
-        },
-    )
+def request_language(event: Mapping[str, Any]) -> Language:
+    """The language of a request without a tenant: its ``Accept-Language``."""
+    return accepted_language(header(event, "Accept-Language"))
+
+
+def too_large(event: Mapping[str, Any]) -> dict[str, Any]:
+    language = request_language(event)
+    return reply(413, {"message": text("validation.too_large", language, kilobytes=MAX_BODY_BYTES // 1024)})
 
 
 def body_is_text(event: Mapping[str, Any]) -> bool:
@@ -73,18 +74,10 @@ def body_is_text(event: Mapping[str, Any]) -> bool:
     return True
 
 
-NOT_TEXT_MESSAGE = "The request body is not UTF-8 text. Send JSON encoded as UTF-8."
-
-
-def not_text() -> dict[str, Any]:
+def not_text(event: Mapping[str, Any]) -> dict[str, Any]:
     """The 422 every other body problem gets, so the wizard shows it the same way."""
-    return reply(
-        422,
-        {
-            "message": f"The request was not accepted. body: {NOT_TEXT_MESSAGE}",
-            "detail": [{"field": "body", "type": "body_not_utf8", "message": NOT_TEXT_MESSAGE}],
-        },
-    )
+    language = request_language(event)
+    return reply(422, describe_validation_errors([{"type": "body_not_utf8", "loc": ("body",)}], language))
 
 
 def decoded_body(event: Mapping[str, Any]) -> str:
@@ -92,57 +85,3 @@ def decoded_body(event: Mapping[str, Any]) -> str:
     if event.get("isBase64Encoded"):
         return base64.b64decode(body).decode("utf-8", errors="replace")
     return str(body)
-
-
-def describe_validation_errors(errors: list[Mapping[str, Any]]) -> dict[str, Any]:
-    """A 422 body that names each field and the reason in words, without echoing any input
-    (an input may be a token) or Python internals."""
-    details = []
-    for error in errors:
-        loc = [str(part) for part in error.get("loc", ())]
-        kind = str(error.get("type", "invalid"))
-        if kind == "json_invalid":
-            details.append(
-                {
-                    "field": "body",
-                    "type": kind,
-                    "message": (
-                        "The request body is not valid JSON. Check for a missing quote, comma or brace."
-                    ),
-                }
-            )
-            continue
-        field = ".".join(part for part in loc if part != "body") or "body"
-        details.append({"field": field, "type": kind, "message": _reason(kind, str(error.get("msg", "")))})
-    summary = "; ".join(f"{d['field']}: {d['message']}" for d in details)
-    return {"message": f"The request was not accepted. {summary}", "detail": details}
-
-
-def errors_of(exc: ValidationError) -> list[Mapping[str, Any]]:
-    return [dict(e) for e in exc.errors(include_input=False, include_url=False)]
-
-
-_REASONS = {
-    "missing": "is required",
-    "extra_forbidden": "is not a field of this request; remove it",
-    "string_type": "must be text",
-    "bool_type": "must be true or false",
-    "bool_parsing": "must be true or false",
-    "int_type": "must be a whole number",
-    "int_parsing": "must be a whole number",
-    "model_attributes_type": "must be a JSON object",
-    "dict_type": "must be a JSON object",
-    "list_type": "must be a list",
-}
-
-
-def _reason(kind: str, message: str) -> str:
-    if kind == "value_error":
-        # Our own validators word these for users; pydantic prefixes "Value error, ".
-        return message.removeprefix("Value error, ")
-    if kind in _REASONS:
-        return _REASONS[kind]
-    for noun in ("String ", "List ", "Input ", "Value "):
-        if message.startswith(noun + "should"):
-            return message.removeprefix(noun)
-    return message[:1].lower() + message[1:] if message else "is not valid"

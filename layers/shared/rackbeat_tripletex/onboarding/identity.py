@@ -62,31 +62,6 @@ CONFIRMATION_EMAIL: dict[StepUpAction, EmailKind] = {
     StepUpAction.NOTIFICATION_EMAIL: EmailKind.CONFIRM_NOTIFICATION_EMAIL,
 }
 
-# What the caller is asked to do once the link is opened, one message per action.
-AFTER_CONFIRMING: dict[StepUpAction, str] = {
-    StepUpAction.DELETE: "Confirmed. Go back to the page where you asked and choose Delete again.",
-    StepUpAction.CREDENTIALS: (
-        "Confirmed. Go back to the page where you entered the tokens and save them again."
-    ),
-    StepUpAction.NOTIFICATION_EMAIL: (
-        "Confirmed. Go back to the page where you changed the alert address and save the settings again."
-    ),
-}
-CONFIRMATION_SENT: dict[StepUpAction, str] = {
-    StepUpAction.DELETE: (
-        "To delete the integration, open the confirmation link we sent to {address} within "
-        "{minutes} minutes, then choose Delete again here."
-    ),
-    StepUpAction.CREDENTIALS: (
-        "To replace the stored tokens, open the confirmation link we sent to {address} within "
-        "{minutes} minutes, then save the tokens again here."
-    ),
-    StepUpAction.NOTIFICATION_EMAIL: (
-        "To send alerts to another address, open the confirmation link we sent to {address} within "
-        "{minutes} minutes, then save the settings again here."
-    ),
-}
-
 
 def new_code() -> str:
     return secrets.token_urlsafe(24)

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, SecretStr
+from pydantic_core import PydanticCustomError
 
 from rackbeat_tripletex.i18n import DEFAULT_LANGUAGE, Language
 from rackbeat_tripletex.models.domain import (
@@ -20,6 +21,7 @@ from rackbeat_tripletex.models.domain import (
     TenantStatus,
     ValidationReport,
 )
+from rackbeat_tripletex.onboarding.token_checks import failure_summary
 
 
 def _nfc(value: object) -> object:
@@ -31,7 +33,9 @@ def _printable(value: str) -> str:
     # Names go into emails and pages: line breaks, tabs, NULs, bidirectional overrides and other
     # invisible format characters could forge headers or disguise text (categories Cc and Cf).
     if any(unicodedata.category(ch) in ("Cc", "Cf") for ch in value):
-        raise ValueError("may not contain line breaks, tabs or invisible control characters")
+        raise PydanticCustomError(
+            "control_characters", "may not contain line breaks, tabs or invisible control characters"
+        )
     return value
 
 
@@ -144,9 +148,10 @@ def _visible_ascii(value: SecretStr) -> SecretStr:
     # Both APIs issue tokens of visible ASCII only, and the token travels in an HTTP header,
     # which cannot carry anything else: say so now rather than fail on the way to the vendor.
     if not all("!" <= ch <= "~" for ch in value.get_secret_value()):
-        raise ValueError(
+        raise PydanticCustomError(
+            "token_characters",
             "may contain only letters, digits and symbols (no spaces, line breaks or letters like "
-            "\u00e6, \u00f8, \u00e5): copy the token again from the system that issued it"
+            "\u00e6, \u00f8, \u00e5): copy the token again from the system that issued it",
         )
     return value
 
@@ -198,10 +203,7 @@ class ValidationOutcome(BaseModel):
     def of(cls, report: ValidationReport) -> ValidationOutcome:
         if report.ok:
             return cls(ok=True, checks=report.checks)
-        failed = ", ".join(check.label for check in report.failed)
-        return cls(
-            ok=False, message=f"Nothing was saved. These checks failed: {failed}.", checks=report.checks
-        )
+        return cls(ok=False, message=failure_summary(report.checks), checks=report.checks)
 
 
 class NamedRecord(BaseModel):

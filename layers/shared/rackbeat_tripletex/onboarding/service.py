@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol, TypeVar
 
 from rackbeat_tripletex.auth import hash_management_token, new_management_token
+from rackbeat_tripletex.i18n import use_language
 from rackbeat_tripletex.models.domain import (
     Credentials,
     CredentialsSummary,
@@ -25,6 +26,7 @@ from rackbeat_tripletex.models.domain import (
 )
 from rackbeat_tripletex.notify.email import Mailer, settings_link
 from rackbeat_tripletex.notify.messages import EmailKind
+from rackbeat_tripletex.onboarding import ledger_settings
 from rackbeat_tripletex.onboarding.access import ContactAccess
 from rackbeat_tripletex.onboarding.failures import (
     CONFIRM_EMAIL_FIRST,
@@ -61,7 +63,7 @@ K = TypeVar("K")
 R = TypeVar("R")
 
 
-class Vendors(Protocol):
+class Vendors(ledger_settings.Accounts, Protocol):
     """What onboarding needs from Rackbeat and Tripletex, given a tenant's tokens."""
 
     def validate(self, credentials: Credentials) -> ValidationReport: ...
@@ -179,6 +181,9 @@ class Onboarding(ContactAccess):
     def prerequisites(self, tenant: Tenant) -> Prerequisites:
         return self.vendors.prerequisites(self._stored_credentials(tenant))
 
+    def ledger_accounts(self, tenant: Tenant) -> ledger_settings.Chart:
+        return self.vendors.ledger_accounts(self._stored_credentials(tenant))
+
     def create_groups(self, tenant: Tenant, kinds: list[GroupKind]) -> Prerequisites:
         credentials = self._stored_credentials(tenant)
         self._create_missing(
@@ -234,6 +239,10 @@ class Onboarding(ContactAccess):
         if tenant.email_verification_pending:
             raise StepOrderError(CONFIRM_EMAIL_FIRST.format(address=tenant.contact_email))
         settings = Settings.model_validate(update.model_dump(exclude={"send_settings_link"}))
+        if ledger_settings.settings_name_accounts(settings):
+            ledger_settings.check_accounts(
+                self.vendors, self._stored_credentials(tenant), tenant.language, settings
+            )
         previous = self.tenants.get_settings(tenant.tenant_id)
         # Alerts go to an address the contact confirmed: their own, or one they approved by the
         # emailed link; otherwise the daily digest would mail whoever a caller names.
@@ -349,7 +358,9 @@ class Onboarding(ContactAccess):
                     continue
                 outcome["checked"] += 1
                 try:
-                    report = self.vendors.validate(credentials)
+                    # The checks' words go into the relink email: in the tenant's language.
+                    with use_language(tenant.language):
+                        report = self.vendors.validate(credentials)
                 except Exception:
                     logger.exception("token check crashed", extra={"tenant_id": tenant.tenant_id})
                     outcome["inconclusive"] += 1

@@ -18,7 +18,10 @@ from typing import Any, Literal, Self
 
 import boto3
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
+from rackbeat_tripletex.i18n import text
+from rackbeat_tripletex.i18n.records import failure_words
 from rackbeat_tripletex.initial_sync.context import InitialSyncContext, QueueSender
 from rackbeat_tripletex.initial_sync.service import (
     FailureRef,
@@ -38,11 +41,12 @@ from rackbeat_tripletex.models.sync import (
     InitialSyncRequest,
     RecordFailure,
     RunState,
+    SyncRun,
 )
 from rackbeat_tripletex.onboarding.vendors import ONBOARDING_RETRY
 from rackbeat_tripletex.store.links import LinkStore
 from rackbeat_tripletex.store.queue import send_bodies
-from rackbeat_tripletex.sync.history import SyncRuns, list_sync_failures, list_sync_runs
+from rackbeat_tripletex.sync.history import list_sync_failures, list_sync_runs
 
 logger = logging.getLogger(__name__)
 
@@ -52,10 +56,14 @@ FailureSource = Literal[
     "customers_to_tripletex",
     "suppliers_to_tripletex",
     "products_to_tripletex",
+    "lots_to_tripletex",
     "invoices_to_tripletex",
     "customers_to_rackbeat",
     "suppliers_to_rackbeat",
     "products_to_rackbeat",
+    "purchase_orders_to_tripletex",
+    "stock_value_to_tripletex",
+    "payments_to_rackbeat",
 ]
 # The ongoing sync names a Tripletex record without a number by its id (sync.engine).
 _TRIPLETEX_ID_KEY = "tripletex-"
@@ -111,10 +119,29 @@ class FailureView(BaseModel):
     number: str | None = None
     name: str | None = None
     reason: str
-    message: str
-    suggested_fix: str
+    entity_label: str = Field(description="The record's kind in the reader's language.")
+    message: str = Field(description="The cause, in the reader's language.")
+    suggested_fix: str = Field(description="What to do, in the reader's language.")
+    detail: str = Field(
+        description="What the sync recorded: the field and value, often the other system's words."
+    )
     attempts: int
     last_attempt_at: dt.datetime | None = None
+
+
+class SyncRunView(SyncRun):
+    """One stream's part of one run, named for people."""
+
+    label: str = Field(description="What the run synced, e.g. \u201cKunder til Tripletex\u201d.")
+    trigger_label: str
+    outcome_label: str
+
+
+class SyncRunList(BaseModel):
+    """``GET /tenants/{tenant_id}/sync-runs``: newest first, one entry per run and stream."""
+
+    tenant_id: str
+    runs: list[SyncRunView]
 
 
 class FailureList(BaseModel):
@@ -141,7 +168,9 @@ class RetryRequest(BaseModel):
     @model_validator(mode="after")
     def _one_choice(self) -> Self:
         if self.all == bool(self.keys):
-            raise ValueError('Send either "all": true or a non-empty "keys" list, not both.')
+            raise PydanticCustomError(
+                "retry_choice", 'Send either "all": true or a non-empty "keys" list, not both.'
+            )
         return self
 
 
@@ -267,8 +296,9 @@ class SyncOperations:
 
     # -- history
 
-    def sync_runs(self, tenant_id: str, limit: int) -> SyncRuns:
-        return list_sync_runs(tenant_id, limit=limit, table=self.table)
+    def sync_runs(self, tenant_id: str, limit: int) -> SyncRunList:
+        runs = list_sync_runs(tenant_id, limit=limit, table=self.table).runs
+        return SyncRunList(tenant_id=tenant_id, runs=[_run_view(run) for run in runs])
 
 
 def _status(progress: InitialSyncProgress) -> InitialSyncStatus:
@@ -291,7 +321,18 @@ def _status(progress: InitialSyncProgress) -> InitialSyncStatus:
     )
 
 
+def _run_view(run: SyncRun) -> SyncRunView:
+    target = "tripletex" if run.stream.source == "rackbeat" else "rackbeat"
+    return SyncRunView(
+        **run.model_dump(),
+        label=text(f"history.to.{target}", label=text(f"stream.{run.stream.value}.label")),
+        trigger_label=text(f"history.trigger.{run.trigger}"),
+        outcome_label=text(f"history.outcome.{run.outcome.value}"),
+    )
+
+
 def _initial_view(failure: Any) -> FailureView:
+    words = failure_words(failure.reason.value, failure.entity, failure.message, failure.suggested_fix)
     return FailureView(
         source=INITIAL_SYNC,
         entity=failure.entity,
@@ -299,22 +340,27 @@ def _initial_view(failure: Any) -> FailureView:
         number=failure.number,
         name=failure.name,
         reason=failure.reason.value,
-        message=failure.message,
-        suggested_fix=failure.suggested_fix,
+        entity_label=words.entity,
+        message=words.message,
+        suggested_fix=words.fix,
+        detail=words.detail,
         attempts=failure.attempts,
         last_attempt_at=failure.last_attempt_at,
     )
 
 
 def _ongoing_view(failure: RecordFailure) -> FailureView:
+    words = failure_words(failure.reason, failure.entity, failure.message, failure.suggested_fix)
     return FailureView(
         source=failure.stream.value,
         entity=failure.entity,
         key=failure.key,
         number=None if failure.key.startswith(_TRIPLETEX_ID_KEY) else failure.key,
         reason=failure.reason,
-        message=failure.message,
-        suggested_fix=failure.suggested_fix,
+        entity_label=words.entity,
+        message=words.message,
+        suggested_fix=words.fix,
+        detail=words.detail,
         attempts=failure.attempts,
         last_attempt_at=failure.last_attempt_at,
     )

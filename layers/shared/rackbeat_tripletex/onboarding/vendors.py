@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import httpx
 
+from rackbeat_tripletex.clients import ledger
 from rackbeat_tripletex.clients.http import (
     RetryPolicy,
 )
@@ -22,6 +23,7 @@ from rackbeat_tripletex.models.domain import (
     ValidationReport,
 )
 from rackbeat_tripletex.models.rackbeat import GroupWrite, ProductGroupWrite, UnitWrite
+from rackbeat_tripletex.onboarding.ledger_settings import Chart, ChartAccount
 from rackbeat_tripletex.onboarding.schemas import (
     NamedRecord,
     Prerequisites,
@@ -75,6 +77,15 @@ class LiveVendors:
             timeout=TIMEOUT_SECONDS,
             retry=ONBOARDING_RETRY,
         )
+
+    def missing_accounts(self, credentials: Credentials, numbers: list[int]) -> list[int]:
+        """Which of these account numbers the company's chart lacks or has made inactive."""
+        found = ledger.accounts(self.tripletex(credentials), numbers)
+        return [n for n in numbers if n not in found or found[n].is_inactive]
+
+    def ledger_accounts(self, credentials: Credentials) -> Chart:
+        found = ledger.active_accounts(self.tripletex(credentials))
+        return Chart(accounts=[ChartAccount(number=a.number, name=a.name) for a in found])
 
     def validate(self, credentials: Credentials) -> ValidationReport:
         return TokenChecks(self.rackbeat, self.tripletex, self.tripletex_base_url).validate(credentials)

@@ -15,6 +15,7 @@ the same record at once (two creates would make two records).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +23,14 @@ from boto3.dynamodb.conditions import Attr
 from botocore.exceptions import ClientError
 
 from rackbeat_tripletex.models.sync import Entity, EntityLink, LinkState, StreamName
-from rackbeat_tripletex.store.dynamo import CONDITION_FAILED, conditionally, plain, read_rows, tenant_pk
+from rackbeat_tripletex.store.dynamo import (
+    CONDITION_FAILED,
+    conditionally,
+    plain,
+    query_prefix,
+    read_rows,
+    tenant_pk,
+)
 from rackbeat_tripletex.store.failures import failure_sk
 
 _ROW_KEYS = ("pk", "sk", "lease_until")
@@ -80,6 +88,11 @@ class LinkStore:
             "Item"
         )
         return _link({"entity": entity, "rackbeat_key": rackbeat_key, **item}) if item else None
+
+    def of_entity(self, tenant_id: str, entity: Entity) -> Iterator[EntityLink]:
+        """Every link of one entity (the nightly reconcile's look for records deleted meanwhile)."""
+        for item in query_prefix(self._table, tenant_pk(tenant_id), link_sk(entity, "")):
+            yield _link(item)
 
     def get_many(self, tenant_id: str, entity: Entity, keys: list[str]) -> dict[str, EntityLink]:
         """Links by Rackbeat key, read consistently (a redelivery must see the last attempt's claims)."""

@@ -10,8 +10,10 @@ from typing import Any, ClassVar, Literal
 
 from rackbeat_tripletex.models.sync import Entity, Source, StreamName
 
-# The Tripletex areas an employee token can be granted (``TripletexClient.probe_access``).
-Area = Literal["customer", "supplier", "product", "invoice"]
+# The Tripletex areas an employee token can be granted (``TripletexClient.probe_access``), and
+# the ones a stream probes itself because a module or permission gates them (issue 15).
+Area = Literal["customer", "supplier", "product", "invoice", "purchase_order", "ledger"]
+GATED_AREAS: tuple[Area, ...] = ("purchase_order", "ledger")
 
 
 @dataclass(frozen=True)

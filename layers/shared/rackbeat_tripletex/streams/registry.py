@@ -7,6 +7,10 @@ from __future__ import annotations
 from rackbeat_tripletex.models.domain import Streams
 from rackbeat_tripletex.models.sync import Entity, Source, StreamName
 from rackbeat_tripletex.streams.base import Stream
+from rackbeat_tripletex.streams.lots import LotsToTripletex
+from rackbeat_tripletex.streams.payments import PaymentsToRackbeat
+from rackbeat_tripletex.streams.purchase_orders import PurchaseOrdersToTripletex
+from rackbeat_tripletex.streams.stock_value import StockValueToTripletex
 from rackbeat_tripletex.streams.to_rackbeat import (
     CustomersToRackbeat,
     ProductsToRackbeat,
@@ -26,10 +30,14 @@ STREAMS: tuple[Stream, ...] = (
     CustomersToTripletex(),
     SuppliersToTripletex(),
     ProductsToTripletex(),
+    LotsToTripletex(),
     InvoicesToTripletex(),
     CustomersToRackbeat(),
     SuppliersToRackbeat(),
     ProductsToRackbeat(),
+    PurchaseOrdersToTripletex(),
+    StockValueToTripletex(),
+    PaymentsToRackbeat(),
 )
 _BY_NAME: dict[StreamName, Stream] = {stream.name: stream for stream in STREAMS}
 _BY_SOURCE: dict[tuple[Source, Entity], Stream] = {(s.source, s.entity): s for s in STREAMS}

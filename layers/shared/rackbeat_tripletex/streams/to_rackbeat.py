@@ -15,7 +15,7 @@ from rackbeat_tripletex.clients.tripletex import ConditionalRead, TripletexClien
 from rackbeat_tripletex.mappers import tripletex_to_rackbeat as t2r
 from rackbeat_tripletex.models import rackbeat as rb
 from rackbeat_tripletex.models import tripletex as tx
-from rackbeat_tripletex.models.sync import InitialSyncRequest, ReferenceData, StreamName
+from rackbeat_tripletex.models.sync import Entity, InitialSyncRequest, ReferenceData, StreamName
 from rackbeat_tripletex.streams.base import Cursor, Stream, TimestampCursor, VersionDigestCursor
 
 # Tripletex changedSince: a little overlap for clock skew between us and Tripletex.
@@ -27,6 +27,8 @@ class ToRackbeat(Stream):
     cursor: ClassVar[Cursor] = TimestampCursor(TRIPLETEX_OVERLAP)
     # The number's name in Tripletex's JSON: an unreadable record may still show it.
     number_field: ClassVar[str]
+    # Rackbeat entities that may own some of this stream's Tripletex records (linked to them).
+    owned_by: ClassVar[tuple[Entity, ...]] = ()
 
     @abstractmethod
     def number(self, record: Any) -> Any:
@@ -141,6 +143,8 @@ class ProductsToRackbeat(ToRackbeat):
     label = "Products"
     tripletex_area = "product"
     webhook_events = ("product.create", "product.update", "product.delete")
+    # Tripletex products made from Rackbeat bills of materials (streams/lots.py).
+    owned_by = ("lot",)
     # Products have no changedSince: the list's versionDigest says whether anything changed.
     cursor = VersionDigestCursor()
     number_field = "number"

@@ -65,7 +65,7 @@ class CustomersToTripletex(RecordToTripletex):
     name = StreamName.CUSTOMERS_TO_TRIPLETEX
     label = "Customers"
     tripletex_area = "customer"
-    webhook_events = ("customer.created", "customer.updated")
+    webhook_events = ("customer.created", "customer.updated", "customer.deleted")
     needs_invoicing_setup = True
 
     def changed_since(self, rackbeat: RackbeatClient, since: Since) -> Iterator[rb.Customer | Any]:
@@ -95,7 +95,7 @@ class SuppliersToTripletex(RecordToTripletex):
     name = StreamName.SUPPLIERS_TO_TRIPLETEX
     label = "Suppliers"
     tripletex_area = "supplier"
-    webhook_events = ("supplier.created", "supplier.updated")
+    webhook_events = ("supplier.created", "supplier.updated", "supplier.deleted")
 
     def changed_since(self, rackbeat: RackbeatClient, since: Since) -> Iterator[Any]:
         return rackbeat.suppliers(updated_at_from=since)
@@ -124,7 +124,7 @@ class ProductsToTripletex(RecordToTripletex):
     name = StreamName.PRODUCTS_TO_TRIPLETEX
     label = "Products"
     tripletex_area = "product"
-    webhook_events = ("product.created", "product.updated")
+    webhook_events = ("product.created", "product.updated", "product.deleted")
 
     def changed_since(self, rackbeat: RackbeatClient, since: Since) -> Iterator[Any]:
         return rackbeat.products(updated_at_from=since)

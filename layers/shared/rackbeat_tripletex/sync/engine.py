@@ -24,14 +24,17 @@ from aws_lambda_powertools.metrics import MetricUnit
 
 from rackbeat_tripletex.clients.http import ApiError, AuthError, ValidationFailed
 from rackbeat_tripletex.clients.tenant import MissingCredentials
-from rackbeat_tripletex.models.domain import Check, CheckId, Settings, Tenant, TenantStatus
+from rackbeat_tripletex.i18n import use_language
+from rackbeat_tripletex.models.domain import Settings, Tenant, TenantStatus
 from rackbeat_tripletex.models.sync import EntitySyncTask, RunOutcome, SyncRun, TenantSyncTask, Trigger
 from rackbeat_tripletex.streams import registry
 from rackbeat_tripletex.streams.base import Stream
+from rackbeat_tripletex.streams.scheduled import Busy, Job, Scheduled
 from rackbeat_tripletex.streams.to_rackbeat import ToRackbeat
 from rackbeat_tripletex.streams.to_tripletex import ToTripletex
 from rackbeat_tripletex.sync.context import SyncContext
-from rackbeat_tripletex.sync.pause import pause_for_relink
+from rackbeat_tripletex.sync.deactivation import Deactivation
+from rackbeat_tripletex.sync.pause import dead_token, pause_for_relink
 from rackbeat_tripletex.sync.session import TRANSIENT, RecordBusy, Session, StreamAborted, Written, count
 from rackbeat_tripletex.sync.to_rackbeat import ToRackbeatSync
 from rackbeat_tripletex.sync.to_tripletex import ToTripletexSync
@@ -44,6 +47,7 @@ class SyncEngine:
         self.ctx = ctx
         self.to_tripletex = ToTripletexSync(ctx)
         self.to_rackbeat = ToRackbeatSync(ctx)
+        self.deactivation = Deactivation(ctx)
 
     # ----- entry points ------------------------------------------------------------------------
     def run_tenant(self, task: TenantSyncTask) -> list[SyncRun]:
@@ -85,15 +89,19 @@ class SyncEngine:
         tenant, settings = opened
         if not getattr(settings.streams, stream.name.value):
             return "stream_off"
-        if task.deleted:
-            # Deletions are not mirrored: a record with history (invoices, stock) cannot be
-            # deleted in the other system, and the user decides what to do with it there.
-            return "ignored"
         with self.ctx.clients(task.tenant_id) as clients:
             session = Session(tenant, settings, clients, "webhook", uuid.uuid4().hex)
             run = self._new_run(session, stream)
             try:
-                result = self._sync_one(session, stream, task.key)
+                # A deletion is mirrored as a deactivation, never a deletion: a record with
+                # history (invoices, stock) cannot be deleted in the other system.
+                result = (
+                    self.deactivation.deleted(session, stream, task.key)
+                    if task.deleted
+                    else self._sync_one(session, stream, task.key)
+                )
+                if task.deleted and result.outcome == "written":
+                    run.detail = self.deactivation.note(session, stream)
             except AuthError as error:
                 self._pause(tenant, error)
                 run.outcome = RunOutcome.PAUSED
@@ -130,17 +138,44 @@ class SyncEngine:
         )
 
     def _sync_one(self, session: Session, stream: Stream, key: str) -> Written:
+        if isinstance(stream, Scheduled):
+            # Retry names one of its records: the stream's loop runs again from its first
+            # period (they are posted in order), the cursor aside.
+            done = self._new_run(session, stream)
+            stream.run(self._job(session, stream, done, full=True))
+            return Written("failed" if done.failed else "written" if done.written else "skipped")
         if isinstance(stream, ToTripletex):
             return self.to_tripletex.run_one(session, stream, key)
         assert isinstance(stream, ToRackbeat)
         return self.to_rackbeat.run_one(session, stream, int(key))
 
     def _read_stream(self, session: Session, stream: Stream, run: SyncRun, *, full: bool) -> None:
-        if isinstance(stream, ToTripletex):
+        if isinstance(stream, Scheduled):
+            stream.run(self._job(session, stream, run, full=full))
+        elif isinstance(stream, ToTripletex):
             self.to_tripletex.run(session, stream, run, full=full)
         else:
             assert isinstance(stream, ToRackbeat)
             self.to_rackbeat.run(session, stream, run, full=full)
+
+    def _job(self, session: Session, stream: Stream, run: SyncRun, *, full: bool) -> Job:
+        return Job(
+            tenant_id=session.tenant_id,
+            settings=session.settings,
+            rackbeat=session.rackbeat,
+            tripletex=session.tripletex,
+            links=self.ctx.links,
+            failures=self.ctx.failures,
+            cursors=self.ctx.cursors,
+            cursor=session.cursors.get(stream.name.value),
+            run=run,
+            full=full,
+            now=self.ctx.now,
+            activated=session.tenant.settings_saved_at,
+            language=session.tenant.language,
+            table=self.ctx.table,
+            dependency=lambda needed: self.to_tripletex.sync_dependency(session, needed),
+        )
 
     def _run_stream(self, session: Session, stream: Stream, *, full: bool) -> SyncRun:
         run = self._new_run(session, stream)
@@ -150,7 +185,7 @@ class SyncEngine:
             self._pause(session.tenant, error)
             run.outcome = RunOutcome.PAUSED
             run.detail = "A token stopped working; the tenant is paused until new tokens are entered."
-        except (StreamAborted, RecordBusy, ApiError) as error:
+        except (StreamAborted, RecordBusy, Busy, ApiError) as error:
             # Any refusal of the stream's list call (a 422 on a filter included) ends this
             # stream's run, recorded with its reason; the tenant's other streams still run.
             run.outcome = RunOutcome.FAILED
@@ -190,18 +225,8 @@ class SyncEngine:
 
     def _pause(self, tenant: Tenant, error: ApiError) -> None:
         """needs_relink (the scheduler lists only active tenants) and one email per outage."""
-        rackbeat = error.api == "Rackbeat"
-        check = Check(
-            id=CheckId.RACKBEAT_TOKEN if rackbeat else CheckId.TRIPLETEX_SESSION,
-            label=f"{error.api or 'API'} token",
-            ok=False,
-            detail=f"{error.api or 'The API'} rejected the token while synchronising.",
-            fix=(
-                "Create a new API token in Rackbeat (Settings > API) and enter it in the settings."
-                if rackbeat
-                else "Create a new employee token in Tripletex (API access) and enter it in the settings."
-            ),
-        )
+        with use_language(tenant.language):
+            check = dead_token(error.api)
         pause_for_relink(self.ctx.tenants, self.ctx.mailer, tenant.tenant_id, [check], self.ctx.now())
 
 

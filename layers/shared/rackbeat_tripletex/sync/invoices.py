@@ -14,7 +14,7 @@ from rackbeat_tripletex.clients.records import Unreadable
 from rackbeat_tripletex.mappers import rackbeat_to_tripletex as r2t
 from rackbeat_tripletex.mappers.rackbeat_to_tripletex.amounts import exact as exact_amount
 from rackbeat_tripletex.models import rackbeat as rb
-from rackbeat_tripletex.models.sync import EntityLink, StreamName
+from rackbeat_tripletex.models.sync import Entity, EntityLink, StreamName
 from rackbeat_tripletex.sync import tripletex_invoices as sent
 from rackbeat_tripletex.sync.context import SyncContext
 from rackbeat_tripletex.sync.credit_notes import CreditNotes
@@ -138,8 +138,9 @@ class InvoiceWriter(Steps):
             customer = self.ctx.links.get(session.tenant_id, "customer", str(invoice.customer_id))
             product_ids: dict[str, int] = {}
             for line in invoice.lines:
-                if line.child_type in (None, "product") and line.child_id is not None:
-                    product_link = self.ctx.links.get(session.tenant_id, "product", line.child_id)
+                if line.child_type in (None, "product", "lot") and line.child_id is not None:
+                    entity: Entity = "lot" if line.child_type == "lot" else "product"
+                    product_link = self.ctx.links.get(session.tenant_id, entity, line.child_id)
                     if product_link is not None and product_link.tripletex_id is not None:
                         product_ids[line.child_id] = product_link.tripletex_id
             mapped = r2t.map_invoice(

@@ -11,12 +11,29 @@ import datetime as dt
 import logging
 from collections.abc import Sequence
 
-from rackbeat_tripletex.models.domain import Check, Tenant, TenantStatus
-from rackbeat_tripletex.notify.email import Mailer
+from rackbeat_tripletex.i18n import text
+from rackbeat_tripletex.models.domain import Check, CheckId, Tenant, TenantStatus
+from rackbeat_tripletex.notify.email import EMPLOYEE_TOKEN_FIELD, RACKBEAT_TOKEN_FIELD, Mailer
 from rackbeat_tripletex.store.tenants import ConcurrentUpdateError, TenantStore
 
 logger = logging.getLogger(__name__)
 ATTEMPTS = 3
+
+
+def dead_token(system: str | None) -> Check:
+    """What a sync reports when a vendor rejects the stored token mid-run, in the current
+    language: which token died (Rackbeat's API token, or Tripletex's employee token, the one that
+    expires) and what to do."""
+    rackbeat = system == "Rackbeat"
+    check_id = CheckId.RACKBEAT_TOKEN if rackbeat else CheckId.TRIPLETEX_SESSION
+    return Check(
+        id=check_id,
+        label=text(f"check.label.{check_id.value}"),
+        ok=False,
+        detail=text("check.dead.rackbeat" if rackbeat else "check.dead.tripletex"),
+        fix=text("check.rackbeat.refused_fix" if rackbeat else "check.session.employee_fix"),
+        field=RACKBEAT_TOKEN_FIELD if rackbeat else EMPLOYEE_TOKEN_FIELD,
+    )
 
 
 def pause_for_relink(

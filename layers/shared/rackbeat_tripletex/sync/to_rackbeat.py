@@ -16,6 +16,7 @@ from rackbeat_tripletex.mappers.common import content_hash
 from rackbeat_tripletex.models.sync import RecordFailure, SyncRun
 from rackbeat_tripletex.streams.base import ReadStart
 from rackbeat_tripletex.streams.to_rackbeat import ToRackbeat
+from rackbeat_tripletex.sync.deactivation import Deactivation, stays_deactivated
 from rackbeat_tripletex.sync.session import Session, Written, count, pages, rackbeat_stamp
 from rackbeat_tripletex.sync.steps import Steps, rackbeat_hash, tripletex_hash
 
@@ -35,8 +36,10 @@ class ToRackbeatSync(Steps):
         changes = stream.cursor.read(stream, session.tripletex, start)
         if changes is None:
             return
+        seen: set[str] = set()
         for page in pages(changes.records):
             ids = [i for i in (_record_id(r) for r in page) if i is not None]
+            seen.update(map(str, ids))
             linked = self.ctx.links.rackbeat_keys_for_many(session.tenant_id, stream.entity, ids)
             keys = [_key(stream, record, linked.get(_record_id(record) or 0)) for record in page]
             known = self.ctx.links.page_state(session.tenant_id, name, keys)
@@ -63,6 +66,9 @@ class ToRackbeatSync(Steps):
                     count(run, Written("skipped", record.id))
                     continue
                 count(run, self.sync_record(session, stream, record))
+        if full:
+            # Everything was read: a linked record not among it may have been deleted.
+            run.written += Deactivation(self.ctx).reconcile(session, stream, seen)
         if changes.cursor:
             self.advance(session, name, changes.cursor, started, ordered=changes.ordered)
 
@@ -80,6 +86,12 @@ class ToRackbeatSync(Steps):
 
     def sync_record(self, session: Session, stream: ToRackbeat, record: Any) -> Written:
         entity = stream.entity
+        if any(
+            self.ctx.links.rackbeat_key_for(session.tenant_id, owner, record.id) for owner in stream.owned_by
+        ):
+            # Another Rackbeat entity's record (a bill of materials kept as a Tripletex product):
+            # that entity is its source, so it never comes back as one of this stream's.
+            return Written("skipped", record.id)
         number = stream.number(record)
         key = self.ctx.links.rackbeat_key_for(session.tenant_id, entity, record.id) or (
             str(number) if number is not None else None
@@ -99,8 +111,8 @@ class ToRackbeatSync(Steps):
             link is not None
             and link.tripletex_version is not None
             and link.tripletex_version == record.version
-        ):
-            return Written("skipped", record.id)  # our own write, or already synced
+        ) or stays_deactivated(link, "rackbeat"):
+            return Written("skipped", record.id)  # our own write, already synced, or deleted there
         return self.leased(session, entity, key, lambda: self._write(session, stream, key, record))
 
     def _write(self, session: Session, stream: ToRackbeat, key: str, record: Any) -> Written:

@@ -32,6 +32,7 @@ from rackbeat_tripletex.streams import registry
 from rackbeat_tripletex.streams.base import ReadStart, parse_time
 from rackbeat_tripletex.streams.to_tripletex import RecordToTripletex, ToTripletex
 from rackbeat_tripletex.sync.context import SyncContext
+from rackbeat_tripletex.sync.deactivation import Deactivation, stays_deactivated
 from rackbeat_tripletex.sync.invoices import InvoiceWriter
 from rackbeat_tripletex.sync.invoicing import mapping_reference
 from rackbeat_tripletex.sync.session import (
@@ -50,6 +51,7 @@ class ToTripletexSync(Steps):
     def __init__(self, ctx: SyncContext) -> None:
         super().__init__(ctx)
         self.invoices = InvoiceWriter(ctx, self.sync_dependency)
+        self.deactivation = Deactivation(ctx)
 
     def run(self, session: Session, stream: ToTripletex, run: SyncRun, *, full: bool) -> None:
         cursor = session.cursors.get(stream.name.value)
@@ -60,14 +62,19 @@ class ToTripletexSync(Steps):
         start = ReadStart(cursor, full, started, session.tenant.settings_saved_at)
         changes = stream.cursor.read(stream, session.rackbeat, start)
         assert changes is not None
+        seen: set[str] = set()
         for page in pages(changes.records):
             known = self.ctx.links.page_state(session.tenant_id, stream.name, [rackbeat_key(r) for r in page])
+            seen.update(known.links)
             for record in page:
                 run.read += 1
                 if self._unchanged(known, record, retry_failed=full):
                     count(run, Written("skipped"))
                     continue
                 count(run, self.sync_record(session, stream, record))
+        if full:
+            # Everything was read: a linked record not among it may have been deleted.
+            run.written += self.deactivation.reconcile(session, stream, seen)
         self.advance(session, stream.name, changes.cursor, started, ordered=changes.ordered)
 
     def run_one(self, session: Session, stream: ToTripletex, key: str) -> Written:
@@ -100,6 +107,8 @@ class ToTripletexSync(Steps):
         link = self.ctx.links.get(session.tenant_id, entity, key)
         if link is not None and link.state == "synced" and link.rackbeat_source_hash == rackbeat_hash(record):
             return Written("skipped", link.tripletex_id)
+        if stays_deactivated(link, "tripletex"):
+            return Written("skipped", link.tripletex_id if link else None)
         if (entity, key) in session.syncing:
             raise StreamAborted(f"{entity} {key} depends on itself")
         session.syncing.add((entity, key))

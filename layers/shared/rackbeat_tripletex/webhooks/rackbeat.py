@@ -42,6 +42,8 @@ Grade = Literal["OFF", "REAL", "MEAS", "PRAC", "WEAK", "NONE"]
 CONFIRMED_GRADES: frozenset[str] = frozenset({"OFF", "REAL", "MEAS", "PRAC"})
 
 _TRANSIENT = (RateLimited, ServerError, TransportError)
+# OFF (DEV changelog 2026-04-27): product.deleted says a product was converted to a BOM.
+CONVERTED_TO_LOT = "converted_to_lot"
 SECRET_PARAMETER = "secret"  # noqa: S105 - the parameter's name, not a value
 _REDACTED = "***"
 
@@ -62,6 +64,9 @@ class WantedEvent:
 EVENTS: tuple[WantedEvent, ...] = (
     WantedEvent("product.created", "product", "PRAC", "gytisdemo product-webhook.js, production 2026"),
     WantedEvent("product.updated", "product", "PRAC", "gytisdemo product-webhook.js, production 2026"),
+    # A deletion becomes a deactivation on the other side (sync/deactivation.py).
+    WantedEvent("product.deleted", "product", "OFF", "DEV changelog 2026-04-27 (converted_to_lot)"),
+    WantedEvent("lot.created", "lot", "OFF", "DEV changelog 2026-04-27 (product converted to a BOM)"),
     WantedEvent("customer.created", "customer", "NONE", "no source; may be on DEV's cut-off event page"),
     WantedEvent("customer.updated", "customer", "NONE", "no source; may be on DEV's cut-off event page"),
     WantedEvent("supplier.created", "supplier", "NONE", "no source; may be on DEV's cut-off event page"),
@@ -70,6 +75,9 @@ EVENTS: tuple[WantedEvent, ...] = (
     WantedEvent(
         "customer_invoice.booked", "invoice", "NONE", "no source; may be on DEV's cut-off event page"
     ),
+    WantedEvent("lot.updated", "lot", "NONE", "no source; the event table after lot.created is cut off"),
+    WantedEvent("customer.deleted", "customer", "NONE", "no source; named like product.deleted"),
+    WantedEvent("supplier.deleted", "supplier", "NONE", "no source; named like product.deleted"),
 )
 ENTITY_OF: dict[str, Entity] = {wanted.name: wanted.entity for wanted in EVENTS}
 WANTED: dict[str, WantedEvent] = {wanted.name: wanted for wanted in EVENTS}
@@ -220,4 +228,12 @@ def task_for(tenant_id: str, event: str, body: Mapping[str, Any]) -> EntitySyncT
     key = body.get("new_key") or body.get("key")
     if entity is None or key is None or str(key) == "":
         return None
-    return EntitySyncTask(tenant_id=tenant_id, source="rackbeat", entity=entity, key=str(key), event=event)
+    deleted = event.endswith(".deleted")
+    data = body.get("data")
+    if deleted and (body.get(CONVERTED_TO_LOT) or (isinstance(data, Mapping) and data.get(CONVERTED_TO_LOT))):
+        # The product became a bill of materials with the same number: the lot takes over its
+        # Tripletex product (lot.created follows; this task gets there first if it is missed).
+        entity, deleted = "lot", False
+    return EntitySyncTask(
+        tenant_id=tenant_id, source="rackbeat", entity=entity, key=str(key), event=event, deleted=deleted
+    )

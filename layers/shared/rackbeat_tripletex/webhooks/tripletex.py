@@ -48,7 +48,8 @@ EVENTS: dict[str, Entity] = {
 STREAM_EVENTS: dict[StreamName, tuple[str, ...]] = {
     stream: tuple(f"{stream.entity}.{verb}" for verb in ("create", "update", "delete"))
     for stream in StreamName
-    if stream.source == "tripletex"
+    # A stream whose entity has no Tripletex events (payment status) runs on the schedule alone.
+    if stream.source == "tripletex" and f"{stream.entity}.create" in EVENTS
 }
 # The worker reads the record itself, so the delivery needs to carry no more than this.
 DELIVERED_FIELDS = "id,version"

@@ -98,7 +98,7 @@ def map_invoice(
     prices_including_vat: bool = False,
     product_groups: Mapping[str, int | None] | None = None,
 ) -> MappedInvoice | MappingFailure:
-    """``customer_id`` and ``product_ids`` (Rackbeat product number -> Tripletex id) come from the
+    """``customer_id`` and ``product_ids`` (Rackbeat product or lot number -> Tripletex id) come from the
     links; what is missing there is returned as dependencies to sync first.
     ``prices_including_vat`` asks for an order whose unit prices include VAT.
     ``product_groups`` (Rackbeat product number -> its product group) is needed only for lines
@@ -203,9 +203,9 @@ def _require_dependencies(
     if customer_id is None:
         missing.append(Dependency("customer", str(invoice.customer_id)))
     for line in invoice.lines:
-        product = _product_key(line)
+        product = item_key(line)
         if product is not None and product not in product_ids:
-            dependency = Dependency("product", product)
+            dependency = Dependency("lot" if line.child_type == "lot" else "product", product)
             if dependency not in missing:
                 missing.append(dependency)
     if missing:
@@ -216,6 +216,12 @@ def _require_dependencies(
             "Nothing to do: they are synced first and the invoice follows.",
             missing=tuple(missing),
         )
+
+
+def item_key(line: rb.DocumentLine) -> str | None:
+    """The item a line sells, a product or a bill of materials (both are Tripletex products);
+    None for a text line."""
+    return line.child_id if line.child_type in (None, "product", "lot") else None
 
 
 def _product_key(line: rb.DocumentLine) -> str | None:
@@ -314,7 +320,7 @@ def _targets(
             targets.append(
                 _Target(
                     line=line,
-                    product_id=product_ids.get(_product_key(line) or ""),
+                    product_id=product_ids.get(item_key(line) or ""),
                     vat_type_id=vat_type_id,
                     vat_percentage=reference.vat_percentage(vat_type_id),
                     excluding_vat=excl,

@@ -16,7 +16,7 @@ from rackbeat_tripletex.models.tripletex import TripletexModel
 __all__ = ["Dependency", "FailureReason", "Mapped", "MappingFailure", "Unmappable", "Warnings", "mapped"]
 
 SourceEntity = Entity
-DependencyEntity = Literal["customer", "product"]
+DependencyEntity = Literal["customer", "supplier", "product", "lot"]
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from rackbeat_tripletex.onboarding import gate
 from rackbeat_tripletex.onboarding.api.errors import stranger_reply
 from rackbeat_tripletex.onboarding.failures import TenantNotFoundError
 from rackbeat_tripletex.onboarding.identity import Principal
+from rackbeat_tripletex.onboarding.problems import describe_validation_errors
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ def admit(
 ) -> Admitted | dict[str, Any]:
     """Admitted, or the API Gateway answer that ends the request here."""
     if gate.body_size(event) > gate.MAX_BODY_BYTES:
-        return gate.too_large()
+        return gate.too_large(event)
     principal = None
     tenant_id = gate.tenant_id_of(event.get("path", ""))
     if tenant_id is not None:
@@ -48,11 +49,11 @@ def admit(
             principal = authorize(tenant_id, token)
         except TenantNotFoundError as error:
             record_denial(event, _reason(tenant_id, token), tenant_id)
-            return stranger_reply(error)
+            return stranger_reply(error, event)
     if not gate.body_is_text(event):
         # After authorisation, so a stranger still gets the 404; before the resolver, which
         # decodes the body strictly and would crash on it.
-        return gate.not_text()
+        return gate.not_text(event)
     return _unparseable(event) or Admitted(principal)
 
 
@@ -73,12 +74,6 @@ def _unparseable(event: Mapping[str, Any]) -> dict[str, Any] | None:
     except bodies.UnreadableBody as error:
         if error.problem is bodies.BodyProblem.NOT_JSON:
             return None
-        message = bodies.MESSAGES[error.problem]
-        return gate.reply(
-            422,
-            {
-                "message": f"The request was not accepted. body: {message}",
-                "detail": [{"field": "body", "type": error.problem.value, "message": message}],
-            },
-        )
+        problem = {"type": error.problem.value, "loc": ("body",), "ctx": {"depth": bodies.MAX_DEPTH}}
+        return gate.reply(422, describe_validation_errors([problem], gate.request_language(event)))
     return None

@@ -9,6 +9,7 @@ from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from rackbeat_tripletex.auth import bearer_token
+from rackbeat_tripletex.i18n import text
 from rackbeat_tripletex.onboarding.api.routing import (
     LINK_INVALID,
     TOO_MANY_EMAILS,
@@ -31,15 +32,6 @@ from rackbeat_tripletex.onboarding.schemas import (
     VerificationSent,
 )
 
-VERIFIED = "Your email address is confirmed. Continue setting up the integration."
-VERIFICATION_SENT = "A new confirmation link was sent to {address}. It works once, for one hour."
-ALREADY_VERIFIED = "This email address is confirmed already."
-SIGNED_OUT = "Signed out. To come back, ask for a sign-in link on the start page."
-SIGN_IN_REQUESTED = (
-    "If an integration uses this address, a sign-in link is on its way to it. "
-    "It works once, for {minutes} minutes; check the spam folder too."
-)
-
 
 def identity_router(services: OnboardingServices) -> Router:
     router = Router()  # type: ignore[no-untyped-call]
@@ -53,7 +45,7 @@ def identity_router(services: OnboardingServices) -> Router:
     )
     def verify_email(request: EmailedCode) -> EmailVerified:
         services.onboarding.verify_email(request.tenant_id, request.code)
-        return EmailVerified(message=VERIFIED)
+        return EmailVerified(message=text("identity.verified"))
 
     @router.post(
         "/tenants/<tenant_id>/email-verification",
@@ -68,9 +60,10 @@ def identity_router(services: OnboardingServices) -> Router:
             tenant, services.public_base_url(router.current_event.raw_event)
         )
         if not sent:
-            return VerificationSent(sent_to=None, message=ALREADY_VERIFIED)
+            return VerificationSent(sent_to=None, message=text("identity.already_verified"))
         return VerificationSent(
-            sent_to=tenant.contact_email, message=VERIFICATION_SENT.format(address=tenant.contact_email)
+            sent_to=tenant.contact_email,
+            message=text("identity.verification_sent", address=tenant.contact_email),
         )
 
     @router.post(
@@ -85,7 +78,9 @@ def identity_router(services: OnboardingServices) -> Router:
         services.onboarding.request_sign_in(
             request.email, services.public_base_url(router.current_event.raw_event)
         )
-        requested = SignInRequested(message=SIGN_IN_REQUESTED.format(minutes=minutes(SIGN_IN_VALID)))
+        requested = SignInRequested(
+            message=text("identity.sign_in_requested", minutes=minutes(SIGN_IN_VALID))
+        )
         return Response(202, content_types.APPLICATION_JSON, requested)
 
     @router.post(
@@ -108,7 +103,7 @@ def identity_router(services: OnboardingServices) -> Router:
     def sign_out(tenant_id: TenantId) -> SignedOut:
         token = bearer_token(router.current_event.headers.get("Authorization")) or ""
         services.onboarding.sign_out(authorised_principal(router, tenant_id), token)
-        return SignedOut(message=SIGNED_OUT)
+        return SignedOut(message=text("identity.signed_out"))
 
     @router.post(
         "/confirmations",

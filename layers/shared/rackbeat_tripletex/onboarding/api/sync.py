@@ -10,10 +10,12 @@ from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
+from rackbeat_tripletex.i18n import text
 from rackbeat_tripletex.models.sync import Accepted, DryRunReport, InitialSyncRequest
 from rackbeat_tripletex.onboarding.api.routing import TenantId, authorised_tenant, documented
 from rackbeat_tripletex.onboarding.api.services import OnboardingServices
 from rackbeat_tripletex.onboarding.failures import CONFIRM_EMAIL_FIRST, StepOrderError
+from rackbeat_tripletex.onboarding.ledger_settings import Chart
 from rackbeat_tripletex.onboarding.schemas import ErrorBody
 from rackbeat_tripletex.onboarding.syncing import (
     AlreadyRanBody,
@@ -21,8 +23,9 @@ from rackbeat_tripletex.onboarding.syncing import (
     InitialSyncStatus,
     RetryQueued,
     RetryRequest,
+    SyncRunList,
 )
-from rackbeat_tripletex.sync.history import SyncRuns
+from rackbeat_tripletex.store.payments import InvoicePayments, PaymentStore
 from rackbeat_tripletex.webhooks.status import WebhookStatus
 
 _DRY_RUN = "Preview only: read both systems, write nothing."
@@ -100,13 +103,41 @@ def sync_router(services: OnboardingServices) -> Router:
     @router.get(
         "/tenants/<tenant_id>/sync-runs",
         summary="Ongoing-sync history: one entry per run and stream, newest first",
-        responses=documented(200, SyncRuns, "Trigger, start, finish and counts of each stream's run."),
+        responses=documented(200, SyncRunList, "Trigger, start, finish and counts of each stream's run."),
     )
     def get_sync_runs(
         tenant_id: TenantId,
         limit: Annotated[int, Query(ge=1, le=500, description="How many entries, newest first.")] = 50,
-    ) -> SyncRuns:
+    ) -> SyncRunList:
         return services.sync.sync_runs(tenant_id_of(tenant_id), limit)
+
+    @router.get(
+        "/tenants/<tenant_id>/invoices/payments",
+        summary="Payment status: paid and outstanding per invoice entered in Tripletex",
+        description=(
+            "What Tripletex last said about each invoice the integration entered there (the "
+            "`payments_to_rackbeat` stream); `note` says whether Rackbeat's own invoice shows it."
+        ),
+        responses=documented(200, InvoicePayments, "One entry per invoice, by Rackbeat number."),
+    )
+    def get_invoice_payments(tenant_id: TenantId) -> InvoicePayments:
+        tenant = authorised_tenant(router, tenant_id)
+        found = sorted(
+            PaymentStore(services.sync.table).statuses(tenant.tenant_id).values(), key=lambda s: s.invoice
+        )
+        in_rackbeat = any(status.in_rackbeat for status in found)
+        note = text(
+            "payments.rackbeat_updated" if in_rackbeat else "payments.rackbeat_not_updated", tenant.language
+        )
+        return InvoicePayments(tenant_id=tenant.tenant_id, note=note, invoices=found)
+
+    @router.get(
+        "/tenants/<tenant_id>/ledger/accounts",
+        summary="The Tripletex company's active accounts, for the stock value's two",
+        responses=documented(200, Chart, "Account number and name, by number.", vendors=True),
+    )
+    def get_ledger_accounts(tenant_id: TenantId) -> Chart:
+        return services.onboarding.ledger_accounts(authorised_tenant(router, tenant_id))
 
     @router.get(
         "/tenants/<tenant_id>/webhooks",
