@@ -27,7 +27,7 @@ os.environ["POWERTOOLS_TRACE_DISABLED"] = "true"
 from bench import suite
 from bench.core import REGISTRY, RESULTS, Run, document, run_one, write
 
-DEFAULT_N = 1000
+DEFAULT_N = 10_000
 QUICK_N = 300
 
 
@@ -35,6 +35,10 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="small sizes, few repeats (CI: under a minute)")
     parser.add_argument("--n", type=int, help=f"records to import (default {DEFAULT_N}, quick {QUICK_N})")
+    parser.add_argument(
+        "--rate-scale", type=float, help="the import's API limits as a multiple of the real ones (default 10)"
+    )
+    parser.add_argument("--no-baseline", action="store_true", help="skip the naive import")
     parser.add_argument("--only", nargs="*", default=None, help="run only these benchmarks (by name)")
     parser.add_argument("--out", default=str(RESULTS), help="directory for latest.json and latest.md")
     return parser.parse_args(argv)
@@ -45,7 +49,11 @@ def main(argv: list[str] | None = None) -> int:
     suite.load()
     started = dt.datetime.now(dt.UTC)
     run = Run(
-        quick=args.quick, n=args.n or (QUICK_N if args.quick else DEFAULT_N), repeats=3 if args.quick else 7
+        quick=args.quick,
+        n=args.n or (QUICK_N if args.quick else DEFAULT_N),
+        repeats=3 if args.quick else 7,
+        rate_scale=args.rate_scale,
+        baseline=not args.no_baseline,
     )
     results = []
     for entry in REGISTRY:

@@ -83,6 +83,10 @@ class Run:
     quick: bool
     n: int
     repeats: int
+    # The import's limits as a multiple of the real ones (None: the benchmark's own default).
+    rate_scale: float | None = None
+    # Whether the import also runs the naive baseline (minutes at the real limits).
+    baseline: bool = True
     results: dict[str, Result] = field(default_factory=dict)
     detail: dict[str, Any] = field(default_factory=dict)
 

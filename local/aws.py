@@ -10,6 +10,9 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import os
+import subprocess
+import sys
 import threading
 import urllib.request
 from collections.abc import Callable, Iterable, Mapping
@@ -100,6 +103,25 @@ def reset_moto(endpoint: str) -> None:
         response.read()
 
 
+class _Dispatcher:
+    """moto's host dispatcher, remembering which backend serves a host: moto itself finds out by
+    listing its package directory (a stat call per service, some 200) on every request."""
+
+    def __init__(self) -> None:
+        from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+
+        self.app = DomainDispatcherApplication(create_backend_app)
+        find = self.app.get_backend_for_host
+        known: dict[str | None, Any] = {}
+
+        def get_backend_for_host(host: str | None) -> Any:
+            if host not in known:
+                known[host] = find(host)
+            return known[host]
+
+        self.app.get_backend_for_host = get_backend_for_host  # type: ignore[method-assign]
+
+
 class MotoServer:
     """moto's server app on 127.0.0.1 (port 0 picks a free one), with DynamoDB requests taken one
     at a time.
@@ -108,12 +130,32 @@ class MotoServer:
     once get "dictionary changed size during iteration" as an HTTP 500, and a page message then
     waits out its visibility timeout. DynamoDB applies each request atomically, so serialising
     them models it better. Other services (SQS long polls) stay concurrent.
+
+    ``process=True`` serves it from a child interpreter instead of a thread: the benchmarks use
+    it so that moto's CPU does not share one GIL with the stack it serves (moto spends some
+    3-17 ms of CPU on each request, more than the service's own code). The child exits when this
+    process closes its stdin, also when this process dies.
     """
 
-    def __init__(self, port: int = 0, host: str = "127.0.0.1") -> None:
-        from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
-
-        app = DomainDispatcherApplication(create_backend_app)
+    def __init__(self, port: int = 0, host: str = "127.0.0.1", *, process: bool = False) -> None:
+        self._server: ServerThread | None = None
+        self._child: subprocess.Popen[str] | None = None
+        if process:
+            self._child = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+                [sys.executable, "-c", _MOTO_CHILD, str(port), host],
+                cwd=Path(__file__).resolve().parent.parent,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+            assert self._child.stdout is not None
+            endpoint = self._child.stdout.readline().strip()
+            if not endpoint.startswith("http"):
+                self.stop()
+                raise RuntimeError(f"moto did not start in its own process (port {port})")
+            self.endpoint = endpoint
+            return
+        app = _Dispatcher().app
         dynamodb = threading.Lock()
 
         def serialised(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
@@ -129,8 +171,41 @@ class MotoServer:
         """Forget every resource and message (moto's own reset API)."""
         reset_moto(self.endpoint)
 
+    def child_usage(self) -> dict[str, float]:
+        """Peak RSS (KB) and CPU seconds of the child serving moto; empty when it is a thread."""
+        if self._child is None:
+            return {}
+        pid = self._child.pid
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            peak = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            fields = stat.read().rpartition(")")[2].split()
+        ticks = os.sysconf("SC_CLK_TCK")
+        # utime and stime: fields 14 and 15 of proc(5), counted from the state after the name.
+        return {"peak_rss_kb": peak, "cpu_seconds": (int(fields[11]) + int(fields[12])) / ticks}
+
     def stop(self) -> None:
-        self._server.stop()
+        if self._server is not None:
+            self._server.stop()
+        if self._child is not None:
+            if self._child.stdin is not None:
+                self._child.stdin.close()
+            try:
+                self._child.wait(10)
+            except subprocess.TimeoutExpired:
+                self._child.kill()
+                self._child.wait(5)
+
+
+# The child of ``MotoServer(process=True)``: serve, say where, and stop when stdin closes.
+_MOTO_CHILD = """
+import sys
+from local.aws import MotoServer
+server = MotoServer(int(sys.argv[1]), sys.argv[2])
+print(server.endpoint, flush=True)
+sys.stdin.read()
+server.stop()
+"""
 
 
 def aws_client(service: str, endpoint: str) -> Any:

@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from rackbeat_tripletex.clients import budget
+from rackbeat_tripletex.clients.ratelimit import TokenBucket
 
 
 def test_a_thousand_records_make_equal_pages_for_every_worker() -> None:
@@ -41,3 +42,30 @@ def test_pages_keep_every_id_once_in_order_and_respect_the_page_size(page_size: 
         # Never more pages than needed, except to give every worker an equal share.
         needed = -(-len(ids) // page_size)
         assert len(pages) == needed or len(pages) % budget.MAX_CONCURRENT_WORKERS == 0
+
+
+def test_a_page_starts_with_an_empty_budget_and_refills_at_the_workers_rate() -> None:
+    now = [0.0]
+
+    def sleep(seconds: float) -> None:
+        now[0] += seconds
+
+    rate = budget.rackbeat_per_minute_per_worker() / 60
+    fresh = TokenBucket(rate, 20.0, clock=lambda: now[0], sleep=sleep)
+    # A fresh bucket lets 20 requests go at once: with a page a minute per worker, the two
+    # workers' bursts overshoot Rackbeat's 480 a minute.
+    for _ in range(20):
+        fresh.acquire()
+    assert now[0] == 0.0
+
+    paced = TokenBucket(rate, 20.0, clock=lambda: now[0], sleep=sleep)
+    budget.start_empty(paced)
+    for _ in range(20):
+        paced.acquire()
+    assert now[0] == pytest.approx(20 / rate)
+    # Time spent on the page's reads before its first write is budget it may use.
+    now[0] += 2.0
+    start = now[0]
+    for _ in range(int(2 * rate)):
+        paced.acquire()
+    assert now[0] == pytest.approx(start)

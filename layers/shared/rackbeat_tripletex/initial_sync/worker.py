@@ -110,6 +110,7 @@ def import_page(ctx: InitialSyncContext, task: PageTask) -> EntityProgress | Non
         return None
     stream = importing(task.entity)
     with ctx.clients(task.tenant_id) as clients:
+        budget.start_empty(clients.rackbeat.budget)
         records = read_by_ids(clients.tripletex, stream, task.ids)
         result = import_records(
             ctx,
