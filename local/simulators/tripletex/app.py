@@ -17,6 +17,7 @@ import binascii
 import contextlib
 import copy
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import json
@@ -849,7 +850,7 @@ class TripletexSimulator(SimulatorApp):
             wanted = args.get(name)
             if wanted is None or wanted == "":
                 return True
-            return str(value) in {w.strip() for w in wanted.split(",")}
+            return str(value) in _listed(wanted)
 
         def in_range(name: str, value: Any) -> bool:
             low, high = args.get(name + "From"), args.get(name + "To")
@@ -1594,6 +1595,13 @@ def _int_arg(args: Any, name: str, default: int) -> int:
 
 def _contains(wanted: str | None, value: Any) -> bool:
     return not wanted or wanted.lower() in str(value or "").lower()
+
+
+@functools.lru_cache(maxsize=64)
+def _listed(wanted: str) -> frozenset[str]:
+    # A list read checks every stored record against the same ``ids=`` value: split it once, not
+    # once per record (at 25,000 products that was most of the simulator's CPU in a read).
+    return frozenset(w.strip() for w in wanted.split(","))
 
 
 def _parse_changed_since(text: str) -> dt.datetime:

@@ -56,6 +56,7 @@ AREAS: tuple[str, ...] = (
     "wizard",
     "streams_ledger",
     "sync_turns",
+    "import_setup",
 )
 
 

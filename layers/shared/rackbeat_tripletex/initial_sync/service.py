@@ -15,6 +15,7 @@ from pydantic import BaseModel
 
 from rackbeat_tripletex.clients.records import Unreadable, readable
 from rackbeat_tripletex.clients.tenant import Clients
+from rackbeat_tripletex.i18n import text
 from rackbeat_tripletex.initial_sync.context import InitialSyncContext
 from rackbeat_tripletex.initial_sync.records import importing, rackbeat_key, read_all, unreadable
 from rackbeat_tripletex.initial_sync.worker import new_run_id, send_tasks
@@ -80,7 +81,7 @@ def start_initial_sync(
     if tenant is None:
         raise TenantNotFound(tenant_id)
     if tenant.credentials.validated_at is None:
-        raise NotReady("Enter and validate the Rackbeat and Tripletex tokens before starting the import.")
+        raise NotReady(text("import.not_ready"))
     if not dry_run:
         existing = ctx.runs.get_import(tenant_id)
         if existing is not None:
@@ -112,30 +113,26 @@ def _check_choices(clients: Clients, request: InitialSyncRequest) -> None:
     rackbeat = clients.rackbeat
     problems: dict[str, str] = {}
     if request.customer_group not in {g.number for g in readable(rackbeat.customer_groups())}:
-        problems["customer_group"] = f"Rackbeat has no customer group {request.customer_group}."
+        problems["customer_group"] = text("import.no_customer_group", number=request.customer_group)
     if request.supplier_group not in {g.number for g in readable(rackbeat.supplier_groups())}:
-        problems["supplier_group"] = f"Rackbeat has no supplier group {request.supplier_group}."
+        problems["supplier_group"] = text("import.no_supplier_group", number=request.supplier_group)
     groups = {g.number: g for g in readable(rackbeat.product_groups())}
     product, service = groups.get(request.product_group), groups.get(request.service_group)
     if product is None:
-        problems["product_group"] = f"Rackbeat has no product group {request.product_group}."
+        problems["product_group"] = text("import.no_product_group", number=request.product_group)
     elif not product.has_inventory:
-        problems["product_group"] = (
-            f"Product group '{product.name}' keeps no inventory; choose one that does."
-        )
+        problems["product_group"] = text("import.product_group_no_inventory", name=product.name)
     if service is None:
-        problems["service_group"] = f"Rackbeat has no product group {request.service_group}."
+        problems["service_group"] = text("import.no_product_group", number=request.service_group)
     elif service.has_inventory:
-        problems["service_group"] = (
-            f"Product group '{service.name}' keeps inventory; services need one that does not."
-        )
+        problems["service_group"] = text("import.service_group_inventory", name=service.name)
     terms = {t.number for t in readable(rackbeat.payment_terms())}
     wanted = {"payment_terms.default": request.payment_terms.default} | {
         f"payment_terms.by_days.{days}": term for days, term in request.payment_terms.by_days.items()
     }
     for name, term in wanted.items():
         if term not in terms:
-            problems[name] = f"Rackbeat has no payment term {term}."
+            problems[name] = text("import.no_payment_term", number=term)
     if problems:
         raise InvalidRequest(problems)
 

@@ -141,7 +141,7 @@ def import_choices(error: InvalidRequest) -> Response[Any]:
     return _json(
         422,
         ProblemsBody(
-            message="Fix the chosen groups or payment terms: " + "; ".join(error.problems.values()),
+            message=text("import.fix_choices", problems="; ".join(error.problems.values())),
             detail=[FieldProblem(field=f, type="value_error", message=m) for f, m in error.problems.items()],
         ),
     )
@@ -149,7 +149,13 @@ def import_choices(error: InvalidRequest) -> Response[Any]:
 
 def import_already_ran(error: AlreadyRan) -> Response[Any]:
     body = AlreadyRanBody(
-        message=str(error), started_at=error.started_at, finished_at=error.finished_at, state=error.state
+        message=text(
+            "import.already_ran_ended" if error.finished_at else "import.already_ran_running",
+            started=error.started_at.isoformat(timespec="minutes"),
+        ),
+        started_at=error.started_at,
+        finished_at=error.finished_at,
+        state=error.state,
     )
     return _json(409, body)
 
