@@ -133,7 +133,11 @@ def _sync_queue_concurrency() -> int:
             properties = event.get("Properties") or {}
             queue = properties.get("Queue")
             if event.get("Type") == "SQS" and "SyncQueue" in str(queue) and "DLQ" not in str(queue):
-                return int((properties.get("ScalingConfig") or {}).get("MaximumConcurrency", 1000))
+                limit = (properties.get("ScalingConfig") or {}).get("MaximumConcurrency", 1000)
+                if isinstance(limit, dict) and "Ref" in limit:
+                    # A template parameter: its default is what a deployment without overrides gets.
+                    limit = load_template(TEMPLATE)["Parameters"][limit["Ref"]]["Default"]
+                return int(limit)
     raise Unavailable("template.yaml has no SyncQueue event source")
 
 

@@ -84,7 +84,11 @@ def import_employees(ctx: InitialSyncContext, tenant_id: str, clients: Clients) 
             by_name,
         )
         counts.created += 1
-    logger.info("employees imported", extra={"tenant_id": tenant_id, **counts.__dict__})
+    # Prefixed: "created" is a LogRecord attribute, and logging refuses to overwrite it.
+    logger.info(
+        "employees imported",
+        extra={"tenant_id": tenant_id, **{f"employees_{k}": v for k, v in counts.__dict__.items()}},
+    )
     return counts
 
 
