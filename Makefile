@@ -79,7 +79,7 @@ clean:
 # Benchmarks: figures in bench/results/latest.{json,md}. N records for the import (10,000 by
 # default, at five times the APIs' limits; N=25000 goes past Tripletex's 10,000-result limit).
 N ?= 10000
-.PHONY: bench bench-unscaled chaos property
+.PHONY: bench bench-unscaled chaos property storm-test
 bench: setup
 	$(PY) -m bench --n $(N)
 
@@ -91,6 +91,10 @@ bench-unscaled: setup
 # Reliability suites at full size: fuzzing with many more cases per operation, then the full-size
 # chaos suites (marked slow; `make test` runs them at CI size).
 FUZZ_EXAMPLES ?= 400
+# The storm at CI size (tests/bench/test_storm.py), out of `make test` until it is reliable.
+storm-test: setup
+	STORM_TEST=1 $(PY) -m pytest -n 0 tests/bench/test_storm.py
+
 chaos: setup
 	FUZZ_EXAMPLES_PER_OPERATION=$(FUZZ_EXAMPLES) $(PY) -m pytest tests/fuzz tests/security -p no:cacheprovider
 	$(PY) -m pytest -m slow
