@@ -11,14 +11,15 @@ MESSAGES: dict[str, Text] = {
         "Enter and validate the Rackbeat and Tripletex tokens before starting the import.",
     ),
     "import.already_ran_ended": Text(
-        "Den første importen er allerede kjørt: den startet {started} og er ferdig. Den kjøres bare "
-        "én gang; poster som feilet, prøves igjen fra innstillingene.",
-        "The initial import already ran: it started {started} and has ended. It runs only once; "
-        "failed records are retried from the settings.",
+        "Den første importen er allerede kjørt: den startet {started} og endte som {state}. Den "
+        "kjøres bare én gang; poster som feilet, prøves igjen fra innstillingene.",
+        "The initial import already ran: it started {started} and ended as {state}. It runs only "
+        "once; failed records are retried from the settings.",
     ),
     "import.already_ran_running": Text(
-        "Den første importen er allerede i gang: den startet {started}. Vent til den er ferdig.",
-        "The initial import already ran: it started {started} and is still running. Wait for it to end.",
+        "Den første importen er allerede i gang: den startet {started} og er {state}. "
+        "Vent til den er ferdig.",
+        "The initial import already ran: it started {started} and is {state}. Wait for it to end.",
     ),
     "import.fix_choices": Text(
         "Rett valgte grupper eller betalingsbetingelser: {problems}",

@@ -152,6 +152,7 @@ def import_already_ran(error: AlreadyRan) -> Response[Any]:
         message=text(
             "import.already_ran_ended" if error.finished_at else "import.already_ran_running",
             started=error.started_at.isoformat(timespec="minutes"),
+            state=error.state.value,
         ),
         started_at=error.started_at,
         finished_at=error.finished_at,
