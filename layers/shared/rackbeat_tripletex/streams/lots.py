@@ -15,15 +15,13 @@ from collections.abc import Iterator
 from typing import Any
 
 from rackbeat_tripletex.clients.rackbeat import RackbeatClient
-from rackbeat_tripletex.clients.tripletex import TripletexClient
 from rackbeat_tripletex.mappers import rackbeat_to_tripletex as r2t
 from rackbeat_tripletex.mappers.rackbeat_to_tripletex.lot import map_lot
-from rackbeat_tripletex.models import tripletex as tx
 from rackbeat_tripletex.models.sync import StreamName
-from rackbeat_tripletex.streams.to_tripletex import RecordToTripletex, Since
+from rackbeat_tripletex.streams.to_tripletex import RecordToTripletex, Since, TripletexProducts
 
 
-class LotsToTripletex(RecordToTripletex):
+class LotsToTripletex(TripletexProducts, RecordToTripletex):
     name = StreamName.LOTS_TO_TRIPLETEX
     label = "Bills of materials"
     tripletex_area = "product"
@@ -37,15 +35,3 @@ class LotsToTripletex(RecordToTripletex):
 
     def map(self, record: Any, reference: r2t.Reference) -> r2t.Mapped[Any] | r2t.MappingFailure:
         return map_lot(record, reference)
-
-    def get(self, api: TripletexClient, tripletex_id: int) -> tx.Product:
-        return api.get_product(tripletex_id)
-
-    def find(self, api: TripletexClient, record: Any) -> tx.Product | None:
-        return api.find_product_by_number(record.number)
-
-    def create(self, api: TripletexClient, record: Any) -> tx.Product:
-        return api.create_product(record)
-
-    def update(self, api: TripletexClient, record: Any) -> tx.Product:
-        return api.update_product(record)

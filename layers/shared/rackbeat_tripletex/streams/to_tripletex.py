@@ -120,7 +120,24 @@ class SuppliersToTripletex(RecordToTripletex):
         return api.update_supplier(record)
 
 
-class ProductsToTripletex(RecordToTripletex):
+class TripletexProducts:
+    """The Tripletex half of a stream whose records become Tripletex products (products, and
+    bills of materials, which Tripletex keeps as products found by the same number)."""
+
+    def get(self, api: TripletexClient, tripletex_id: int) -> tx.Product:
+        return api.get_product(tripletex_id)
+
+    def find(self, api: TripletexClient, record: Any) -> tx.Product | None:
+        return api.find_product_by_number(record.number)
+
+    def create(self, api: TripletexClient, record: Any) -> tx.Product:
+        return api.create_product(record)
+
+    def update(self, api: TripletexClient, record: Any) -> tx.Product:
+        return api.update_product(record)
+
+
+class ProductsToTripletex(TripletexProducts, RecordToTripletex):
     name = StreamName.PRODUCTS_TO_TRIPLETEX
     label = "Products"
     tripletex_area = "product"
@@ -135,18 +152,6 @@ class ProductsToTripletex(RecordToTripletex):
 
     def map(self, record: Any, reference: r2t.Reference) -> r2t.Mapped[Any] | r2t.MappingFailure:
         return r2t.map_product(record, reference)
-
-    def get(self, api: TripletexClient, tripletex_id: int) -> tx.Product:
-        return api.get_product(tripletex_id)
-
-    def find(self, api: TripletexClient, record: Any) -> tx.Product | None:
-        return api.find_product_by_number(record.number)
-
-    def create(self, api: TripletexClient, record: Any) -> tx.Product:
-        return api.create_product(record)
-
-    def update(self, api: TripletexClient, record: Any) -> tx.Product:
-        return api.update_product(record)
 
 
 class InvoicesToTripletex(ToTripletex):
