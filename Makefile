@@ -93,7 +93,7 @@ bench-unscaled: setup
 FUZZ_EXAMPLES ?= 400
 # The storm at CI size (tests/bench/test_storm.py), out of `make test` until it is reliable.
 storm-test: setup
-	STORM_TEST=1 $(PY) -m pytest -n 0 tests/bench/test_storm.py
+	STORM_TEST=1 $(PY) -m pytest -n 0 tests/bench/test_storm.py tests/bench/test_bench_quick.py -k storm
 
 chaos: setup
 	FUZZ_EXAMPLES_PER_OPERATION=$(FUZZ_EXAMPLES) $(PY) -m pytest tests/fuzz tests/security -p no:cacheprovider
