@@ -5,6 +5,32 @@
 
 const STRINGS = {
   en: {
+    // The reconciliation panel of the cockpit.
+    recon_intro: "Every night we check that each invoice booked in Rackbeat the day before exists exactly once in Tripletex, with the same total and the same VAT per rate, and that the customers and products on it agree.",
+    recon_never: "No reconciliation has run yet.",
+    recon_last: "Last check {when}, of {day}. Compared: invoices {invoices}, customers {customers}, products {products}.",
+    recon_last_gaps: "{gaps} differences found.", recon_last_gap: "1 difference found.", recon_last_clean: "No differences.",
+    recon_gaps_caption: "Differences between Rackbeat and Tripletex",
+    recon_col_day: "Day", recon_col_what: "What", recon_col_difference: "Difference", recon_col_action: "Action",
+    recon_what_invoice: "Invoice {key}", recon_what_customer: "Customer {key}", recon_what_product: "Product {key}",
+    recon_kind_invoice_missing: "Missing in Tripletex", recon_kind_invoice_duplicate: "Duplicated in Tripletex",
+    recon_kind_invoice_total: "Totals differ", recon_kind_invoice_vat: "VAT per rate differs",
+    recon_kind_customer_fields: "Fields differ", recon_kind_product_fields: "Fields differ",
+    recon_resent_at: "Resent {when}.",
+    recon_resend: "Resend", recon_resend_named: "Resend {what}",
+    recon_resent_one: "{what} is queued to be sent to Tripletex again. Check again in a moment to see the difference gone.",
+    recon_not_resendable: "{what} is not resent: this difference is fixed in Tripletex.",
+    recon_gone: "{what} was no longer a difference; check again to see the latest.",
+    recon_check_day: "Day to check", recon_check: "Check now", recon_checking: "Checking…",
+    recon_checked: "Checked {day}: {result}",
+    recon_range_heading: "Resend invoices for a period",
+    recon_range_intro: "We check each day again and resend every invoice that is missing or differs in Tripletex (at most 31 days at a time).",
+    recon_from: "From", recon_to: "To", recon_range_send: "Resend the invoices",
+    recon_range_bad: "The from date must be on or before the to date, and the period at most 31 days.",
+    recon_range_queued: "{from} to {to}: {count} invoices queued to be sent again.",
+    recon_range_queued_one: "{from} to {to}: 1 invoice queued to be sent again.",
+    recon_range_nothing: "{from} to {to}: no invoice was missing or different, nothing was resent.",
+    recon_range_duplicates: "{count} duplicated invoices are not resent: credit the extra ones in Tripletex.",
     title: "Rackbeat ↔ Tripletex integration",
     step_company: "Company", step_tokens: "Tokens", step_prerequisites: "Groups",
     step_settings: "Settings", step_done: "Done",
@@ -132,6 +158,32 @@ const STRINGS = {
     ago_minutes: "{n} min ago", ago_hours: "{n} h ago", ago_days: "{n} days ago",
   },
   nb: {
+    // Avstemmingspanelet i oversikten.
+    recon_intro: "Hver natt sjekker vi at hver faktura som ble bokført i Rackbeat dagen før, finnes nøyaktig én gang i Tripletex, med samme totalbeløp og samme MVA per sats, og at kundene og produktene på den stemmer.",
+    recon_never: "Ingen avstemming er kjørt ennå.",
+    recon_last: "Siste sjekk {when}, av {day}. Sammenlignet: fakturaer {invoices}, kunder {customers}, produkter {products}.",
+    recon_last_gaps: "{gaps} avvik funnet.", recon_last_gap: "1 avvik funnet.", recon_last_clean: "Ingen avvik.",
+    recon_gaps_caption: "Avvik mellom Rackbeat og Tripletex",
+    recon_col_day: "Dag", recon_col_what: "Hva", recon_col_difference: "Avvik", recon_col_action: "Handling",
+    recon_what_invoice: "Faktura {key}", recon_what_customer: "Kunde {key}", recon_what_product: "Produkt {key}",
+    recon_kind_invoice_missing: "Mangler i Tripletex", recon_kind_invoice_duplicate: "Finnes flere ganger i Tripletex",
+    recon_kind_invoice_total: "Ulikt totalbeløp", recon_kind_invoice_vat: "Ulik MVA per sats",
+    recon_kind_customer_fields: "Ulike felt", recon_kind_product_fields: "Ulike felt",
+    recon_resent_at: "Sendt på nytt {when}.",
+    recon_resend: "Send på nytt", recon_resend_named: "Send {what} på nytt",
+    recon_resent_one: "{what} står i kø for å sendes til Tripletex igjen. Sjekk på nytt om litt for å se at avviket er borte.",
+    recon_not_resendable: "{what} sendes ikke på nytt: dette avviket rettes i Tripletex.",
+    recon_gone: "{what} var ikke lenger et avvik; sjekk på nytt for å se siste status.",
+    recon_check_day: "Dag som skal sjekkes", recon_check: "Sjekk nå", recon_checking: "Sjekker…",
+    recon_checked: "Sjekket {day}: {result}",
+    recon_range_heading: "Send fakturaer for en periode på nytt",
+    recon_range_intro: "Vi sjekker hver dag på nytt og sender alle fakturaer som mangler eller er ulike i Tripletex, på nytt (høyst 31 dager om gangen).",
+    recon_from: "Fra", recon_to: "Til", recon_range_send: "Send fakturaene på nytt",
+    recon_range_bad: "Fra-datoen må være samme dag som eller før til-datoen, og perioden høyst 31 dager.",
+    recon_range_queued: "{from}–{to}: {count} fakturaer står i kø for å sendes på nytt.",
+    recon_range_queued_one: "{from}–{to}: 1 faktura står i kø for å sendes på nytt.",
+    recon_range_nothing: "{from}–{to}: ingen fakturaer manglet eller var ulike, ingenting ble sendt på nytt.",
+    recon_range_duplicates: "{count} fakturaer som finnes flere ganger, sendes ikke på nytt: krediter de ekstra i Tripletex.",
     title: "Rackbeat ↔ Tripletex-integrasjon",
     step_company: "Firma", step_tokens: "Nøkler", step_prerequisites: "Grupper",
     step_settings: "Innstillinger", step_done: "Ferdig",
@@ -1111,8 +1163,10 @@ async function loadCockpit() {
   $("#retry-failures").hidden = failures.length === 0;
   await loadWebhooks();
   $("#offboard-label").textContent = t("offboard_label", { company: view.company_name });
-  // The reconciliation panel joins here when the service offers it.
-  if (view.reconciliation_url) loadReconciliation(view.reconciliation_url).catch(() => {});
+  reconResult("");  // an earlier click's result is worded in the language of then
+  state.reconciliationUrl = view.reconciliation_url || null;
+  $("#reconciliation").hidden = !state.reconciliationUrl;
+  if (state.reconciliationUrl) await loadReconciliation();
 }
 
 // How far behind a stream is: the time since its last successful run, in whole units.
@@ -1123,14 +1177,168 @@ function ago(seconds) {
   return t("ago_days", { n: Math.round(minutes / 1440) });
 }
 
-async function loadReconciliation(url) {
-  const report = await api("GET", url);
-  const box = $("#reconciliation-body");
-  box.replaceChildren();
-  const line = document.createElement("p");
-  line.textContent = report.message || "";
-  box.append(line);
-  $("#reconciliation").hidden = false;
+// ---------- the reconciliation panel ----------
+// A calendar day (YYYY-MM-DD) as the rest of the page writes dates: "30. november 2026".
+function formatDay(day) {
+  return new Date(day + "T12:00:00Z").toLocaleDateString(state.lang === "nb" ? "nb-NO" : "en-GB", {
+    timeZone: "UTC", day: "numeric", month: "long", year: "numeric",
+  });
+}
+
+// Today in Oslo, `back` days earlier, as a date input wants it (YYYY-MM-DD).
+function osloDay(back) {
+  const today = new Date().toLocaleDateString("sv-SE", { timeZone: "Europe/Oslo" });
+  const day = new Date(today + "T12:00:00Z");
+  day.setUTCDate(day.getUTCDate() - (back || 0));
+  return day.toISOString().slice(0, 10);
+}
+
+function gapWhat(gap) {
+  return t("recon_what_" + gap.entity, { key: gap.key });
+}
+
+async function loadReconciliation() {
+  const report = await api("GET", langQuery(state.reconciliationUrl));
+  state.gaps = report.gaps;
+  // The nightly check covers yesterday; a day or a period the user chose stays chosen.
+  if (!$("#recon_day").value) $("#recon_day").value = osloDay(1);
+  if (!$("#recon_from").value) $("#recon_from").value = osloDay(7);
+  if (!$("#recon_to").value) $("#recon_to").value = osloDay(1);
+  const latest = report.days.slice().sort((a, b) => (a.checked_at < b.checked_at ? 1 : -1))[0];
+  $("#recon-last").textContent = latest
+    ? t("recon_last", {
+      when: formatWhen(latest.checked_at), day: formatDay(latest.day),
+      invoices: latest.invoices, customers: latest.customers, products: latest.products,
+    }) + " " + gapCount(latest.gaps)
+    : t("recon_never");
+  $("#recon-last").className = latest && latest.gaps ? "warning" : latest ? "ok" : "muted";
+  const rows = $("#recon-gaps");
+  rows.replaceChildren();
+  // Newest day first, as the user reads a report.
+  report.gaps.slice().reverse().forEach((gap) => rows.append(gapRow(gap)));
+  $("#recon-gaps-table").hidden = report.gaps.length === 0;
+}
+
+function gapCount(count) {
+  if (!count) return t("recon_last_clean");
+  return count === 1 ? t("recon_last_gap") : t("recon_last_gaps", { gaps: count });
+}
+
+function gapRow(gap) {
+  const tr = document.createElement("tr");
+  tr.dataset.gap = gap.gap_id;
+  tr.dataset.kind = gap.kind;
+  const day = document.createElement("td");
+  day.textContent = formatDay(gap.day);
+  const what = document.createElement("td");
+  what.textContent = gapWhat(gap);
+  const difference = document.createElement("td");
+  const kind = document.createElement("strong");
+  kind.textContent = t("recon_kind_" + gap.kind);
+  difference.append(kind);
+  // The server's sentence carries the values (totals, VAT rate, fields); the label alone without it.
+  if (gap.summary) difference.append(document.createTextNode(" — " + gap.summary));
+  if (gap.fix) {
+    const fix = document.createElement("div");
+    fix.className = "fix";
+    fix.textContent = gap.fix;
+    difference.append(fix);
+  }
+  if (gap.resent_at) {
+    const resent = document.createElement("div");
+    resent.className = "muted";
+    resent.textContent = t("recon_resent_at", { when: formatWhen(gap.resent_at) });
+    difference.append(resent);
+  }
+  const action = document.createElement("td");
+  if (gap.resendable) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "resend-gap";
+    button.textContent = t("recon_resend");
+    button.setAttribute("aria-label", t("recon_resend_named", { what: gapWhat(gap) }));
+    button.addEventListener("click", () => resendGap(gap, button));
+    action.append(button);
+  }
+  tr.append(day, what, difference, action);
+  return tr;
+}
+
+function reconResult(message, warning) {
+  const line = $("#recon-result");
+  line.textContent = message;
+  line.className = warning ? "warning" : "ok";
+}
+
+async function resendGap(gap, button) {
+  clearErrors($("#reconciliation"));
+  reconResult("");
+  button.disabled = true;
+  try {
+    const queued = await api("POST", tenantPath("/reconciliation/resend"), { gap_ids: [gap.gap_id] });
+    const what = gapWhat(gap);
+    if (queued.resent.includes(gap.gap_id)) reconResult(t("recon_resent_one", { what }));
+    else if (queued.not_resendable.includes(gap.gap_id)) reconResult(t("recon_not_resendable", { what }), true);
+    else reconResult(t("recon_gone", { what }), true);
+    await loadReconciliation();
+    // The row was drawn again: focus goes to its new button, or to the result when it is gone.
+    const again = document.querySelector('#recon-gaps tr[data-gap="' + gap.gap_id + '"] button');
+    (again || $("#recon-result")).focus();
+  } catch (e) { showError(e); } finally { button.disabled = false; }
+}
+
+async function checkDay(event) {
+  event.preventDefault();
+  const form = event.target;
+  clearErrors(form);
+  reconResult("");
+  if (!requireFields(form, ["recon_day"])) return;
+  const button = $("#recon-check");
+  button.disabled = true;
+  button.textContent = t("recon_checking");
+  try {
+    const report = await api("POST", tenantPath("/reconciliation/check"), { day: form.recon_day.value });
+    await loadReconciliation();
+    reconResult(t("recon_checked", { day: formatDay(report.day.day), result: gapCount(report.gaps.length) }), report.gaps.length > 0);
+  } catch (e) {
+    if (e.status === 422) fieldError("recon_day", reconProblem(e));
+    else showError(e);
+  } finally {
+    button.disabled = false;
+    button.textContent = t("recon_check");
+  }
+}
+
+// A refused request's own words, without the "body:" the validator puts before them.
+function reconProblem(error) {
+  const detail = (error.body.detail || [])[0];
+  return detail && detail.message ? detail.message : error.message;
+}
+
+async function resendRange(event) {
+  event.preventDefault();
+  const form = event.target;
+  clearErrors(form);
+  reconResult("");
+  if (!requireFields(form, ["recon_from", "recon_to"])) return;
+  const from = form.recon_from.value;
+  const to = form.recon_to.value;
+  const span = (Date.parse(to) - Date.parse(from)) / 86400000 + 1;
+  if (!(span >= 1 && span <= 31)) { fieldError("recon_to", t("recon_range_bad")); return; }
+  const button = $("#recon-range-send");
+  button.disabled = true;
+  try {
+    const queued = await api("POST", tenantPath("/reconciliation/resend"), { date_from: from, date_to: to });
+    const period = { from: formatDay(from), to: formatDay(to), count: queued.resent.length };
+    let message = !queued.resent.length ? t("recon_range_nothing", period)
+      : t(queued.resent.length === 1 ? "recon_range_queued_one" : "recon_range_queued", period);
+    if (queued.not_resendable.length) message += " " + t("recon_range_duplicates", { count: queued.not_resendable.length });
+    await loadReconciliation();
+    reconResult(message, queued.not_resendable.length > 0);
+  } catch (e) {
+    if (e.status === 422) fieldError("recon_to", reconProblem(e));
+    else showError(e);
+  } finally { button.disabled = false; }
 }
 
 // One line on how changes reach us, and Rackbeat's reason for each event it refused.
@@ -1319,6 +1527,8 @@ function start() {
   $("#cockpit-settings").addEventListener("click", () => show("settings"));
   $("#fix-token-form").addEventListener("submit", fixToken);
   $("#offboard-form").addEventListener("submit", offboard);
+  $("#recon-check-form").addEventListener("submit", checkDay);
+  $("#recon-range-form").addEventListener("submit", resendRange);
   window.addEventListener("hashchange", openFromLink);
   window.addEventListener("popstate", onPopState);
   if (openFromLink()) return;

@@ -1,7 +1,7 @@
 """The cockpit the settings link and a sign-in open: is the integration running (and if not,
 why, and which token to replace), how each stream is doing, the run history as a person reads
 it (labels from the catalogue, Norwegian dates, webhook deliveries grouped), and each webhook
-subscription's state. Reconciliation joins it later as one more panel of its own."""
+subscription's state; the reconciliation panel reads from its own routes (``reconciliation_url``)."""
 
 from __future__ import annotations
 
@@ -99,7 +99,7 @@ class CockpitView(BaseModel):
     webhooks: list[WebhookRow]
     open_failures: int
     reconciliation_url: str | None = Field(
-        None, description="Where the reconciliation panel reads from, once the service has it."
+        None, description="Where the reconciliation panel reads from (relative to the API's root)."
     )
 
 
@@ -253,4 +253,5 @@ class Cockpit:
                 for event in status.events
             ],
             open_failures=len(failures),
+            reconciliation_url=f"tenants/{tenant.tenant_id}/reconciliation",
         )

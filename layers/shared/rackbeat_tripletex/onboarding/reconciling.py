@@ -6,6 +6,7 @@ Every message in an answer is in the reader's language; a gap keeps its values, 
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Self
@@ -14,6 +15,7 @@ import boto3
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
+from rackbeat_tripletex.i18n import Language, use_language
 from rackbeat_tripletex.models.domain import Settings, Tenant
 from rackbeat_tripletex.models.sync import Entity
 from rackbeat_tripletex.onboarding.failures import Say, StepOrderError
@@ -144,12 +146,14 @@ class ReconciliationOperations:
             sync_queue_url=self.sync_queue_url,
         )
 
-    def read(self, tenant_id: str, days: int) -> ReconciliationView:
+    def read(self, tenant_id: str, days: int, language: Language | None = None) -> ReconciliationView:
+        """``language``: the page's, when the reader switched it away from the tenant's."""
         store = self.reconciliation.store
         checked = store.days(tenant_id, days)
         first = min((d.day for d in checked), default=None)
         gaps = store.gaps(tenant_id, first) if first is not None else []
-        return ReconciliationView(tenant_id=tenant_id, days=checked, gaps=[view(g) for g in gaps])
+        with use_language(language) if language is not None else nullcontext():
+            return ReconciliationView(tenant_id=tenant_id, days=checked, gaps=[view(g) for g in gaps])
 
     def check(self, tenant: Tenant, request: CheckDay) -> DayReport:
         day = request.day or yesterday(self.reconciliation.now())

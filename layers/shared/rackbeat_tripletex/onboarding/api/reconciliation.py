@@ -10,8 +10,10 @@ from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
+from rackbeat_tripletex.i18n import language_of
 from rackbeat_tripletex.onboarding.api.routing import TenantId, authorised_tenant, documented
 from rackbeat_tripletex.onboarding.api.services import OnboardingServices
+from rackbeat_tripletex.onboarding.api.setup import Lang
 from rackbeat_tripletex.onboarding.reconciling import (
     CheckDay,
     DayReport,
@@ -45,8 +47,10 @@ def reconciliation_router(services: OnboardingServices) -> Router:
     def get_reconciliation(
         tenant_id: TenantId,
         days: Annotated[int, Query(ge=1, le=90, description="How many checked days, newest first.")] = 14,
+        lang: Lang = None,
     ) -> ReconciliationView:
-        return operations().read(authorised_tenant(router, tenant_id).tenant_id, days)
+        tenant = authorised_tenant(router, tenant_id)
+        return operations().read(tenant.tenant_id, days, language_of(lang) if lang else None)
 
     @router.post(
         "/tenants/<tenant_id>/reconciliation/check",
