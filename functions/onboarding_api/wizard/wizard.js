@@ -305,18 +305,6 @@ const STRINGS = {
   },
 };
 
-// Which form field a failed check points at, so its fix appears next to that field.
-const CHECK_FIELD = {
-  rackbeat_token: "rackbeat_api_token",
-  tripletex_session: "tripletex_employee_token",
-  tripletex_company: "tripletex_employee_token",
-  tripletex_access_customer: "tripletex_employee_token",
-  tripletex_access_supplier: "tripletex_employee_token",
-  tripletex_access_product: "tripletex_employee_token",
-  tripletex_access_invoice: "tripletex_employee_token",
-  tripletex_environment: "tripletex_employee_token",
-};
-
 // The order of steps; Back goes one to the left. The cockpit comes after setup.
 const FLOW = ["company", "tokens", "prerequisites", "initial_sync", "settings", "done"];
 // Steps whose passing leaves no trace on the server but the one recorded with POST setup/steps.
@@ -623,7 +611,7 @@ async function submitTokens(event) {
   } catch (e) {
     if (e.status === 422 && Array.isArray(e.body.checks)) {
       renderChecks($("#checks"), e.body.checks);
-      e.body.checks.filter((c) => !c.ok && !c.advisory && c.fix).forEach((c) => fieldError(checkField(c), c.fix));
+      placeChecks(e.body.checks, (field) => field);
     } else {
       showError(e);
     }
@@ -633,12 +621,11 @@ async function submitTokens(event) {
   }
 }
 
-// Which field a failed check is about. A refused Tripletex session names the token it refused
-// in its fix (the consumer token, or else the employee token): swapped tokens land on the right field.
-function checkField(check) {
-  if (check.field) return check.field;
-  if (check.id === "tripletex_session" && /consumer token/i.test(check.fix || "")) return "tripletex_consumer_token";
-  return CHECK_FIELD[check.id] || "tripletex_employee_token";
+// A failed check's fix goes under the token the server names in `field` (swapped tokens land on
+// the right one); a check naming none (a service that did not answer) stays in the list only:
+// marking a token wrong that may be right sends the user to fix the wrong thing.
+function placeChecks(checks, inputFor) {
+  checks.filter((c) => !c.ok && !c.advisory && c.fix && c.field && inputFor(c.field)).forEach((c) => fieldError(inputFor(c.field), c.fix));
 }
 
 // The cause first: the failed checks with a fix, then one line for the checks that could not
@@ -1392,7 +1379,7 @@ async function fixToken(event) {
   } catch (e) {
     if (e.status === 422 && Array.isArray(e.body.checks)) {
       renderChecks($("#fix-checks"), e.body.checks.filter((c) => !c.ok && !c.advisory));
-      e.body.checks.filter((c) => !c.ok && !c.advisory && c.fix).forEach((c) => fieldError("fix_token", c.fix));
+      placeChecks(e.body.checks, (named) => (named === field ? "fix_token" : null));
     } else showError(e);
   } finally { $("#fix-token-submit").disabled = false; }
 }

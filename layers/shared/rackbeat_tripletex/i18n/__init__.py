@@ -57,6 +57,7 @@ AREAS: tuple[str, ...] = (
     "streams_ledger",
     "sync_turns",
     "import_setup",
+    "management",
 )
 
 

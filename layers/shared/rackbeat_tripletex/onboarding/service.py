@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol, TypeVar
 
 from rackbeat_tripletex.auth import hash_management_token, new_management_token
-from rackbeat_tripletex.i18n import use_language
+from rackbeat_tripletex.i18n import text, use_language
 from rackbeat_tripletex.models.domain import (
     Credentials,
     CredentialsSummary,
@@ -30,9 +30,11 @@ from rackbeat_tripletex.onboarding import ledger_settings
 from rackbeat_tripletex.onboarding.access import ContactAccess
 from rackbeat_tripletex.onboarding.failures import (
     CONFIRM_EMAIL_FIRST,
+    NEEDS_TOKENS,
     OTHER_ACCOUNT,
     ConfirmationError,
     OtherAccountError,
+    Say,
     StepOrderError,
 )
 from rackbeat_tripletex.onboarding.identity import (
@@ -81,11 +83,6 @@ class Vendors(ledger_settings.Accounts, Protocol):
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-NEEDS_TOKENS = (
-    "Enter your Rackbeat and Tripletex API tokens and let us check them first (step \u201cTokens\u201d)."
-)
 
 
 @dataclass
@@ -312,10 +309,7 @@ class Onboarding(ContactAccess):
         logger.info("management token rotated", extra={"tenant_id": tenant.tenant_id})
         return TokenRotated(
             sent_to=rotated.contact_email,
-            message=(
-                f"A new settings link was sent to {rotated.contact_email}. "
-                "The old link and this page's access no longer work."
-            ),
+            message=text("management.link_rotated", address=rotated.contact_email),
         )
 
     # -- offboarding ----------------------------------------------------------------------
@@ -323,10 +317,7 @@ class Onboarding(ContactAccess):
     def delete(self, principal: Principal, confirm_company_name: str, public_base_url: str) -> TenantDeleted:
         tenant = principal.tenant
         if confirm_company_name.strip().casefold() != tenant.company_name.strip().casefold():
-            raise ConfirmationError(
-                "To delete the integration, type the company name exactly as registered "
-                f"(\u201c{tenant.company_name}\u201d) in confirm_company_name."
-            )
+            raise ConfirmationError(Say("management.delete_confirm", {"company": tenant.company_name}))
         self._step_up_granted(principal, StepUpAction.DELETE, public_base_url)
         self._use_grant(principal, StepUpAction.DELETE)
         warnings: list[str] = []
@@ -337,10 +328,7 @@ class Onboarding(ContactAccess):
                 removed = self.vendors.remove_webhooks(credentials, tenant.tenant_id)
             except Exception:
                 logger.warning("webhooks not removed", extra={"tenant_id": tenant.tenant_id}, exc_info=False)
-                warnings.append(
-                    "We could not reach Rackbeat to remove the integration's webhooks. Remove them in "
-                    "Rackbeat under Settings \u2192 API \u2192 Webhooks; they stop working anyway."
-                )
+                warnings.append(text("management.webhooks_not_removed"))
         rows = self._erase(tenant)
         logger.info("tenant deleted", extra={"tenant_id": tenant.tenant_id, "rows": rows})
         self.mailer.send_notice(tenant, EmailKind.TENANT_DELETED)

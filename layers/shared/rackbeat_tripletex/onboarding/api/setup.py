@@ -26,7 +26,7 @@ from rackbeat_tripletex.onboarding.api.routing import (
 )
 from rackbeat_tripletex.onboarding.api.services import OnboardingServices
 from rackbeat_tripletex.onboarding.cockpit import Cockpit, CockpitView
-from rackbeat_tripletex.onboarding.failures import StepOrderError
+from rackbeat_tripletex.onboarding.failures import NEEDS_TOKENS, StepOrderError
 from rackbeat_tripletex.onboarding.schemas import (
     EmailedCode,
     PastedToken,
@@ -34,7 +34,6 @@ from rackbeat_tripletex.onboarding.schemas import (
     SessionView,
     ValidationOutcome,
 )
-from rackbeat_tripletex.onboarding.service import NEEDS_TOKENS
 from rackbeat_tripletex.onboarding.setup import (
     PassStep,
     SetupGuide,
