@@ -178,7 +178,15 @@ def test_a_norwegian_user_imports_employees_and_switches_on_the_new_streams(comp
             assert employees.get_attribute("aria-describedby") == "import-employees-explain"
             expect(page.locator("#import-employees-explain")).to_contain_text("ingen innlogging")
             employees.check()
+            assert axe_problems(page) == []
             shot(page, "import-employees-nb")
+            page.click("#lang-en")
+            expect(page.get_by_label("Also import employees")).to_be_checked()
+            shot(page, "import-employees-en")
+            page.click("#lang-nb")
+            page.set_viewport_size(PHONE)
+            assert horizontal_overflow(page) == 0, "the import step scrolls sideways at 375 px"
+            page.set_viewport_size(DESKTOP)
             expect(page.locator("#import-start")).to_be_enabled()
             page.click("#import-start")
             expect(page.locator("#import-result")).to_be_visible(timeout=IMPORT_BOUND_MS)
@@ -243,9 +251,10 @@ def test_a_norwegian_user_imports_employees_and_switches_on_the_new_streams(comp
             # A change of language keeps a choice not yet saved.
             page.check(f'input[name="{StreamName.LOTS_TO_TRIPLETEX.value}"]')
             in_language(page, "en", "Settings for")
-            expect(page.locator(f"#explain-{StreamName.STOCK_VALUE_TO_TRIPLETEX.value}")).to_have_text(
-                text(f"stream.{StreamName.STOCK_VALUE_TO_TRIPLETEX.value}.explain", "en")
-            )
+            for name in NEW_STREAMS:
+                expect(page.locator(f"#explain-{name.value}")).to_have_text(
+                    text(f"stream.{name.value}.explain", "en")
+                )
             expect(page.locator(f'input[name="{StreamName.LOTS_TO_TRIPLETEX.value}"]')).to_be_checked()
             expect(page.get_by_label("Offset account (change in inventory)")).to_have_value(OFFSET)
             page.click("#settings-submit")
