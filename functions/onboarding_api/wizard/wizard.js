@@ -1316,7 +1316,6 @@ function gapWhat(gap) {
 
 async function loadReconciliation() {
   const report = await api("GET", langQuery(state.reconciliationUrl));
-  state.gaps = report.gaps;
   // The nightly check covers yesterday; a day or a period the user chose stays chosen.
   if (!$("#recon_day").value) $("#recon_day").value = osloDay(1);
   if (!$("#recon_from").value) $("#recon_from").value = osloDay(7);
