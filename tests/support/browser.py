@@ -63,5 +63,29 @@ def axe_problems(page: Any) -> list[str]:
 
 def horizontal_overflow(page: Any) -> int:
     """How many pixels the page is wider than its viewport (0: no sideways scrolling)."""
-    width = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    # Measured after two frames: a viewport just resized may still lay out for the old width.
+    width = """() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() =>
+      done(document.documentElement.scrollWidth - document.documentElement.clientWidth))))"""
     return int(page.evaluate(width))
+
+
+def overflowing(page: Any) -> list[str]:
+    """The visible elements that reach past the viewport's right edge (what a sideways scroll
+    comes from), as tag#id.class and how far."""
+    script = """() => {
+      const edge = document.documentElement.clientWidth;
+      return [...document.querySelectorAll("body *")]
+        .filter((e) => e.offsetParent !== null && e.getBoundingClientRect().right > edge + 0.5)
+        .map((e) => `${e.tagName.toLowerCase()}#${e.id}.${[...e.classList].join(".")} +${
+          Math.round(e.getBoundingClientRect().right - edge)}px`);
+    }"""
+    return list(page.evaluate(script))
+
+
+def settled(page: Any) -> None:
+    """Every request the page started has answered (the page marks ``main`` aria-busy meanwhile).
+    A language switch asks the server again, and ``wait_for_load_state("networkidle")`` returns
+    at once after the page first loaded, so a check or a screenshot could see the old language."""
+    from playwright.sync_api import expect
+
+    expect(page.locator("main")).not_to_have_attribute("aria-busy", "true")

@@ -1610,7 +1610,11 @@ function start() {
     sessionStorage.setItem("lang", state.lang);
     applyLanguage();
     // What the server words (streams, status, mapping) comes again in the new language.
-    if (state.step && LOADERS[state.step] && state.step !== "initial_sync") LOADERS[state.step]({ keep: true }).catch(showError);
+    // A reload the user has since left (the integration deleted meanwhile) says nothing.
+    const step = state.step;
+    if (step && LOADERS[step] && step !== "initial_sync") {
+      LOADERS[step]({ keep: true }).catch((e) => { if (state.step === step && state.token) showError(e); });
+    }
     else if (state.step === "initial_sync") renderMapping();
   }));
   $("#company-form").addEventListener("submit", submitCompany);

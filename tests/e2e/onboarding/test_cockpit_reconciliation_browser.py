@@ -26,6 +26,7 @@ from tests.support.browser import (
     launch_chromium,
     needs_axe,
     needs_chromium,
+    settled,
 )
 from tests.support.seeds import rackbeat_seed, tripletex_seed
 from tests.support.sync_stack import World, running_world
@@ -64,14 +65,6 @@ def _patient_expectations() -> None:
 def world() -> Iterator[World]:
     with running_world(tripletex_seed(), rackbeat_seed()) as started:
         yield started
-
-
-def settled(page: Any) -> None:
-    """Every request the page started has answered. A language switch asks the server again, and
-    ``wait_for_load_state("networkidle")`` returns at once once the page reached it after loading."""
-    from playwright.sync_api import expect
-
-    expect(page.locator("main")).not_to_have_attribute("aria-busy", "true")
 
 
 def look(page: Any, shot: Screenshots, name: str) -> None:

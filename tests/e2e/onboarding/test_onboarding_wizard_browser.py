@@ -26,6 +26,8 @@ from tests.support.browser import (
     launch_chromium,
     needs_axe,
     needs_chromium,
+    overflowing,
+    settled,
 )
 from tests.support.stack import CONSUMER_TOKEN, EMPLOYEE_TOKEN, RACKBEAT_TOKEN, Stack, tripletex_seed
 
@@ -68,19 +70,19 @@ def look(page: Any, shot: Screenshots, name: str) -> None:
     """axe finds nothing serious, nothing scrolls sideways at 375 px, a screenshot per language."""
     from playwright.sync_api import expect
 
-    page.wait_for_load_state("networkidle")
+    settled(page)
     problems = axe_problems(page)
     assert problems == [], f"{name}: {problems}"
     shot(page, f"{name}-nb")
     page.click("#lang-en")
     expect(page.locator("html")).to_have_attribute("lang", "en")
-    page.wait_for_load_state("networkidle")
+    settled(page)
     shot(page, f"{name}-en")
     page.click("#lang-nb")
     expect(page.locator("html")).to_have_attribute("lang", "nb")
-    page.wait_for_load_state("networkidle")
+    settled(page)
     page.set_viewport_size(PHONE)
-    assert horizontal_overflow(page) == 0, f"{name} scrolls sideways at 375 px"
+    assert horizontal_overflow(page) == 0, f"{name} scrolls sideways at 375 px: {overflowing(page)}"
     shot(page, f"{name}-phone")
     page.set_viewport_size(DESKTOP)
 
@@ -443,7 +445,9 @@ def test_the_cockpit_relinks_only_the_dead_token_and_offboards(stack: Stack) -> 
             # Only the dead token is asked for.
             expect(page.locator("#fix-token-form")).to_be_visible()
             expect(page.locator("#fix-token-label")).to_have_text("Ny Rackbeat API-nøkkel")
-            expect(page.locator("#step-cockpit input:visible")).to_have_count(1)
+            expect(page.locator("#fix-token-form input:visible")).to_have_count(1)
+            # The cockpit's other inputs are the reconciliation panel's days, none a token.
+            expect(page.locator("#step-cockpit input:visible:not([type=date])")).to_have_count(1)
             look(page, shot, "cockpit-paused")
 
             # The history: one row per run, the three webhook deliveries of the hour as one row,
