@@ -79,9 +79,14 @@ clean:
 # Benchmarks: figures in bench/results/latest.{json,md}. N records for the import (10,000 by
 # default, at five times the APIs' limits; N=25000 goes past Tripletex's 10,000-result limit).
 N ?= 10000
-.PHONY: bench bench-unscaled chaos property storm-test
+.PHONY: bench bench-storm bench-unscaled chaos property storm-test
 bench: setup
 	$(PY) -m bench --n $(N)
+
+# The storm at the issue's size: 5,000 product changes, an import of 5,000, 50 quiet tenants
+# (about 40 minutes on the local stack). Figures in bench/results/storm/.
+bench-storm: setup
+	$(PY) -m bench --only storm --n 5000 --storm-n 5000 --out bench/results/storm
 
 # The import alone at the APIs' real limits (1,000 records, about three minutes): the pacing
 # holds at x1. Figures in bench/results/unscaled/.

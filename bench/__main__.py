@@ -38,6 +38,7 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--rate-scale", type=float, help="the import's API limits as a multiple of the real ones (default 10)"
     )
+    parser.add_argument("--storm-n", type=int, help="the storm's size (default 1,000, at most --n)")
     parser.add_argument("--no-baseline", action="store_true", help="skip the naive import")
     parser.add_argument("--only", nargs="*", default=None, help="run only these benchmarks (by name)")
     parser.add_argument("--out", default=str(RESULTS), help="directory for latest.json and latest.md")
@@ -54,6 +55,7 @@ def main(argv: list[str] | None = None) -> int:
         repeats=3 if args.quick else 7,
         rate_scale=args.rate_scale,
         baseline=not args.no_baseline,
+        storm_n=args.storm_n,
     )
     results = []
     for entry in REGISTRY:

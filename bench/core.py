@@ -87,6 +87,8 @@ class Run:
     rate_scale: float | None = None
     # Whether the import also runs the naive baseline (minutes at the real limits).
     baseline: bool = True
+    # The storm's noisy products and imported records (None: storm.STORM_N, at most n).
+    storm_n: int | None = None
     results: dict[str, Result] = field(default_factory=dict)
     detail: dict[str, Any] = field(default_factory=dict)
 

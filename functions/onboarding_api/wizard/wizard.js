@@ -130,6 +130,20 @@ const STRINGS = {
     mismatch_heading: "Check the company",
     checks_not_run: "{count} more checks wait for this to be fixed: {names}.",
     ago_minutes: "{n} min ago", ago_hours: "{n} h ago", ago_days: "{n} days ago",
+    // Issue 15: the import's employees and the settings of the ledger streams.
+    import_employees: "Also import employees",
+    import_employees_explain: "Tripletex employees become Rackbeat employees (name, email, initials), once; one whose email Rackbeat already has is not created again. They get no login and no invitation.",
+    stock_value_hint: "Each period gets one voucher, dated its last day, that moves the inventory account to Rackbeat's stock value against the offset account. The accounts are the active ones in your Tripletex chart of accounts.",
+    stock_value_schedule: "Post the stock value",
+    schedule_daily: "every day", schedule_weekly: "every week", schedule_monthly: "every month",
+    inventory_account: "Inventory account", offset_account: "Offset account (change in inventory)",
+    pick_account: "Choose an account", accounts_loading: "Reading the chart of accounts from Tripletex…",
+    err_pick_account: "Choose an account from the list.",
+    err_same_account: "Choose another account than the inventory account.",
+    goods_receipts: "Goods received in Rackbeat",
+    receipts_off: "are not sent (the order only, to match the supplier invoice)",
+    receipts_register: "are registered on the Tripletex purchase order",
+    receipts_confirm: "are registered and confirmed (moves the stock in Tripletex: only if you keep no stock there)",
   },
   nb: {
     title: "Rackbeat ↔ Tripletex-integrasjon",
@@ -250,6 +264,20 @@ const STRINGS = {
     mismatch_heading: "Sjekk firmaet",
     checks_not_run: "{count} andre sjekker venter til dette er rettet: {names}.",
     ago_minutes: "for {n} min siden", ago_hours: "for {n} t siden", ago_days: "for {n} dager siden",
+    // Issue 15: importens ansatte og innstillingene for regnskapsstrømmene.
+    import_employees: "Importer også ansatte",
+    import_employees_explain: "Ansatte i Tripletex opprettes som medarbeidere i Rackbeat (navn, e-post, initialer) én gang; en med e-post som allerede finnes i Rackbeat, opprettes ikke på nytt. De får ingen innlogging eller invitasjon.",
+    stock_value_hint: "Hver periode får ett bilag, datert periodens siste dag, som justerer lagerkontoen til lagerverdien i Rackbeat mot motkontoen. Kontoene er de aktive i kontoplanen i Tripletex.",
+    stock_value_schedule: "Før lagerverdien",
+    schedule_daily: "hver dag", schedule_weekly: "hver uke", schedule_monthly: "hver måned",
+    inventory_account: "Lagerkonto", offset_account: "Motkonto (beholdningsendring)",
+    pick_account: "Velg en konto", accounts_loading: "Leser kontoplanen fra Tripletex…",
+    err_pick_account: "Velg en konto fra listen.",
+    err_same_account: "Velg en annen konto enn lagerkontoen.",
+    goods_receipts: "Varemottak i Rackbeat",
+    receipts_off: "sendes ikke (bare ordren, for å matche leverandørfakturaen)",
+    receipts_register: "registreres på innkjøpsordren i Tripletex",
+    receipts_confirm: "registreres og bekreftes (flytter lageret i Tripletex: bare hvis dere ikke fører lager der)",
   },
 };
 
@@ -789,6 +817,7 @@ function importBody() {
     product_group: Number(form.product_group.value),
     service_group: Number(form.service_group.value),
     payment_terms: { default: Number(form.elements["default"].value), by_days: byDays },
+    employees: form.employees.checked,
   };
 }
 
@@ -967,7 +996,9 @@ function formatWhen(value) {
 }
 
 // ---------- step: settings ----------
-function renderStreams(settings) {
+// The streams as the server offers them; a stream with choices of its own (its `section`) gets
+// that section's controls under its box, shown while the box is ticked.
+function renderStreams(chosen) {
   ["to_tripletex", "to_rackbeat"].forEach((direction) => {
     const box = $("#streams-" + direction);
     box.querySelectorAll("label.check, p.explain").forEach((el) => el.remove());
@@ -979,7 +1010,7 @@ function renderStreams(settings) {
     input.type = "checkbox";
     input.name = stream.name;
     input.dataset.stream = "";
-    input.checked = settings ? Boolean(settings.streams[stream.name]) : stream.default;
+    input.checked = chosen ? Boolean(chosen[stream.name]) : stream.default;
     input.setAttribute("aria-describedby", "explain-" + stream.name + " err-streams");
     const span = document.createElement("span");
     span.textContent = " " + stream.label;
@@ -989,15 +1020,103 @@ function renderStreams(settings) {
     explain.id = "explain-" + stream.name;
     explain.textContent = stream.explain;
     $("#streams-" + stream.direction).append(label, explain);
+    const options = stream.section && document.getElementById("options-" + stream.section);
+    if (!options) return;
+    explain.after(options);
+    input.setAttribute("aria-controls", options.id);
+    const toggle = () => {
+      options.hidden = !input.checked;
+      if (input.checked && stream.section === "stock_value") loadChart().catch(showChartError);
+    };
+    input.addEventListener("change", toggle);
+    toggle();
   });
 }
 
-async function loadSettings() {
+// The company's active accounts, read from Tripletex once per page and only when the stock value
+// is ticked: the settings page must not depend on the ledger for tenants who never post to it.
+async function loadChart() {
+  if (!state.chart) {
+    ["#inventory_account", "#offset_account"].forEach((id) => placeholderOption($(id), t("accounts_loading")));
+    state.chart = api("GET", tenantPath("/ledger/accounts")).catch((e) => { state.chart = null; throw e; });
+  }
+  const chart = await state.chart;
+  const chosen = state.stockValue || {};
+  [["#inventory_account", "inventory_account"], ["#offset_account", "offset_account"]].forEach(([id, field]) => {
+    const select = $(id);
+    if (select.dataset.filled) return;
+    placeholderOption(select, t("pick_account"));
+    chart.accounts.forEach((account) => {
+      const option = document.createElement("option");
+      option.value = account.number;
+      option.textContent = account.number + " " + account.name;
+      select.append(option);
+    });
+    select.value = chosen[field] ? String(chosen[field]) : "";
+    select.dataset.filled = "true";
+  });
+}
+
+function placeholderOption(select, text) {
+  const none = document.createElement("option");
+  none.value = "";
+  none.textContent = text;
+  select.replaceChildren(none);
+}
+
+function showChartError(e) {
+  const slot = $('.field-error[data-for="stock_value"]');
+  slot.textContent = e.message;
+}
+
+// The form as the user left it, in the shape PUT /settings takes. Sections the page does not
+// show (and fields of a section it does not edit) are carried over as saved: a save replaces
+// the whole settings.
+function readSettings(form) {
+  const saved = state.settings || {};
+  const streams = {};
+  form.querySelectorAll("input[data-stream]").forEach((box) => { streams[box.name] = box.checked; });
+  const stockValue = Object.assign({}, saved.stock_value || {}, { schedule: form.schedule.value });
+  // Until the chart is read, the account lists are empty: the saved accounts stand.
+  if (form.inventory_account.dataset.filled) {
+    stockValue.inventory_account = form.inventory_account.value ? Number(form.inventory_account.value) : null;
+    stockValue.offset_account = form.offset_account.value ? Number(form.offset_account.value) : null;
+  }
+  return Object.assign({}, saved, {
+    streams,
+    invoice_mode: form.querySelector('input[name="invoice_mode"]:checked').value,
+    sync_interval_minutes: Number(form.sync_interval_minutes.value),
+    notification_email: form.notification_email.value.trim(),
+    stock_value: stockValue,
+    purchase_orders: Object.assign({}, saved.purchase_orders || {}, { goods_receipts: form.goods_receipts.value }),
+  });
+}
+
+function fillSettings(form, settings) {
+  state.stockValue = settings ? settings.stock_value : null;
+  const stockValue = state.stockValue || {};
+  form.schedule.value = stockValue.schedule || "monthly";
+  ["inventory_account", "offset_account"].forEach((field) => {
+    if (form[field].dataset.filled) form[field].value = stockValue[field] ? String(stockValue[field]) : "";
+  });
+  form.goods_receipts.value = (settings && settings.purchase_orders && settings.purchase_orders.goods_receipts) || "off";
+  renderStreams(settings ? settings.streams : null);
+  if (!settings) return;
+  form.querySelector('input[name="invoice_mode"][value="' + settings.invoice_mode + '"]').checked = true;
+  form.sync_interval_minutes.value = settings.sync_interval_minutes;
+  form.notification_email.value = settings.notification_email;
+}
+
+// `keep`: the language changed; the labels come again in it, the user's unsaved choices stay.
+async function loadSettings(options) {
+  const form = $("#settings-form");
+  const kept = options && options.keep && form.querySelector("input[data-stream]") ? readSettings(form) : null;
   const [tenant, view, setup] = await Promise.all([
     api("GET", tenantPath("")), api("GET", tenantPath("/settings")), api("GET", langQuery(tenantPath("/setup"))),
   ]);
   state.tenant = tenant;
   state.setup = setup;
+  state.settings = view.settings;
   $("#settings-tenant").textContent = t("settings_for", { company: tenant.company_name });
   $("#relink-warning").hidden = tenant.status !== "needs_relink";
   $("#verify-pending").hidden = tenant.email_verified;
@@ -1009,16 +1128,31 @@ async function loadSettings() {
   $("#settings-saved").hidden = true;
   $("#settings-back").hidden = tenant.settings_saved;
   $("#settings-cockpit").hidden = !tenant.settings_saved;
-  const form = $("#settings-form");
-  const settings = view.settings;
-  renderStreams(settings);
-  if (settings) {
-    form.querySelector('input[name="invoice_mode"][value="' + settings.invoice_mode + '"]').checked = true;
-    form.sync_interval_minutes.value = settings.sync_interval_minutes;
-    form.notification_email.value = settings.notification_email;
-  } else if (!form.notification_email.value) {
-    form.notification_email.value = tenant.contact_email;
+  // The account lists are worded in the page's language ("choose an account"): made again, and
+  // the chart read again when the page is opened anew (an account may have been added).
+  ["inventory_account", "offset_account"].forEach((field) => { delete form[field].dataset.filled; });
+  if (!kept) state.chart = null;
+  fillSettings(form, kept || view.settings);
+  if (!kept && !view.settings && !form.notification_email.value) form.notification_email.value = tenant.contact_email;
+}
+
+// What the page can tell before asking the server: a ticked stock value needs two different accounts.
+function stockValueOk(body) {
+  const name = stockValueStream();
+  if (!name || !body.streams[name]) return true;
+  let ok = true;
+  if (!body.stock_value.inventory_account) { fieldError("inventory_account", t("err_pick_account")); ok = false; }
+  if (!body.stock_value.offset_account) { fieldError("offset_account", t("err_pick_account")); ok = false; }
+  else if (body.stock_value.offset_account === body.stock_value.inventory_account) {
+    fieldError("offset_account", t("err_same_account"));
+    ok = false;
   }
+  return ok;
+}
+
+function stockValueStream() {
+  const stream = (state.setup ? state.setup.streams : []).find((s) => s.section === "stock_value");
+  return stream ? stream.name : null;
 }
 
 async function submitSettings(event) {
@@ -1026,22 +1160,18 @@ async function submitSettings(event) {
   const form = event.target;
   clearErrors(form);
   if (!requireFields(form, ["notification_email"])) return;
-  const streams = {};
-  form.querySelectorAll("input[data-stream]").forEach((box) => { streams[box.name] = box.checked; });
-  if (!Object.values(streams).some(Boolean)) {
+  const body = readSettings(form);
+  if (!Object.values(body.streams).some(Boolean)) {
     fieldError("streams", t("pick_stream"));
     form.querySelector("input[data-stream]").focus();
     return;
   }
-  const body = {
-    streams,
-    invoice_mode: form.querySelector('input[name="invoice_mode"]:checked').value,
-    sync_interval_minutes: Number(form.sync_interval_minutes.value),
-    notification_email: form.notification_email.value.trim(),
-  };
+  if (!stockValueOk(body)) return;
   try {
     const saved = await api("PUT", tenantPath("/settings"), body);
     if (saved.confirmation_required) return;
+    state.settings = saved.settings;
+    state.stockValue = saved.settings.stock_value;
     const firstTime = state.tenant && !state.tenant.settings_saved;
     if (firstTime) {
       $("#done-text").textContent = saved.settings_link_sent_to ? t("done_text", { email: saved.settings_link_sent_to }) : "";
@@ -1286,7 +1416,7 @@ function start() {
     sessionStorage.setItem("lang", state.lang);
     applyLanguage();
     // What the server words (streams, status, mapping) comes again in the new language.
-    if (state.step && LOADERS[state.step] && state.step !== "initial_sync") LOADERS[state.step]().catch(showError);
+    if (state.step && LOADERS[state.step] && state.step !== "initial_sync") LOADERS[state.step]({ keep: true }).catch(showError);
     else if (state.step === "initial_sync") renderMapping();
   }));
   $("#company-form").addEventListener("submit", submitCompany);

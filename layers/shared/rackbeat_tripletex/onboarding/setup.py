@@ -33,6 +33,13 @@ DEFAULT_STREAMS = (
     StreamName.INVOICES_TO_TRIPLETEX,
 )
 _IMPORT_RUNNING = ("planned", "running")
+# A stream with choices of its own beyond on/off: the Settings field that holds them, which the
+# wizard shows under the stream's box (the wizard names sections, never streams).
+OptionsSection = Literal["stock_value", "purchase_orders"]
+_SECTIONS: dict[StreamName, OptionsSection] = {
+    StreamName.STOCK_VALUE_TO_TRIPLETEX: "stock_value",
+    StreamName.PURCHASE_ORDERS_TO_TRIPLETEX: "purchase_orders",
+}
 
 
 class AccountTakenError(OtherAccountError):
@@ -49,6 +56,9 @@ class StreamOption(BaseModel):
     label: str
     explain: str
     default: bool = Field(description="Ticked on a tenant's first settings.")
+    section: OptionsSection | None = Field(
+        None, description="The Settings field holding this stream's own choices, if it has any."
+    )
 
 
 class SetupView(BaseModel):
@@ -90,6 +100,7 @@ def stream_options(language: Language) -> list[StreamOption]:
             label=text(f"stream.{stream.name.value}.label", language),
             explain=text(f"stream.{stream.name.value}.explain", language),
             default=stream.name in DEFAULT_STREAMS,
+            section=_SECTIONS.get(stream.name),
         )
         for stream in registry.STREAMS
     ]

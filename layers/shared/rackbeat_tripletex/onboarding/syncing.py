@@ -41,6 +41,7 @@ from rackbeat_tripletex.models.sync import (
     InitialSyncRequest,
     RecordFailure,
     RunState,
+    StreamName,
     SyncRun,
 )
 from rackbeat_tripletex.onboarding.vendors import ONBOARDING_RETRY
@@ -51,20 +52,8 @@ from rackbeat_tripletex.sync.history import list_sync_failures, list_sync_runs
 logger = logging.getLogger(__name__)
 
 INITIAL_SYNC: Literal["initial_sync"] = "initial_sync"
-FailureSource = Literal[
-    "initial_sync",
-    "customers_to_tripletex",
-    "suppliers_to_tripletex",
-    "products_to_tripletex",
-    "lots_to_tripletex",
-    "invoices_to_tripletex",
-    "customers_to_rackbeat",
-    "suppliers_to_rackbeat",
-    "products_to_rackbeat",
-    "purchase_orders_to_tripletex",
-    "stock_value_to_tripletex",
-    "payments_to_rackbeat",
-]
+# A failure's source: the import, or a registered stream (a new stream needs no edit here).
+FailureSource = Literal["initial_sync"] | StreamName
 # The ongoing sync names a Tripletex record without a number by its id (sync.engine).
 _TRIPLETEX_ID_KEY = "tripletex-"
 
