@@ -561,6 +561,12 @@ class _World:
         self.run.log(
             f"storm: noisy done={noisy_done_at is not None} import done={import_done} quiet {len(landed_at)}"
         )
+        waiting = [c for c in quiet if c.tenant_id not in landed_at]
+        if noisy_done_at is None:
+            waiting.append(noisy)
+        for company in waiting:
+            # A change that never landed: was its work due with nobody holding the tenant?
+            self.run.log(f"storm: not landed for {company.tenant_id}: {self._turn_row(company)}")
 
         # Our writes' echoes: the Tripletex events the PUTs caused, to the webhooks route.
         echo = self._echoes(noisy)
@@ -605,6 +611,16 @@ class _World:
             "sync_dlq": int(dlq),
             "storm_seconds": round(time.monotonic() - started, 1),
         }
+
+    def _turn_row(self, company: Company) -> dict[str, Any]:
+        """The tenant's row in store/tenant_work.py (what is due, who holds it, until when)."""
+        from rackbeat_tripletex.store.tenant_work import work_id
+
+        table = boto3.resource("dynamodb", endpoint_url=self.endpoint).Table(
+            str(self.outputs["IdempotencyTableName"])
+        )
+        item = table.get_item(Key={"id": work_id(company.tenant_id)}, ConsistentRead=True).get("Item") or {}
+        return {name: item.get(name) for name in ("due", "holder", "held_until")} | {"now": int(time.time())}
 
     def _echoes(self, company: Company) -> dict[str, int]:
         """Deliver the Tripletex events waiting for the noisy tenant, as Tripletex would, and count

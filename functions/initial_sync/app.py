@@ -24,7 +24,6 @@ if TYPE_CHECKING:
     from rackbeat_tripletex.initial_sync.context import InitialSyncContext
 
 logger = Logger()
-processor = BatchProcessor(event_type=EventType.SQS)
 _context: InitialSyncContext | None = None
 
 
@@ -64,6 +63,10 @@ def record_handler(record: SQSRecord) -> None:
 
 @logger.inject_lambda_context
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+    # A processor per invocation (functions/ongoing_sync/app.py says why).
     return process_partial_response(
-        event=event, record_handler=record_handler, processor=processor, context=context
+        event=event,
+        record_handler=record_handler,
+        processor=BatchProcessor(event_type=EventType.SQS),
+        context=context,
     )

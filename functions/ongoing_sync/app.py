@@ -33,7 +33,6 @@ if TYPE_CHECKING:
 
 logger = Logger()
 metrics = Metrics()
-processor = BatchProcessor(event_type=EventType.SQS)
 
 
 def __getattr__(name: str) -> Any:
@@ -127,8 +126,14 @@ def record_handler(record: SQSRecord, lambda_context: LambdaContext | None = Non
 @logger.inject_lambda_context(clear_state=True)
 def lambda_handler(event: dict[str, Any], context_: LambdaContext) -> Any:
     if "Records" in event:
+        # A processor per invocation: it keeps the batch's records and failures on itself, and
+        # invocations that share a process (the local stack runs them on threads) must not share
+        # them, or one batch is run twice and another acknowledged without running.
         return process_partial_response(
-            event=event, record_handler=record_handler, processor=processor, context=context_
+            event=event,
+            record_handler=record_handler,
+            processor=BatchProcessor(event_type=EventType.SQS),
+            context=context_,
         )
     import boto3
 

@@ -100,3 +100,33 @@ def test_a_message_that_crashed_holding_the_tenant_takes_its_turn_up_again(table
     assert work.request(TENANT, {ALL}, claimant="message-1") == "message-1"
     assert work.take(TENANT, "message-1") == {ALL}
     assert work.release(TENANT, "message-1") is True
+
+
+def test_a_held_message_redelivered_after_its_turn_failed_takes_the_turn_up_again(table: Any) -> None:
+    """The turn raised: it gave its work back and let go (so a delivery meanwhile starts a
+    holder at once). Its message comes back with the same holder name and finds the tenant free
+    with the work due: it holds the tenant again and runs it, instead of dropping itself and
+    leaving the work to whichever delivery or tick comes next."""
+    work = TenantWork(table, clock=Clock())
+    holder = work.request(TENANT, {"a"})
+    assert work.take(TENANT, holder) == {"a"}
+    work.give_back(TENANT, {"a"})
+    work.abandon(TENANT, holder)
+    assert work.take(TENANT, holder) == {"a"}
+    assert work.request(TENANT, {"b"}) is None, "it holds the tenant again"
+    assert work.take(TENANT, holder) == {"b"}
+    assert work.release(TENANT, holder) is True
+    # Free with nothing due: a late copy of the message has nothing to do and holds nothing.
+    assert work.take(TENANT, holder) is None
+    assert work.request(TENANT, {"c"}) is not None
+
+
+def test_a_held_message_never_takes_a_tenant_another_holder_holds(table: Any) -> None:
+    work = TenantWork(table, clock=Clock())
+    old = work.request(TENANT, {"a"})
+    work.abandon(TENANT, old)
+    new = work.request(TENANT, {"b"})
+    assert new is not None
+    assert new != old
+    assert work.take(TENANT, old) is None, "fenced out, work due or not"
+    assert work.take(TENANT, new) == {"a", "b"}

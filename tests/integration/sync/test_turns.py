@@ -58,6 +58,32 @@ def test_a_webhook_turn_runs_only_the_due_stream_and_lets_go(env: Env, tenant_wo
     assert _turns(env, tenant_work, sent).run(held) == "superseded"
 
 
+def test_a_turn_that_failed_is_taken_up_again_by_its_redelivered_message(
+    env: Env, tenant_work: TenantWork, monkeypatch: Any
+) -> None:
+    env.user.create_customer(5402, "Feil Kunde AS")
+    tenant_id = env.tenant.tenant_id
+    holder = tenant_work.request(tenant_id, {StreamName.CUSTOMERS_TO_TRIPLETEX.value})
+    held = TenantSyncTask(tenant_id=tenant_id, trigger="webhook", held=True, holder=holder)
+    run_due = env.engine.run_due
+    failures = [RuntimeError("the worker lost its connection")]
+
+    def failing_once(*args: Any, **kwargs: Any) -> Any:
+        if failures:
+            raise failures.pop()
+        return run_due(*args, **kwargs)
+
+    monkeypatch.setattr(env.engine, "run_due", failing_once)
+    sent: list[TenantSyncTask] = []
+    with pytest.raises(RuntimeError):
+        _turns(env, tenant_work, sent).run(held)
+    assert tripletex_rows(env.tripletex, "customers") == []
+    # SQS redelivers the same message: it runs the work it gave back, no delivery needed.
+    assert _turns(env, tenant_work, sent).run(held) == "done"
+    assert [c["customerNumber"] for c in tripletex_rows(env.tripletex, "customers")] == [5402]
+    assert sent == []
+
+
 def test_a_schedule_task_for_a_held_tenant_only_adds_its_work(env: Env, tenant_work: TenantWork) -> None:
     tenant_id = env.tenant.tenant_id
     holder = tenant_work.request(tenant_id, {StreamName.CUSTOMERS_TO_TRIPLETEX.value})

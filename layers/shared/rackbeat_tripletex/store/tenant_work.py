@@ -20,10 +20,12 @@ What this buys:
 A holder is named (``holder``, a random id its messages carry) and every take is conditional on
 the name: should a hold lapse while its message still waits (a queue far behind), the holder the
 next delivery starts fences the old message out, which then drops itself; two holders never run
-the same tenant's turns. ``held_until`` outlives SyncQueue's visibility timeout and a long wait
-in the queue (the queue-age alarm fires at 5 minutes): a holder that crashed is taken over by its
-own redelivered message; one whose message was lost (the DLQ) is given up after the hold, and
-the next delivery or schedule tick starts a new one.
+the same tenant's turns. A named message that finds the tenant free with work due takes it up
+under its own name (its turn failed and gave the work back; this is the redelivery), so a
+failure never leaves work due with nobody to run it. ``held_until`` outlives SyncQueue's
+visibility timeout and a long wait in the queue (the queue-age alarm fires at 5 minutes): a
+holder that crashed is taken over by its own redelivered message; one whose message was lost
+(the DLQ) is given up after the hold, and the next delivery or schedule tick starts a new one.
 """
 
 from __future__ import annotations
@@ -100,7 +102,13 @@ class TenantWork:
     def take(self, tenant_id: str, holder: str | None) -> set[str] | None:
         """The holder takes everything due (and renews its hold); None when ``holder`` no longer
         holds the tenant (fenced out: its message drops itself). A message from before holders
-        were named (``None``) takes unconditionally."""
+        were named (``None``) takes unconditionally.
+
+        A named message also takes a tenant that nobody holds while work is due, and holds it
+        under its own name: that is its own turn given back by a failure (``abandon``) and now
+        redelivered, or work whose requester is a moment from claiming it (and then leaves it
+        to this holder). Dropping itself there would leave the work due with nobody to run it
+        until the next delivery or tick."""
         now = self._now()
         request: dict[str, Any] = {
             "Key": {"id": work_id(tenant_id)},
@@ -109,8 +117,12 @@ class TenantWork:
             "ReturnValues": "UPDATED_OLD",
         }
         if holder is not None:
-            request["ConditionExpression"] = "holder = :holder"
-            request["ExpressionAttributeValues"][":holder"] = holder
+            request["UpdateExpression"] += ", holder = :holder"
+            request["ConditionExpression"] = (
+                "holder = :holder OR (attribute_exists(due) AND "
+                "(attribute_not_exists(held_until) OR held_until <= :now))"
+            )
+            request["ExpressionAttributeValues"].update({":holder": holder, ":now": now})
         try:
             answer = self._table.update_item(**request)
         except ClientError as error:

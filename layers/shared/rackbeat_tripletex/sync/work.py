@@ -54,8 +54,9 @@ class Turns:
         message_id: str | None = None,
     ) -> str:
         """One message: ``coalesced`` (a holder has it), ``superseded`` (this message's holder
-        was replaced), ``done`` or ``yielded``. ``message_id`` (the SQS message's) names the
-        holder an unheld message becomes, so its redelivery after a crash resumes the turn."""
+        was replaced, or it finds nothing due and nobody holding), ``done`` or ``yielded``.
+        ``message_id`` (the SQS message's) names the holder an unheld message becomes, so its
+        redelivery after a crash resumes the turn."""
         tenant_id = task.tenant_id
         holder = task.holder
         if not task.held:
@@ -75,7 +76,8 @@ class Turns:
                 try:
                     ran = self.engine.run_due(tenant_id, due, _trigger(due), time_left=time_left)
                 except Exception:
-                    # Due again, and the tenant free: its next delivery or tick starts a holder.
+                    # Due again, and the tenant free: this message's redelivery takes the turn up
+                    # again (TenantWork.take), or a delivery or tick meanwhile starts a holder.
                     self.work.give_back(tenant_id, due)
                     self.work.abandon(tenant_id, holder)
                     raise
