@@ -6,8 +6,9 @@ of the gate. Each response must not be a 5xx, and its status, content type and b
 the ones the document declares. Findings are collected over the whole run and reported
 together, one reproducible request per (operation, problem).
 
-Size: ``FUZZ_EXAMPLES_PER_OPERATION`` (default 30: the API documents some 33 operations, so about 1,000 cases in CI; ``make chaos`` sets
-more). Generation is derandomised: the same tree gives the same cases.
+Size: ``FUZZ_EXAMPLES_PER_OPERATION`` (default 30: the API documents some 33 operations, so
+about 1,000 cases in CI; ``make chaos`` sets more). Generation is derandomised: the same tree
+gives the same cases.
 """
 
 from __future__ import annotations
