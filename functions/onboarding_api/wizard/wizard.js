@@ -170,6 +170,9 @@ const STRINGS = {
     receipts_off: "are not sent (the order only, to match the supplier invoice)",
     receipts_register: "are registered on the Tripletex purchase order",
     receipts_confirm: "are registered and confirmed (moves the stock in Tripletex: only if you keep no stock there)",
+    // The import preview's currency warnings.
+    preview_currency_missing: "{count} customers/suppliers use {currency}, which the Rackbeat account lacks: turn {currency} on in Rackbeat before the import, or they fail.",
+    preview_currency_unchecked: "{count} customers/suppliers use {currency}: turn {currency} on in Rackbeat before the import, or they fail.",
   },
   nb: {
     // Avstemmingspanelet i oversikten.
@@ -330,6 +333,9 @@ const STRINGS = {
     receipts_off: "sendes ikke (bare ordren, for å matche leverandørfakturaen)",
     receipts_register: "registreres på innkjøpsordren i Tripletex",
     receipts_confirm: "registreres og bekreftes (flytter lageret i Tripletex: bare hvis dere ikke fører lager der)",
+    // Valutavarslene i forhåndsvisningen av importen.
+    preview_currency_missing: "{count} kunder/leverandører bruker {currency}, som Rackbeat-kontoen ikke har: slå på {currency} i Rackbeat før importen, ellers feiler de.",
+    preview_currency_unchecked: "{count} kunder/leverandører bruker {currency}: slå på {currency} i Rackbeat før importen, ellers feiler de.",
   },
 };
 
@@ -896,6 +902,28 @@ function renderFailures(list, failures, retry) {
   });
 }
 
+// Rackbeat cannot create a currency through its API, so this is a sentence, not a button: one
+// per currency the account lacks, or per foreign currency when Rackbeat did not list its own.
+function renderCurrencies(report) {
+  let list = $("#preview-currencies");
+  if (!list) {
+    list = document.createElement("ul");
+    list.id = "preview-currencies";
+    list.className = "checks";
+    $("#preview-mapping").after(list);
+  }
+  list.replaceChildren();
+  const missing = report.missing_currencies || [];
+  Object.entries(report.foreign_currencies || {}).forEach(([currency, count]) => {
+    if (report.currencies_checked && !missing.includes(currency)) return;
+    const li = document.createElement("li");
+    li.className = "fix";
+    li.textContent = t(report.currencies_checked ? "preview_currency_missing" : "preview_currency_unchecked", { count, currency });
+    list.append(li);
+  });
+  list.hidden = !list.children.length;
+}
+
 async function previewImport() {
   const form = $("#import-form");
   clearErrors(form);
@@ -931,6 +959,7 @@ async function previewImport() {
     $("#preview-missing-units-box").hidden = units.length === 0;
     $("#preview-missing-units").textContent = t("missing_units", { units: units.join(", ") });
     state.missingUnits = units;
+    renderCurrencies(report);
     if (!report.failures.length) {
       const ok = document.createElement("li");
       ok.className = "ok";

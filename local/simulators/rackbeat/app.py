@@ -32,9 +32,9 @@ from local.simulators.base import (
     settle,
 )
 from local.simulators.rackbeat import assumptions as A
+from local.simulators.rackbeat import currencies, purchasing, reports, shapes
 from local.simulators.rackbeat import employees as _employees
 from local.simulators.rackbeat import lots as _lots
-from local.simulators.rackbeat import purchasing, reports, shapes
 from local.simulators.rackbeat.options import FILTER_IGNORED, FILTER_REFUSED, Options
 from local.simulators.rackbeat.validation import spec, validate
 from local.simulators.rackbeat.wire import (
@@ -398,7 +398,11 @@ class RackbeatSimulator(_lots.Lots, _employees.Employees, SimulatorApp):
             return self._route_webhooks(request, rest)
         if head == "inventory-adjustments":
             return self._route_adjustments(request, rest)
-        answer = reports.route(self, request, head, rest) or purchasing.route(self, request, head, rest)
+        answer = (
+            reports.route(self, request, head, rest)
+            or purchasing.route(self, request, head, rest)
+            or currencies.route(self, request, head, rest)
+        )
         if answer is not None:
             return answer
         collection = COLLECTIONS.get(head)

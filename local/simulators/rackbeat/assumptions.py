@@ -176,6 +176,12 @@ DELETED_BODY: dict[str, object] = {}
 # NONE (no source says which codes are accepted): when the seed lists the account's currencies,
 # any other code on a customer/supplier gives 422 on `currency`.
 CHECK_ACCOUNT_CURRENCIES = True
+# WEAK (SW 2018 only: `indexCurrencies`, GET /currency, a list of {code, rate, is_custom,
+# updated_at, self}; no create, only a rate update/reset; the generated model names the list key
+# "orders", taken for a slip): GET /currency lists exactly the codes the write check above
+# accepts, under "currencies". NONE that this list is what Rackbeat checks `currency` against.
+# A seed without currencies serves 404 (the path unknown), as a live account may.
+CURRENCY_LIST = True
 # WEAK (MK's product model shows the embedded group as number/name/vat_*/self, no has_inventory):
 # the embedded group carries only these keys (sample 02-product.json).
 EMBEDDED_GROUP_FIELDS = ("number", "name", "vat_abroad", "vat_eu", "vat_domestic", "vat_domestic_exempt")

@@ -77,10 +77,9 @@ def test_dry_run_answers_counts_sample_and_failures_and_writes_nothing(imported:
         assert counts["would_create"] + counts["would_link"] + counts["would_fail"] == len(records)
         assert 0 < len(counts["sample"]) <= 5
     assert report["entities"]["customer"]["would_link"] == 3  # the demo account already has three
-    # Rackbeat lists no account currencies to check against: only the refused write of the GBP
-    # customer tells, so the preview names every other bad record.
-    expected = {key: reason for key, reason in bad_keys(imported).items() if reason != "unknown_currency"}
-    assert {(f["entity"], f["key"]): f["reason"] for f in report["failures"]} == expected
+    # Every bad record, the GBP customer too: Rackbeat's currency list (GET /currency) lacks GBP.
+    assert {(f["entity"], f["key"]): f["reason"] for f in report["failures"]} == bad_keys(imported)
+    assert report["missing_currencies"] == ["GBP"]
     tripletex_log, rackbeat_log = imported.notes["preview_log"]
     assert rackbeat_log
     rackbeat_calls = Counter((e["method"], e["path"]) for e in rackbeat_log)

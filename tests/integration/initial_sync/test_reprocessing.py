@@ -102,16 +102,18 @@ def test_dry_run_reports_and_writes_nothing(harness: Harness) -> None:
     customers = report.entities["customer"]
     assert customers.total == len(harness.seed["tripletex"]["customers"])
     assert customers.would_link == 3
-    # The GBP customer is not among them: Rackbeat lists no account currencies to check against,
-    # so only its refused write can tell (see the import's failure list).
-    assert customers.would_fail == 1
+    # The duplicate number and the GBP customer: Rackbeat's currency list lacks GBP.
+    assert customers.would_fail == 2
     assert customers.sample
     assert "password" not in json.dumps(customers.sample)
     assert {f.reason for f in report.failures} == {
         FailureReason.DUPLICATE_NUMBER,
         FailureReason.UNKNOWN_UNIT,
         FailureReason.MISSING_NUMBER,
+        FailureReason.UNKNOWN_CURRENCY,
     }
+    assert report.currencies_checked
+    assert report.missing_currencies == ["GBP"]
     assert all(r["method"] == "GET" for r in harness.rackbeat.request_log)
     # The session token is the one PUT Tripletex needs before any read.
     assert all(

@@ -109,6 +109,21 @@ class RackbeatClient(RackbeatBase):
     def units(self) -> Iterator[Unit | Unreadable]:
         return self._read("/units", "units", Unit)
 
+    def currencies(self) -> set[str] | None:
+        """The account's currency codes (GET /currency, seen only in the 2018 spec), or None when
+        Rackbeat does not answer it: the caller then cannot tell which codes the account takes."""
+        try:
+            response = self.request("GET", "/currency", params={"limit": PAGE_SIZE})
+        except NotFound:
+            return None
+        body = response.json()
+        # The 2018 spec names the list key "orders" (a copy-paste slip); the envelope rule says
+        # "currencies". Either is read, anything else counts as not listed.
+        rows = (body.get("currencies") or body.get("orders")) if isinstance(body, dict) else None
+        if not isinstance(rows, list):
+            return None
+        return {r["code"].upper() for r in rows if isinstance(r, dict) and isinstance(r.get("code"), str)}
+
     def create_customer_group(self, group: GroupWrite) -> CustomerGroup:
         return self._create_named(
             "/customer-groups", "customer_group", CustomerGroup, group, self.customer_groups

@@ -58,6 +58,7 @@ AREAS: tuple[str, ...] = (
     "sync_turns",
     "import_setup",
     "management",
+    "import_preview",
 )
 
 

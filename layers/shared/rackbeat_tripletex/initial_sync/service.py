@@ -19,7 +19,7 @@ from rackbeat_tripletex.i18n import text
 from rackbeat_tripletex.initial_sync.context import InitialSyncContext
 from rackbeat_tripletex.initial_sync.records import importing, rackbeat_key, read_all, unreadable
 from rackbeat_tripletex.initial_sync.worker import new_run_id, send_tasks
-from rackbeat_tripletex.mappers.common import content_hash
+from rackbeat_tripletex.mappers.common import BASE_CURRENCY, content_hash
 from rackbeat_tripletex.models.sync import (
     Accepted,
     DryRunEntity,
@@ -140,7 +140,10 @@ def _check_choices(clients: Clients, request: InitialSyncRequest) -> None:
 def _dry_run(clients: Clients, tenant_id: str, request: InitialSyncRequest) -> DryRunReport:
     """Everything the import would do, from reads only: GETs to both APIs, no writes anywhere."""
     refs = reference_data(clients.tripletex, clients.rackbeat)
-    report = DryRunReport(tenant_id=tenant_id)
+    account_currencies = clients.rackbeat.currencies()
+    report = DryRunReport(tenant_id=tenant_id, currencies_checked=account_currencies is not None)
+    foreign: Counter[str] = Counter()
+    missing_currencies: set[str] = set()
     for entity in request.entity_types():
         stream = importing(entity)
         rows = read_all(clients.tripletex, stream)
@@ -170,8 +173,28 @@ def _dry_run(clients: Clients, tenant_id: str, request: InitialSyncRequest) -> D
                         number=key,
                         name=record.name,
                         reason=FailureReason.DUPLICATE_NUMBER,
-                        message=f"Another Tripletex {entity} has the same number {key}.",
-                        suggested_fix=f"Give one of the {entity}s a number of its own in Tripletex.",
+                        message=text("preview.duplicate_number.message", number=key),
+                        suggested_fix=text("preview.duplicate_number.fix"),
+                    )
+                )
+                summary.would_fail += 1
+                continue
+            currency = _foreign_currency(entity, write.payload())
+            if currency:
+                foreign[currency] += 1
+            if currency and account_currencies is not None and currency not in account_currencies:
+                # Rackbeat refuses the write (create or update) on its currency: the number
+                # stays free for a later record, as in the import.
+                missing_currencies.add(currency)
+                report.failures.append(
+                    RecordFailure(
+                        entity=entity,
+                        key=str(record.id),
+                        number=key,
+                        name=record.name,
+                        reason=FailureReason.UNKNOWN_CURRENCY,
+                        message=text("preview.unknown_currency.message", currency=currency),
+                        suggested_fix=text("preview.unknown_currency.fix", currency=currency),
                     )
                 )
                 summary.would_fail += 1
@@ -188,7 +211,21 @@ def _dry_run(clients: Clients, tenant_id: str, request: InitialSyncRequest) -> D
         report.entities[entity] = summary
         missing = {unit for r in records if (unit := stream.missing_unit(r, refs))}
         report.missing_units = sorted(set(report.missing_units) | missing)
+    report.foreign_currencies = dict(sorted(foreign.items()))
+    report.missing_currencies = sorted(missing_currencies)
     return report
+
+
+def _foreign_currency(entity: ImportEntity, payload: dict[str, object]) -> str | None:
+    """The currency a customer or supplier write carries when it is not the base one (products
+    are priced in the base currency or fail in their mapper)."""
+    if entity not in ("customer", "supplier"):
+        return None
+    code = payload.get("currency")
+    if not isinstance(code, str) or not code:
+        return None
+    code = code.upper()
+    return None if code == BASE_CURRENCY else code
 
 
 def initial_sync_progress(ctx: InitialSyncContext, tenant_id: str) -> InitialSyncProgress | None:

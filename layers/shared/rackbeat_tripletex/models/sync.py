@@ -310,6 +310,14 @@ class DryRunReport(BaseModel):
     # Units Tripletex products use that Rackbeat lacks (each fails its products): the wizard
     # offers to create them in Rackbeat before the import, as it does for missing groups.
     missing_units: list[str] = Field(default_factory=list)
+    # Customers and suppliers per currency other than the base (NOK) the import would write: a
+    # currency the account lacks fails them all. Rackbeat lists the account's currencies only in
+    # its 2018 spec (GET /currency): when it answers, ``currencies_checked`` is true, the lacking
+    # ones are in ``missing_currencies`` and each record in one is a predicted failure; when it
+    # does not, the wizard names every foreign currency for the user to check.
+    foreign_currencies: dict[str, int] = Field(default_factory=dict)
+    missing_currencies: list[str] = Field(default_factory=list)
+    currencies_checked: bool = False
 
 
 class RetryAccepted(BaseModel):
