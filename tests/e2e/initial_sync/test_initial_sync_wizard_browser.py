@@ -30,6 +30,11 @@ pytestmark = [
 def api_url() -> Iterator[str]:
     seed = tripletex_seed()
     seed["customers"].append({"id": 3, "name": "Dobbel Nummer AS", "customerNumber": 10002})
+    # A customer in a currency the Rackbeat account (NOK only) lacks: the preview must say so.
+    seed["currencies"].append({"id": 2, "code": "EUR", "description": "Euro"})
+    seed["customers"].append(
+        {"id": 4, "name": "Euro Kunde GmbH", "customerNumber": 10004, "currency": {"id": 2}}
+    )
     for customer in seed["customers"]:
         customer.update(invoicesDueIn=14, invoicesDueInType="DAYS")
     # No unit in Tripletex means pieces ("stk"); the Rackbeat account has no units at all.
@@ -82,10 +87,16 @@ def test_the_wizard_previews_imports_and_shows_progress_and_failures(api_url: st
             page.click("#import-preview")
             expect(page.locator("#import-preview-result")).to_be_visible()
             customers = page.locator('#preview-counts tr[data-entity="customer"] td')
-            expect(customers.nth(1)).to_have_text("3")
-            expect(customers.nth(4)).to_have_text("1")
-            expect(page.locator("#preview-failures li.fail")).to_have_count(2)
+            expect(customers.nth(1)).to_have_text("4")
+            expect(customers.nth(4)).to_have_text("2")
+            expect(page.locator("#preview-failures li.fail")).to_have_count(3)
             expect(page.locator("#preview-failures")).to_contain_text("Dobbel Nummer AS")
+            expect(page.locator("#preview-failures")).to_contain_text("Euro Kunde GmbH")
+            # The currency the account lacks: one sentence, with the count and what to do.
+            expect(page.locator("#preview-currencies")).to_have_text(
+                "1 customers/suppliers use EUR, which the Rackbeat account lacks: "
+                "turn EUR on in Rackbeat before the import, or they fail."
+            )
             # The unit Rackbeat lacks: named once, with the fix for every product that uses it.
             expect(page.locator("#preview-missing-units")).to_be_visible()
             expect(page.locator("#preview-missing-units")).to_contain_text("no unit named stk")
@@ -99,7 +110,7 @@ def test_the_wizard_previews_imports_and_shows_progress_and_failures(api_url: st
             page.focus("#create-units")
             page.keyboard.press("Enter")
             expect(page.locator("#preview-missing-units-box")).to_be_hidden()
-            expect(page.locator("#preview-failures li.fail")).to_have_count(1)
+            expect(page.locator("#preview-failures li.fail")).to_have_count(2)
             shot(page, "import-preview-units-created")
 
             # Import: the progress bar runs to the end, then the result and the failure.
@@ -108,10 +119,12 @@ def test_the_wizard_previews_imports_and_shows_progress_and_failures(api_url: st
             shot(page, "import-progress")
             expect(page.locator("#import-result")).to_be_visible(timeout=IMPORT_TIMEOUT_MS)
             expect(page.locator("#import-bar")).to_have_js_property("value", 100)
-            expect(page.locator("#import-result-text")).to_contain_text("1 could not be imported")
-            expect(page.locator("#import-failures li.fail")).to_have_count(1)
+            # The import fails on exactly the records the preview named.
+            expect(page.locator("#import-result-text")).to_contain_text("2 could not be imported")
+            expect(page.locator("#import-failures li.fail")).to_have_count(2)
             expect(page.locator("#import-failures .fix").first).not_to_be_empty()
             expect(page.locator("#import-failures")).to_contain_text("Dobbel Nummer AS")
+            expect(page.locator("#import-failures")).to_contain_text("Euro Kunde GmbH")
             shot(page, "import-finished")
 
             # Settings: the failures list with a Retry button, and the (empty) run history.
@@ -121,10 +134,10 @@ def test_the_wizard_previews_imports_and_shows_progress_and_failures(api_url: st
             page.click("#settings-submit")
             page.click("#done-cockpit")
             expect(page.locator("#step-cockpit")).to_be_visible()
-            expect(page.locator("#sync-failures li.fail")).to_have_count(1)
+            expect(page.locator("#sync-failures li.fail")).to_have_count(2)
             expect(page.locator("#sync-runs-empty")).to_be_visible()
             page.click("#retry-failures")
-            expect(page.locator("#retry-result")).to_contain_text("1 records")
+            expect(page.locator("#retry-result")).to_contain_text("2 records")
             shot(page, "settings-failures")
 
             # Back on the import step later: shown as done and locked, in Norwegian too.
@@ -141,7 +154,7 @@ def test_the_wizard_previews_imports_and_shows_progress_and_failures(api_url: st
     status = httpx.get(f"{api_url}/tenants/{tenant_id}/initial-sync", headers=auth).json()
     assert status["state"] == "completed_with_failures"
     customers = status["entities"]["customer"]
-    assert (customers["done"], customers["created"], customers["failed"]) == (3, 2, 1)
+    assert (customers["done"], customers["created"], customers["failed"]) == (4, 2, 2)
     # The product arrived, counted in the unit the wizard made.
     products = status["entities"]["product"]
     assert (products["created"], products["failed"]) == (1, 0)
