@@ -84,3 +84,16 @@ def test_without_a_currency_list_the_preview_names_the_foreign_currencies(unlist
     assert report.foreign_currencies["EUR"] == len(eur)
     assert report.foreign_currencies["GBP"] == 1
     assert FailureReason.UNKNOWN_CURRENCY not in {f.reason for f in report.failures}
+
+
+def test_a_currency_list_that_fails_leaves_the_preview_naming_the_foreign_currencies(
+    without_eur: Harness,
+) -> None:
+    """The list is WEAK evidence (the 2018 spec only): refused or down, it is no reason to fail
+    the preview; the wizard then names the foreign currencies without knowing the account's."""
+    without_eur.rackbeat.set_faults({"error_rates": {"500": 1.0}, "only_paths": "/currency"})
+    report = service.start_initial_sync(without_eur.ctx, TENANT, demo_request(), dry_run=True)
+    assert isinstance(report, DryRunReport)
+    assert not report.currencies_checked
+    assert report.foreign_currencies["EUR"] == len(_in_eur(without_eur.seed))
+    assert not [f for f in report.failures if f.reason == FailureReason.UNKNOWN_CURRENCY]

@@ -28,6 +28,8 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from rackbeat_tripletex.clients.http import (
+    ApiError,
+    AuthError,
     NotFound,
     ValidationFailed,
 )
@@ -114,9 +116,13 @@ class RackbeatClient(RackbeatBase):
         Rackbeat does not answer it: the caller then cannot tell which codes the account takes."""
         try:
             response = self.request("GET", "/currency", params={"limit": PAGE_SIZE})
-        except NotFound:
+            body = response.json()
+        except AuthError:
+            raise  # a dead token is the caller's to report
+        except (ApiError, ValueError):
+            # A list the evidence barely shows is a hint, never a reason to fail the preview:
+            # refused, down or unreadable, the preview names the foreign currencies instead.
             return None
-        body = response.json()
         # The 2018 spec names the list key "orders" (a copy-paste slip); the envelope rule says
         # "currencies". Either is read, anything else counts as not listed.
         rows = (body.get("currencies") or body.get("orders")) if isinstance(body, dict) else None
