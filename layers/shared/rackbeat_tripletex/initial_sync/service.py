@@ -179,7 +179,7 @@ def _dry_run(clients: Clients, tenant_id: str, request: InitialSyncRequest) -> D
                 )
                 summary.would_fail += 1
                 continue
-            currency = _foreign_currency(entity, write.payload())
+            currency = _foreign_currency(write.payload())
             if currency:
                 foreign[currency] += 1
             if currency and account_currencies is not None and currency not in account_currencies:
@@ -216,11 +216,9 @@ def _dry_run(clients: Clients, tenant_id: str, request: InitialSyncRequest) -> D
     return report
 
 
-def _foreign_currency(entity: ImportEntity, payload: dict[str, object]) -> str | None:
-    """The currency a customer or supplier write carries when it is not the base one (products
-    are priced in the base currency or fail in their mapper)."""
-    if entity not in ("customer", "supplier"):
-        return None
+def _foreign_currency(payload: dict[str, object]) -> str | None:
+    """The currency a write carries when it is not the base one. Customers and suppliers carry
+    one; a product write has none (priced in the base currency, or failed in its mapper)."""
     code = payload.get("currency")
     if not isinstance(code, str) or not code:
         return None
