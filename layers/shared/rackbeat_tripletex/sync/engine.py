@@ -98,26 +98,34 @@ class SyncEngine:
         streams = enabled if ALL in due or FULL in due else [s for s in enabled if s.name.value in wanted]
         runs: list[SyncRun] = []
         left: set[str] = set()
-        try:
-            with self.ctx.clients(tenant_id) as clients:
-                session = Session(tenant, settings, clients, trigger, uuid.uuid4().hex, time_left=time_left)
-                if streams:
-                    session.cursors = self.ctx.cursors.get_many(tenant_id, [s.name.value for s in streams])
-                for index, stream in enumerate(streams):
-                    run = self._run_stream(session, stream, full=full)
-                    runs.append(run)
-                    if run.outcome == RunOutcome.PAUSED:
-                        break
-                    if session.out_of_time:
-                        prefix = FULL_PREFIX if full else ""
-                        left = {prefix + s.name.value for s in streams[index:]}
-                        break
-        except MissingCredentials:
-            logger.warning("tenant has no stored credentials; nothing synced", extra={"tenant_id": tenant_id})
-        finally:
-            # History is written once per tenant run; a run cut short still records its streams.
-            if runs:
-                self.ctx.runs.put_many(runs)
+        # What the run records (failures, history) is read by the tenant: in its language.
+        with use_language(tenant.language):
+            try:
+                with self.ctx.clients(tenant_id) as clients:
+                    session = Session(
+                        tenant, settings, clients, trigger, uuid.uuid4().hex, time_left=time_left
+                    )
+                    if streams:
+                        session.cursors = self.ctx.cursors.get_many(
+                            tenant_id, [s.name.value for s in streams]
+                        )
+                    for index, stream in enumerate(streams):
+                        run = self._run_stream(session, stream, full=full)
+                        runs.append(run)
+                        if run.outcome == RunOutcome.PAUSED:
+                            break
+                        if session.out_of_time:
+                            prefix = FULL_PREFIX if full else ""
+                            left = {prefix + s.name.value for s in streams[index:]}
+                            break
+            except MissingCredentials:
+                logger.warning(
+                    "tenant has no stored credentials; nothing synced", extra={"tenant_id": tenant_id}
+                )
+            finally:
+                # History is written once per tenant run; a run cut short still records its streams.
+                if runs:
+                    self.ctx.runs.put_many(runs)
         return DueRun(runs, left, full_done=full and not left and bool(runs))
 
     def run_entity(self, task: EntitySyncTask) -> str:
@@ -129,7 +137,7 @@ class SyncEngine:
         tenant, settings = opened
         if not getattr(settings.streams, stream.name.value):
             return "stream_off"
-        with self.ctx.clients(task.tenant_id) as clients:
+        with use_language(tenant.language), self.ctx.clients(task.tenant_id) as clients:
             session = Session(tenant, settings, clients, "webhook", uuid.uuid4().hex)
             run = self._new_run(session, stream)
             try:

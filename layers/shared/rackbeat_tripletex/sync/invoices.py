@@ -11,6 +11,7 @@ from collections.abc import Callable
 from rackbeat_tripletex import preflight
 from rackbeat_tripletex.clients.http import ApiError, AuthError, ValidationFailed
 from rackbeat_tripletex.clients.records import Unreadable
+from rackbeat_tripletex.i18n.failure_details import about, detail
 from rackbeat_tripletex.mappers import rackbeat_to_tripletex as r2t
 from rackbeat_tripletex.mappers.rackbeat_to_tripletex.amounts import exact as exact_amount
 from rackbeat_tripletex.models import rackbeat as rb
@@ -287,14 +288,12 @@ def _tenant_key(finding: str) -> str:
 def _dependency_failure(
     invoice: rb.CustomerInvoice, dependency: r2t.Dependency, why: str
 ) -> r2t.MappingFailure:
-    what = f"{dependency.entity} {dependency.rackbeat_key}"
+    item = f"{about(dependency.entity)['noun']} {dependency.rackbeat_key}"
+    message, fix = detail("invoice.dependency", number=invoice.number, item=item, why=why)
     return r2t.MappingFailure(
         entity="invoice",
         rackbeat_key=str(invoice.number),
         reason=r2t.FailureReason.DEPENDENCY_FAILED,
-        message=f"Invoice {invoice.number} needs {what} in Tripletex first, but {why}.",
-        suggested_fix=(
-            f"Fix {what} in Rackbeat (see its own failure, if listed), then retry the invoice; the "
-            "nightly run retries it too."
-        ),
+        message=message,
+        suggested_fix=fix,
     )
