@@ -226,7 +226,7 @@ def about(what: str) -> dict[str, str]:
     return {"noun": noun, "Noun": noun[:1].upper() + noun[1:], "the": the, "The": the[:1].upper() + the[1:]}
 
 
-def detail(key: str, what: str | None = None, **params: object) -> tuple[str, str]:
+def detail(key: str, what: str | None = None, /, **params: object) -> tuple[str, str]:
     """The message and the fix of ``failure.<key>`` in the current language."""
     # A sentence uses only some of the record's names; ``str.format`` ignores the others.
     named: dict[str, object] = {**(about(what) if what else {}), **params}

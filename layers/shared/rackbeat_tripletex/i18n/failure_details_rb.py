@@ -114,7 +114,7 @@ MESSAGES: dict[str, Text] = {
     ),
     "failure.rb.unit.fix": Text(
         "Opprett en produktenhet med navnet {unit} i Tripletex (Produkt > Enheter), og prøv posten på nytt.",
-        "Create a product unit named {unit} in Tripletex (Produkt > Enheter), then retry the record.",
+        "Create a product unit named {unit} in Tripletex (Product > Units), then retry the record.",
     ),
     "failure.rb.product_group.message": Text(
         "Varegruppen {number} ble ikke funnet i Rackbeat.",
@@ -207,5 +207,70 @@ MESSAGES: dict[str, Text] = {
         "nattkjøringen prøver den også igjen.",
         "Fix {item} in Rackbeat (see its own failure, if listed), then retry the invoice; the nightly "
         "run retries it too.",
+    ),
+    "failure.invoice.where.order": Text("Tripletex-ordre {number}", "Tripletex order {number}"),
+    "failure.invoice.where.invoice": Text("Tripletex-faktura {number}", "Tripletex invoice {number}"),
+    "failure.invoice.changed.message": Text(
+        "Faktura {number} ble endret i Rackbeat etter at den kom til Tripletex som {where}; Tripletex "
+        "kunne ikke ta imot endringen, så den ble ikke sendt.",
+        "Invoice {number} was changed in Rackbeat after it reached Tripletex as {where}; Tripletex "
+        "could not take the change, so it was not sent.",
+    ),
+    "failure.invoice.changed_order.fix": Text(
+        "Slett ordre {order} i Tripletex, og prøv fakturaen på nytt: den sendes da igjen med endringen. "
+        "Eller angre endringen i Rackbeat.",
+        "Delete the order {order} in Tripletex, then retry this invoice: it is sent again with the "
+        "change. Or undo the change in Rackbeat.",
+    ),
+    "failure.invoice.changed_invoice.fix": Text(
+        "Krediter {where} i Tripletex (Faktura > Krediter), og prøv fakturaen på nytt: den endrede "
+        "versjonen går da til Tripletex som en ny faktura. Eller angre endringen i Rackbeat.",
+        "Credit {where} in Tripletex (Invoice > Credit), then retry this invoice: the changed "
+        "version then goes to Tripletex as a new invoice. Or undo the change in Rackbeat.",
+    ),
+    # ----- credit notes --------------------------------------------------------------------------------
+    "failure.credit_note.no_original.message": Text(
+        "Kreditnota {key} sier ikke hvilken faktura den krediterer, så den kan ikke bli en kreditnota "
+        "til en Tripletex-faktura.",
+        "Credit note {key} does not say which invoice it credits, so it cannot be made a credit note "
+        "of a Tripletex invoice.",
+    ),
+    "failure.credit_note.original_missing.message": Text(
+        "Kreditnota {key} krediterer faktura {number}, som Rackbeat ikke har, så den kan ikke bli en "
+        "kreditnota til en Tripletex-faktura.",
+        "Credit note {key} credits invoice {number}, which Rackbeat does not have, so it cannot be "
+        "made a credit note of a Tripletex invoice.",
+    ),
+    "failure.credit_note.original_not_sent.message": Text(
+        "Kreditnota {key} krediterer faktura {number}, som ikke har kommet til Tripletex, så den kan "
+        "ikke bli en kreditnota til en Tripletex-faktura.",
+        "Credit note {key} credits invoice {number}, which has not reached Tripletex, so it cannot be "
+        "made a credit note of a Tripletex invoice.",
+    ),
+    "failure.credit_note.credit_yourself.fix": Text(
+        "Krediter den opprinnelige fakturaen i Tripletex selv (Faktura > Krediter); ingenting ble "
+        "sendt for denne kreditnotaen.",
+        "Credit the original invoice in Tripletex yourself (Invoice > Credit); nothing was sent "
+        "for this credit note.",
+    ),
+    "failure.credit_note.other_customer.message": Text(
+        "Kreditnota {key} gjelder kunde {customer}, men faktura {number} som den krediterer, gjelder "
+        "kunde {original_customer}.",
+        "Credit note {key} is for customer {customer}, but invoice {number} it credits is for "
+        "customer {original_customer}.",
+    ),
+    "failure.credit_note.other_customer.fix": Text(
+        "Krediter fakturaen i Tripletex selv (Faktura > Krediter); ingenting ble sendt.",
+        "Credit the invoice in Tripletex yourself (Invoice > Credit); nothing was sent.",
+    ),
+    "failure.credit_note.open_order.message": Text(
+        "Kreditnota {key} krediterer faktura {number}, som fortsatt er en åpen ordre ({order}) i "
+        "Tripletex, ikke en faktura.",
+        "Credit note {key} credits invoice {number}, which is still an open order ({order}) in "
+        "Tripletex, not an invoice.",
+    ),
+    "failure.credit_note.open_order.fix": Text(
+        "Slett ordre {order} i Tripletex (eller fakturer den), og prøv kreditnotaen på nytt.",
+        "Delete the order {order} in Tripletex (or invoice it), then retry this credit note.",
     ),
 }
