@@ -46,11 +46,13 @@ def test_no_bank_account_is_one_tenant_failure_then_the_invoices_go_through_once
     runs = env.run()
 
     assert runs[INVOICES].outcome == RunOutcome.FAILED
-    assert "bank account" in (runs[INVOICES].detail or "")
+    language = env.tenant.language
+    bank_account = text("failure.setup.bank_account.message", language, refusal=BANK_ACCOUNT_REFUSAL)
+    assert bank_account in (runs[INVOICES].detail or "")
     assert runs[StreamName.CUSTOMERS_TO_TRIPLETEX].outcome == RunOutcome.OK  # other streams run
     (failure,) = _invoice_failures(env).values()
     assert failure.key == "tenant:bank-account"
-    assert "Register a bank account in Tripletex" in failure.suggested_fix
+    assert failure.suggested_fix == text("failure.setup.bank_account.fix", language)
     assert tripletex_rows(env.tripletex, "invoices") == []
     assert _invoice_cursor(env) is None  # nothing consumed: the next run reads them again
 

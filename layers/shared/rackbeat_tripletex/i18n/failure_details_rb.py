@@ -273,4 +273,41 @@ MESSAGES: dict[str, Text] = {
         "Slett ordre {order} i Tripletex (eller fakturer den), og prøv kreditnotaen på nytt.",
         "Delete the order {order} in Tripletex (or invoice it), then retry this credit note.",
     ),
+    # ----- the Tripletex company's setup for invoicing (tenant-level failures) --------------------
+    "failure.setup.bank_account.message": Text(
+        "Tripletex avviser alle fakturaer: selskapet har ikke registrert et bankkontonummer "
+        "(Tripletex: \u201c{refusal}\u201d). Ingen faktura ble sendt; de venter i Rackbeat.",
+        "Tripletex refuses every invoice: the company has not registered a bank account number "
+        "(Tripletex: \u201c{refusal}\u201d). No invoice was sent; they wait in Rackbeat.",
+    ),
+    "failure.setup.bank_account.fix": Text(
+        "Registrer en bankkonto i Tripletex (Innstillinger > Selskap > Bankkontonummer, eller "
+        "kontonummeret på hovedbokskonto 1920). Fakturaene som venter, går til Tripletex ved neste "
+        "synkronisering av seg selv.",
+        "Register a bank account in Tripletex (Settings > Company > Bank account number, or the account "
+        "number on ledger account 1920). The waiting invoices go to Tripletex with the next sync by "
+        "themselves.",
+    ),
+    "failure.setup.vat_types.message": Text(
+        "Tripletex har ingen aktiv utgående mva-kode for {rates}. Fakturaer med slike linjer feiler til "
+        "den er aktiv.",
+        "Tripletex has no active outgoing VAT type for {rates}. Invoices with such lines fail until it "
+        "is active.",
+    ),
+    "failure.setup.vat_types.fix": Text(
+        "Aktiver mva-kodene i Tripletex (Innstillinger > Mva-innstillinger), eller rett varegruppenes "
+        "mva-satser i Rackbeat.",
+        "Activate the VAT types in Tripletex (Settings > VAT settings), or correct the product groups' "
+        "VAT rates in Rackbeat.",
+    ),
+    "failure.setup.zone": Text("sone «{zone}» ({number})", "zone '{zone}' ({number})"),
+    "failure.setup.zone_vat_types.message": Text(
+        "Mva-kodene som er valgt i innstillingene for {zones}, er ikke aktive utgående mva-koder i "
+        "Tripletex.",
+        "The VAT types chosen in the settings for {zones} are not active outgoing VAT types in Tripletex.",
+    ),
+    "failure.setup.zone_vat_types.fix": Text(
+        "Velg en aktiv mva-kode i Tripletex for hver av disse sonene i integrasjonens innstillinger.",
+        "Choose an active Tripletex VAT type for each of these zones in the integration's settings.",
+    ),
 }
