@@ -202,6 +202,11 @@ MESSAGES: dict[str, Text] = {
         "Run the initial import in the wizard first; the record then syncs by itself.",
     ),
     # ----- either direction ----------------------------------------------------------------------
+    "failure.stream.the_api": Text("Det andre systemet", "The API"),
+    "failure.stream.list_refused": Text(
+        "{api} avviste forespørselen om listen over poster ({error}). {hint}",
+        "{api} refused the stream's list request ({error}). {hint}",
+    ),
     "failure.unreadable.message": Text(
         "{api} kunne ikke lese {noun} {key}: {why}.", "{api} {noun} {key} could not be read: {why}."
     ),

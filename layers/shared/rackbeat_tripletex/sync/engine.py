@@ -285,7 +285,8 @@ class SyncEngine:
 def _stream_failure(error: Exception) -> str:
     """What a stopped stream's run says, in words for the tenant (never the raw answer)."""
     if isinstance(error, ValidationFailed):
-        return f"{error.api or 'The API'} refused the stream's list request ({error}). {error.user_hint}"
+        api = error.api or text("failure.stream.the_api")
+        return text("failure.stream.list_refused", api=api, error=error, hint=error.user_hint)
     return error.user_hint if isinstance(error, ApiError) else str(error)
 
 
