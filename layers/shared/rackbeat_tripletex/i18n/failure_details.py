@@ -202,6 +202,48 @@ MESSAGES: dict[str, Text] = {
         "Run the initial import in the wizard first; the record then syncs by itself.",
     ),
     # ----- either direction ----------------------------------------------------------------------
+    # What to do about an API's refusal (clients/errors.py), beside the API's own words.
+    "failure.hint.api": Text(
+        "Forespørselen til regnskaps- eller lagersystemet feilet. Prøv igjen senere.",
+        "The request to the accounting/inventory system failed. Try again later.",
+    ),
+    "failure.hint.auth": Text(
+        "Tilgangsnøkkelen ble avvist. Lag en ny nøkkel og koble til kontoen på nytt.",
+        "The access token was rejected. Create a new token and link the account again.",
+    ),
+    "failure.hint.access": Text(
+        "Nøkkelen har ikke tilgang til dette området. Gi integrasjonsbrukeren tilgangen som mangler.",
+        "The token has no access to this area. Grant the missing access to the integration user.",
+    ),
+    "failure.hint.not_found": Text(
+        "Posten finnes ikke lenger i det andre systemet; den kan ha blitt slettet der.",
+        "The record no longer exists in the other system; it may have been deleted there.",
+    ),
+    "failure.hint.conflict": Text(
+        "Posten ble endret av noen andre samtidig; den synkroniseres på nytt.",
+        "The record was changed by someone else at the same time; it will be synced again.",
+    ),
+    "failure.hint.validation": Text(
+        "Det andre systemet avviste postens data. Rett feltene som er nevnt i meldingen.",
+        "The other system refused the record's data. Correct the fields named in the message.",
+    ),
+    "failure.hint.rate_limited": Text(
+        "Det andre systemet har mye å gjøre (forespørselsgrense). Synkroniseringen fortsetter av seg "
+        "selv senere.",
+        "The other system is busy (rate limit). The sync continues automatically later.",
+    ),
+    "failure.hint.server_error": Text(
+        "Det andre systemet hadde en intern feil. Synkroniseringen prøver igjen av seg selv.",
+        "The other system had an internal error. The sync retries automatically.",
+    ),
+    "failure.hint.transport": Text(
+        "Fikk ikke kontakt med det andre systemet. Synkroniseringen prøver igjen av seg selv.",
+        "The other system could not be reached. The sync retries automatically.",
+    ),
+    "failure.hint.result_too_large": Text(
+        "For mange poster passet til én lesing; synkroniseringen deler opp lesingen av seg selv.",
+        "Too many records matched one read; the sync splits the read automatically.",
+    ),
     "failure.stream.the_api": Text("Det andre systemet", "The API"),
     "failure.stream.list_refused": Text(
         "{api} avviste forespørselen om listen over poster ({error}). {hint}",
