@@ -244,6 +244,13 @@ MESSAGES: dict[str, Text] = {
         "For mange poster passet til én lesing; synkroniseringen deler opp lesingen av seg selv.",
         "Too many records matched one read; the sync splits the read automatically.",
     ),
+    "failure.stream.paused": Text(
+        "En nøkkel sluttet å virke; integrasjonen står på pause til nye nøkler er lagt inn.",
+        "A token stopped working; the tenant is paused until new tokens are entered.",
+    ),
+    "failure.stream.keeps_changing": Text(
+        "{Noun} {key} endres hele tiden i Tripletex.", "{Noun} {key} keeps changing in Tripletex."
+    ),
     "failure.stream.the_api": Text("Det andre systemet", "The API"),
     "failure.stream.list_refused": Text(
         "{api} avviste forespørselen om listen over poster ({error}). {hint}",

@@ -202,6 +202,13 @@ MESSAGES: dict[str, Text] = {
         "Faktura {number} trenger {item} i Tripletex først, men {why}.",
         "Invoice {number} needs {item} in Tripletex first, but {why}.",
     ),
+    "failure.invoice.dependency.not_found": Text(
+        "den ble ikke funnet i Rackbeat", "it was not found in Rackbeat"
+    ),
+    "failure.invoice.dependency.failed": Text(
+        "den kunne ikke synkroniseres til Tripletex (dens egen feil i listen sier hvorfor)",
+        "it could not be synced to Tripletex (its own failure in the list says why)",
+    ),
     "failure.invoice.dependency.fix": Text(
         "Rett {item} i Rackbeat (se dens egen feil, om den er listet), og prøv fakturaen på nytt; "
         "nattkjøringen prøver den også igjen.",

@@ -236,7 +236,7 @@ class SyncEngine:
         except AuthError as error:
             self._pause(session.tenant, error)
             run.outcome = RunOutcome.PAUSED
-            run.detail = "A token stopped working; the tenant is paused until new tokens are entered."
+            run.detail = text("failure.stream.paused")
         except (StreamAborted, RecordBusy, Busy, ApiError) as error:
             # Any refusal of the stream's list call (a 422 on a filter included) ends this
             # stream's run, recorded with its reason; the tenant's other streams still run.
