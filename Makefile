@@ -96,7 +96,7 @@ bench-unscaled: setup
 # Reliability suites at full size: fuzzing with many more cases per operation, then the full-size
 # chaos suites (marked slow; `make test` runs them at CI size).
 FUZZ_EXAMPLES ?= 400
-# The storm alone (tests/bench/test_storm.py and the quick benchmark's storm group; both run in `make test` too).
+# The storm alone: tests/bench/test_storm.py (in `make test` too) and the quick benchmark's storm figures.
 storm-test: setup
 	STORM_TEST=1 $(PY) -m pytest -n 0 tests/bench/test_storm.py tests/bench/test_bench_quick.py -k storm
 
