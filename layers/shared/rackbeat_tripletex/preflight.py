@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from rackbeat_tripletex.clients.http import ApiError
+from rackbeat_tripletex.i18n import text
+from rackbeat_tripletex.i18n.failure_details import detail
 from rackbeat_tripletex.mappers.rackbeat_to_tripletex.reference import GROUP_RATE_FIELDS, Reference
 from rackbeat_tripletex.mappers.rackbeat_to_tripletex.result import Unmappable
 from rackbeat_tripletex.models.tripletex import InvoiceSettings
@@ -29,15 +31,6 @@ ZONE_VAT_TYPES = "zone-vat-types"
 # Every finding key, so a run can clear the ones that no longer apply.
 FINDING_KEYS = (BANK_ACCOUNT, VAT_TYPES, ZONE_VAT_TYPES)
 
-BANK_ACCOUNT_MESSAGE = (
-    "Tripletex refuses every invoice: the company has not registered a bank account number "
-    "(Tripletex: \u201c" + BANK_ACCOUNT_REFUSAL + "\u201d). No invoice was sent; they wait in Rackbeat."
-)
-BANK_ACCOUNT_FIX = (
-    "Register a bank account in Tripletex (Settings > Company > Bank account number, or the account "
-    "number on ledger account 1920). The waiting invoices go to Tripletex with the next sync by themselves."
-)
-
 
 @dataclass(frozen=True)
 class Finding:
@@ -50,7 +43,7 @@ class Finding:
 
 
 def bank_account_finding() -> Finding:
-    return Finding(BANK_ACCOUNT, True, BANK_ACCOUNT_MESSAGE, BANK_ACCOUNT_FIX)
+    return Finding(BANK_ACCOUNT, True, *detail("setup.bank_account", refusal=BANK_ACCOUNT_REFUSAL))
 
 
 def is_bank_account_refusal(error: ApiError) -> bool:
@@ -73,27 +66,19 @@ def invoicing_findings(
         findings.append(bank_account_finding())
     missing = missing_vat_types(reference)
     if missing:
-        findings.append(
-            Finding(
-                VAT_TYPES,
-                False,
-                "Tripletex has no active outgoing VAT type for "
-                + "; ".join(missing)
-                + ". Invoices with such lines fail until it is active.",
-                "Activate the VAT types in Tripletex (Settings > VAT settings / MVA-koder), or correct "
-                "the product groups' VAT rates in Rackbeat.",
-            )
-        )
+        findings.append(Finding(VAT_TYPES, False, *detail("setup.vat_types", rates="; ".join(missing))))
     unknown = unknown_zone_vat_types(reference, zone_vat_types or {})
     if unknown:
         findings.append(
             Finding(
                 ZONE_VAT_TYPES,
                 False,
-                "The VAT types chosen in the settings for "
-                + ", ".join(f"zone '{zone}' ({number})" for zone, number in unknown)
-                + " are not active outgoing VAT types in Tripletex.",
-                "Choose an active Tripletex VAT type for each of these zones in the integration's settings.",
+                *detail(
+                    "setup.zone_vat_types",
+                    zones=", ".join(
+                        text("failure.setup.zone", zone=zone, number=number) for zone, number in unknown
+                    ),
+                ),
             )
         )
     return findings

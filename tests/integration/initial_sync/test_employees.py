@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from rackbeat_tripletex.i18n import Language, text
 from rackbeat_tripletex.initial_sync import employees as employees_step
 from rackbeat_tripletex.initial_sync import service
 from rackbeat_tripletex.initial_sync.employees import import_employees
@@ -101,5 +102,7 @@ def test_a_token_without_employee_access_skips_the_step_and_says_why(harness: Ha
     counts = _import_employees_only(harness)
     assert counts.failed == 1
     [failure] = _employee_failures(harness).values()
-    assert "no access to employees" in failure.message
+    # The harness's tenant keeps the default language, Norwegian: the step writes in it.
+    assert failure.message == text("employees.unavailable", Language.NB)
+    assert failure.suggested_fix == text("employees.unavailable.fix", Language.NB)
     assert sorted(_employees(harness)) == ["Nils Lager", "Åse Lagerløf"]

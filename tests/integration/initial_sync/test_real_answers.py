@@ -13,6 +13,7 @@ import pytest
 from local.aws import ProvisionedStack
 from local.seed.demo import demo_seed
 from local.simulators.tripletex.countries import country_id
+from rackbeat_tripletex.i18n import Language, text
 from rackbeat_tripletex.initial_sync import service
 from rackbeat_tripletex.models.sync import DryRunReport, FailureReason, RunState
 from tests.support.import_harness import TENANT, Harness, build_harness, demo_request
@@ -155,8 +156,9 @@ def test_every_record_arrives_with_country_zone_and_barred_flag_or_fails_alone(c
 
     (failure,) = service.list_failures(company.ctx, TENANT)
     assert (failure.entity, failure.key, failure.reason) == ("product", "71", FailureReason.UNKNOWN_UNIT)
-    assert "'pk'" in failure.message
-    assert "Create the unit 'pk' in Rackbeat" in failure.suggested_fix
+    # The harness's tenant keeps the default language, Norwegian: the import writes in it.
+    assert failure.message == text("failure.tx.product_unit_missing.message", Language.NB, unit="pk")
+    assert failure.suggested_fix == text("failure.tx.product_unit_missing.fix", Language.NB, unit="pk")
     progress = service.initial_sync_progress(company.ctx, TENANT)
     assert progress is not None
     assert progress.state == RunState.COMPLETED_WITH_FAILURES

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from rackbeat_tripletex.i18n import text
 from rackbeat_tripletex.models.sync import RunOutcome, StreamName
 from rackbeat_tripletex.preflight import BANK_ACCOUNT_REFUSAL
 from rackbeat_tripletex.sync.history import list_sync_failures
@@ -45,11 +46,13 @@ def test_no_bank_account_is_one_tenant_failure_then_the_invoices_go_through_once
     runs = env.run()
 
     assert runs[INVOICES].outcome == RunOutcome.FAILED
-    assert "bank account" in (runs[INVOICES].detail or "")
+    language = env.tenant.language
+    bank_account = text("failure.setup.bank_account.message", language, refusal=BANK_ACCOUNT_REFUSAL)
+    assert bank_account in (runs[INVOICES].detail or "")
     assert runs[StreamName.CUSTOMERS_TO_TRIPLETEX].outcome == RunOutcome.OK  # other streams run
     (failure,) = _invoice_failures(env).values()
     assert failure.key == "tenant:bank-account"
-    assert "Register a bank account in Tripletex" in failure.suggested_fix
+    assert failure.suggested_fix == text("failure.setup.bank_account.fix", language)
     assert tripletex_rows(env.tripletex, "invoices") == []
     assert _invoice_cursor(env) is None  # nothing consumed: the next run reads them again
 
@@ -170,7 +173,12 @@ def test_rebooked_invoices_unchanged_skipped_changed_one_visible_failure(env: En
     assert runs[INVOICES].failed == 1
     failure = _invoice_failures(env)[str(booked["number"])]
     assert failure.reason == "changed_after_sync"
-    assert "Credit" in failure.suggested_fix
+    (issued,) = tripletex_rows(env.tripletex, "invoices")
+    language = env.tenant.language
+    where = text(
+        "failure.invoice.where.invoice", language, number=issued.get("invoiceNumber") or issued["id"]
+    )
+    assert failure.suggested_fix == text("failure.invoice.changed_invoice.fix", language, where=where)
     calls_before = len(env.tripletex.request_log)
     runs = env.run()  # no endless retry: the same content is not tried again
     assert runs[INVOICES].failed == 0
@@ -244,7 +252,9 @@ def test_order_mode_a_changed_rebooking_of_an_order_the_user_deleted_is_sent_aga
     env.run()
     failure = _invoice_failures(env)[str(booked["number"])]
     assert failure.reason == "changed_after_sync"
-    assert f"Delete the order RB-{booked['number']}" in failure.suggested_fix
+    assert failure.suggested_fix == text(
+        "failure.invoice.changed_order.fix", env.tenant.language, order=f"RB-{booked['number']}"
+    )
     assert len(tripletex_rows(env.tripletex, "orders")) == 1
 
     env.tripletex.forget("orders", order["id"])  # the user deletes the order in Tripletex

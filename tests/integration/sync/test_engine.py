@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from local.outbox import sent_emails
+from rackbeat_tripletex.i18n import text
 from rackbeat_tripletex.models.domain import TenantStatus
 from rackbeat_tripletex.models.sync import RunOutcome, StreamName
 from rackbeat_tripletex.sync.history import list_sync_failures, list_sync_runs
@@ -197,5 +198,11 @@ def test_an_invoice_whose_product_cannot_be_synced_fails_alone(env: Env) -> None
     failures = {f.key: f for f in list_sync_failures(env.tenant.tenant_id, table=env.ctx.table)}
     assert failures["P-NEG"].reason == "invalid_price"
     assert failures[str(blocked["number"])].reason == "dependency_failed"
-    assert "product P-NEG" in failures[str(blocked["number"])].message
+    # In the tenant's language, naming the product; the dependency's own reason follows.
+    language = env.tenant.language
+    item = f"{text('failure.noun.product', language)} P-NEG"
+    sentence = text(
+        "failure.invoice.dependency.message", language, number=blocked["number"], item=item, why="\0"
+    )
+    assert failures[str(blocked["number"])].message.startswith(sentence.split("\0")[0])
     assert [o["number"] for o in tripletex_rows(env.tripletex, "orders")] == [f"RB-{fine['number']}"]

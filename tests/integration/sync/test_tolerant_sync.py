@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from local.simulators.rackbeat import RackbeatSimulator
+from rackbeat_tripletex.i18n import text
 from rackbeat_tripletex.models import tripletex as tx
 from rackbeat_tripletex.models.sync import RunOutcome, StreamName
 from rackbeat_tripletex.sync.history import list_sync_failures, list_sync_runs
@@ -80,7 +81,12 @@ def test_a_list_that_keeps_answering_422_fails_its_stream_with_the_reason(env: E
 
     runs = env.run()
     assert runs[PRODUCTS].outcome == RunOutcome.FAILED
-    assert "refused" in (runs[PRODUCTS].detail or "")
+    # In the tenant's language: Rackbeat refused the list, its own answer, then what to do.
+    language = env.tenant.language
+    head = text("failure.stream.list_refused", language, api="Rackbeat", error="\0", hint="").split("\0")[0]
+    detail = runs[PRODUCTS].detail or ""
+    assert detail.startswith(head), detail
+    assert detail.endswith(text("failure.hint.validation", language)), detail
     assert runs[CUSTOMERS].written == 1
     assert runs[INVOICES].outcome == RunOutcome.OK
 

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from local.simulators.rackbeat.assumptions import EXTRA_REQUIRED_ON_CREATE
 from local.simulators.rackbeat.validation import validate
+from rackbeat_tripletex.i18n import text
 from rackbeat_tripletex.mappers.tripletex_to_rackbeat.customer import map_customer
 from rackbeat_tripletex.mappers.tripletex_to_rackbeat.product import map_product
 from rackbeat_tripletex.mappers.tripletex_to_rackbeat.supplier import map_supplier
@@ -193,7 +194,7 @@ def test_product_failures() -> None:
         assert mapped.reason == reason
     unknown = map_product(product(productUnit={"id": 6}), REQUEST, REFS)
     assert isinstance(unknown, RecordFailure)
-    assert "'pk'" in unknown.message
+    assert unknown.message == text("failure.tx.product_unit_missing.message", unit="pk")
 
 
 # ----- properties --------------------------------------------------------------------------------

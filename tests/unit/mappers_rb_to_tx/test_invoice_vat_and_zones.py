@@ -4,11 +4,13 @@ standard codes do not cover, and what decides EHF."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from rackbeat_tripletex import preflight
+from rackbeat_tripletex.i18n import Language, use_language
 from rackbeat_tripletex.mappers.rackbeat_to_tripletex import (
     MappedInvoice,
     MappingFailure,
@@ -24,6 +26,16 @@ from tests.support.rackbeat_strategies import reference
 
 REFERENCE = reference()
 PRODUCT_IDS = {"P25": 1, "P15": 2, "P0": 3}
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _english() -> Iterator[None]:
+    # The sentences asserted here are the catalogue's English; a mapper writes in the current
+    # language, Norwegian unless a tenant's says otherwise.
+    with use_language(Language.EN):
+        yield
+
+
 GROUPS: dict[str, int | None] = {"P25": 1, "P15": 2, "P0": 4}
 
 

@@ -4,10 +4,12 @@ invoice line for a BOM that names the BOM as its dependency."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
+from rackbeat_tripletex.i18n import Language, use_language
 from rackbeat_tripletex.mappers.rackbeat_to_tripletex import MappingFailure, map_invoice
 from rackbeat_tripletex.mappers.rackbeat_to_tripletex.lot import map_lot
 from rackbeat_tripletex.mappers.rackbeat_to_tripletex.result import Dependency, FailureReason, Mapped
@@ -17,6 +19,14 @@ from rackbeat_tripletex.models.employees import TripletexEmployee
 from tests.support.rackbeat_strategies import reference
 
 REFERENCE = reference()
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _english() -> Iterator[None]:
+    # The sentences asserted here are the catalogue's English; a mapper writes in the current
+    # language, Norwegian unless a tenant's says otherwise.
+    with use_language(Language.EN):
+        yield
 
 
 def _lot(**fields: Any) -> rb.Lot:

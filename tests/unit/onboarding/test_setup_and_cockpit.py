@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from rackbeat_tripletex.i18n import Language
+from rackbeat_tripletex.i18n import Language, text
 from rackbeat_tripletex.models.domain import Check, CheckId, CredentialsSummary, Tenant, TenantStatus
 from rackbeat_tripletex.models.sync import RunOutcome, StreamName, SyncRun
 from rackbeat_tripletex.onboarding.cockpit import dead_token, history, status_text, stream_health, when_text
@@ -157,9 +157,12 @@ def test_the_dead_token_is_the_one_the_failed_checks_point_at() -> None:
     assert dead_token(
         [failed(CheckId.TRIPLETEX_SESSION, "The Tripletex employee token was not accepted.")]
     ) == ("tripletex_employee_token")
-    assert dead_token(
-        [failed(CheckId.TRIPLETEX_SESSION, "The Tripletex consumer token was not accepted.")]
-    ) == ("tripletex_consumer_token")
+    # A check without a field names its token only by its fix, in either language.
+    for language in Language:
+        consumer_fix = text("check.session.consumer_fix", language)
+        assert dead_token([failed(CheckId.TRIPLETEX_SESSION, consumer_fix)]) == "tripletex_consumer_token"
+        employee_fix = text("check.session.employee_fix", language)
+        assert dead_token([failed(CheckId.TRIPLETEX_SESSION, employee_fix)]) == "tripletex_employee_token"
     assert dead_token([failed(CheckId.RACKBEAT_TOKEN), failed(CheckId.TRIPLETEX_ACCESS_CUSTOMER)]) is None
     paused = tenant(status=TenantStatus.NEEDS_RELINK)
     assert "Rackbeat API-nøkkelen" in status_text(paused, "rackbeat_api_token", Language.NB)

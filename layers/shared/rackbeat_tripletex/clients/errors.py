@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from rackbeat_tripletex.i18n import text
+
 
 @dataclass(frozen=True)
 class ValidationMessage:
@@ -16,7 +18,7 @@ class ValidationMessage:
 class ApiError(Exception):
     """An API call failed. Carries the API's own message and a plain-words hint for the user."""
 
-    default_hint: ClassVar[str] = "The request to the accounting/inventory system failed. Try again later."
+    hint_key: ClassVar[str] = "failure.hint.api"
 
     def __init__(
         self,
@@ -35,11 +37,16 @@ class ApiError(Exception):
         self.message = message
         self.validation_messages = list(validation_messages)
         self.request_id = request_id
-        self.user_hint = user_hint or self.default_hint
+        self._user_hint = user_hint
         self.api = api
         # True when the server may have carried out the call although we saw no answer.
         self.maybe_applied = maybe_applied
         super().__init__(str(self))
+
+    @property
+    def user_hint(self) -> str:
+        """In the language current where it is read: the worker that records it for a tenant."""
+        return self._user_hint or text(self.hint_key)
 
     def __str__(self) -> str:
         parts = [f"{self.api + ' ' if self.api else ''}{self.status or 'no response'}"]
@@ -57,19 +64,19 @@ class ApiError(Exception):
 
 
 class AuthError(ApiError):
-    default_hint = "The access token was rejected. Create a new token and link the account again."
+    hint_key = "failure.hint.auth"
 
 
 class AccessDenied(ApiError):
-    default_hint = "The token has no access to this area. Grant the missing access to the integration user."
+    hint_key = "failure.hint.access"
 
 
 class NotFound(ApiError):
-    default_hint = "The record no longer exists in the other system; it may have been deleted there."
+    hint_key = "failure.hint.not_found"
 
 
 class Conflict(ApiError):
-    default_hint = "The record was changed by someone else at the same time; it will be synced again."
+    hint_key = "failure.hint.conflict"
 
     def __init__(self, message: str, *, current: Any = None, **kwargs: Any) -> None:
         # The record as it is now on the server, when fetching it was cheap.
@@ -78,11 +85,11 @@ class Conflict(ApiError):
 
 
 class ValidationFailed(ApiError):
-    default_hint = "The other system refused the record's data. Correct the fields named in the message."
+    hint_key = "failure.hint.validation"
 
 
 class RateLimited(ApiError):
-    default_hint = "The other system is busy (rate limit). The sync continues automatically later."
+    hint_key = "failure.hint.rate_limited"
 
     def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: Any) -> None:
         self.retry_after = retry_after
@@ -90,11 +97,11 @@ class RateLimited(ApiError):
 
 
 class ServerError(ApiError):
-    default_hint = "The other system had an internal error. The sync retries automatically."
+    hint_key = "failure.hint.server_error"
 
 
 class TransportError(ApiError):
-    default_hint = "The other system could not be reached. The sync retries automatically."
+    hint_key = "failure.hint.transport"
 
 
 def error_class_for(status: int) -> type[ApiError]:

@@ -49,6 +49,8 @@ PARTY_FIELDS = "*,postalAddress(*),physicalAddress(*)"
 class ResultTooLarge(ValidationFailed):
     """422/23000: the query matches more than 10,000 objects whatever ``count`` is."""
 
+    hint_key = "failure.hint.result_too_large"
+
 
 class TripletexCredentials(BaseModel):
     """The token pair of one tenant. Its repr never shows the tokens."""
@@ -147,7 +149,6 @@ class TripletexBase(HttpClient):
                     validation_messages=error.validation_messages,
                     request_id=error.request_id,
                     api=self.api_name,
-                    user_hint="Too many records matched one read; the sync splits the read automatically.",
                 ) from None
             raise
 

@@ -59,6 +59,8 @@ AREAS: tuple[str, ...] = (
     "import_setup",
     "management",
     "import_preview",
+    "failure_details",
+    "failure_details_rb",
 )
 
 

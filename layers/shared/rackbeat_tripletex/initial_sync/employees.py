@@ -20,14 +20,13 @@ from rackbeat_tripletex.clients.employees import create_employee, rackbeat_emplo
 from rackbeat_tripletex.clients.http import AccessDenied
 from rackbeat_tripletex.clients.records import readable
 from rackbeat_tripletex.clients.tenant import Clients
-from rackbeat_tripletex.i18n import Language, text
+from rackbeat_tripletex.i18n import text
 from rackbeat_tripletex.initial_sync.context import InitialSyncContext
 from rackbeat_tripletex.mappers.tripletex_to_rackbeat.employee import email_of, full_name, map_employee
 from rackbeat_tripletex.models.employees import RackbeatEmployee
 from rackbeat_tripletex.models.sync import FailureReason, RecordFailure
 
 logger = logging.getLogger(__name__)
-_EN = Language.EN  # failures are stored in English, as the import's others are
 ACCESS_KEY = "employees"
 
 
@@ -119,7 +118,7 @@ def _fail(
         key=key,
         name=name,
         reason=reason,
-        message=text(message, _EN, **params),
-        suggested_fix=text(f"{message.removesuffix('.message')}.fix", _EN),
+        message=text(message, **params),
+        suggested_fix=text(f"{message.removesuffix('.message')}.fix"),
     )
     ctx.failures.record(tenant_id, failure, ctx.now())

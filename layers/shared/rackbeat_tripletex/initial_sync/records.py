@@ -37,6 +37,8 @@ from rackbeat_tripletex.clients.http import NotFound, ValidationFailed
 from rackbeat_tripletex.clients.rackbeat import RackbeatClient
 from rackbeat_tripletex.clients.records import Unreadable
 from rackbeat_tripletex.clients.tripletex import TripletexClient
+from rackbeat_tripletex.i18n import text
+from rackbeat_tripletex.i18n.failure_details import about, detail
 from rackbeat_tripletex.initial_sync.context import InitialSyncContext
 from rackbeat_tripletex.mappers.common import clean, content_hash
 from rackbeat_tripletex.mappers.tripletex_to_rackbeat import RackbeatWrite
@@ -146,11 +148,8 @@ def unreadable(stream: ToRackbeat, row: Unreadable) -> RecordFailure:
         number=raw_number(stream, row),
         name=row.raw.get("name") if isinstance(row.raw.get("name"), str) else None,
         reason=FailureReason.UNREADABLE,
-        message=f"Tripletex answered this {entity} in a form the integration cannot read: {row.reason}.",
-        suggested_fix=(
-            f"Correct the named fields of the {entity} in Tripletex, then retry it; if they look right "
-            "there, contact support with this message."
-        ),
+        message=text("failure.tx.unreadable.message", **about(entity), why=row.reason),
+        suggested_fix=text("failure.tx.unreadable.fix", **about(entity)),
     )
 
 
@@ -319,11 +318,8 @@ def _duplicate(entity: Entity, record: TripletexRecord, key: str, owner: int) ->
         number=key,
         name=record.name,
         reason=FailureReason.DUPLICATE_NUMBER,
-        message=(
-            f"Another Tripletex {entity} (id {owner}) has the same number {key}; "
-            "Rackbeat needs unique numbers."
-        ),
-        suggested_fix=f"Give one of the two {entity}s a number of its own in Tripletex, then retry this one.",
+        message=text("failure.tx.duplicate_number.message", **about(entity), owner=owner, number=key),
+        suggested_fix=text("failure.tx.duplicate_number.fix"),
     )
 
 
@@ -333,19 +329,14 @@ def _rejected(entity: Entity, record: TripletexRecord, key: str, error: Validati
         f"{vm.field}: {vm.message}" if vm.field else vm.message for vm in error.validation_messages
     )
     if "currency" in fields:
-        reason, fix = (
-            FailureReason.UNKNOWN_CURRENCY,
-            f"Add the {entity}'s currency to the Rackbeat account, or change the {entity}'s currency in "
-            "Tripletex, then retry it.",
-        )
-        message = f"Rackbeat does not have the {entity}'s currency ({details})."
+        reason = FailureReason.UNKNOWN_CURRENCY
+        message, fix = detail("tx.rejected_currency", entity, details=details)
     elif "unit_id" in fields:
         reason = FailureReason.UNKNOWN_UNIT
-        message = f"Rackbeat does not have the product's unit ({details})."
-        fix = "Create the unit in Rackbeat or change the product's unit in Tripletex, then retry it."
+        message, fix = detail("tx.rejected_unit", details=details)
     else:
         reason = FailureReason.REJECTED
-        message = f"Rackbeat refused the {entity}: {details or error.message}"
+        message = text("failure.tx.rejected.message", **about(entity), details=details or error.message)
         fix = error.user_hint
     return RecordFailure(
         entity=entity,

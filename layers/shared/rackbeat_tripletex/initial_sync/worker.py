@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Sequence
 
 from rackbeat_tripletex.clients import budget
+from rackbeat_tripletex.i18n import use_language
 from rackbeat_tripletex.initial_sync.context import InitialSyncContext
 from rackbeat_tripletex.initial_sync.employees import import_employees
 from rackbeat_tripletex.initial_sync.records import (
@@ -38,12 +39,15 @@ class StalePlan(Exception):
 
 
 def handle_task(ctx: InitialSyncContext, task: PlanTask | PageTask | RetryTask) -> None:
-    if isinstance(task, PlanTask):
-        plan(ctx, task)
-    elif isinstance(task, PageTask):
-        import_page(ctx, task)
-    else:
-        retry(ctx, task)
+    tenant = ctx.tenants.get(task.tenant_id)
+    # The failures recorded here are read by the tenant: written in its language.
+    with use_language(tenant.language if tenant is not None else None):
+        if isinstance(task, PlanTask):
+            plan(ctx, task)
+        elif isinstance(task, PageTask):
+            import_page(ctx, task)
+        else:
+            retry(ctx, task)
 
 
 def send_tasks(ctx: InitialSyncContext, tasks: Sequence[PlanTask | PageTask | RetryTask]) -> None:

@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from rackbeat_tripletex.i18n.failure_details import detail
 from rackbeat_tripletex.models.rackbeat import VatZone
 from rackbeat_tripletex.models.sync import FailureReason, ImportEntity, RecordFailure, ReferenceData
 from rackbeat_tripletex.models.tripletex import Address
@@ -67,16 +68,10 @@ def clean(text: str | None) -> str | None:
 def required_name(name: str | None, what: str) -> str:
     value = clean(name)
     if value is None:
-        raise MapFailure(
-            FailureReason.MISSING_NAME,
-            f"The {what} has no name.",
-            f"Give the {what} a name in Tripletex, then retry it.",
-        )
+        raise MapFailure(FailureReason.MISSING_NAME, *detail("tx.missing_name", what))
     if len(value) > MAX_TEXT:
         raise MapFailure(
-            FailureReason.NAME_TOO_LONG,
-            f"The {what}'s name is {len(value)} characters; Rackbeat allows {MAX_TEXT}.",
-            f"Shorten the {what}'s name in Tripletex to at most {MAX_TEXT} characters, then retry it.",
+            FailureReason.NAME_TOO_LONG, *detail("tx.name_too_long", what, length=len(value), limit=MAX_TEXT)
         )
     return value
 
@@ -89,11 +84,7 @@ def country_code(address: Address | None, refs: ReferenceData) -> str:
     code = address.country.iso_alpha2_code or refs.country_codes.get(address.country.id)
     if not code:
         raise MapFailure(
-            FailureReason.UNKNOWN_COUNTRY,
-            f"The address uses Tripletex country id {address.country.id}, which is not in the "
-            "country list Tripletex gave the integration for this run.",
-            "Choose the address's country again in Tripletex, then retry the record (a retry reads "
-            "Tripletex's country list again).",
+            FailureReason.UNKNOWN_COUNTRY, *detail("tx.unknown_country", country_id=address.country.id)
         )
     return code.upper()
 
@@ -114,9 +105,7 @@ def currency_code(currency_id: int | None, codes: dict[int, str], what: str) -> 
     code = codes.get(currency_id)
     if code is None:
         raise MapFailure(
-            FailureReason.UNKNOWN_CURRENCY,
-            f"The {what}'s currency (Tripletex id {currency_id}) is not one of the company's currencies.",
-            f"Choose a currency for the {what} in Tripletex that the company uses, then retry it.",
+            FailureReason.UNKNOWN_CURRENCY, *detail("tx.unknown_currency", what, currency_id=currency_id)
         )
     return code
 

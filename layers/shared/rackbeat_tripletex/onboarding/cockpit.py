@@ -110,6 +110,15 @@ def when_text(moment: dt.datetime, language: Language) -> str:
     return f"{local.day} {_MONTHS_EN[local.month - 1]} {local.year}, {local:%H:%M}"
 
 
+# A session check without a field (stored before checks named one) says which token by its fix,
+# in the language the check was made in.
+_CONSUMER_FIXES = frozenset(
+    text(key, language)
+    for key in ("check.session.consumer_fix", "check.session.swapped_fix")
+    for language in Language
+)
+
+
 def dead_token(failed: Iterable[Check]) -> TokenField | None:
     """The one token a failed check points at; None when the failures point at several."""
     fields: set[TokenField] = set()
@@ -120,7 +129,7 @@ def dead_token(failed: Iterable[Check]) -> TokenField | None:
             fields.add(check.field)  # type: ignore[arg-type]
         elif check.id == CheckId.RACKBEAT_TOKEN:
             fields.add("rackbeat_api_token")
-        elif check.id == CheckId.TRIPLETEX_SESSION and "consumer token" in (check.fix or "").casefold():
+        elif check.id == CheckId.TRIPLETEX_SESSION and check.fix in _CONSUMER_FIXES:
             fields.add("tripletex_consumer_token")
         elif check.id.value.startswith("tripletex_"):
             fields.add("tripletex_employee_token")

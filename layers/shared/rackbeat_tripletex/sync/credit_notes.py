@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from rackbeat_tripletex.clients.http import ValidationFailed
 from rackbeat_tripletex.clients.records import Unreadable
+from rackbeat_tripletex.i18n import text
+from rackbeat_tripletex.i18n.failure_details import detail
 from rackbeat_tripletex.mappers import rackbeat_to_tripletex as r2t
 from rackbeat_tripletex.mappers.common import content_hash
 from rackbeat_tripletex.mappers.rackbeat_to_tripletex.amounts import exact as exact_amount
@@ -43,28 +45,28 @@ class CreditNotes(Steps):
             or original_link is None
             or original_link.state != "synced"
         ):
-            what = (
-                "does not say which invoice it credits"
+            which = (
+                "no_original"
                 if number is None
-                else f"credits invoice {number}, which "
-                + (
-                    "Rackbeat does not have"
-                    if original is None or isinstance(original, Unreadable)
-                    else "has not reached Tripletex"
-                )
+                else "original_missing"
+                if original is None or isinstance(original, Unreadable)
+                else "original_not_sent"
             )
             return fail(
                 r2t.FailureReason.UNKNOWN_CREDITED_INVOICE,
-                f"Credit note {key} {what}, so it cannot be made a credit note of a Tripletex invoice.",
-                "Credit the original invoice in Tripletex yourself (Faktura > Krediter); nothing was "
-                "sent for this credit note.",
+                text(f"failure.credit_note.{which}.message", key=key, number=number),
+                text("failure.credit_note.credit_yourself.fix"),
             )
         if original.customer_id != invoice.customer_id:
             return fail(
                 r2t.FailureReason.UNKNOWN_CREDITED_INVOICE,
-                f"Credit note {key} is for customer {invoice.customer_id}, but invoice {number} it "
-                f"credits is for customer {original.customer_id}.",
-                "Credit the invoice in Tripletex yourself (Faktura > Krediter); nothing was sent.",
+                *detail(
+                    "credit_note.other_customer",
+                    key=key,
+                    customer=invoice.customer_id,
+                    number=number,
+                    original_customer=original.customer_id,
+                ),
             )
         if exact_amount(invoice.total_total) != -exact_amount(original.total_total):
             return None  # partial: a negative invoice on the same customer
@@ -74,9 +76,7 @@ class CreditNotes(Steps):
             order_number = f"{r2t.ORDER_NUMBER_PREFIX}{number}"
             return fail(
                 r2t.FailureReason.UNKNOWN_CREDITED_INVOICE,
-                f"Credit note {key} credits invoice {number}, which is still an open order "
-                f"({order_number}) in Tripletex, not an invoice.",
-                f"Delete the order {order_number} in Tripletex (or invoice it), then retry this credit note.",
+                *detail("credit_note.open_order", key=key, number=number, order=order_number),
             )
         day = invoice.invoice_date or self.ctx.now().date()
         if issued.is_credited:

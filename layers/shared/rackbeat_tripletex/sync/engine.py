@@ -98,26 +98,34 @@ class SyncEngine:
         streams = enabled if ALL in due or FULL in due else [s for s in enabled if s.name.value in wanted]
         runs: list[SyncRun] = []
         left: set[str] = set()
-        try:
-            with self.ctx.clients(tenant_id) as clients:
-                session = Session(tenant, settings, clients, trigger, uuid.uuid4().hex, time_left=time_left)
-                if streams:
-                    session.cursors = self.ctx.cursors.get_many(tenant_id, [s.name.value for s in streams])
-                for index, stream in enumerate(streams):
-                    run = self._run_stream(session, stream, full=full)
-                    runs.append(run)
-                    if run.outcome == RunOutcome.PAUSED:
-                        break
-                    if session.out_of_time:
-                        prefix = FULL_PREFIX if full else ""
-                        left = {prefix + s.name.value for s in streams[index:]}
-                        break
-        except MissingCredentials:
-            logger.warning("tenant has no stored credentials; nothing synced", extra={"tenant_id": tenant_id})
-        finally:
-            # History is written once per tenant run; a run cut short still records its streams.
-            if runs:
-                self.ctx.runs.put_many(runs)
+        # What the run records (failures, history) is read by the tenant: in its language.
+        with use_language(tenant.language):
+            try:
+                with self.ctx.clients(tenant_id) as clients:
+                    session = Session(
+                        tenant, settings, clients, trigger, uuid.uuid4().hex, time_left=time_left
+                    )
+                    if streams:
+                        session.cursors = self.ctx.cursors.get_many(
+                            tenant_id, [s.name.value for s in streams]
+                        )
+                    for index, stream in enumerate(streams):
+                        run = self._run_stream(session, stream, full=full)
+                        runs.append(run)
+                        if run.outcome == RunOutcome.PAUSED:
+                            break
+                        if session.out_of_time:
+                            prefix = FULL_PREFIX if full else ""
+                            left = {prefix + s.name.value for s in streams[index:]}
+                            break
+            except MissingCredentials:
+                logger.warning(
+                    "tenant has no stored credentials; nothing synced", extra={"tenant_id": tenant_id}
+                )
+            finally:
+                # History is written once per tenant run; a run cut short still records its streams.
+                if runs:
+                    self.ctx.runs.put_many(runs)
         return DueRun(runs, left, full_done=full and not left and bool(runs))
 
     def run_entity(self, task: EntitySyncTask) -> str:
@@ -129,7 +137,7 @@ class SyncEngine:
         tenant, settings = opened
         if not getattr(settings.streams, stream.name.value):
             return "stream_off"
-        with self.ctx.clients(task.tenant_id) as clients:
+        with use_language(tenant.language), self.ctx.clients(task.tenant_id) as clients:
             session = Session(tenant, settings, clients, "webhook", uuid.uuid4().hex)
             run = self._new_run(session, stream)
             try:
@@ -228,7 +236,7 @@ class SyncEngine:
         except AuthError as error:
             self._pause(session.tenant, error)
             run.outcome = RunOutcome.PAUSED
-            run.detail = "A token stopped working; the tenant is paused until new tokens are entered."
+            run.detail = text("failure.stream.paused")
         except (StreamAborted, RecordBusy, Busy, ApiError) as error:
             # Any refusal of the stream's list call (a 422 on a filter included) ends this
             # stream's run, recorded with its reason; the tenant's other streams still run.
@@ -277,7 +285,8 @@ class SyncEngine:
 def _stream_failure(error: Exception) -> str:
     """What a stopped stream's run says, in words for the tenant (never the raw answer)."""
     if isinstance(error, ValidationFailed):
-        return f"{error.api or 'The API'} refused the stream's list request ({error}). {error.user_hint}"
+        api = error.api or text("failure.stream.the_api")
+        return text("failure.stream.list_refused", api=api, error=error, hint=error.user_hint)
     return error.user_hint if isinstance(error, ApiError) else str(error)
 
 

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from rackbeat_tripletex import preflight
 from rackbeat_tripletex.clients.http import ApiError, AuthError, ValidationFailed
 from rackbeat_tripletex.clients.records import Unreadable
+from rackbeat_tripletex.i18n import text
+from rackbeat_tripletex.i18n.failure_details import about, detail
 from rackbeat_tripletex.mappers import rackbeat_to_tripletex as r2t
 from rackbeat_tripletex.mappers.rackbeat_to_tripletex.amounts import exact as exact_amount
 from rackbeat_tripletex.models import rackbeat as rb
@@ -250,24 +252,17 @@ class InvoiceWriter(Steps):
             again = dataclasses.replace(mapped, order=mapped.order.model_copy(update={"number": number}))
             return self._send(session, stream, invoice, again, None)
         if issued is None:
-            where = f"Tripletex order {mapped.order.number}"
-            fix = (
-                f"Delete the order {mapped.order.number} in Tripletex, then retry this invoice: it is "
-                "sent again with the change. Or undo the change in Rackbeat."
-            )
+            where = text("failure.invoice.where.order", number=mapped.order.number)
+            fix = text("failure.invoice.changed_order.fix", order=mapped.order.number)
         else:
-            where = f"Tripletex invoice {issued.invoice_number or issued.id}"
-            fix = (
-                f"Credit {where} in Tripletex (Faktura > Krediter), then retry this invoice: the "
-                "changed version then goes to Tripletex as a new invoice. Or undo the change in Rackbeat."
-            )
+            where = text("failure.invoice.where.invoice", number=issued.invoice_number or issued.id)
+            fix = text("failure.invoice.changed_invoice.fix", where=where)
         return self._fail(
             session,
             stream,
             invoice,
             r2t.FailureReason.CHANGED_AFTER_SYNC,
-            f"Invoice {invoice.number} was changed in Rackbeat after it reached Tripletex as {where}; "
-            "Tripletex could not take the change, so it was not sent.",
+            text("failure.invoice.changed.message", number=invoice.number, where=where),
             fix,
         )
 
@@ -287,14 +282,12 @@ def _tenant_key(finding: str) -> str:
 def _dependency_failure(
     invoice: rb.CustomerInvoice, dependency: r2t.Dependency, why: str
 ) -> r2t.MappingFailure:
-    what = f"{dependency.entity} {dependency.rackbeat_key}"
+    item = f"{about(dependency.entity)['noun']} {dependency.rackbeat_key}"
+    message, fix = detail("invoice.dependency", number=invoice.number, item=item, why=why)
     return r2t.MappingFailure(
         entity="invoice",
         rackbeat_key=str(invoice.number),
         reason=r2t.FailureReason.DEPENDENCY_FAILED,
-        message=f"Invoice {invoice.number} needs {what} in Tripletex first, but {why}.",
-        suggested_fix=(
-            f"Fix {what} in Rackbeat (see its own failure, if listed), then retry the invoice; the "
-            "nightly run retries it too."
-        ),
+        message=message,
+        suggested_fix=fix,
     )

@@ -9,6 +9,8 @@ from typing import Any
 
 from rackbeat_tripletex.clients.http import ValidationFailed
 from rackbeat_tripletex.clients.records import Unreadable
+from rackbeat_tripletex.i18n import text
+from rackbeat_tripletex.i18n.failure_details import about
 from rackbeat_tripletex.mappers.common import content_hash
 from rackbeat_tripletex.models.sync import Entity, RecordFailure, StreamName
 from rackbeat_tripletex.sync.context import SyncContext
@@ -115,15 +117,14 @@ class Steps:
             key,
             source_hash=source_hash,
             reason="unreadable",
-            message=(
-                f"{record.api} {entity} {record.key or '(without a number)'} could not be read: "
-                f"{record.reason}."
+            message=text(
+                "failure.unreadable.message",
+                **about(entity),
+                api=record.api,
+                key=record.key or text("failure.without_number"),
+                why=record.reason,
             ),
-            suggested_fix=(
-                f"Correct the named field on the {entity} in {record.api}; it is tried again when it "
-                f"changes, or now with Retry. If the value is valid in {record.api}, report it to the "
-                "operator: the integration does not know it yet."
-            ),
+            suggested_fix=text("failure.unreadable.fix", **about(entity), api=record.api),
         )
 
     def leased[T](self, session: Session, entity: Entity, key: str, work: Callable[[], T]) -> T:

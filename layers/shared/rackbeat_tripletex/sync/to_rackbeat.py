@@ -12,6 +12,8 @@ from typing import Any
 
 from rackbeat_tripletex.clients.http import NotFound, ValidationFailed
 from rackbeat_tripletex.clients.records import Unreadable
+from rackbeat_tripletex.i18n import text
+from rackbeat_tripletex.i18n.failure_details import about
 from rackbeat_tripletex.mappers.common import content_hash
 from rackbeat_tripletex.models.sync import RecordFailure, SyncRun
 from rackbeat_tripletex.streams.base import ReadStart
@@ -104,8 +106,8 @@ class ToRackbeatSync(Steps):
                 f"tripletex-{record.id}",
                 source_hash=tripletex_hash(record),
                 reason="missing_number",
-                message=f"The Tripletex {entity} {record.id} has no number.",
-                suggested_fix=f"Give the {entity} a number in Tripletex; it syncs again on its own.",
+                message=text("failure.tx.no_number.message", **about(entity), key=record.id),
+                suggested_fix=text("failure.tx.no_number.fix", **about(entity)),
             )
         link = self.ctx.links.get(session.tenant_id, entity, key)
         if (
@@ -127,8 +129,8 @@ class ToRackbeatSync(Steps):
                 key,
                 source_hash=source_hash,
                 reason="no_initial_import",
-                message="Tripletex -> Rackbeat needs the groups and payment terms of the initial import.",
-                suggested_fix="Run the initial import in the wizard first; the record then syncs by itself.",
+                message=text("failure.tx.no_initial_import.message"),
+                suggested_fix=text("failure.tx.no_initial_import.fix"),
             )
         mapped = stream.map(record, initial.request, session.refs())
         if isinstance(mapped, RecordFailure):

@@ -25,6 +25,8 @@ from aws_lambda_powertools.metrics import MetricUnit
 
 from rackbeat_tripletex.clients.http import Conflict, NotFound, ValidationFailed
 from rackbeat_tripletex.clients.records import Unreadable
+from rackbeat_tripletex.i18n import text
+from rackbeat_tripletex.i18n.failure_details import about
 from rackbeat_tripletex.mappers import rackbeat_to_tripletex as r2t
 from rackbeat_tripletex.models.sync import EntityLink, SyncRun
 from rackbeat_tripletex.store.links import PageState
@@ -234,7 +236,9 @@ class ToTripletexSync(Steps):
                 if both_ways:
                     return None
                 if attempt == 1:
-                    raise StreamAborted(f"{stream.entity} {current.id} keeps changing in Tripletex") from None
+                    raise StreamAborted(
+                        text("failure.stream.keeps_changing", **about(stream.entity), key=current.id)
+                    ) from None
                 current = conflict.current if conflict.current is not None else stream.get(api, current.id)
         raise AssertionError("unreachable")  # pragma: no cover
 
@@ -245,7 +249,7 @@ class ToTripletexSync(Steps):
         assert stream is not None
         record = stream.fetch(session.rackbeat, dependency.rackbeat_key)
         if record is None:
-            return "it was not found in Rackbeat"
+            return text("failure.invoice.dependency.not_found")
         if self.sync_record(session, stream, record).outcome == "failed":
-            return "it could not be synced to Tripletex (its own failure in the list says why)"
+            return text("failure.invoice.dependency.failed")
         return None

@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from decimal import Decimal, localcontext
 from typing import Any
 
+from rackbeat_tripletex.i18n import text
+from rackbeat_tripletex.i18n.failure_details import about, detail
 from rackbeat_tripletex.mappers.common import content_hash
 from rackbeat_tripletex.mappers.rackbeat_to_tripletex.amounts import (
     _ARITHMETIC,
@@ -121,17 +123,9 @@ def _map(
     product_groups: Mapping[str, int | None],
 ) -> MappedInvoice:
     if not invoice.is_booked:
-        raise Unmappable(
-            FailureReason.NOT_BOOKED,
-            f"Invoice {invoice.number} is a draft in Rackbeat.",
-            "Book the invoice in Rackbeat; it is sent to Tripletex when booked.",
-        )
+        raise Unmappable(FailureReason.NOT_BOOKED, *detail("invoice.draft", number=invoice.number))
     if not invoice.lines:
-        raise Unmappable(
-            FailureReason.NO_LINES,
-            f"Invoice {invoice.number} has no lines.",
-            "Add the lines in Rackbeat (or credit the empty invoice there).",
-        )
+        raise Unmappable(FailureReason.NO_LINES, *detail("invoice.no_lines", number=invoice.number))
     _require_dependencies(invoice, customer_id, product_ids)
     assert customer_id is not None  # checked above; narrows the type
     invoice_date = _date(invoice.invoice_date or invoice.booked_at, invoice.number, "invoice date")
@@ -149,8 +143,8 @@ def _map(
     if lines is None:
         raise Unmappable(
             FailureReason.AMOUNTS_DO_NOT_ADD_UP,
-            f"No unit prices make Tripletex arrive at invoice {invoice.number}'s amounts to the øre.",
-            "Contact support with the invoice number; nothing was sent to Tripletex.",
+            text("failure.invoice.no_unit_prices.message", number=invoice.number),
+            text("failure.invoice.contact_support.fix"),
         )
     order = tx.Order(
         customer=tx.Ref(id=customer_id),
@@ -168,9 +162,13 @@ def _map(
     if predicted != expected:
         raise Unmappable(
             FailureReason.AMOUNTS_DO_NOT_ADD_UP,
-            f"Tripletex would total invoice {invoice.number} at {predicted.including_vat}, "
-            f"Rackbeat at {expected.including_vat}.",
-            "Contact support with the invoice number; nothing was sent to Tripletex.",
+            text(
+                "failure.invoice.totals_differ.message",
+                number=invoice.number,
+                tripletex=predicted.including_vat,
+                rackbeat=expected.including_vat,
+            ),
+            text("failure.invoice.contact_support.fix"),
         )
     tx_invoice = None
     payload = order.payload()
@@ -209,11 +207,10 @@ def _require_dependencies(
             if dependency not in missing:
                 missing.append(dependency)
     if missing:
-        names = ", ".join(f"{d.entity} {d.rackbeat_key}" for d in missing)
+        names = ", ".join(f"{about(d.entity)['noun']} {d.rackbeat_key}" for d in missing)
         raise Unmappable(
             FailureReason.MISSING_DEPENDENCY,
-            f"Invoice {invoice.number} needs {names} in Tripletex first.",
-            "Nothing to do: they are synced first and the invoice follows.",
+            *detail("invoice.needs", number=invoice.number, names=names),
             missing=tuple(missing),
         )
 
@@ -232,11 +229,7 @@ def _product_key(line: rb.DocumentLine) -> str | None:
 def _date(value: dt.date | None, number: int, what: str) -> dt.date:
     # The read model has parsed it already; a booking stamp counts by its Copenhagen day.
     if value is None:
-        raise Unmappable(
-            FailureReason.MISSING_DATE,
-            f"Invoice {number} has no {what}.",
-            f"Set the {what} on the invoice in Rackbeat, then retry it.",
-        )
+        raise Unmappable(FailureReason.MISSING_DATE, *detail("invoice.no_date", what, number=number))
     if isinstance(value, dt.datetime):
         return value.astimezone(RACKBEAT_TIMEZONE).date()
     return value
@@ -293,13 +286,10 @@ def _line_rates(
     ]
     first = missing[0] + 1
     if len(fitting) != 1:
-        why = "no VAT rate of the company" if not fitting else "more than one VAT rate"
+        why = text("failure.invoice.why.many_rates" if fitting else "failure.invoice.why.no_rate")
         raise Unmappable(
             FailureReason.UNKNOWN_VAT_RATE,
-            f"Line {first} of invoice {invoice.number} has no VAT rate, its product group has none "
-            f"for the VAT zone '{zone}', and {why} makes the lines add up to the invoice's VAT.",
-            f"Set the VAT rate for the VAT zone '{zone}' on the line's product group in Rackbeat (or "
-            "the rate on the line), then retry the invoice.",
+            *detail("invoice.vat_rate", line=first, number=invoice.number, zone=zone, why=why),
         )
     return [rate if rate is not None else fitting[0] for rate in rates]
 
@@ -340,9 +330,14 @@ def _rackbeat_totals(invoice: rb.CustomerInvoice, targets: list[_Target]) -> Inv
     if given_subtotal != subtotal or half_up(given_subtotal + vat) != total:
         raise Unmappable(
             FailureReason.AMOUNTS_DO_NOT_ADD_UP,
-            f"Invoice {invoice.number}'s totals in Rackbeat do not equal the sum of its lines "
-            f"(lines {subtotal}, subtotal {given_subtotal}, VAT {vat}, total {total}).",
-            "Open and re-save the invoice in Rackbeat so its totals are recalculated, then retry it.",
+            *detail(
+                "invoice.lines_sum",
+                number=invoice.number,
+                lines=subtotal,
+                subtotal=given_subtotal,
+                vat=vat,
+                total=total,
+            ),
         )
     # Rackbeat rounds each line's VAT; where that lands exactly on half an øre its convention
     # may differ from half-up, so those lines are settled against Rackbeat's own VAT total.
@@ -359,9 +354,7 @@ def _rackbeat_totals(invoice: rb.CustomerInvoice, targets: list[_Target]) -> Inv
     if difference != 0:
         raise Unmappable(
             FailureReason.AMOUNTS_DO_NOT_ADD_UP,
-            f"Invoice {invoice.number}'s VAT in Rackbeat ({vat}) does not equal its lines' VAT "
-            f"({vat - difference}).",
-            "Open and re-save the invoice in Rackbeat so its VAT is recalculated, then retry it.",
+            *detail("invoice.vat_sum", number=invoice.number, vat=vat, lines_vat=vat - difference),
         )
     return InvoiceTotals(excluding_vat=subtotal, including_vat=subtotal + vat)
 

@@ -9,7 +9,7 @@ from the lot's product group as for products.
 
 from __future__ import annotations
 
-from rackbeat_tripletex.i18n import Language, text
+from rackbeat_tripletex.i18n import text
 from rackbeat_tripletex.mappers.rackbeat_to_tripletex.parties import clean, required_name
 from rackbeat_tripletex.mappers.rackbeat_to_tripletex.product import _price
 from rackbeat_tripletex.mappers.rackbeat_to_tripletex.reference import Reference
@@ -23,12 +23,9 @@ from rackbeat_tripletex.mappers.rackbeat_to_tripletex.result import (
 from rackbeat_tripletex.models import rackbeat as rb
 from rackbeat_tripletex.models import tripletex as tx
 
-# Failures are stored as the other mappers' are: in English, the history's language.
-_EN = Language.EN
-
 
 def _fail(reason: FailureReason, key: str, number: str) -> Unmappable:
-    return Unmappable(reason, text(f"{key}.message", _EN, number=number), text(f"{key}.fix", _EN))
+    return Unmappable(reason, text(f"{key}.message", number=number), text(f"{key}.fix"))
 
 
 def lot_price(lot: rb.Lot) -> float | None:

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from rackbeat_tripletex.i18n.failure_details import detail
 from rackbeat_tripletex.mappers.rackbeat_to_tripletex.reference import HOME_COUNTRY, Reference
 from rackbeat_tripletex.mappers.rackbeat_to_tripletex.result import FailureReason, Unmappable, Warnings
 from rackbeat_tripletex.models import rackbeat as rb
@@ -62,20 +63,14 @@ def clean(text: str | None) -> str | None:
 def required_name(name: str | None, what: str) -> str:
     value = clean(name)
     if value is None:
-        raise Unmappable(
-            FailureReason.MISSING_NAME,
-            f"The {what} has no name.",
-            f"Give the {what} a name in Rackbeat; it syncs again on its own.",
-        )
+        raise Unmappable(FailureReason.MISSING_NAME, *detail("rb.missing_name", what))
     return value
 
 
 def record_number(number: int, what: str) -> int:
     if not 0 <= number <= INT32_MAX:
         raise Unmappable(
-            FailureReason.INVALID_NUMBER,
-            f"The {what} number {number} is outside what Tripletex accepts (0 to {INT32_MAX}).",
-            f"Give the {what} a smaller number in Rackbeat; it syncs again on its own.",
+            FailureReason.INVALID_NUMBER, *detail("rb.number_too_large", what, number=number, limit=INT32_MAX)
         )
     return number
 
@@ -89,11 +84,7 @@ def country_code(text: str | None, vat_zone: str | None) -> str | None:
     upper = value.upper()
     code = _COUNTRY_NAMES.get(upper, upper)
     if not re.fullmatch(r"[A-Z]{2}", code):
-        raise Unmappable(
-            FailureReason.UNKNOWN_COUNTRY,
-            f"The country '{value}' is not a country code the integration knows.",
-            "Write the country as a two-letter code (such as NO, SE or DE) in Rackbeat; it syncs again.",
-        )
+        raise Unmappable(FailureReason.UNKNOWN_COUNTRY, *detail("rb.country_code", country=value))
     return code
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from rackbeat_tripletex.i18n.failure_details import detail
 from rackbeat_tripletex.mappers.rackbeat_to_tripletex.parties import clean, required_name
 from rackbeat_tripletex.mappers.rackbeat_to_tripletex.reference import Reference
 from rackbeat_tripletex.mappers.rackbeat_to_tripletex.result import (
@@ -27,11 +28,7 @@ def _price(value: float | None, what: str) -> float | None:
     if value is None:
         return None
     if Decimal(str(value)) < 0:
-        raise Unmappable(
-            FailureReason.INVALID_PRICE,
-            f"The product's {what} is negative ({value}).",
-            f"Correct the {what} in Rackbeat; the product syncs again on its own.",
-        )
+        raise Unmappable(FailureReason.INVALID_PRICE, *detail("rb.negative_price", what, value=value))
     return value
 
 
@@ -41,11 +38,7 @@ def map_product(product: rb.Product, reference: Reference) -> Mapped[tx.Product]
         name = required_name(product.name, "product")
         number = clean(product.number)
         if number is None:
-            raise Unmappable(
-                FailureReason.INVALID_NUMBER,
-                "The product has no number.",
-                "Give the product a number in Rackbeat; it syncs again on its own.",
-            )
+            raise Unmappable(FailureReason.INVALID_NUMBER, *detail("rb.product_no_number"))
         group = reference.product_group(product.group.number)
         stock_item = (
             product.group.has_inventory if product.group.has_inventory is not None else group.has_inventory

@@ -11,6 +11,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from rackbeat_tripletex.i18n import text
+from rackbeat_tripletex.i18n.failure_details import detail
 from rackbeat_tripletex.mappers.rackbeat_to_tripletex.result import FailureReason, Unmappable
 from rackbeat_tripletex.models import rackbeat as rb
 from rackbeat_tripletex.models import tripletex as tx
@@ -95,12 +97,7 @@ class Reference:
         if chosen is not None:
             return self._chosen_vat_type(zone, chosen, wanted)
         if zone not in ABROAD_ZONES and zone not in DOMESTIC_ZONES:
-            raise Unmappable(
-                FailureReason.UNKNOWN_VAT_ZONE,
-                f"VAT zone '{zone}' has no Tripletex VAT type.",
-                f"Choose the Tripletex VAT type for the VAT zone '{zone}' in the integration's settings, "
-                "then retry the record.",
-            )
+            raise Unmappable(FailureReason.UNKNOWN_VAT_ZONE, *detail("rb.vat_zone", zone=zone))
         matching = sorted(
             (v for v in self.vat_types.values() if percent(v.percentage or 0) == wanted),
             key=lambda v: v.id or 0,
@@ -114,13 +111,8 @@ class Reference:
         if matching and not (abroad and wanted == 0) and matching[0].id is not None:
             # A rate without a standard code (e.g. a special rate the company set up itself).
             return matching[0].id
-        where = "sales abroad (export, code 52)" if abroad and wanted == 0 else "domestic sales"
-        raise Unmappable(
-            FailureReason.UNKNOWN_VAT_TYPE,
-            f"Tripletex has no outgoing VAT type for {wanted} % on {where}.",
-            f"Activate an outgoing VAT type for {wanted} % ({where}) in Tripletex, or correct the "
-            "VAT rate in Rackbeat, then retry the record.",
-        )
+        where = text("failure.rb.where.export" if abroad and wanted == 0 else "failure.rb.where.domestic")
+        raise Unmappable(FailureReason.UNKNOWN_VAT_TYPE, *detail("rb.no_vat_type", rate=wanted, where=where))
 
     def _chosen_vat_type(self, zone: str, number: str, wanted: Decimal) -> int:
         for vat in sorted(self.vat_types.values(), key=lambda v: v.id or 0):
@@ -129,18 +121,11 @@ class Reference:
                 if rate != wanted:
                     raise Unmappable(
                         FailureReason.UNKNOWN_VAT_TYPE,
-                        f"The VAT type {number} chosen for the VAT zone '{zone}' is {rate} %, "
-                        f"but the line's VAT rate in Rackbeat is {wanted} %.",
-                        f"Choose a VAT type of {wanted} % for the VAT zone '{zone}' in the settings, or "
-                        "correct the rate in Rackbeat, then retry the record.",
+                        *detail("rb.vat_type_rate", number=number, zone=zone, rate=rate, wanted=wanted),
                     )
                 return vat.id
         raise Unmappable(
-            FailureReason.UNKNOWN_VAT_TYPE,
-            f"The VAT type {number} chosen for the VAT zone '{zone}' is not an active outgoing VAT type "
-            "in Tripletex.",
-            f"Activate VAT type {number} in Tripletex, or choose another one for the VAT zone '{zone}' in "
-            "the settings, then retry the record.",
+            FailureReason.UNKNOWN_VAT_TYPE, *detail("rb.vat_type_inactive", number=number, zone=zone)
         )
 
     def group_rate(self, group_number: int | None, zone: str | None) -> Decimal | None:
@@ -167,22 +152,13 @@ class Reference:
         wanted = (code or BASE_CURRENCY).strip().upper()
         found = self.currency_ids.get(wanted)
         if found is None:
-            raise Unmappable(
-                FailureReason.UNKNOWN_CURRENCY,
-                f"The currency {wanted} is not one of the Tripletex company's currencies.",
-                f"Add {wanted} as a currency in Tripletex, or choose another currency in Rackbeat, "
-                "then retry the record.",
-            )
+            raise Unmappable(FailureReason.UNKNOWN_CURRENCY, *detail("rb.currency", currency=wanted))
         return found
 
     def country_id(self, code: str) -> int:
         found = self.country_ids.get(code)
         if found is None:
-            raise Unmappable(
-                FailureReason.UNKNOWN_COUNTRY,
-                f"The country {code} is not known to the integration's Tripletex country list.",
-                "Correct the country in Rackbeat (a two-letter code such as NO, SE or DE), then retry.",
-            )
+            raise Unmappable(FailureReason.UNKNOWN_COUNTRY, *detail("rb.country", code=code))
         return found
 
     # ----- units, payment terms, groups ---------------------------------------------------------
@@ -195,12 +171,12 @@ class Reference:
                     value = getattr(unit, attribute)
                     if value and value.strip().casefold() == wanted:
                         return unit_id
-        shown = f"'{name}'" if name is not None else f"number {rackbeat_unit}"
-        raise Unmappable(
-            FailureReason.UNKNOWN_UNIT,
-            f"The Rackbeat unit {shown} has no product unit with the same name in Tripletex.",
-            f"Create a product unit named {shown} in Tripletex (Produkt > Enheter), then retry the record.",
+        shown = (
+            text("failure.rb.unit_named", unit=name)
+            if name is not None
+            else text("failure.rb.unit_number", unit=rackbeat_unit)
         )
+        raise Unmappable(FailureReason.UNKNOWN_UNIT, *detail("rb.unit", unit=shown))
 
     def payment_days(self, term_number: int | None) -> int | None:
         term = self.payment_terms.get(term_number) if term_number is not None else None
@@ -209,9 +185,5 @@ class Reference:
     def product_group(self, number: int) -> rb.ProductGroup:
         group = self.product_groups.get(number)
         if group is None:
-            raise Unmappable(
-                FailureReason.UNKNOWN_PRODUCT_GROUP,
-                f"The product group {number} was not found in Rackbeat.",
-                "Put the product in an existing product group in Rackbeat, then retry it.",
-            )
+            raise Unmappable(FailureReason.UNKNOWN_PRODUCT_GROUP, *detail("rb.product_group", number=number))
         return group

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+from rackbeat_tripletex.i18n.failure_details import detail
 from rackbeat_tripletex.mappers.common import (
     MapFailure,
     clean,
@@ -50,16 +51,10 @@ def contact_fields(
     record: Customer | Supplier, number: int | None, what: str, refs: ReferenceData
 ) -> dict[str, Any]:
     if number is None:
-        raise MapFailure(
-            FailureReason.MISSING_NUMBER,
-            f"The {what} has no {what} number.",
-            f"Give the {what} a {what} number in Tripletex, then retry it.",
-        )
+        raise MapFailure(FailureReason.MISSING_NUMBER, *detail("tx.contact_no_number", what))
     if number < 1:
         raise MapFailure(
-            FailureReason.INVALID_NUMBER,
-            f"The {what} number {number} is not allowed in Rackbeat (numbers start at 1).",
-            f"Give the {what} a {what} number of 1 or more in Tripletex, then retry it.",
+            FailureReason.INVALID_NUMBER, *detail("tx.contact_number_too_small", what, number=number)
         )
     name = required_name(record.name, what)
     fields: dict[str, Any] = {

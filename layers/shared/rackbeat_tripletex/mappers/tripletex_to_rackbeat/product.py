@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+from rackbeat_tripletex.i18n.failure_details import detail
 from rackbeat_tripletex.mappers.common import (
     BASE_CURRENCY,
     MAX_TEXT,
@@ -34,16 +35,11 @@ def map_product(
 def _map(product: Product, request: InitialSyncRequest, refs: ReferenceData) -> ProductWrite:
     number = clean(product.number)
     if number is None:
-        raise MapFailure(
-            FailureReason.MISSING_NUMBER,
-            "The product has no product number; Rackbeat identifies products by number.",
-            "Give the product a product number in Tripletex, then retry it.",
-        )
+        raise MapFailure(FailureReason.MISSING_NUMBER, *detail("tx.product_no_number"))
     if len(number) > MAX_TEXT:
         raise MapFailure(
             FailureReason.INVALID_NUMBER,
-            f"The product number is {len(number)} characters; Rackbeat allows {MAX_TEXT}.",
-            f"Shorten the product number in Tripletex to at most {MAX_TEXT} characters, then retry it.",
+            *detail("tx.product_number_too_long", length=len(number), limit=MAX_TEXT),
         )
     name = required_name(product.name, "product")
     # Rackbeat keeps one sales price in the account's base currency.
@@ -53,17 +49,14 @@ def _map(product: Product, request: InitialSyncRequest, refs: ReferenceData) -> 
     if currency != BASE_CURRENCY:
         raise MapFailure(
             FailureReason.UNKNOWN_CURRENCY,
-            f"The product is priced in {currency}; Rackbeat keeps sales prices in {BASE_CURRENCY}.",
-            f"Price the product in {BASE_CURRENCY} in Tripletex, then retry it.",
+            *detail("tx.product_foreign_price", currency=currency, base=BASE_CURRENCY),
         )
     price = product.price_excluding_vat_currency or 0.0
     cost = product.cost_excluding_vat_currency
     for label, value in (("sales price", price), ("cost price", cost)):
         if value is not None and (not math.isfinite(value) or value < 0):
             raise MapFailure(
-                FailureReason.INVALID_PRICE,
-                f"The product's {label} ({value}) is negative.",
-                f"Correct the product's {label} in Tripletex, then retry it.",
+                FailureReason.INVALID_PRICE, *detail("tx.product_negative_price", label, value=value)
             )
     return ProductWrite(
         number=number,
@@ -98,9 +91,7 @@ def unit_name(product: Product, refs: ReferenceData) -> str:
     known = refs.unit_names.get(product.product_unit.id)
     if known is None:
         raise MapFailure(
-            FailureReason.UNKNOWN_UNIT,
-            f"The product's unit (Tripletex id {product.product_unit.id}) is not one of the company's units.",
-            "Choose one of the company's units for the product in Tripletex, then retry it.",
+            FailureReason.UNKNOWN_UNIT, *detail("tx.product_unit_id", unit_id=product.product_unit.id)
         )
     return known
 
@@ -119,10 +110,5 @@ def _unit(product: Product, refs: ReferenceData) -> int:
     name = unit_name(product, refs)
     unit = refs.rackbeat_units.get(name.casefold())
     if unit is None:
-        raise MapFailure(
-            FailureReason.UNKNOWN_UNIT,
-            f"The product's unit '{name}' does not exist in Rackbeat.",
-            f"Create the unit '{name}' in Rackbeat (Settings > Units) or change the product's unit in "
-            "Tripletex, then retry the product.",
-        )
+        raise MapFailure(FailureReason.UNKNOWN_UNIT, *detail("tx.product_unit_missing", unit=name))
     return unit
