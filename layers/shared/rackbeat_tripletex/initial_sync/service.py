@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from typing import cast
+from typing import Any, cast
 
 from pydantic import BaseModel
 
@@ -167,14 +167,8 @@ def _dry_run(clients: Clients, tenant_id: str, request: InitialSyncRequest) -> D
             key = rackbeat_key(write)
             if numbers[key] > 1 and key in claimed:
                 report.failures.append(
-                    RecordFailure(
-                        entity=entity,
-                        key=str(record.id),
-                        number=key,
-                        name=record.name,
-                        reason=FailureReason.DUPLICATE_NUMBER,
-                        message=text("preview.duplicate_number.message", number=key),
-                        suggested_fix=text("preview.duplicate_number.fix"),
+                    _predicted(
+                        entity, record, key, FailureReason.DUPLICATE_NUMBER, "duplicate_number", number=key
                     )
                 )
                 summary.would_fail += 1
@@ -187,14 +181,13 @@ def _dry_run(clients: Clients, tenant_id: str, request: InitialSyncRequest) -> D
                 # stays free for a later record, as in the import.
                 missing_currencies.add(currency)
                 report.failures.append(
-                    RecordFailure(
-                        entity=entity,
-                        key=str(record.id),
-                        number=key,
-                        name=record.name,
-                        reason=FailureReason.UNKNOWN_CURRENCY,
-                        message=text("preview.unknown_currency.message", currency=currency),
-                        suggested_fix=text("preview.unknown_currency.fix", currency=currency),
+                    _predicted(
+                        entity,
+                        record,
+                        key,
+                        FailureReason.UNKNOWN_CURRENCY,
+                        "unknown_currency",
+                        currency=currency,
                     )
                 )
                 summary.would_fail += 1
@@ -214,6 +207,21 @@ def _dry_run(clients: Clients, tenant_id: str, request: InitialSyncRequest) -> D
     report.foreign_currencies = dict(sorted(foreign.items()))
     report.missing_currencies = sorted(missing_currencies)
     return report
+
+
+def _predicted(
+    entity: ImportEntity, record: Any, key: str, reason: FailureReason, words: str, **params: object
+) -> RecordFailure:
+    """A failure the import would have, in the preview's own words (``preview.<words>.*``)."""
+    return RecordFailure(
+        entity=entity,
+        key=str(record.id),
+        number=key,
+        name=record.name,
+        reason=reason,
+        message=text(f"preview.{words}.message", **params),
+        suggested_fix=text(f"preview.{words}.fix", **params),
+    )
 
 
 def _foreign_currency(payload: dict[str, object]) -> str | None:
