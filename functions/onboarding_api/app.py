@@ -28,6 +28,11 @@ if TYPE_CHECKING:
 logger = Logger()
 # The local runner serves requests on threads: the first two must not build two resolvers.
 _building = threading.Lock()
+# The resolver holds a request's principal and route on ``app.context`` and clears it after each
+# answer: invocations that share a process (the local stack's threads) would read or clear each
+# other's (a KeyError '_route', a 500, in the browser tests). Lambda runs one invocation per
+# process, so in AWS the lock is never contended.
+_resolving = threading.Lock()
 
 
 @cache
@@ -88,8 +93,10 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     principal = admitted.principal
     if principal is not None:
         logger.append_keys(tenant_id=principal.tenant.tenant_id)
-        app.append_context(principal=principal)  # type: ignore[no-untyped-call]
-    answer = app.resolve(event, context)
+    with _resolving:
+        if principal is not None:
+            app.append_context(principal=principal)  # type: ignore[no-untyped-call]
+        answer = app.resolve(event, context)
     if principal is not None and principal.rotated_token:
         # The session token was replaced on this use: the wizard reads the successor here.
         headers = answer.setdefault("headers", {}) or {}
