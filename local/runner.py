@@ -8,7 +8,7 @@ its own):
   synchronous Lambda Invoke on the invoke endpoint's request thread.
 * Each function has a pool of *containers* (`ContainerPool`), as Lambda has execution
   environments: a container is its own import of the handler module, so module-level state
-  (a Powertools resolver's current request, a cached client) belongs to one container. An
+  (a Powertools resolver and its routing context, a cached client) belongs to one container. An
   invocation takes an idle container (a warm start) or, when every one is busy, imports a new
   one (a cold start), and gives it back when it ends; a container never runs two invocations at
   once, and a function never has more containers than invocations it ran at the same time.
@@ -16,12 +16,13 @@ its own):
   nested invocation takes another container (a cold start, as in Lambda), so there is no
   deadlock to design around. Tests reach every container of a function, those loaded later
   included, through `LambdaRunner.on_container`.
-* Unlike Lambda, what is not the handler module is still per process: the layer's modules
-  (``rackbeat_tripletex.*``, imported once, like the layer's files are the same in every
-  environment, but here with one module state for all containers and all functions), the
-  modules of the function's own directory other than the handler, the logging registry (a
-  Powertools ``Logger``'s handler), and anything cached process-wide. Module state in the layer
-  must stay thread-safe (boto3 clients are).
+* Unlike Lambda, what is not the handler module is still per process: the layer's modules and
+  libraries (``rackbeat_tripletex.*``, Powertools, boto3: imported once, as the layer's files are
+  the same in every environment, but here with one module state for all containers and all
+  functions), the modules of the function's own directory other than the handler, the logging
+  registry and Powertools' shared state (a ``Logger``'s keys, the ``Metrics``' metric set: log
+  lines and metrics of concurrent invocations can mix), and anything cached process-wide.
+  Module state in the layer must stay thread-safe (boto3 clients are).
 * Powertools' REST resolvers keep the request being answered (``current_event``,
   ``lambda_context``) on their base class, process-wide, so containers alone would not keep two
   requests apart: `isolate_router_state` makes those two attributes per invocation (a context
