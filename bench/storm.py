@@ -216,7 +216,9 @@ def _storm(run: Run, noisy_n: int, import_n: int, quiet_n: int) -> dict[str, Any
         base.serve(routers["rackbeat"], "127.0.0.1", 0),
     ]
     urls = {"tripletex": f"{servers[0].url}/v2", "rackbeat": f"{servers[1].url}/api"}
-    moto = MotoServer()
+    # moto in a process of its own, as in the import benchmark: in the stack's interpreter its
+    # CPU shares one GIL with the deliveries, the workers and the simulators, and paces the sync.
+    moto = MotoServer(process=True)
     moto.reset()
     stack = LocalStack(
         TEMPLATE,
