@@ -27,3 +27,6 @@ def test_a_storm_an_import_and_quiet_tenants_each_land_once_without_echoes() -> 
     assert measured["sync_dlq"] == 0
     # A storm of deliveries for one tenant never queues more than a turn per tenant.
     assert measured["sync_queue_peak"] <= quiet + 2
+    # Changed once more and announced by one delivery: every product lands, one PUT each.
+    assert measured["alone"]["landed"] == noisy
+    assert measured["alone"]["tripletex_calls"] / noisy <= 1.3
