@@ -82,9 +82,14 @@ def turns() -> Turns:
     ctx = context()
     table, sqs = _aws(config.idempotency_table_name)
 
-    def requeue(task: TenantSyncTask) -> None:
+    def requeue(task: TenantSyncTask, delay_seconds: int) -> None:
+        # SyncQueue is a standard queue, fair by its message groups: unlike a FIFO queue it
+        # takes a delay per message, which is how a turn's retry waits out its backoff.
         sqs.send_message(
-            QueueUrl=config.sync_queue_url, MessageBody=task.model_dump_json(), MessageGroupId=task.tenant_id
+            QueueUrl=config.sync_queue_url,
+            MessageBody=task.model_dump_json(),
+            MessageGroupId=task.tenant_id,
+            DelaySeconds=delay_seconds,
         )
 
     def reconciled(tenant_id: str) -> None:

@@ -11,6 +11,16 @@ Fairness between tenants rests on two rules (store/tenant_work.py holds the firs
    gives the work back (cursors unmoved) and sends itself to the back of the queue. A tenant
    waiting behind a storm waits for at most one slice per worker, never for the storm.
 
+A stream that stops on a temporary error (the API down or over its rate limit past the client's
+retries; ``SyncEngine.run_due``'s ``retry``) is handed back with the tenant still held and a
+*delayed* message: the turn comes back after :func:`retry_delay` (30 s, doubling with each turn
+in a row that ended so, at most :data:`RETRY_MAX_SECONDS`), so a change lands within about a
+minute of a short outage's end instead of at the next schedule tick. The count travels in the
+message (``TenantSyncTask.attempt``): it belongs to one holder's run of turns, starts again with
+the next holder, and costs no write. Work arriving meanwhile joins the held tenant (one message,
+as ever); a refusal (4xx) is a record's or a stream's failure and never retried early, and a dead
+token pauses the tenant, which ends its retries.
+
 Concurrency then scales with the number of active tenants: the queue holds about one message
 per busy tenant, and Lambda's SQS pollers scale with the queue up to the event source's
 ``MaximumConcurrency`` (template parameter ``SyncMaxConcurrency``), with no per-tenant limit to
@@ -35,13 +45,25 @@ logger = logging.getLogger(__name__)
 SLICE_SECONDS = 40.0
 # Kept back from the function's remaining time for the history, the hand-back and the send.
 MARGIN_SECONDS = 8.0
+# A retry after a temporary error: soon enough that a change lands within about a minute of a
+# short outage, doubling so a long one costs a turn every few minutes, and at most below the sync
+# interval (5 minutes), so a retry is never later than the schedule tick it replaces.
+RETRY_FIRST_SECONDS = 30
+RETRY_MAX_SECONDS = 240
+
+
+def retry_delay(attempt: int) -> int:
+    """Seconds before the retry of a turn that is the ``attempt``-th in a row (from 0) to end on a
+    temporary error."""
+    return min(RETRY_FIRST_SECONDS << min(attempt, 8), RETRY_MAX_SECONDS)
 
 
 @dataclass
 class Turns:
     engine: SyncEngine
     work: TenantWork
-    requeue: Callable[[TenantSyncTask], None]
+    # Sends the holder's next message, delayed by the given seconds (0: the back of the queue).
+    requeue: Callable[[TenantSyncTask, int], None]
     # Called when a nightly reconcile ran to its end (the failure digest goes out then).
     reconciled: Callable[[str], None] = lambda tenant_id: None
     monotonic: Callable[[], float] = time.monotonic
@@ -54,7 +76,8 @@ class Turns:
         message_id: str | None = None,
     ) -> str:
         """One message: ``coalesced`` (a holder has it), ``superseded`` (this message's holder
-        was replaced, or it finds nothing due and nobody holding), ``done`` or ``yielded``.
+        was replaced, or it finds nothing due and nobody holding), ``done``, ``yielded`` or
+        ``retrying`` (a stream stopped on a temporary error; the turn comes back delayed).
         ``message_id`` (the SQS message's) names the holder an unheld message becomes, so its
         redelivery after a crash resumes the turn."""
         tenant_id = task.tenant_id
@@ -68,33 +91,70 @@ class Turns:
         def time_left() -> float:
             return ends - self.monotonic()
 
+        # Streams stopped by a temporary error in this turn: they wait for the delayed retry.
+        retry: set[str] = set()
         while True:
             due = self.work.take(tenant_id, holder)
             if due is None:
+                self.work.give_back(tenant_id, retry)  # the newer holder runs them
                 return "superseded"  # a newer holder carries the tenant's work
-            if due:
+            # A stream that just failed is not run again in the same turn (a storm of deliveries
+            # for it would hammer an API that is down); it waits, with its new work, for the retry.
+            now = due - retry
+            if now:
                 try:
-                    ran = self.engine.run_due(tenant_id, due, _trigger(due), time_left=time_left)
+                    ran = self.engine.run_due(tenant_id, now, _trigger(now), time_left=time_left)
                 except Exception:
                     # Due again, and the tenant free: this message's redelivery takes the turn up
                     # again (TenantWork.take), or a delivery or tick meanwhile starts a holder.
-                    self.work.give_back(tenant_id, due)
+                    self.work.give_back(tenant_id, due | retry)
                     self.work.abandon(tenant_id, holder)
                     raise
                 if ran.full_done:
                     self.reconciled(tenant_id)
+                retry = (retry - {run.stream.value for run in ran.runs}) | ran.retry
                 if ran.left:
-                    return self._yield(tenant_id, holder, ran.left)
+                    # Out of time, not a failure: back of the queue at once, the count kept.
+                    return self._yield(tenant_id, holder, ran.left | retry, task.attempt if retry else 0)
+                if retry and time_left() > 0:
+                    continue  # work that arrived meanwhile runs now; the failed streams wait
+            if retry:
+                return self._retry_later(tenant_id, holder, retry, task.attempt)
             if self.work.release(tenant_id, holder):
                 return "done"
             if time_left() <= 0:
-                return self._yield(tenant_id, holder, set())
+                return self._yield(tenant_id, holder, set(), 0)
 
-    def _yield(self, tenant_id: str, holder: str | None, left: set[str]) -> str:
+    def _yield(self, tenant_id: str, holder: str | None, left: set[str], attempt: int) -> str:
         self.work.give_back(tenant_id, left)
-        self.requeue(TenantSyncTask(tenant_id=tenant_id, trigger="webhook", held=True, holder=holder))
+        self.requeue(
+            TenantSyncTask(tenant_id=tenant_id, trigger="webhook", held=True, holder=holder, attempt=attempt),
+            0,
+        )
         logger.info("tenant turn ended with work left", extra={"tenant_id": tenant_id, "left": sorted(left)})
         return "yielded"
+
+    def _retry_later(self, tenant_id: str, holder: str | None, retry: set[str], attempt: int) -> str:
+        """Still holding the tenant (deliveries meanwhile only add work): the failed streams are
+        due again, and this holder's next message waits out the backoff."""
+        self.work.give_back(tenant_id, retry)
+        delay = retry_delay(attempt)
+        self.requeue(
+            TenantSyncTask(
+                tenant_id=tenant_id, trigger="webhook", held=True, holder=holder, attempt=attempt + 1
+            ),
+            delay,
+        )
+        logger.info(
+            "tenant turn stopped on a temporary error; retried later",
+            extra={
+                "tenant_id": tenant_id,
+                "retry": sorted(retry),
+                "delay_seconds": delay,
+                "attempt": attempt + 1,
+            },
+        )
+        return "retrying"
 
 
 def _trigger(due: set[str]) -> Trigger:
