@@ -11,9 +11,21 @@ from typing import Any, cast
 
 import pytest
 
+from rackbeat_tripletex.clients.errors import (
+    AccessDenied,
+    AuthError,
+    Conflict,
+    NotFound,
+    RateLimited,
+    ServerError,
+    TransportError,
+    ValidationFailed,
+)
 from rackbeat_tripletex.models.sync import RunOutcome, StreamName, SyncRun, TenantSyncTask
 from rackbeat_tripletex.store.tenant_work import ALL, HOLD_SECONDS, TenantWork
-from rackbeat_tripletex.sync.engine import DueRun, SyncEngine
+from rackbeat_tripletex.streams.scheduled import Busy
+from rackbeat_tripletex.sync.engine import TEMPORARY, DueRun, SyncEngine
+from rackbeat_tripletex.sync.session import RecordBusy, StreamAborted
 from rackbeat_tripletex.sync.work import RETRY_MAX_SECONDS, Turns, retry_delay
 
 TENANT = "0123456789abcdef" * 2
@@ -178,3 +190,24 @@ def test_a_turn_that_raises_gives_back_its_failed_streams_too() -> None:
     with pytest.raises(RuntimeError):
         _turns(row, engine, []).run(_held())
     assert row.due == {CUSTOMERS, PRODUCTS}, "nothing is lost: the redelivery runs both"
+
+
+@pytest.mark.parametrize(
+    ("error", "temporary"),
+    [
+        (ServerError("down", status=503), True),
+        (RateLimited("over the limit", status=429, retry_after=120.0), True),
+        (TransportError("timed out"), True),
+        (RecordBusy(), True),
+        (Busy(), True),
+        (ValidationFailed("bad filter", status=422), False),
+        (AccessDenied("no module", status=403), False),
+        (NotFound("gone", status=404), False),
+        (Conflict("changed", status=409), False),
+        (AuthError("dead token", status=401), False),
+        (StreamAborted("keeps changing"), False),
+    ],
+    ids=lambda value: type(value).__name__ if isinstance(value, Exception) else str(value),
+)
+def test_what_the_engine_retries_soon(error: Exception, temporary: bool) -> None:
+    assert isinstance(error, TEMPORARY) is temporary

@@ -367,9 +367,7 @@ class TenantSyncTask(BaseModel):
     held: bool = False
     # The holder's name (store/tenant_work.py): a message whose holder was superseded drops itself.
     holder: str | None = Field(default=None, max_length=64)
-    # How many turns of this holder in a row ended on a temporary error (sync/work.py): the
-    # delay of its next retry doubles with it.
-    attempt: int = Field(default=0, ge=0)
+    attempt: int = Field(default=0, ge=0)  # its holder's turns in a row ended by a temporary error
 
 
 class EntitySyncTask(BaseModel):
