@@ -12,7 +12,7 @@ import pytest
 from local.aws import ProvisionedStack
 from rackbeat_tripletex.i18n import text
 from rackbeat_tripletex.models.domain import TenantStatus
-from rackbeat_tripletex.models.sync import StreamName, TenantSyncTask
+from rackbeat_tripletex.models.sync import EntitySyncTask, StreamName, TenantSyncTask
 from rackbeat_tripletex.store.tenant_work import ALL, TenantWork
 from rackbeat_tripletex.sync import work as turns_module
 from rackbeat_tripletex.sync.engine import CONTINUED
@@ -223,3 +223,51 @@ def test_a_refused_record_or_a_dead_token_is_not_retried_early(
     assert tenant is not None
     assert (tenant.status != TenantStatus.ACTIVE) is paused
     assert tenant_work.request(tenant_id, {stream}) is not None, "let go: nothing loops"
+
+
+def _retry_task(env: Env, number: int) -> EntitySyncTask:
+    return EntitySyncTask(
+        tenant_id=env.tenant.tenant_id, source="rackbeat", entity="customer", key=str(number), event="retry"
+    )
+
+
+def test_a_record_task_for_a_held_tenant_joins_its_turn_instead_of_running_beside_it(
+    env: Env, tenant_work: TenantWork
+) -> None:
+    """The failures' retry and a resend send one task per record: none may spend the tenant's API
+    budget while its turn runs. The record joins the due work and the holder's turn runs it."""
+    env.user.create_customer(5420, "Retry Kunde AS")
+    tenant_id = env.tenant.tenant_id
+    holder = tenant_work.request(tenant_id, {StreamName.PRODUCTS_TO_TRIPLETEX.value})
+    sent: list[tuple[TenantSyncTask, int]] = []
+    env.tripletex.request_log.clear()
+    assert _recording_turns(env, tenant_work, sent).run_record(_retry_task(env, 5420), message_id="m-1") == (
+        "coalesced"
+    )
+    assert env.tripletex.request_log == [], "nothing ran beside the turn"
+    held = TenantSyncTask(tenant_id=tenant_id, trigger="webhook", held=True, holder=holder)
+    assert _recording_turns(env, tenant_work, sent).run(held) == "done"
+    assert [c["customerNumber"] for c in tripletex_rows(env.tripletex, "customers")] == [5420]
+    assert sent == []
+    assert tenant_work.request(tenant_id, {ALL}) is not None, "the turn let go"
+
+
+def test_a_record_task_for_a_free_tenant_takes_the_turn_and_runs_only_its_record(
+    env: Env, tenant_work: TenantWork
+) -> None:
+    env.user.create_customer(5421, "Egen Tur AS")
+    env.user.create_customer(5422, "Ikke Bedt Om AS")
+    tenant_id = env.tenant.tenant_id
+    sent: list[tuple[TenantSyncTask, int]] = []
+    turns = _recording_turns(env, tenant_work, sent)
+    assert turns.run_record(_retry_task(env, 5421), message_id="m-2") == "done"
+    assert [c["customerNumber"] for c in tripletex_rows(env.tripletex, "customers")] == [5421]
+    posts = [e for e in env.tripletex.request_log if e["method"] == "POST" and e["path"] == "/v2/customer"]
+    assert len(posts) == 1
+    assert sent == []
+    # A record no stream reads is acknowledged and holds nothing.
+    employee = EntitySyncTask(
+        tenant_id=tenant_id, source="rackbeat", entity="employee", key="1", event="retry"
+    )
+    assert turns.run_record(employee, message_id="m-3") == "ignored"
+    assert tenant_work.request(tenant_id, {ALL}) is not None, "free"

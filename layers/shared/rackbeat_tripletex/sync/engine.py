@@ -59,6 +59,10 @@ from rackbeat_tripletex.sync.to_tripletex import ToTripletexSync
 logger = logging.getLogger(__name__)
 
 FULL_PREFIX = "full:"
+# One record's work in the tenant's due work (a retry, a resend, a deletion): ``record:<stream>:<key>``
+# syncs it as its webhook would, ``deleted:<stream>:<key>`` mirrors its deletion. Run by the turn.
+RECORD_PREFIX = "record:"
+DELETED_PREFIX = "deleted:"
 # What ends a stream's run but may be gone in a minute: the API unavailable or over its rate limit
 # (after the client's own retries), or a record another worker is writing right now.
 TEMPORARY = (*TRANSIENT, RecordBusy, Busy)
@@ -107,7 +111,8 @@ class SyncEngine:
         tenant, settings = opened
         full = FULL in due or any(name.startswith(FULL_PREFIX) for name in due)
         enabled = registry.enabled(settings.streams)
-        wanted = {name.removeprefix(FULL_PREFIX) for name in due}
+        records = sorted(name for name in due if name.startswith((RECORD_PREFIX, DELETED_PREFIX)))
+        wanted = {name.removeprefix(FULL_PREFIX) for name in due.difference(records)}
         streams = enabled if ALL in due or FULL in due else [s for s in enabled if s.name.value in wanted]
         runs: list[SyncRun] = []
         left: set[str] = set()
@@ -133,8 +138,11 @@ class SyncEngine:
                             break
                         if session.out_of_time:
                             prefix = FULL_PREFIX if full else ""
-                            left = {prefix + s.name.value for s in streams[index:]}
+                            left = {prefix + s.name.value for s in streams[index:]} | set(records)
                             break
+                    else:
+                        if records:
+                            self._run_records(session, enabled, records, runs, left, retry)
             except MissingCredentials:
                 logger.warning(
                     "tenant has no stored credentials; nothing synced", extra={"tenant_id": tenant_id}
@@ -180,6 +188,66 @@ class SyncEngine:
             count(run, result)
             self._finish(run)
             return result.outcome
+
+    def _run_records(
+        self,
+        session: Session,
+        enabled: list[Stream],
+        records: list[str],
+        runs: list[SyncRun],
+        left: set[str],
+        retry: set[str],
+    ) -> None:
+        """Each record named in the due work, as its own task once did, with one history entry
+        per stream. Out of time, the rest is ``left``; a temporary error names it in ``retry``."""
+        by_stream: dict[str, SyncRun] = {}
+        for index, entry in enumerate(records):
+            kind, name, key = entry.split(":", 2)
+            stream = next((s for s in enabled if s.name.value == name), None)
+            if stream is None:
+                continue  # switched off since it was asked for
+            if session.time_left() <= 0:
+                left.update(records[index:])
+                break
+            run = by_stream.setdefault(name, self._new_run(session, stream))
+            run.read += 1
+            try:
+                if kind + ":" == DELETED_PREFIX:
+                    result = self.deactivation.deleted(session, stream, key)
+                    if result.outcome == "written":
+                        run.detail = self.deactivation.note(session, stream)
+                else:
+                    result = self._sync_one(session, stream, key)
+            except AuthError as error:
+                self._pause(session.tenant, error)
+                run.outcome = RunOutcome.PAUSED
+                run.detail = text("failure.stream.paused")
+                retry.clear()
+                break
+            except (StreamAborted, RecordBusy, Busy, ApiError) as error:
+                run.outcome = RunOutcome.FAILED
+                run.detail = _stream_failure(error) or run.detail
+                if isinstance(error, TEMPORARY):
+                    retry.add(entry)
+                continue
+            except Exception as error:
+                # A bug on one record must not fail the turn (its redelivery would fail again).
+                run.outcome = RunOutcome.FAILED
+                logger.error(
+                    "record stopped on an unexpected error",
+                    extra={
+                        "tenant_id": session.tenant_id,
+                        "stream": name,
+                        "error_type": type(error).__name__,
+                    },
+                )
+                continue
+            count(run, result)
+        for run in by_stream.values():
+            if run.outcome == RunOutcome.OK and run.failed:
+                run.outcome = RunOutcome.PARTIAL
+            self._finish(run, store=False)
+            runs.append(run)
 
     # ----- plumbing -------------------------------------------------------------------------------
     def _open(self, tenant_id: str, trigger: Trigger) -> tuple[Tenant, Settings] | None:

@@ -35,9 +35,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from rackbeat_tripletex.models.sync import TenantSyncTask, Trigger
+from rackbeat_tripletex.models.sync import EntitySyncTask, TenantSyncTask, Trigger
 from rackbeat_tripletex.store.tenant_work import ALL, FULL, TenantWork
-from rackbeat_tripletex.sync.engine import SyncEngine
+from rackbeat_tripletex.streams import registry
+from rackbeat_tripletex.sync.engine import DELETED_PREFIX, RECORD_PREFIX, DueRun, SyncEngine
 
 logger = logging.getLogger(__name__)
 
@@ -80,12 +81,33 @@ class Turns:
         ``retrying`` (a stream stopped on a temporary error; the turn comes back delayed).
         ``message_id`` (the SQS message's) names the holder an unheld message becomes, so its
         redelivery after a crash resumes the turn."""
-        tenant_id = task.tenant_id
         holder = task.holder
         if not task.held:
-            holder = self.work.request(tenant_id, {FULL if task.full else ALL}, claimant=message_id)
+            holder = self.work.request(task.tenant_id, {FULL if task.full else ALL}, claimant=message_id)
             if holder is None:
                 return "coalesced"
+        return self._turn(task.tenant_id, holder, task.attempt, remaining)
+
+    def run_record(
+        self,
+        task: EntitySyncTask,
+        remaining: Callable[[], float] = lambda: math.inf,
+        *,
+        message_id: str | None = None,
+    ) -> str:
+        """A record's own task (the failures' retry, a reconciliation resend, a deletion): the
+        record joins the tenant's due work and the tenant's turn runs it, so no second worker
+        spends the tenant's API budget beside its turn. ``coalesced`` when a holder has it now;
+        else this message holds the tenant and runs the turn (``ignored``: no stream reads it)."""
+        entry = record_entry(task)
+        if entry is None:
+            return "ignored"
+        holder = self.work.request(task.tenant_id, {entry}, claimant=message_id)
+        if holder is None:
+            return "coalesced"
+        return self._turn(task.tenant_id, holder, 0, remaining)
+
+    def _turn(self, tenant_id: str, holder: str | None, attempt: int, remaining: Callable[[], float]) -> str:
         ends = self.monotonic() + min(SLICE_SECONDS, remaining() - MARGIN_SECONDS)
 
         def time_left() -> float:
@@ -112,14 +134,14 @@ class Turns:
                     raise
                 if ran.full_done:
                     self.reconciled(tenant_id)
-                retry = (retry - {run.stream.value for run in ran.runs}) | ran.retry
+                retry = (retry - _covered(now, ran)) | ran.retry
                 if ran.left:
                     # Out of time, not a failure: back of the queue at once, the count kept.
-                    return self._yield(tenant_id, holder, ran.left | retry, task.attempt if retry else 0)
+                    return self._yield(tenant_id, holder, ran.left | retry, attempt if retry else 0)
                 if retry and time_left() > 0:
                     continue  # work that arrived meanwhile runs now; the failed streams wait
             if retry:
-                return self._retry_later(tenant_id, holder, retry, task.attempt)
+                return self._retry_later(tenant_id, holder, retry, attempt)
             if self.work.release(tenant_id, holder):
                 return "done"
             if time_left() <= 0:
@@ -155,6 +177,21 @@ class Turns:
             },
         )
         return "retrying"
+
+
+def record_entry(task: EntitySyncTask) -> str | None:
+    """The task's record as the tenant's due work names it (sync/engine.py), if a stream reads it."""
+    stream = registry.find(task.source, task.entity)
+    if stream is None:
+        return None
+    return f"{DELETED_PREFIX if task.deleted else RECORD_PREFIX}{stream.name.value}:{task.key}"
+
+
+def _covered(now: set[str], ran: DueRun) -> set[str]:
+    """What a run of ``now`` settled: the names it ran, and every stream when it ran them all."""
+    if ALL in now or FULL in now:
+        return now | {run.stream.value for run in ran.runs}
+    return now
 
 
 def _trigger(due: set[str]) -> Trigger:
