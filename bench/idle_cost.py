@@ -102,10 +102,9 @@ def _drain(sqs: Any, queue_url: str, limit_s: float = 120.0) -> None:
 
 def _idle_tenant_cycle(run: Run) -> list[Figure]:
     from local.seed.demo import demo_seed
-    from local.simulators import base
+    from local.simulated_stack import simulated_stack
     from local.simulators.rackbeat import create_app as rackbeat_app
     from local.simulators.tripletex import create_app as tripletex_app
-    from local.stack import LocalStack, StackPorts
 
     seed = demo_seed()
     # An idle cycle's cost does not depend on how many records the first cycle had to read, so
@@ -117,17 +116,6 @@ def _idle_tenant_cycle(run: Run) -> list[Figure]:
         for key in keys:
             seed[section][key] = seed[section][key][:IDLE_RECORDS]
     tripletex, rackbeat = tripletex_app(seed["tripletex"]), rackbeat_app(seed["rackbeat"])
-    servers = [base.serve(tripletex, "127.0.0.1", 0), base.serve(rackbeat, "127.0.0.1", 0)]
-    stack = LocalStack(
-        TEMPLATE,
-        ports=StackPorts.free(),
-        parameter_overrides={
-            "TripletexBaseUrl": f"{servers[0].url}/v2",
-            "RackbeatBaseUrl": f"{servers[1].url}/api",
-        },
-        poll_queues=True,
-        run_schedules=False,
-    )
     aws_calls = _AwsCalls()
     boto3.setup_default_session()
     boto3.DEFAULT_SESSION.events.register("before-call.*.*", aws_calls)
@@ -136,61 +124,59 @@ def _idle_tenant_cycle(run: Run) -> list[Figure]:
     level = invocation_log.level
     invocation_log.setLevel(logging.INFO)
     invocation_log.addHandler(invocations)
-    stack.start()
     try:
-        assert stack.runner is not None
-        assert stack.aws is not None
-        http = httpx.Client(base_url=stack.api_url, timeout=60.0)
-        created = http.post(
-            "/tenants",
-            json={
-                "company_name": "Nordlys Verktøy AS",
-                "contact_name": "Åse",
-                "contact_email": "ase@example.no",
-            },
-        ).json()
-        confirm_contact(http, "ase@example.no")
-        auth = {"Authorization": f"Bearer {created['management_token']}"}
-        tenant = created["tenant_id"]
-        credentials = {
-            "rackbeat_api_token": seed["rackbeat"]["api_token"],
-            "tripletex_consumer_token": seed["tripletex"]["consumer_token"],
-            "tripletex_employee_token": seed["tripletex"]["employee_token"],
-        }
-        answer = http.put(f"/tenants/{tenant}/credentials", json=credentials, headers=auth)
-        answer.raise_for_status()
-        # Every stream the API documents, switched on: the costliest idle tenant there is.
-        schemas = http.get("/openapi.json").json()["components"]["schemas"]
-        streams = {name: True for name in schemas["Streams"]["properties"]}
-        # The stock value stream posts to two accounts of the company's chart (issue 15).
-        stock_value = {"inventory_account": 1460, "offset_account": 4090}
-        body = {"notification_email": "ase@example.no", "streams": streams, "stock_value": stock_value}
-        http.put(f"/tenants/{tenant}/settings", json=body, headers=auth).raise_for_status()
-        # A session of its own, so the benchmark's polling is not counted as the service's.
-        sqs = boto3.session.Session().client("sqs", endpoint_url=stack.aws.endpoint)
-        queue_url = str(stack.aws.outputs["SyncQueueUrl"])
+        with simulated_stack(TEMPLATE, tripletex, rackbeat) as running:
+            stack = running.local
+            assert stack.runner is not None
+            assert stack.aws is not None
+            http = httpx.Client(base_url=stack.api_url, timeout=60.0)
+            created = http.post(
+                "/tenants",
+                json={
+                    "company_name": "Nordlys Verktøy AS",
+                    "contact_name": "Åse",
+                    "contact_email": "ase@example.no",
+                },
+            ).json()
+            confirm_contact(http, "ase@example.no")
+            auth = {"Authorization": f"Bearer {created['management_token']}"}
+            tenant = created["tenant_id"]
+            credentials = {
+                "rackbeat_api_token": seed["rackbeat"]["api_token"],
+                "tripletex_consumer_token": seed["tripletex"]["consumer_token"],
+                "tripletex_employee_token": seed["tripletex"]["employee_token"],
+            }
+            answer = http.put(f"/tenants/{tenant}/credentials", json=credentials, headers=auth)
+            answer.raise_for_status()
+            # Every stream the API documents, switched on: the costliest idle tenant there is.
+            schemas = http.get("/openapi.json").json()["components"]["schemas"]
+            streams = {name: True for name in schemas["Streams"]["properties"]}
+            # The stock value stream posts to two accounts of the company's chart (issue 15).
+            stock_value = {"inventory_account": 1460, "offset_account": 4090}
+            body = {"notification_email": "ase@example.no", "streams": streams, "stock_value": stock_value}
+            http.put(f"/tenants/{tenant}/settings", json=body, headers=auth).raise_for_status()
+            # A session of its own, so the benchmark's polling is not counted as the service's.
+            sqs = boto3.session.Session().client("sqs", endpoint_url=stack.aws.endpoint)
+            queue_url = str(stack.aws.outputs["SyncQueueUrl"])
 
-        def cycle() -> dict[str, Any]:
-            result = stack.runner.fire_schedule("SyncSchedule")  # type: ignore[union-attr]
-            if not result.ok:
-                raise RuntimeError(f"fan-out failed: {result.error}")
-            _drain(sqs, queue_url)
-            return dict(result.payload or {})
+            def cycle() -> dict[str, Any]:
+                result = stack.runner.fire_schedule("SyncSchedule")  # type: ignore[union-attr]
+                if not result.ok:
+                    raise RuntimeError(f"fan-out failed: {result.error}")
+                _drain(sqs, queue_url)
+                return dict(result.payload or {})
 
-        cycle()  # warm-up: the first cycle reads everything once and records the cursors
-        tripletex.clear_requests()
-        rackbeat.clear_requests()
-        invocations.clear()
-        aws_calls.counting = True
-        fanned = cycle()
-        aws_calls.counting = False
-        calls = {"tripletex": list(tripletex.request_log), "rackbeat": list(rackbeat.request_log)}
+            cycle()  # warm-up: the first cycle reads everything once and records the cursors
+            tripletex.clear_requests()
+            rackbeat.clear_requests()
+            invocations.clear()
+            aws_calls.counting = True
+            fanned = cycle()
+            aws_calls.counting = False
+            calls = {"tripletex": list(tripletex.request_log), "rackbeat": list(rackbeat.request_log)}
     finally:
         invocation_log.removeHandler(invocations)
         invocation_log.setLevel(level)
-        stack.stop()
-        for server in servers:
-            server.shutdown()
     enabled = sum(1 for on in streams.values() if on)
     api_calls = len(calls["tripletex"]) + len(calls["rackbeat"])
     run.detail["idle_cycle"] = {

@@ -48,7 +48,6 @@ import boto3
 import httpx
 
 from bench.core import REPO, TEMPLATE, Figure, Run, Unavailable, benchmark
-from local.aws import MotoServer
 
 # `make bench`: 10,000 records at five times the real limits import in about four minutes. Not
 # more: the local stack spends some 14 ms of one interpreter's CPU per record (and moto 9 ms in
@@ -128,14 +127,20 @@ def bound_seconds(n: int, *, with_burst: bool, scale: float = RATE_SCALE) -> dic
     }
 
 
-def _simulators(seed: dict[str, Any], scale: float) -> tuple[Any, Any, list[Any]]:
-    from local.simulators import base
+def _simulator_apps(seed: dict[str, Any], scale: float) -> tuple[Any, Any]:
     from local.simulators.rackbeat import create_app as rackbeat_app
     from local.simulators.tripletex import create_app as tripletex_app
 
     tripletex, rackbeat = tripletex_app(seed["tripletex"]), rackbeat_app(seed["rackbeat"])
     for app in (tripletex, rackbeat):
         app.set_faults({"rate_limit_scale": scale})
+    return tripletex, rackbeat
+
+
+def _simulators(seed: dict[str, Any], scale: float) -> tuple[Any, Any, list[Any]]:
+    from local.simulators import base
+
+    tripletex, rackbeat = _simulator_apps(seed, scale)
     return tripletex, rackbeat, [base.serve(tripletex, "127.0.0.1", 0), base.serve(rackbeat, "127.0.0.1", 0)]
 
 
@@ -193,7 +198,7 @@ def scaled_budget(scale: float) -> Iterator[None]:
 def service_import(n: int, scale: float) -> dict[str, Any]:
     """In the stack's own interpreter: import `n` products through the local stack, answer what
     was measured, with the interpreter's peak RSS (the whole stack's)."""
-    from local.stack import LocalStack, StackPorts
+    from local.simulated_stack import simulated_stack
     from rackbeat_tripletex.clients.tenant import secret_backed_clients
     from rackbeat_tripletex.initial_sync.context import InitialSyncContext
     from rackbeat_tripletex.initial_sync.service import initial_sync_progress, start_initial_sync
@@ -201,74 +206,58 @@ def service_import(n: int, scale: float) -> dict[str, Any]:
     from rackbeat_tripletex.store.secrets import TenantSecrets
 
     seed = products_seed(n)
-    tripletex, rackbeat, servers = _simulators(seed, scale)
+    tripletex, rackbeat = _simulator_apps(seed, scale)
     body, credentials = _request_body(seed), _credentials(seed)
     # The simulators hold their own copies of the records: the seed's would double them.
     del seed
-    urls = {"tripletex": f"{servers[0].url}/v2", "rackbeat": f"{servers[1].url}/api"}
     # moto in a process of its own: in the stack's interpreter its CPU (more than the service's)
     # would share one GIL with the workers and simulators, and pace the import instead of the limits.
-    moto = MotoServer(process=True)
-    moto.reset()
-    stack = LocalStack(
-        TEMPLATE,
-        ports=StackPorts.free(),
-        parameter_overrides={"TripletexBaseUrl": urls["tripletex"], "RackbeatBaseUrl": urls["rackbeat"]},
-        poll_queues=True,
-        run_schedules=False,
-        shared_moto=moto,  # type: ignore[arg-type]
-    )
-    with scaled_budget(scale):
-        stack.start()
-        try:
-            assert stack.aws is not None
-            session = boto3.session.Session()
-            endpoint, outputs = stack.aws.endpoint, stack.aws.outputs
-            table = session.resource("dynamodb", endpoint_url=endpoint).Table(str(outputs["StateTableName"]))
-            secrets = TenantSecrets(
-                session.client("secretsmanager", endpoint_url=endpoint), str(outputs["TenantSecretPrefix"])
-            )
-            # Onboarded as the API leaves a tenant (its own tests cover the API): the API's email
-            # confirmation reads moto's outbox in-process, and moto runs in a process of its own here.
-            tenant_id = add_tenant(table, secrets, credentials, "bench-import").tenant_id
-            ctx = InitialSyncContext.from_table(
-                table,
-                sqs=session.client("sqs", endpoint_url=endpoint),
-                queue_url=str(outputs["InitialSyncQueueUrl"]),
-                clients=secret_backed_clients(secrets, urls["tripletex"], urls["rackbeat"]),
-                ses=session.client("sesv2", endpoint_url=endpoint),
-                sender_email="no-reply@example.com",
-            )
-            request = InitialSyncRequest.model_validate(body)
-            tally = _LogTally({"tripletex": tripletex, "rackbeat": rackbeat})
-            started, cpu_started = time.perf_counter(), time.process_time()
-            start_initial_sync(ctx, tenant_id, request)
-            deadline = time.monotonic() + max(60.0, 10 * n / (RACKBEAT_PER_S * scale))
-            # Each look is a read of the run row (some 17 ms of moto's CPU): often enough to time
-            # the end within 0.5 % of the bound, no more.
-            poll = min(0.5, max(0.05, max(bound_seconds(n, with_burst=False, scale=scale).values()) / 200))
-            progress = None
-            while time.monotonic() < deadline:
-                progress = initial_sync_progress(ctx, tenant_id)
-                if progress is not None and progress.state in ("completed", "completed_with_failures"):
-                    break
-                tally.collect()
-                time.sleep(poll)
-            else:
-                raise RuntimeError(f"the import did not finish: {progress}")
-            seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
-            assert progress is not None
+    with scaled_budget(scale), simulated_stack(TEMPLATE, tripletex, rackbeat, moto="process") as running:
+        stack, urls, moto = running.local, running.urls, running.local.moto
+        assert moto is not None
+        assert stack.aws is not None
+        session = boto3.session.Session()
+        endpoint, outputs = stack.aws.endpoint, stack.aws.outputs
+        table = session.resource("dynamodb", endpoint_url=endpoint).Table(str(outputs["StateTableName"]))
+        secrets = TenantSecrets(
+            session.client("secretsmanager", endpoint_url=endpoint), str(outputs["TenantSecretPrefix"])
+        )
+        # Onboarded as the API leaves a tenant (its own tests cover the API): the API's email
+        # confirmation reads moto's outbox in-process, and moto runs in a process of its own here.
+        tenant_id = add_tenant(table, secrets, credentials, "bench-import").tenant_id
+        ctx = InitialSyncContext.from_table(
+            table,
+            sqs=session.client("sqs", endpoint_url=endpoint),
+            queue_url=str(outputs["InitialSyncQueueUrl"]),
+            clients=secret_backed_clients(secrets, urls["tripletex"], urls["rackbeat"]),
+            ses=session.client("sesv2", endpoint_url=endpoint),
+            sender_email="no-reply@example.com",
+        )
+        request = InitialSyncRequest.model_validate(body)
+        tally = _LogTally({"tripletex": tripletex, "rackbeat": rackbeat})
+        started, cpu_started = time.perf_counter(), time.process_time()
+        start_initial_sync(ctx, tenant_id, request)
+        deadline = time.monotonic() + max(60.0, 10 * n / (RACKBEAT_PER_S * scale))
+        # Each look is a read of the run row (some 17 ms of moto's CPU): often enough to time
+        # the end within 0.5 % of the bound, no more.
+        poll = min(0.5, max(0.05, max(bound_seconds(n, with_burst=False, scale=scale).values()) / 200))
+        progress = None
+        while time.monotonic() < deadline:
+            progress = initial_sync_progress(ctx, tenant_id)
+            if progress is not None and progress.state in ("completed", "completed_with_failures"):
+                break
             tally.collect()
-            tally.collect()
-            dlq = session.client("sqs", endpoint_url=endpoint).get_queue_attributes(
-                QueueUrl=str(outputs["InitialSyncDLQUrl"]), AttributeNames=["ApproximateNumberOfMessages"]
-            )["Attributes"]["ApproximateNumberOfMessages"]
-            moto_usage = moto.child_usage()
-        finally:
-            stack.stop()
-            moto.stop()
-            for server in servers:
-                server.shutdown()
+            time.sleep(poll)
+        else:
+            raise RuntimeError(f"the import did not finish: {progress}")
+        seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
+        assert progress is not None
+        tally.collect()
+        tally.collect()
+        dlq = session.client("sqs", endpoint_url=endpoint).get_queue_attributes(
+            QueueUrl=str(outputs["InitialSyncDLQUrl"]), AttributeNames=["ApproximateNumberOfMessages"]
+        )["Attributes"]["ApproximateNumberOfMessages"]
+        moto_usage = moto.child_usage()
     counts = progress.entities["product"]
     imported = counts.created + counts.linked + counts.updated + counts.unchanged
     return {

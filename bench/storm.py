@@ -30,6 +30,7 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs
@@ -202,31 +203,20 @@ def storm(run: Run) -> list[Figure]:
 
 
 def _storm(run: Run, noisy_n: int, import_n: int, quiet_n: int) -> dict[str, Any]:
-    from local.aws import MotoServer
-    from local.simulators import base
-    from local.stack import LocalStack, StackPorts
+    from local.simulated_stack import simulated_stack
     from rackbeat_tripletex.clients import budget
 
     scaled = (budget.TRIPLETEX_REQUESTS_PER_SECOND, budget.RACKBEAT_REQUESTS_PER_MINUTE)
     budget.TRIPLETEX_REQUESTS_PER_SECOND = scaled[0] * RATE_SCALE
     budget.RACKBEAT_REQUESTS_PER_MINUTE = int(scaled[1] * RATE_SCALE)
     routers = {"tripletex": Router("tripletex-router"), "rackbeat": Router("rackbeat-router")}
-    servers = [
-        base.serve(routers["tripletex"], "127.0.0.1", 0),
-        base.serve(routers["rackbeat"], "127.0.0.1", 0),
-    ]
-    urls = {"tripletex": f"{servers[0].url}/v2", "rackbeat": f"{servers[1].url}/api"}
-    moto = MotoServer()
-    moto.reset()
-    stack = LocalStack(
-        TEMPLATE,
-        ports=StackPorts.free(),
-        parameter_overrides={"TripletexBaseUrl": urls["tripletex"], "RackbeatBaseUrl": urls["rackbeat"]},
-        poll_queues=True,
-        run_schedules=False,
-        shared_moto=moto,  # type: ignore[arg-type]
+    # Entered here and closed in the finally below, after the budget is put back. moto in a
+    # process of its own, as in the import benchmark: in the stack's interpreter its CPU shares
+    # one GIL with the deliveries, the workers and the simulators, and paces the sync.
+    running = ExitStack()
+    stack, urls = running.enter_context(
+        simulated_stack(TEMPLATE, routers["tripletex"], routers["rackbeat"], moto="process")
     )
-    stack.start()
     try:
         # Every handler imported now, one after the other: the local runner runs invocations on
         # threads of one process, and two first imports racing each other is not what is measured.
@@ -242,10 +232,7 @@ def _storm(run: Run, noisy_n: int, import_n: int, quiet_n: int) -> dict[str, Any
         return world.storm(noisy, importer, quiet)
     finally:
         budget.TRIPLETEX_REQUESTS_PER_SECOND, budget.RACKBEAT_REQUESTS_PER_MINUTE = scaled
-        stack.stop()
-        moto.stop()
-        for server in servers:
-            server.shutdown()
+        running.close()
 
 
 class _World:

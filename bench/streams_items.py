@@ -21,21 +21,13 @@ from pydantic import SecretStr
 
 from bench import stack_env
 from bench.core import Figure, Run, benchmark
+from bench.vendor_calls import clear_logs, cycle_then_idle, vendor_calls
 from local.seed.demo import demo_seed
-from local.simulators.base import SimulatorApp, transport
+from local.simulators.base import transport
 from local.simulators.rackbeat import create_app as rackbeat_app
 from local.simulators.tripletex import create_app as tripletex_app
 
 QUICK_N, FULL_N = 20, 100
-
-
-def _calls(app: SimulatorApp) -> int:
-    return sum(1 for e in app.request_log if not str(e.get("path", "")).startswith("/_sim"))
-
-
-def _clear(*apps: SimulatorApp) -> None:
-    for app in apps:
-        app.request_log.clear()
 
 
 @benchmark("streams_items", "Item streams: API calls per record (issue 15)")
@@ -125,18 +117,13 @@ def items_calls_per_record(run: Run) -> list[Figure]:
             user.post(
                 "/lots", json={**body, "lines": [{"product_id": "DEL-0", "quantity": 2}]}
             ).raise_for_status()
-        _clear(tripletex, rackbeat)
-        runs = {r.stream.value: r for r in engine.run_tenant(sync)}
-        lot_calls = _calls(tripletex) + _calls(rackbeat)
+        runs, lot_calls, idle_calls = cycle_then_idle(engine, sync, tripletex, rackbeat)
         written = runs["lots_to_tripletex"].written
-        _clear(tripletex, rackbeat)
-        engine.run_tenant(sync)
-        idle_calls = _calls(tripletex) + _calls(rackbeat)
 
         # Deactivation: products deleted in Rackbeat, one task each.
         for i in range(deleted):
             user.delete(f"/products/DEL-{i}").raise_for_status()
-        _clear(tripletex, rackbeat)
+        clear_logs(tripletex, rackbeat)
         for i in range(deleted):
             task = EntitySyncTask(
                 tenant_id=tenant.tenant_id,
@@ -147,7 +134,7 @@ def items_calls_per_record(run: Run) -> list[Figure]:
                 deleted=True,
             )
             engine.run_entity(task)
-        deactivation_calls = _calls(tripletex) + _calls(rackbeat)
+        deactivation_calls = vendor_calls(tripletex, rackbeat)
 
         # Employees: the import's optional step.
         import_ctx: Any = InitialSyncContext.from_table(
@@ -158,10 +145,10 @@ def items_calls_per_record(run: Run) -> list[Figure]:
             ses=ses,
             sender_email="no-reply@example.com",
         )
-        _clear(tripletex, rackbeat)
+        clear_logs(tripletex, rackbeat)
         with import_ctx.clients(tenant.tenant_id) as tenant_clients:
             counts = import_employees(import_ctx, tenant.tenant_id, tenant_clients)
-        employee_calls = _calls(tripletex) + _calls(rackbeat)
+        employee_calls = vendor_calls(tripletex, rackbeat)
     clear_session_cache()
     run.detail.update(
         lots=n,

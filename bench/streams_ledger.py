@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections import Counter
 from decimal import Decimal
 from typing import Any
 
@@ -20,6 +19,7 @@ import httpx
 
 from bench import stack_env
 from bench.core import Figure, Run, benchmark
+from bench.vendor_calls import cycle_then_idle
 
 TOKEN = "eyJhbGciOiJIUzI1NiJ9.bench-ledger.c2ln"  # noqa: S105 - the simulator's test token
 CONSUMER, EMPLOYEE = "consumer-bench-ledger-0001", "employee-bench-ledger-0001"
@@ -52,10 +52,6 @@ def _seeds() -> tuple[dict[str, Any], dict[str, Any]]:
         "payment_terms": [{"number": 1, "name": "Netto 14 dager", "maturity_days": 14, "type": "net"}],
     }
     return tripletex, rackbeat
-
-
-def _business(log: list[dict[str, Any]]) -> Counter[str]:
-    return Counter(entry["method"] for entry in log if not str(entry["path"]).startswith("/_sim"))
 
 
 @benchmark("streams_ledger", "Ledger streams: vendor calls per record")
@@ -216,15 +212,8 @@ def streams_ledger(run: Run) -> list[Figure]:
                 for invoice in list(tripletex.records("invoices").values())[: n // 2 or 1]:
                     invoice["amountOutstanding"] = 0.0
                 what = "invoice followed"
-            tripletex.request_log.clear()
-            rackbeat.request_log.clear()
-            runs = {r.stream: r for r in engine.run_tenant(task)}
-            calls = sum((_business(tripletex.request_log) + _business(rackbeat.request_log)).values())
+            runs, calls, idle = cycle_then_idle(engine, task, tripletex, rackbeat)
             written = runs[stream].written or runs[stream].read
-            tripletex.request_log.clear()
-            rackbeat.request_log.clear()
-            engine.run_tenant(task)
-            idle = sum((_business(tripletex.request_log) + _business(rackbeat.request_log)).values())
             run.detail[stream.value] = {
                 "records": written,
                 "calls": calls,

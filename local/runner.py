@@ -1,14 +1,32 @@
 """The in-process Lambda runner: every ``AWS::Serverless::Function`` of the template, invoked here.
 
-Design (why in-process threads, and how each function still sees its own environment):
+Design (why in-process threads, and how each invocation still gets an execution environment of
+its own):
 
 * Every invocation runs on a thread of this process: an API request on the HTTP server's
   request thread, an SQS batch on its poller thread, a schedule on the scheduler's pool, a
-  synchronous Lambda Invoke on the invoke endpoint's request thread. A handler that invokes
-  another function synchronously therefore never waits for a slot held by itself: nothing is
-  serialised per function, so there is no deadlock to design around. The price is that, unlike
-  Lambda, two invocations of one function can run at the same time in one module instance, so
-  module-level state must be thread-safe (boto3 clients are).
+  synchronous Lambda Invoke on the invoke endpoint's request thread.
+* Each function has a pool of *containers* (`ContainerPool`), as Lambda has execution
+  environments: a container is its own import of the handler module, so module-level state
+  (a Powertools resolver and its routing context, a cached client) belongs to one container. An
+  invocation takes an idle container (a warm start) or, when every one is busy, imports a new
+  one (a cold start), and gives it back when it ends; a container never runs two invocations at
+  once, and a function never has more containers than invocations it ran at the same time.
+  A handler that invokes another function synchronously, or itself, therefore never waits: the
+  nested invocation takes another container (a cold start, as in Lambda), so there is no
+  deadlock to design around. Tests reach every container of a function, those loaded later
+  included, through `LambdaRunner.on_container`.
+* Unlike Lambda, what is not the handler module is still per process: the layer's modules and
+  libraries (``rackbeat_tripletex.*``, Powertools, boto3: imported once, as the layer's files are
+  the same in every environment, but here with one module state for all containers and all
+  functions), the modules of the function's own directory other than the handler, the logging
+  registry and Powertools' shared state (a ``Logger``'s keys, the ``Metrics``' metric set: log
+  lines and metrics of concurrent invocations can mix), and anything cached process-wide.
+  Module state in the layer must stay thread-safe (boto3 clients are).
+* Powertools' REST resolvers keep the request being answered (``current_event``,
+  ``lambda_context``) on their base class, process-wide, so containers alone would not keep two
+  requests apart: `isolate_router_state` makes those two attributes per invocation (a context
+  variable; each invocation runs in a copy of its thread's context).
 * ``os.environ`` is replaced by `LayeredEnviron`, a mapping that reads the *current function's*
   variables (a `contextvars.ContextVar` set around each invocation and around the handler's
   import) on top of the process environment. Concurrent invocations of different functions
@@ -16,17 +34,19 @@ Design (why in-process threads, and how each function still sees its own environ
   process environment (Python 3.13 threads do not inherit context), and anything cached
   process-wide from the environment (an ``lru_cache`` over ``os.environ``) is shared by every
   function that imports the same layer module — cache per environment, not per process.
-* Several functions have a module called ``app``: each handler module is imported as a
-  submodule of a synthetic package named after its function (``_lambda_<n>_<LogicalId>``), so
-  they never collide. The layer directories go first on ``sys.path``; code directories are
-  appended so sibling modules import as they do in Lambda, and two functions shipping
-  different sibling modules of the same name is refused at load time.
+* Several functions have a module called ``app``: each container's handler module is imported
+  as a submodule of a synthetic package named after its function and container
+  (``_lambda_<n>_<LogicalId>`` for the first, ``_lambda_<n>_<LogicalId>_<k>`` for the k-th
+  after it), so they never collide. The layer directories go first on ``sys.path``; code
+  directories are appended so sibling modules import as they do in Lambda, and two functions
+  shipping different sibling modules of the same name is refused at load time.
 """
 
 from __future__ import annotations
 
 import base64
 import calendar
+import contextlib
 import contextvars
 import datetime as dt
 import importlib
@@ -143,6 +163,52 @@ def install_layered_environ() -> LayeredEnviron:
     return os.environ  # type: ignore[return-value]
 
 
+# --------------------------------------------------------------------------- process-wide state
+
+
+class _PerInvocation:
+    """A class attribute whose value belongs to the current invocation: a context variable, and
+    each invocation runs in a context of its own (`LambdaRunner.invoke`). Read and written like
+    the attribute it replaces, on the class and on its instances; unset reads as absent."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+        self._value: contextvars.ContextVar[Any] = contextvars.ContextVar(f"lambda_invocation_{name}")
+
+    def __get__(self, instance: Any, owner: Any = None) -> Any:
+        try:
+            return self._value.get()
+        except LookupError:
+            raise AttributeError(self._name) from None
+
+    def __set__(self, instance: Any, value: Any) -> None:
+        self._value.set(value)
+
+
+# Powertools' REST resolvers put the request being answered on their base class (process-wide:
+# in Lambda a process runs one invocation at a time), not on the resolver, so every resolver of
+# every container and function here would read the last request any of them received.
+_ROUTER_STATE = ("current_event", "lambda_context")
+
+
+def isolate_router_state() -> None:
+    """Make Powertools' class-level request state per invocation (idempotent; a no-op without Powertools)."""
+    try:
+        from aws_lambda_powertools.event_handler import api_gateway
+    except ImportError:
+        return
+    base: Any = api_gateway.BaseRouter
+    if all(isinstance(base.__dict__.get(name), _PerInvocation) for name in _ROUTER_STATE):
+        return
+    state = {name: _PerInvocation(name) for name in _ROUTER_STATE}
+    # On the class, for instances and subclasses (``self.current_event``) ...
+    for name, descriptor in state.items():
+        setattr(base, name, descriptor)
+    # ... and on a metaclass, for ``BaseRouter.current_event = ...``, which would otherwise
+    # replace the descriptor instead of calling it.
+    base.__class__ = type(f"PerInvocation{type(base).__name__}", (type(base),), dict(state))
+
+
 # --------------------------------------------------------------------------- context
 
 
@@ -184,13 +250,118 @@ class LambdaFunction:
     environment: FunctionEnvironment
     events: dict[str, dict[str, Any]]
     layer_dirs: list[Path]
-    # Unique per runner too, so a second runner in the same process gets its own cold start.
+    # The first container's package; unique per runner too, so a second runner in the same
+    # process gets its own cold start.
     package_name: str = ""
-    _handler: Callable[[Any, Any], Any] | None = None
-    _load_lock: threading.Lock = field(default_factory=threading.Lock)
+    containers: ContainerPool = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.containers = ContainerPool(self)
 
     def events_of_type(self, *types_: str) -> dict[str, dict[str, Any]]:
         return {name: event for name, event in self.events.items() if event.get("Type") in types_}
+
+
+@dataclass(frozen=True)
+class Container:
+    """One execution environment of a function: its own import of the handler module."""
+
+    index: int
+    module: types.ModuleType
+    handler: Callable[[Any, Any], Any]
+
+
+ContainerSetup = Callable[[types.ModuleType], None]
+
+
+class ContainerPool:
+    """A function's containers: an invocation takes an idle one (a warm start) or imports a new
+    one (a cold start), and gives it back when it ends."""
+
+    def __init__(self, function: LambdaFunction) -> None:
+        self._function = function
+        # Guards the idle list; never held while a handler runs or a module is imported.
+        self._lock = threading.Lock()
+        # Serialises imports, and the setups with them: a setup registered while a container is
+        # being imported reaches it either here or in `on_container`, never neither.
+        self._import_lock = threading.Lock()
+        self._all: list[Container] = []
+        # Most recently returned last: Lambda too routes to a warm environment first.
+        self._idle: list[Container] = []
+        self._setups: list[ContainerSetup] = []
+
+    def __len__(self) -> int:
+        return len(self._all)
+
+    @property
+    def modules(self) -> list[types.ModuleType]:
+        return [container.module for container in self._all]
+
+    def package_name(self, index: int) -> str:
+        base = self._function.package_name
+        return base if index == 0 else f"{base}_{index}"
+
+    @contextlib.contextmanager
+    def acquired(self) -> Iterator[Container]:
+        """An idle container, or a new one, held for one invocation."""
+        with self._lock:
+            container = self._idle.pop() if self._idle else None
+        if container is None:
+            with self._import_lock:
+                container = self._import()
+        try:
+            yield container
+        finally:
+            with self._lock:
+                self._idle.append(container)
+
+    def ensure_one(self) -> None:
+        """Import the first container now if none exists (``load_all``: one cold start each)."""
+        with self._import_lock:
+            if self._all:
+                return
+            container = self._import()
+        with self._lock:
+            self._idle.append(container)
+
+    def on_container(self, setup: ContainerSetup) -> None:
+        """Run `setup` on every container's module: the loaded ones now, each later one right
+        after its import, before its first invocation. `setup` runs with the function's
+        environment current, on this thread, possibly while a loaded container is answering;
+        it must not invoke the function (its next container would wait for this one)."""
+        with self._import_lock:
+            self._setups.append(setup)
+            loaded = list(self._all)
+            token = _current_environment.set(self._function.environment)
+            try:
+                for container in loaded:
+                    setup(container.module)
+            finally:
+                _current_environment.reset(token)
+
+    def _import(self) -> Container:
+        """A new container (the import lock held): its module imported, every setup applied."""
+        function = self._function
+        index = len(self._all)
+        package_name = self.package_name(index)
+        module_path, _, attribute = function.handler_path.rpartition(".")
+        package = sys.modules.get(package_name)
+        if package is None:
+            package = types.ModuleType(package_name)
+            package.__path__ = [str(function.code_dir)]
+            sys.modules[package_name] = package
+        token = _current_environment.set(function.environment)
+        try:
+            module = importlib.import_module(f"{package_name}.{module_path}")
+            for setup in self._setups:
+                setup(module)
+        finally:
+            _current_environment.reset(token)
+        container = Container(index, module, getattr(module, attribute))
+        self._all.append(container)
+        if index:
+            log.info("%s: container %d started (cold start)", function.logical_id, index)
+        return container
 
 
 @dataclass
@@ -569,6 +740,7 @@ class LambdaRunner:
             **(local_environment or {}),
         }
         install_layered_environ()
+        isolate_router_state()
         self._serial = next(_runner_serials)
         self.functions: dict[str, LambdaFunction] = {}
         self.skipped: list[str] = []
@@ -712,30 +884,18 @@ class LambdaRunner:
                     log.warning("schedule %s.%s skipped: %s", function.logical_id, event_name, exc)
         return schedules
 
-    def handler(self, function: LambdaFunction) -> Callable[[Any, Any], Any]:
-        """The handler callable, importing its module on first use (a cold start)."""
-        with function._load_lock:
-            if function._handler is None:
-                module_path, _, attribute = function.handler_path.rpartition(".")
-                package = sys.modules.get(function.package_name)
-                if package is None:
-                    package = types.ModuleType(function.package_name)
-                    package.__path__ = [str(function.code_dir)]
-                    sys.modules[function.package_name] = package
-                token = _current_environment.set(function.environment)
-                try:
-                    module = importlib.import_module(f"{function.package_name}.{module_path}")
-                finally:
-                    _current_environment.reset(token)
-                function._handler = getattr(module, attribute)
-            return function._handler
+    def on_container(self, function: LambdaFunction | str, setup: ContainerSetup) -> None:
+        """Apply `setup` to the handler module of every container of `function`, now and to
+        each container started later (tests handing a function its context or clock)."""
+        fn = self.function(function) if isinstance(function, str) else function
+        fn.containers.on_container(setup)
 
     def load_all(self) -> dict[str, str]:
-        """Import every handler now; returns the import error of each function that failed."""
+        """Import one container of every function now; returns the import error of each that failed."""
         errors: dict[str, str] = {}
         for function in self.functions.values():
             try:
-                self.handler(function)
+                function.containers.ensure_one()
             except Exception as exc:
                 errors[function.logical_id] = f"{type(exc).__name__}: {exc}"
                 traceback_log.warning("%s failed to import:\n%s", function.logical_id, traceback.format_exc())
@@ -766,7 +926,8 @@ class LambdaRunner:
         invoked_arn: str | None = None,
         describe: Callable[[InvocationResult], str] | None = None,
     ) -> InvocationResult:
-        """Run the handler on this thread with the function's environment; never raises for handler errors."""
+        """Run the handler on this thread, in a container of its own, with the function's
+        environment; never raises for handler errors."""
         fn = self.function(function) if isinstance(function, str) else function
         context = LambdaContext(fn, invoked_arn)
         started = time.perf_counter()
@@ -774,8 +935,10 @@ class LambdaRunner:
         error: dict[str, Any] | None = None
         token = _current_environment.set(fn.environment)
         try:
-            handler = self.handler(fn)
-            payload = handler(event, context)
+            with fn.containers.acquired() as container:
+                # A context of its own: what the handler sets in context variables (the router
+                # state above) is this invocation's, even for one nested on this thread.
+                payload = contextvars.copy_context().run(container.handler, event, context)
             json.dumps(payload)  # Lambda serialises the reply; an unserialisable one is an error
         except Exception as exc:
             error = {

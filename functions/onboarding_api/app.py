@@ -12,7 +12,6 @@ that calls them (OnboardingServices), so the import stays a fraction of ``import
 
 from __future__ import annotations
 
-import threading
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,13 +25,6 @@ if TYPE_CHECKING:
     from rackbeat_tripletex.onboarding.api.services import OnboardingServices
 
 logger = Logger()
-# The local runner serves requests on threads: the first two must not build two resolvers.
-_building = threading.Lock()
-# The resolver holds a request's principal and route on ``app.context`` and clears it after each
-# answer: invocations that share a process (the local stack's threads) would read or clear each
-# other's (a KeyError '_route', a 500, in the browser tests). Lambda runs one invocation per
-# process, so in AWS the lock is never contended.
-_resolving = threading.Lock()
 
 
 @cache
@@ -42,13 +34,8 @@ def onboarding_services() -> OnboardingServices:
     return OnboardingServices()
 
 
-def resolver() -> APIGatewayRestResolver:
-    with _building:
-        return _resolver()
-
-
 @cache
-def _resolver() -> APIGatewayRestResolver:
+def resolver() -> APIGatewayRestResolver:
     from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 
     from rackbeat_tripletex.onboarding.api.errors import map_errors
@@ -93,10 +80,9 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     principal = admitted.principal
     if principal is not None:
         logger.append_keys(tenant_id=principal.tenant.tenant_id)
-    with _resolving:
-        if principal is not None:
-            app.append_context(principal=principal)  # type: ignore[no-untyped-call]
-        answer = app.resolve(event, context)
+    if principal is not None:
+        app.append_context(principal=principal)  # type: ignore[no-untyped-call]
+    answer = app.resolve(event, context)
     if principal is not None and principal.rotated_token:
         # The session token was replaced on this use: the wizard reads the successor here.
         headers = answer.setdefault("headers", {}) or {}

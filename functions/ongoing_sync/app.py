@@ -132,9 +132,10 @@ def record_handler(record: SQSRecord, lambda_context: LambdaContext | None = Non
 @logger.inject_lambda_context(clear_state=True)
 def lambda_handler(event: dict[str, Any], context_: LambdaContext) -> Any:
     if "Records" in event:
-        # A processor per invocation: it keeps the batch's records and failures on itself, and
-        # invocations that share a process (the local stack runs them on threads) must not share
-        # them, or one batch is run twice and another acknowledged without running.
+        # A processor per invocation: it keeps the batch's records and failures on itself, so a
+        # shared one is right only while one invocation at a time calls the handler (Lambda, and
+        # each of the local runner's containers). Built here it costs a few attributes and the
+        # handler stays right when called from two threads at once (tests call it directly).
         return process_partial_response(
             event=event,
             record_handler=record_handler,

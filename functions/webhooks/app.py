@@ -12,7 +12,6 @@ models) is imported on the first delivery, so the import stays a fraction of ``i
 from __future__ import annotations
 
 import json
-import threading
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -29,10 +28,6 @@ if TYPE_CHECKING:
 
 logger = Logger()
 app = APIGatewayRestResolver()
-# The resolver holds the event it is answering on ``app`` (``current_event``): invocations that
-# share a process (the local stack runs them on threads) would read each other's tenant, headers
-# and body. Lambda runs one invocation per process, so in AWS the lock is never contended.
-_resolving = threading.Lock()
 
 
 @cache
@@ -112,5 +107,4 @@ def tripletex_delivery(tenant_id: str) -> Response[str]:
 
 @logger.inject_lambda_context(clear_state=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    with _resolving:
-        return with_security_headers(app.resolve(event, context))
+    return with_security_headers(app.resolve(event, context))

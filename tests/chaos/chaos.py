@@ -76,8 +76,13 @@ class Chaos:
         latency_spike_rate: float = 0.0,
         burst_rate: float = 0.0,
         burst_length: int = 3,
+        kills_after_writes: dict[str, int] | None = None,
     ) -> None:
         self.rng = random.Random(seed)
+        # API name -> how many of its first writes (POST/PUT) a killable worker dies right after,
+        # whatever the dice say: the crash that can lose or double a record is then always in the
+        # run, however the number of other calls (and so the seeded draws) changes.
+        self.kills_after_writes = dict(kills_after_writes or {})
         self.clock = clock
         self.kill_rate = kill_rate
         self.max_kills_per_message = max_kills_per_message
@@ -146,7 +151,15 @@ class Chaos:
             self.clock.sleep(self.rng.uniform(1.0, 8.0))
 
     def after_api_call(self, app: SimulatorApp, request: httpx.Request) -> None:
-        self.checkpoint(self._api_site(app, request), after=True, weight=_weight(request.method))
+        site = self._api_site(app, request)
+        if (
+            self._may_kill
+            and request.method in ("POST", "PUT")
+            and self.kills_after_writes.get(app.name, 0) > 0
+        ):
+            self.kills_after_writes[app.name] -= 1
+            self._die(site, after=True)
+        self.checkpoint(site, after=True, weight=_weight(request.method))
 
     @staticmethod
     def _api_site(app: SimulatorApp, request: httpx.Request) -> str:

@@ -103,7 +103,14 @@ class World:
         self.clock = VirtualClock(self.tripletex, self.rackbeat)
         self.chaotic = chaotic
         self.chaos = (
-            Chaos(CHAOS_SEED, self.clock, kill_rate=kill_rate, latency_spike_rate=0.02, burst_rate=0.004)
+            Chaos(
+                CHAOS_SEED,
+                self.clock,
+                kill_rate=kill_rate,
+                latency_spike_rate=0.02,
+                burst_rate=0.004,
+                kills_after_writes={"tripletex": 2},
+            )
             if chaotic
             else Chaos(CHAOS_SEED, self.clock)
         )

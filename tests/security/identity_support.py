@@ -3,12 +3,7 @@ the contact would open them, and tenants created as an anonymous caller would.""
 
 from __future__ import annotations
 
-import importlib
-import inspect
-import sys
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from types import ModuleType
@@ -17,7 +12,6 @@ from typing import Any
 import httpx
 
 from local.outbox import emailed_link, sent_emails
-from local.runner import _current_environment
 from rackbeat_tripletex.i18n import text
 from tests.support.live_stack import LiveStack
 
@@ -36,39 +30,24 @@ class Clock:
         self.now += timedelta(**span)
 
 
-def function_module(stack: LiveStack, logical_id: str) -> ModuleType:
-    """The loaded handler module of `logical_id` (imported by the runner on first use)."""
-    runner = stack.local.runner
-    assert runner is not None
-    handler = runner.handler(runner.function(logical_id))
-    name = inspect.unwrap(handler).__module__
-    return sys.modules[name] if name in sys.modules else importlib.import_module(name)
-
-
-@contextmanager
-def inside(stack: LiveStack, logical_id: str) -> Iterator[ModuleType]:
-    """The function's module, with its own environment current (as during an invocation), so
-    what it builds on first use is built as the function would build it."""
-    runner = stack.local.runner
-    assert runner is not None
-    module = function_module(stack, logical_id)
-    entered = _current_environment.set(runner.function(logical_id).environment)
-    try:
-        yield module
-    finally:
-        _current_environment.reset(entered)
-
-
 def use_clock(stack: LiveStack, clock: Clock) -> None:
-    """Both functions that judge expiry read `clock` from now on (the API's email counters too)."""
-    with inside(stack, "OnboardingApiFunction") as api:
+    """Both functions that judge expiry read `clock` from now on (the API's email counters too),
+    in every container the runner has started or will start."""
+    runner = stack.local.runner
+    assert runner is not None
+
+    def onboarding_api(api: ModuleType) -> None:
         onboarding = api.services.onboarding
         onboarding.clock = clock
         limits = onboarding.mailer._limits
         if limits is not None:
             limits.clock = clock
-    with inside(stack, "TokenValidationFunction") as token_validation:
-        token_validation.onboarding().clock = clock
+
+    def token_validation(module: ModuleType) -> None:
+        module.onboarding().clock = clock
+
+    runner.on_container("OnboardingApiFunction", onboarding_api)
+    runner.on_container("TokenValidationFunction", token_validation)
 
 
 def unconfirmed_tenant(stack: LiveStack, email: str | None = None, company: str = "Fjord Lager AS") -> Any:

@@ -6,6 +6,7 @@ critical, and nothing is wider than a 375 px phone."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 AXE = REPO / "tests" / "support" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 needs_axe = pytest.mark.skipif(not AXE.exists(), reason="axe-core is not installed (make setup)")
 PHONE = {"width": 375, "height": 740}
+DESKTOP = {"width": 1100, "height": 900}
 needs_chromium = pytest.mark.skipif(
     not CHROMIUM.exists(), reason="Debian's chromium is not installed (make setup)"
 )
@@ -33,6 +35,35 @@ CHROMIUM_ARGS = [
 
 def launch_chromium(playwright: Any) -> Any:
     return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+
+
+@contextmanager
+def wizard_page(
+    api_url: str,
+    tenant_id: str | None = None,
+    token: str | None = None,
+    *,
+    locale: str = "nb-NO",
+    viewport: dict[str, int] | None = DESKTOP,
+    accept_dialogs: bool = False,
+) -> Iterator[Any]:
+    """A fresh chromium with one page open at the wizard: its start, or with a tenant and its
+    management token, the tenant's settings (where the wizard resumes at the tenant's step).
+    ``viewport=None`` keeps Playwright's own size; ``page.context.browser`` opens more contexts.
+    ``accept_dialogs`` answers the page's confirm() prompts with yes, from before it loads."""
+    from playwright.sync_api import sync_playwright
+
+    path = "/" if tenant_id is None else f"/#settings?tenant={tenant_id}&token={token}"
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        try:
+            page = browser.new_page(locale=locale, **({} if viewport is None else {"viewport": viewport}))
+            if accept_dialogs:
+                page.on("dialog", lambda dialog: dialog.accept())
+            page.goto(api_url + path)
+            yield page
+        finally:
+            browser.close()
 
 
 class Screenshots:

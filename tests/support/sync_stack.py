@@ -14,12 +14,12 @@ import httpx
 import pytest
 
 from local.outbox import confirm_contact
-from local.simulators import base
+from local.simulated_stack import simulated_stack
 from local.simulators.rackbeat import RackbeatSimulator
 from local.simulators.rackbeat import create_app as rackbeat_app
 from local.simulators.tripletex import TripletexSimulator
 from local.simulators.tripletex import create_app as tripletex_app
-from local.stack import LocalStack, StackPorts
+from local.stack import LocalStack
 from rackbeat_tripletex.sync.history import list_sync_runs
 from tests.support.paths import TEMPLATE
 from tests.support.seeds import CONSUMER_TOKEN, EMPLOYEE_TOKEN, RACKBEAT_TOKEN
@@ -129,21 +129,5 @@ def running_world(tripletex_seed_doc: dict[str, Any], rackbeat_seed_doc: dict[st
     """Both simulators over real sockets and the local stack (its own moto, queues polled)."""
     tripletex = tripletex_app(tripletex_seed_doc)
     rackbeat = rackbeat_app(rackbeat_seed_doc)
-    servers = [base.serve(tripletex, "127.0.0.1", 0), base.serve(rackbeat, "127.0.0.1", 0)]
-    local = LocalStack(
-        TEMPLATE,
-        ports=StackPorts.free(),
-        parameter_overrides={
-            "TripletexBaseUrl": f"{servers[0].url}/v2",
-            "RackbeatBaseUrl": f"{servers[1].url}/api",
-        },
-        poll_queues=True,
-        run_schedules=False,
-    )
-    local.start()
-    try:
-        yield World(local, tripletex, rackbeat)
-    finally:
-        local.stop()
-        for server in servers:
-            server.shutdown()
+    with simulated_stack(TEMPLATE, tripletex, rackbeat) as running:
+        yield World(running.local, tripletex, rackbeat)

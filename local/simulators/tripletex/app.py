@@ -25,7 +25,7 @@ import re
 import secrets
 import uuid
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -819,7 +819,19 @@ class TripletexSimulator(SimulatorApp):
             _require_args(args, "invoiceDateTo", "invoiceDateFrom")
         _check_ranges(args)
         selection = self._selection(request, collection)
-        matches = [r for r in self.store[collection].values() if self._matches(collection, r, args)]
+        # The filter asks the query some 15 questions per stored record: a plain dict answers them
+        # (werkzeug's MultiDict walks its lists on each; at 10,000 products that was most of the
+        # simulator's CPU in a list read, and the import benchmark's plan paid for it).
+        query = QueryArgs(args)
+        records: Iterable[dict[str, Any]] = self.store[collection].values()
+        for name in ("id", "ids"):
+            if query.get(name) not in (None, ""):
+                # A read by id looks at those records only (the full filter still decides), in
+                # the store's order as before: a page of 200 ids no longer runs the filter over
+                # every product.
+                wanted = _listed(query.get(name))
+                records = [r for r in records if str(r["id"]) in wanted]
+        matches = [r for r in records if self._matches(collection, r, query)]
         matches = _sort(matches, args.get("sorting"))
         if len(matches) > RESULT_LIMIT:
             raise TripletexError(422, 23000, "Result set too large. Limit of 10000 reached.")
@@ -1595,6 +1607,29 @@ def _int_arg(args: Any, name: str, default: int) -> int:
 
 def _contains(wanted: str | None, value: Any) -> bool:
     return not wanted or wanted.lower() in str(value or "").lower()
+
+
+class QueryArgs:
+    """A request's query arguments, read once: the part of werkzeug's MultiDict the filters use."""
+
+    def __init__(self, args: Any) -> None:
+        self._lists: dict[str, list[str]] = {name: args.getlist(name) for name in args}
+
+    def get(self, name: str, default: Any = None) -> Any:
+        values = self._lists.get(name)
+        return values[0] if values else default
+
+    def getlist(self, name: str) -> list[str]:
+        return list(self._lists.get(name, ()))
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._lists
+
+    def __getitem__(self, name: str) -> str:
+        values = self._lists[name]
+        if not values:
+            raise KeyError(name)
+        return values[0]
 
 
 @functools.lru_cache(maxsize=64)

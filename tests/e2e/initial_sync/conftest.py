@@ -10,7 +10,6 @@ the same layer code, moto through the template's resources, the simulators over 
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 
 import httpx
@@ -62,10 +61,9 @@ def world() -> Iterator[World]:
         assert local.runner is not None
         errors = local.runner.load_all()
         assert not errors, errors
-        worker = local.runner.function("InitialSyncFunction")
-        sys.modules[f"{worker.package_name}.app"].use_context(
-            worker_context(local, tripletex, rackbeat, urls)
-        )
+        context = worker_context(local, tripletex, rackbeat, urls)
+        # Every container: the pollers run two batches at once, each in a container of its own.
+        local.runner.on_container("InitialSyncFunction", lambda app: app.use_context(context))
         recorder.attach()
         with httpx.Client(base_url=local.api_url, timeout=60.0) as http:
             stack = Stack(local, tripletex, rackbeat, recorder, http)

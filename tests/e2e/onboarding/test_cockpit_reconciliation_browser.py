@@ -17,16 +17,17 @@ from typing import Any
 import pytest
 
 from rackbeat_tripletex.sync.reconciliation import OSLO
-from tests.e2e.onboarding.test_onboarding_wizard_browser import DESKTOP, EXPECT_BOUND_MS, error_is_linked
+from tests.e2e.onboarding.test_onboarding_wizard_browser import EXPECT_BOUND_MS, error_is_linked
 from tests.support.browser import (
+    DESKTOP,
     PHONE,
     Screenshots,
     axe_problems,
     horizontal_overflow,
-    launch_chromium,
     needs_axe,
     needs_chromium,
     settled,
+    wizard_page,
 )
 from tests.support.seeds import rackbeat_seed, tripletex_seed
 from tests.support.sync_stack import World, running_world
@@ -107,7 +108,7 @@ def delete_in_tripletex(world: World, amount: float) -> None:
 
 
 def test_a_gap_is_checked_resent_from_its_row_and_gone_and_a_period_is_resent(world: World) -> None:
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     tenant_id = world.onboard(language="nb")
     token = world.management_tokens[tenant_id]
@@ -120,73 +121,67 @@ def test_a_gap_is_checked_resent_from_its_row_and_gone_and_a_period_is_resent(wo
     delete_in_tripletex(world, 300.0)
     shot = Screenshots("reconciliation")
 
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        try:
-            page = browser.new_page(locale="nb-NO", viewport=DESKTOP)
-            page.goto(f"{world.local.api_url}/#settings?tenant={tenant_id}&token={token}")
-            expect(page.locator("#step-cockpit")).to_be_visible()
-            expect(page.locator("#reconciliation")).to_be_visible()
-            expect(page.locator("#recon-last")).to_have_text("Ingen avstemming er kjørt ennå.")
-            # The nightly check's day is the default; this test's invoices are today's.
-            expect(page.locator("#recon_day")).to_have_value((TODAY - dt.timedelta(days=1)).isoformat())
+    with wizard_page(world.local.api_url, tenant_id, token) as page:
+        expect(page.locator("#step-cockpit")).to_be_visible()
+        expect(page.locator("#reconciliation")).to_be_visible()
+        expect(page.locator("#recon-last")).to_have_text("Ingen avstemming er kjørt ennå.")
+        # The nightly check's day is the default; this test's invoices are today's.
+        expect(page.locator("#recon_day")).to_have_value((TODAY - dt.timedelta(days=1)).isoformat())
 
-            page.fill("#recon_day", TODAY.isoformat())
-            page.get_by_role("button", name="Sjekk nå").click()
-            gaps = page.locator("#recon-gaps tr")
-            expect(gaps).to_have_count(1)
-            gap = gaps.first
-            cells = gap.locator("td")
-            expect(cells.nth(0)).to_have_text(nb_date(TODAY))
-            expect(cells.nth(1)).to_have_text(re.compile(r"^Faktura \d+$"))
-            expect(cells.nth(2)).to_contain_text("Mangler i Tripletex")
-            expect(cells.nth(2)).to_contain_text("er bokført i Rackbeat, men finnes ikke i Tripletex.")
-            expect(cells.nth(2)).to_contain_text("Velg «Send på nytt»")
-            expect(page.locator("#recon-result")).to_have_text(f"Sjekket {nb_date(TODAY)}: 1 avvik funnet.")
-            expect(page.locator("#recon-last")).to_contain_text(
-                f"av {nb_date(TODAY)}. Sammenlignet: fakturaer 2, kunder 1, produkter 1. 1 avvik funnet."
-            )
-            expect(page.locator("#recon-last")).to_contain_text(" kl. ")
-            number = cells.nth(1).inner_text().split()[-1]
-            look(page, shot, "reconciliation-gap")
+        page.fill("#recon_day", TODAY.isoformat())
+        page.get_by_role("button", name="Sjekk nå").click()
+        gaps = page.locator("#recon-gaps tr")
+        expect(gaps).to_have_count(1)
+        gap = gaps.first
+        cells = gap.locator("td")
+        expect(cells.nth(0)).to_have_text(nb_date(TODAY))
+        expect(cells.nth(1)).to_have_text(re.compile(r"^Faktura \d+$"))
+        expect(cells.nth(2)).to_contain_text("Mangler i Tripletex")
+        expect(cells.nth(2)).to_contain_text("er bokført i Rackbeat, men finnes ikke i Tripletex.")
+        expect(cells.nth(2)).to_contain_text("Velg «Send på nytt»")
+        expect(page.locator("#recon-result")).to_have_text(f"Sjekket {nb_date(TODAY)}: 1 avvik funnet.")
+        expect(page.locator("#recon-last")).to_contain_text(
+            f"av {nb_date(TODAY)}. Sammenlignet: fakturaer 2, kunder 1, produkter 1. 1 avvik funnet."
+        )
+        expect(page.locator("#recon-last")).to_contain_text(" kl. ")
+        number = cells.nth(1).inner_text().split()[-1]
+        look(page, shot, "reconciliation-gap")
 
-            # The same gap in English when the page is switched, from the server's catalogue too.
-            page.click("#lang-en")
-            expect(cells.nth(2)).to_contain_text("Missing in Tripletex")
-            expect(cells.nth(2)).to_contain_text("is booked in Rackbeat but does not exist in Tripletex.")
-            page.click("#lang-nb")
-            expect(cells.nth(2)).to_contain_text("Mangler i Tripletex")
+        # The same gap in English when the page is switched, from the server's catalogue too.
+        page.click("#lang-en")
+        expect(cells.nth(2)).to_contain_text("Missing in Tripletex")
+        expect(cells.nth(2)).to_contain_text("is booked in Rackbeat but does not exist in Tripletex.")
+        page.click("#lang-nb")
+        expect(cells.nth(2)).to_contain_text("Mangler i Tripletex")
 
-            resend = page.get_by_role("button", name=f"Send Faktura {number} på nytt")
-            resend.click()
-            expect(page.locator("#recon-result")).to_contain_text(f"Faktura {number} står i kø")
-            expect(cells.nth(2)).to_contain_text("Sendt på nytt")
-            expect(resend).to_be_focused()
-            settle(world)
-            assert amounts(world) == [100.0, 300.0]
-            page.get_by_role("button", name="Sjekk nå").click()
-            expect(page.locator("#recon-result")).to_have_text(f"Sjekket {nb_date(TODAY)}: Ingen avvik.")
-            expect(gaps).to_have_count(0)
-            expect(page.locator("#recon-gaps-table")).to_be_hidden()
+        resend = page.get_by_role("button", name=f"Send Faktura {number} på nytt")
+        resend.click()
+        expect(page.locator("#recon-result")).to_contain_text(f"Faktura {number} står i kø")
+        expect(cells.nth(2)).to_contain_text("Sendt på nytt")
+        expect(resend).to_be_focused()
+        settle(world)
+        assert amounts(world) == [100.0, 300.0]
+        page.get_by_role("button", name="Sjekk nå").click()
+        expect(page.locator("#recon-result")).to_have_text(f"Sjekket {nb_date(TODAY)}: Ingen avvik.")
+        expect(gaps).to_have_count(0)
+        expect(page.locator("#recon-gaps-table")).to_be_hidden()
 
-            # A period: every day checked again, its missing invoice sent again.
-            delete_in_tripletex(world, 100.0)
-            yesterday = TODAY - dt.timedelta(days=1)
-            page.fill("#recon_from", TODAY.isoformat())
-            page.fill("#recon_to", yesterday.isoformat())
-            page.get_by_role("button", name="Send fakturaene på nytt").click()
-            error_is_linked(page, "recon_to")
-            page.fill("#recon_from", yesterday.isoformat())
-            page.fill("#recon_to", TODAY.isoformat())
-            page.get_by_role("button", name="Send fakturaene på nytt").click()
-            expect(page.locator("#recon-result")).to_have_text(
-                f"{nb_date(yesterday)}\u2013{nb_date(TODAY)}: 1 faktura står i kø for å sendes på nytt."
-            )
-            settle(world)
-            assert amounts(world) == [100.0, 300.0]
-            page.get_by_role("button", name="Sjekk nå").click()
-            expect(page.locator("#recon-result")).to_have_text(f"Sjekket {nb_date(TODAY)}: Ingen avvik.")
-            expect(gaps).to_have_count(0)
-            look(page, shot, "reconciliation-clean")
-        finally:
-            browser.close()
+        # A period: every day checked again, its missing invoice sent again.
+        delete_in_tripletex(world, 100.0)
+        yesterday = TODAY - dt.timedelta(days=1)
+        page.fill("#recon_from", TODAY.isoformat())
+        page.fill("#recon_to", yesterday.isoformat())
+        page.get_by_role("button", name="Send fakturaene på nytt").click()
+        error_is_linked(page, "recon_to")
+        page.fill("#recon_from", yesterday.isoformat())
+        page.fill("#recon_to", TODAY.isoformat())
+        page.get_by_role("button", name="Send fakturaene på nytt").click()
+        expect(page.locator("#recon-result")).to_have_text(
+            f"{nb_date(yesterday)}\u2013{nb_date(TODAY)}: 1 faktura står i kø for å sendes på nytt."
+        )
+        settle(world)
+        assert amounts(world) == [100.0, 300.0]
+        page.get_by_role("button", name="Sjekk nå").click()
+        expect(page.locator("#recon-result")).to_have_text(f"Sjekket {nb_date(TODAY)}: Ingen avvik.")
+        expect(gaps).to_have_count(0)
+        look(page, shot, "reconciliation-clean")

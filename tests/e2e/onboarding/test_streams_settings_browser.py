@@ -24,13 +24,14 @@ from rackbeat_tripletex.models.domain import Settings
 from rackbeat_tripletex.models.sync import StreamName
 from rackbeat_tripletex.onboarding.setup import OptionsSection, stream_options
 from tests.support.browser import (
+    DESKTOP,
     PHONE,
     Screenshots,
     axe_problems,
     horizontal_overflow,
-    launch_chromium,
     needs_axe,
     needs_chromium,
+    wizard_page,
 )
 from tests.support.import_world import SmallCompany, small_company
 from tests.support.stack import (
@@ -45,7 +46,6 @@ pytestmark = [pytest.mark.browser, needs_chromium, needs_axe]
 # Bounds on a broken run, never measurements (two cores shared with other test runs).
 EXPECT_BOUND_MS = 20_000
 IMPORT_BOUND_MS = 90_000
-DESKTOP = {"width": 1100, "height": 900}
 CONTACT = "kari@fjord-strommer.no"
 NEW_STREAMS = (
     StreamName.LOTS_TO_TRIPLETEX,
@@ -160,107 +160,100 @@ def test_each_options_section_is_a_settings_field() -> None:
 
 
 def test_a_norwegian_user_imports_employees_and_switches_on_the_new_streams(company: SmallCompany) -> None:
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     tenant_id, token = at_the_import(company.api_url)
     shot = Screenshots("streams_settings")
 
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        try:
-            page = browser.new_page(locale="nb-NO", viewport=DESKTOP)
-            page.goto(f"{company.api_url}/#settings?tenant={tenant_id}&token={token}")
+    with wizard_page(company.api_url, tenant_id, token) as page:
+        # The import, with the optional employee step ticked.
+        expect(page.locator("#step-initial_sync")).to_be_visible()
+        employees = page.get_by_label("Importer også ansatte")
+        expect(employees).not_to_be_checked()
+        assert employees.get_attribute("aria-describedby") == "import-employees-explain"
+        expect(page.locator("#import-employees-explain")).to_contain_text("ingen innlogging")
+        employees.check()
+        assert axe_problems(page) == []
+        shot(page, "import-employees-nb")
+        page.click("#lang-en")
+        expect(page.get_by_label("Also import employees")).to_be_checked()
+        shot(page, "import-employees-en")
+        page.click("#lang-nb")
+        page.set_viewport_size(PHONE)
+        assert horizontal_overflow(page) == 0, "the import step scrolls sideways at 375 px"
+        page.set_viewport_size(DESKTOP)
+        expect(page.locator("#import-start")).to_be_enabled()
+        page.click("#import-start")
+        expect(page.locator("#import-result")).to_be_visible(timeout=IMPORT_BOUND_MS)
+        names = sorted(e["name"] for e in company.rackbeat.records("employees").values())
+        assert names == ["Kari Strøm", "Ola L."], "Kari arrives; Ola is there by email already"
+        page.click("#import-next")
 
-            # The import, with the optional employee step ticked.
-            expect(page.locator("#step-initial_sync")).to_be_visible()
-            employees = page.get_by_label("Importer også ansatte")
-            expect(employees).not_to_be_checked()
-            assert employees.get_attribute("aria-describedby") == "import-employees-explain"
-            expect(page.locator("#import-employees-explain")).to_contain_text("ingen innlogging")
-            employees.check()
-            assert axe_problems(page) == []
-            shot(page, "import-employees-nb")
-            page.click("#lang-en")
-            expect(page.get_by_label("Also import employees")).to_be_checked()
-            shot(page, "import-employees-en")
-            page.click("#lang-nb")
-            page.set_viewport_size(PHONE)
-            assert horizontal_overflow(page) == 0, "the import step scrolls sideways at 375 px"
-            page.set_viewport_size(DESKTOP)
-            expect(page.locator("#import-start")).to_be_enabled()
-            page.click("#import-start")
-            expect(page.locator("#import-result")).to_be_visible(timeout=IMPORT_BOUND_MS)
-            names = sorted(e["name"] for e in company.rackbeat.records("employees").values())
-            assert names == ["Kari Strøm", "Ola L."], "Kari arrives; Ola is there by email already"
-            page.click("#import-next")
-
-            # Settings: every new stream with its Norwegian label and one-line explanation.
-            expect(page.locator("#step-settings")).to_be_visible()
-            for name in NEW_STREAMS:
-                box = page.locator(f'input[name="{name.value}"]')
-                expect(box).not_to_be_checked()
-                expect(page.locator(f'label:has(input[name="{name.value}"])')).to_contain_text(
-                    text(f"stream.{name.value}.label", "nb")
-                )
-                expect(page.locator(f"#explain-{name.value}")).to_have_text(
-                    text(f"stream.{name.value}.explain", "nb")
-                )
-                assert f"explain-{name.value}" in (box.get_attribute("aria-describedby") or "")
-            # The stock value's choices appear only while its box is ticked.
-            options = page.locator("#options-stock_value")
-            expect(options).to_be_hidden()
-            for name in TICKED:
-                page.check(f'input[name="{name.value}"]')
-            expect(options).to_be_visible()
-            expect(page.locator("#options-purchase_orders")).to_be_visible()
-            expect(page.locator(f'#inventory_account option[value="{INVENTORY}"]')).to_have_text(
-                f"{INVENTORY} Innkjøpte varer for videresalg"
+        # Settings: every new stream with its Norwegian label and one-line explanation.
+        expect(page.locator("#step-settings")).to_be_visible()
+        for name in NEW_STREAMS:
+            box = page.locator(f'input[name="{name.value}"]')
+            expect(box).not_to_be_checked()
+            expect(page.locator(f'label:has(input[name="{name.value}"])')).to_contain_text(
+                text(f"stream.{name.value}.label", "nb")
             )
-            page.get_by_label("Før lagerverdien").select_option("weekly")
+            expect(page.locator(f"#explain-{name.value}")).to_have_text(
+                text(f"stream.{name.value}.explain", "nb")
+            )
+            assert f"explain-{name.value}" in (box.get_attribute("aria-describedby") or "")
+        # The stock value's choices appear only while its box is ticked.
+        options = page.locator("#options-stock_value")
+        expect(options).to_be_hidden()
+        for name in TICKED:
+            page.check(f'input[name="{name.value}"]')
+        expect(options).to_be_visible()
+        expect(page.locator("#options-purchase_orders")).to_be_visible()
+        expect(page.locator(f'#inventory_account option[value="{INVENTORY}"]')).to_have_text(
+            f"{INVENTORY} Innkjøpte varer for videresalg"
+        )
+        page.get_by_label("Før lagerverdien").select_option("weekly")
 
-            # No account chosen, then the same one twice: said beside the list, linked to it.
-            page.click("#settings-submit")
-            error_is_linked(page, "inventory_account", "Velg en konto fra listen.")
-            page.get_by_label("Lagerkonto").select_option(INVENTORY)
-            page.get_by_label("Motkonto (beholdningsendring)").select_option(INVENTORY)
-            page.click("#settings-submit")
-            error_is_linked(page, "offset_account", "Velg en annen konto enn lagerkontoen.")
-            shot(page, "settings-same-account-nb")
-            page.get_by_label("Motkonto (beholdningsendring)").select_option(OFFSET)
-            page.get_by_label("Varemottak i Rackbeat").select_option("register")
-            page.click("#settings-submit")
-            expect(page.locator("#step-done")).to_be_visible()
-            # Choices the page does not show, made through the API: a later save must keep them.
-            kept_aside(company.api_url, tenant_id, token)
+        # No account chosen, then the same one twice: said beside the list, linked to it.
+        page.click("#settings-submit")
+        error_is_linked(page, "inventory_account", "Velg en konto fra listen.")
+        page.get_by_label("Lagerkonto").select_option(INVENTORY)
+        page.get_by_label("Motkonto (beholdningsendring)").select_option(INVENTORY)
+        page.click("#settings-submit")
+        error_is_linked(page, "offset_account", "Velg en annen konto enn lagerkontoen.")
+        shot(page, "settings-same-account-nb")
+        page.get_by_label("Motkonto (beholdningsendring)").select_option(OFFSET)
+        page.get_by_label("Varemottak i Rackbeat").select_option("register")
+        page.click("#settings-submit")
+        expect(page.locator("#step-done")).to_be_visible()
+        # Choices the page does not show, made through the API: a later save must keep them.
+        kept_aside(company.api_url, tenant_id, token)
 
-            # After a reload the page shows what was stored; checked like every page.
-            page.reload()
-            expect(page.locator("#step-cockpit")).to_be_visible()
-            page.click("#cockpit-settings")
-            expect(page.locator("#step-settings")).to_be_visible()
-            for name in TICKED:
-                expect(page.locator(f'input[name="{name.value}"]')).to_be_checked()
-            expect(options).to_be_visible()
-            expect(page.locator("#stock_value_schedule")).to_have_value("weekly")
-            expect(page.locator("#inventory_account")).to_have_value(INVENTORY)
-            expect(page.locator("#offset_account")).to_have_value(OFFSET)
-            expect(page.locator("#goods_receipts")).to_have_value("register")
-            expect(page.locator("main")).not_to_have_attribute("aria-busy", "true")
-            look(page, shot, "settings-new-streams")
+        # After a reload the page shows what was stored; checked like every page.
+        page.reload()
+        expect(page.locator("#step-cockpit")).to_be_visible()
+        page.click("#cockpit-settings")
+        expect(page.locator("#step-settings")).to_be_visible()
+        for name in TICKED:
+            expect(page.locator(f'input[name="{name.value}"]')).to_be_checked()
+        expect(options).to_be_visible()
+        expect(page.locator("#stock_value_schedule")).to_have_value("weekly")
+        expect(page.locator("#inventory_account")).to_have_value(INVENTORY)
+        expect(page.locator("#offset_account")).to_have_value(OFFSET)
+        expect(page.locator("#goods_receipts")).to_have_value("register")
+        expect(page.locator("main")).not_to_have_attribute("aria-busy", "true")
+        look(page, shot, "settings-new-streams")
 
-            # A change of language keeps a choice not yet saved.
-            page.check(f'input[name="{StreamName.LOTS_TO_TRIPLETEX.value}"]')
-            in_language(page, "en", "Settings for")
-            for name in NEW_STREAMS:
-                expect(page.locator(f"#explain-{name.value}")).to_have_text(
-                    text(f"stream.{name.value}.explain", "en")
-                )
-            expect(page.locator(f'input[name="{StreamName.LOTS_TO_TRIPLETEX.value}"]')).to_be_checked()
-            expect(page.get_by_label("Offset account (change in inventory)")).to_have_value(OFFSET)
-            page.click("#settings-submit")
-            expect(page.locator("#settings-saved")).to_have_text("Settings saved.")
-        finally:
-            browser.close()
+        # A change of language keeps a choice not yet saved.
+        page.check(f'input[name="{StreamName.LOTS_TO_TRIPLETEX.value}"]')
+        in_language(page, "en", "Settings for")
+        for name in NEW_STREAMS:
+            expect(page.locator(f"#explain-{name.value}")).to_have_text(
+                text(f"stream.{name.value}.explain", "en")
+            )
+        expect(page.locator(f'input[name="{StreamName.LOTS_TO_TRIPLETEX.value}"]')).to_be_checked()
+        expect(page.get_by_label("Offset account (change in inventory)")).to_have_value(OFFSET)
+        page.click("#settings-submit")
+        expect(page.locator("#settings-saved")).to_have_text("Settings saved.")
 
     with httpx.Client(base_url=company.api_url, timeout=60.0) as http:
         answer = http.get(f"/tenants/{tenant_id}/settings", headers={"Authorization": f"Bearer {token}"})

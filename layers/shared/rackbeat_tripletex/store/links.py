@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from boto3.dynamodb.conditions import Attr
@@ -65,6 +65,22 @@ class PageState:
 
     links: dict[str, EntityLink]
     failed_with: dict[str, str]
+    # Keys with a failure row of the stream (with or without a content): the others need no
+    # clearing when they sync (a DeleteItem per record saved).
+    failed: set[str] = field(default_factory=set)
+
+
+@dataclass
+class Lease:
+    """A record taken for one worker (:meth:`LinkStore.lease`): its link row as the lease found
+    it, read in the same write (no second read under the lease). The write that records the
+    outcome may let go of it too (``record(..., lease=...)``), saving the release's own write."""
+
+    tenant_id: str
+    entity: Entity
+    rackbeat_key: str
+    link: EntityLink
+    released: bool = False
 
 
 def _link(item: dict[str, Any]) -> EntityLink:
@@ -129,7 +145,8 @@ class LinkStore:
             for sk, item in rows.items()
             if sk in failure_sks and item.get("source_hash") is not None
         }
-        return PageState(links=links, failed_with=failed_with)
+        failed = {failure_sks[sk] for sk in rows if sk in failure_sks}
+        return PageState(links=links, failed_with=failed_with, failed=failed)
 
     def rackbeat_keys_for_many(
         self, tenant_id: str, entity: Entity, tripletex_ids: list[int]
@@ -222,17 +239,25 @@ class LinkStore:
     # ----- the ongoing sync: a lease, then the attributes it knows ---------------------------
     def lease(
         self, tenant_id: str, entity: Entity, rackbeat_key: str, now: dt.datetime, seconds: int
-    ) -> bool:
-        """Take the record for ``seconds``; False while another worker holds it."""
+    ) -> Lease | None:
+        """Take the record for ``seconds``; None while another worker holds it. The lease carries
+        the link as it stands (the write returns the row: a consistent read for free)."""
         stamp = int(now.timestamp())
-        return conditionally(
-            lambda: self._table.update_item(
+        try:
+            answer = self._table.update_item(
                 Key=self._key(tenant_id, entity, rackbeat_key),
                 UpdateExpression="SET lease_until = :until, entity = :e, rackbeat_key = :k",
                 ConditionExpression=Attr("lease_until").not_exists() | Attr("lease_until").lt(stamp),
                 ExpressionAttributeValues={":until": stamp + seconds, ":e": entity, ":k": rackbeat_key},
+                ReturnValues="ALL_NEW",
             )
-        )
+        except ClientError as error:
+            if error.response["Error"]["Code"] == CONDITION_FAILED:
+                return None
+            raise
+        item = answer.get("Attributes") or {}
+        link = _link({"entity": entity, "rackbeat_key": rackbeat_key, **item})
+        return Lease(tenant_id, entity, rackbeat_key, link)
 
     def release_lease(self, tenant_id: str, entity: Entity, rackbeat_key: str) -> None:
         self._table.update_item(
@@ -249,9 +274,11 @@ class LinkStore:
         state: str = "synced",
         origin: str | None = None,
         synced_at: dt.datetime | None = None,
+        lease: Lease | None = None,
         **fields: str | int | None,
     ) -> None:
-        """Set the given attributes (None values are left as they are) and the way back."""
+        """Set the given attributes (None values are left as they are) and the way back; with
+        ``lease``, let go of the record in the same write."""
         values: dict[str, Any] = {":state": state, ":e": entity, ":k": rackbeat_key}
         sets = ["#state = :state", "entity = :e", "rackbeat_key = :k"]
         if tripletex_id is not None:
@@ -267,12 +294,16 @@ class LinkStore:
             if value is not None:
                 sets.append(f"{name} = :{name}")
                 values[f":{name}"] = value
+        released = lease is not None and (lease.entity, lease.rackbeat_key) == (entity, rackbeat_key)
         self._table.update_item(
             Key=self._key(tenant_id, entity, rackbeat_key),
-            UpdateExpression="SET " + ", ".join(sets),
+            UpdateExpression="SET " + ", ".join(sets) + (" REMOVE lease_until" if released else ""),
             ExpressionAttributeNames={"#state": "state"},
             ExpressionAttributeValues=values,
         )
+        if released:
+            assert lease is not None
+            lease.released = True
         if tripletex_id is not None:
             self._table.put_item(
                 Item=_reverse_item(

@@ -19,6 +19,7 @@ from rackbeat_tripletex.mappers.common import content_hash
 from rackbeat_tripletex.models import tripletex as tx
 from rackbeat_tripletex.models.domain import Settings, Tenant
 from rackbeat_tripletex.models.sync import Entity, ReferenceData, SyncRun, Trigger
+from rackbeat_tripletex.store.links import Lease
 from rackbeat_tripletex.store.runs import RunRecord, RunStore
 from rackbeat_tripletex.streams import registry
 from rackbeat_tripletex.streams.to_rackbeat import reference_data
@@ -90,6 +91,11 @@ class Session:
     time_left: Callable[[], float] = field(default=lambda: math.inf)
     # Set when the turn ended mid-stream (the stream and those after it are due again).
     out_of_time: bool = False
+    # The records this worker holds now (Steps.leased), with their links as each lease found them.
+    leases: dict[tuple[Entity, str], Lease] = field(default_factory=dict)
+    # (stream, key) of records the page's batch read found without a failure row: their sync
+    # has nothing to clear (Steps.resolved).
+    failure_free: set[tuple[str, str]] = field(default_factory=set)
 
     @property
     def tenant_id(self) -> str:

@@ -12,7 +12,7 @@ from rackbeat_tripletex.clients.records import Unreadable
 from rackbeat_tripletex.i18n import text
 from rackbeat_tripletex.i18n.failure_details import about
 from rackbeat_tripletex.mappers.common import content_hash
-from rackbeat_tripletex.models.sync import Entity, RecordFailure, StreamName
+from rackbeat_tripletex.models.sync import Entity, EntityLink, RecordFailure, StreamName
 from rackbeat_tripletex.sync.context import SyncContext
 from rackbeat_tripletex.sync.session import RecordBusy, Session, Written, rackbeat_stamp
 
@@ -31,6 +31,7 @@ class Steps:
     def fail(
         self, session: Session, stream: StreamName, key: str, *, source_hash: str | None, **why: str
     ) -> Written:
+        session.failure_free.discard((stream.value, key))
         self.ctx.failures.record(
             session.tenant_id,
             RecordFailure.model_validate(
@@ -103,6 +104,8 @@ class Steps:
         self.resolved(session, stream, key)
 
     def resolved(self, session: Session, stream: StreamName, key: str) -> None:
+        if (stream.value, key) in session.failure_free:
+            return  # the page's batch read found no failure to clear
         self.ctx.failures.resolve(session.tenant_id, stream.value, stream.entity, key)
 
     def unreadable(
@@ -129,15 +132,28 @@ class Steps:
 
     def leased[T](self, session: Session, entity: Entity, key: str, work: Callable[[], T]) -> T:
         waited = 0.0
-        while not self.ctx.links.lease(session.tenant_id, entity, key, self.ctx.now(), LEASE_SECONDS):
+        links = self.ctx.links
+        while (lease := links.lease(session.tenant_id, entity, key, self.ctx.now(), LEASE_SECONDS)) is None:
             if waited >= LEASE_WAIT_SECONDS:
                 raise RecordBusy(f"{entity} {key} is being synced by another worker")
             self.ctx.sleep(LEASE_POLL_SECONDS)
             waited += LEASE_POLL_SECONDS
+        session.leases[(entity, key)] = lease
         try:
             return work()
         finally:
-            self.ctx.links.release_lease(session.tenant_id, entity, key)
+            session.leases.pop((entity, key), None)
+            if not lease.released:
+                self.ctx.links.release_lease(session.tenant_id, entity, key)
+
+    @staticmethod
+    def leased_link(session: Session, entity: Entity, key: str) -> EntityLink:
+        """The record's link as this worker's lease found it (the lease's write read it, so no
+        read under the lease is needed; a row the lease created holds only the key)."""
+        lease = session.leases.get((entity, key))
+        if lease is None:
+            raise RuntimeError(f"{entity} {key} is not leased by this worker")
+        return lease.link
 
     def advance(
         self, session: Session, stream: StreamName, value: str, at: dt.datetime, *, ordered: bool = True

@@ -136,7 +136,7 @@ class ToRackbeatSync(Steps):
         if isinstance(mapped, RecordFailure):
             return self.unmapped(session, name, key, mapped, source_hash=source_hash)
         digest = content_hash(mapped.payload())
-        link = self.ctx.links.get(session.tenant_id, entity, key)
+        link = self.leased_link(session, entity, key)
         if link is not None and link.to_rackbeat_hash == digest:
             self.ctx.links.record(
                 session.tenant_id, entity, key, tripletex_id=record.id, tripletex_version=record.version
@@ -152,6 +152,8 @@ class ToRackbeatSync(Steps):
             )
         except ValidationFailed as error:
             return self.rejected(session, name, key, error, source_hash=source_hash)
+        # The failure goes before the link write that lets go of the lease: still ours.
+        self.resolved(session, name, key)
         self.ctx.links.record(
             session.tenant_id,
             entity,
@@ -168,8 +170,8 @@ class ToRackbeatSync(Steps):
             # Rackbeat as we left it: the Rackbeat -> Tripletex stream then sees our own write as
             # nothing new, instead of echoing it back to Tripletex.
             rackbeat_source_hash=rackbeat_hash(saved),
+            lease=session.leases.get((entity, key)),
         )
-        self.resolved(session, name, key)
         return Written("written", record.id)
 
 

@@ -70,8 +70,10 @@ class ToTripletexSync(Steps):
         assert changes is not None
         seen: set[str] = set()
         for page in pages(changes.records):
-            known = self.ctx.links.page_state(session.tenant_id, stream.name, [rackbeat_key(r) for r in page])
+            keys = [rackbeat_key(r) for r in page]
+            known = self.ctx.links.page_state(session.tenant_id, stream.name, keys)
             seen.update(known.links)
+            session.failure_free.update((stream.name.value, key) for key in keys if key not in known.failed)
             if isinstance(stream, RecordToTripletex):
                 self._prefetch(session, stream, known, page, retry_failed=full)
             for record in page:
@@ -80,7 +82,7 @@ class ToTripletexSync(Steps):
                     count(run, Written("skipped"))
                     continue
                 session.check_time()
-                count(run, self.sync_record(session, stream, record))
+                count(run, self.sync_record(session, stream, record, known=known))
         if full:
             # Everything was read: a linked record not among it may have been deleted.
             run.written += self.deactivation.reconcile(session, stream, seen)
@@ -133,13 +135,19 @@ class ToTripletexSync(Steps):
         failed_with = known.failed_with.get(key)
         return not retry_failed and failed_with is not None and failed_with == rackbeat_hash(record)
 
-    def sync_record(self, session: Session, stream: ToTripletex, record: Any) -> Written:
+    def sync_record(
+        self, session: Session, stream: ToTripletex, record: Any, *, known: PageState | None = None
+    ) -> Written:
+        """``known``: the page's batch read, when there was one (its link spares a read here; the
+        lease reads the row again before anything is written)."""
         if isinstance(record, Unreadable):
             return self.unreadable(
                 session, stream.name, rackbeat_key(record), record, source_hash=rackbeat_hash(record)
             )
         entity, key = stream.entity, str(record.number)
-        link = self.ctx.links.get(session.tenant_id, entity, key)
+        link = (
+            known.links.get(key) if known is not None else self.ctx.links.get(session.tenant_id, entity, key)
+        )
         if link is not None and link.state == "synced" and link.rackbeat_source_hash == rackbeat_hash(record):
             return Written("skipped", link.tripletex_id)
         if stays_deactivated(link, "tripletex"):
@@ -159,7 +167,8 @@ class ToTripletexSync(Steps):
 
     def _write_record(self, session: Session, stream: RecordToTripletex, record: Any) -> Written:
         entity, key, name = stream.entity, str(record.number), stream.name
-        link = self.ctx.links.get(session.tenant_id, entity, key)  # again, under the lease
+        link = self.leased_link(session, entity, key)
+        lease = session.leases.get((entity, key))
         reference = mapping_reference(session) if stream.needs_invoicing_setup else session.reference()
         mapped = stream.map(record, reference)
         source_hash = rackbeat_hash(record)
@@ -170,6 +179,8 @@ class ToTripletexSync(Steps):
             and link.tripletex_id is not None
             and link.to_tripletex_hash == mapped.content_hash
         ):
+            # The failure goes before the link write that lets go of the lease: still ours.
+            self.resolved(session, name, key)
             self.ctx.links.record(
                 session.tenant_id,
                 entity,
@@ -177,8 +188,8 @@ class ToTripletexSync(Steps):
                 rackbeat_updated_at=rackbeat_stamp(record.updated_at),
                 synced_at=self.ctx.now(),
                 rackbeat_source_hash=source_hash,
+                lease=lease,
             )
-            self.resolved(session, name, key)
             return Written("skipped", link.tripletex_id)
         try:
             saved = self._upsert(session, stream, link, mapped.record)
@@ -192,8 +203,10 @@ class ToTripletexSync(Steps):
                 key,
                 rackbeat_updated_at=rackbeat_stamp(record.updated_at),
                 synced_at=self.ctx.now(),
+                lease=lease,
             )
             return Written("skipped", link.tripletex_id if link else None)
+        self.resolved(session, name, key)
         self.ctx.links.record(
             session.tenant_id,
             entity,
@@ -205,8 +218,8 @@ class ToTripletexSync(Steps):
             rackbeat_source_hash=source_hash,
             tripletex_version=saved.version,
             to_tripletex_hash=mapped.content_hash,
+            lease=lease,
         )
-        self.resolved(session, name, key)
         return Written("written", saved.id)
 
     def _upsert(

@@ -20,6 +20,7 @@ The outcome carries no HTTP: the webhooks function decides what each outcome ans
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -72,6 +73,37 @@ class Log(Protocol):
     def info(self, msg: str, *, extra: Mapping[str, Any]) -> None: ...
 
 
+# How long a container trusts a tenant's stream choices it read. A storm's deliveries then read
+# the settings once per container, not once each (a DynamoDB read saved per delivery). Only a
+# "yes" is taken from memory: a stream switched off may still mark work due for this long (its
+# turn skips it: the engine reads the settings), one switched on is seen by the next delivery.
+STREAMS_FRESH_SECONDS = 30.0
+
+
+class RecentlyRead[K, V]:
+    """A read remembered for ``fresh_seconds`` per key (a container's own, thread-safe enough:
+    two concurrent misses both read, and either answer is current)."""
+
+    def __init__(
+        self, read: Callable[[K], V], fresh_seconds: float, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._read = read
+        self._fresh = fresh_seconds
+        self._clock = clock
+        self._seen: dict[K, tuple[float, V]] = {}
+
+    def __call__(self, key: K) -> V:
+        seen = self._seen.get(key)
+        if seen is not None and self._clock() - seen[0] < self._fresh:
+            return seen[1]
+        return self.read_now(key)
+
+    def read_now(self, key: K) -> V:
+        value = self._read(key)
+        self._seen[key] = (self._clock(), value)
+        return value
+
+
 def stream_of(task: EntitySyncTask) -> StreamName:
     """The stream a delivery feeds: a change in Rackbeat goes to Tripletex and the reverse."""
     target = "tripletex" if task.source == "rackbeat" else "rackbeat"
@@ -101,7 +133,7 @@ class Deliveries:
         coordination = dynamodb.Table(settings.idempotency_table_name)
         markers = DeliveryMarkers(coordination)
 
-        def streams(tenant_id: str) -> Streams | None:
+        def read_streams(tenant_id: str) -> Streams | None:
             saved = tenants.get_settings(tenant_id)
             return saved.streams if saved is not None else None
 
@@ -112,9 +144,9 @@ class Deliveries:
             queue_url=settings.sync_queue_url,
             markers=markers,
             echoes=EchoFilter(LinkStore(state), markers),
+            streams=RecentlyRead(read_streams, STREAMS_FRESH_SECONDS),
             work=TenantWork(coordination),
             coalesce_seconds=settings.webhook_coalesce_seconds,
-            streams=streams,
             log=log,
         )
 
@@ -173,11 +205,20 @@ class Deliveries:
             return None
         return secret.get_secret_value() if secret is not None else None
 
+    def _syncs(self, tenant_id: str, stream: StreamName) -> bool:
+        streams = self.streams(tenant_id)
+        if streams is not None and getattr(streams, stream.value):
+            return True
+        if isinstance(self.streams, RecentlyRead):
+            # A "no" is never taken from memory: a stream switched on a moment ago gets its deliveries.
+            streams = self.streams.read_now(tenant_id)
+            return streams is not None and bool(getattr(streams, stream.value))
+        return False
+
     def _enqueue(self, task: EntitySyncTask, version: int | None = None) -> Outcome:
         about = {"tenant_id": task.tenant_id, "source": task.source, "event": task.event, "key": task.key}
-        streams = self.streams(task.tenant_id)
         stream = stream_of(task)
-        if streams is None or not getattr(streams, stream.value):
+        if not self._syncs(task.tenant_id, stream):
             self.log.info("webhook for a stream not synced dropped", extra=about)
             return Outcome.DISABLED
         if task.deleted and task.event.endswith((".delete", ".deleted")):
