@@ -21,7 +21,7 @@ from rackbeat_tripletex.clients.errors import (
     TransportError,
     ValidationFailed,
 )
-from rackbeat_tripletex.models.sync import RunOutcome, StreamName, SyncRun, TenantSyncTask
+from rackbeat_tripletex.models.sync import RunOutcome, StreamName, SyncRun, TenantSyncTask, parse_sync_task
 from rackbeat_tripletex.store.tenant_work import ALL, HOLD_SECONDS, TenantWork
 from rackbeat_tripletex.streams.scheduled import Busy
 from rackbeat_tripletex.sync.engine import TEMPORARY, DueRun, SyncEngine
@@ -211,3 +211,10 @@ def test_a_turn_that_raises_gives_back_its_failed_streams_too() -> None:
 )
 def test_what_the_engine_retries_soon(error: Exception, temporary: bool) -> None:
     assert isinstance(error, TEMPORARY) is temporary
+
+
+def test_only_a_retry_message_carries_its_attempt_and_it_comes_back_intact() -> None:
+    # Every other message keeps the shape it had before retries (a worker not yet updated reads it).
+    assert "attempt" not in _held().model_dump_json()
+    retry = _held(attempt=2)
+    assert parse_sync_task(retry.model_dump_json()) == retry
