@@ -4,9 +4,10 @@ active tenant; SyncQueue runs the tasks.
 Schedule events carry ``{"action": "fan_out", "full": false}`` (every few minutes) or
 ``"full": true`` (the nightly reconcile, which re-reads everything, sends the failure
 digest and checks yesterday's invoices against Tripletex: ``sync.reconciliation``). SQS
-records are tenant turns (sync/work.py: at most one holder per tenant, one slice each) or, from
-before tenant turns, entity-level tasks; each fails alone (ReportBatchItemFailures), so one
-tenant's outage never holds back another's changes.
+records are tenant turns (sync/work.py: at most one holder per tenant, one slice each) or a
+record's own task (the failures' retry, a reconciliation resend, a deletion), which adds the
+record to the tenant's due work and runs only as, or within, the tenant's turn; each fails alone
+(ReportBatchItemFailures), so one tenant's outage never holds back another's changes.
 
 The module loads only Powertools: the engine, its clients and models (boto3, httpx, pydantic)
 are imported on the first invocation, which needs only the half it uses (the fan-out or the
@@ -82,9 +83,14 @@ def turns() -> Turns:
     ctx = context()
     table, sqs = _aws(config.idempotency_table_name)
 
-    def requeue(task: TenantSyncTask) -> None:
+    def requeue(task: TenantSyncTask, delay_seconds: int) -> None:
+        # SyncQueue is a standard queue, fair by its message groups: unlike a FIFO queue it
+        # takes a delay per message, which is how a turn's retry waits out its backoff.
         sqs.send_message(
-            QueueUrl=config.sync_queue_url, MessageBody=task.model_dump_json(), MessageGroupId=task.tenant_id
+            QueueUrl=config.sync_queue_url,
+            MessageBody=task.model_dump_json(),
+            MessageGroupId=task.tenant_id,
+            DelaySeconds=delay_seconds,
         )
 
     def reconciled(tenant_id: str) -> None:
@@ -106,19 +112,19 @@ def turns() -> Turns:
 
 def record_handler(record: SQSRecord, lambda_context: LambdaContext | None = None) -> None:
     from rackbeat_tripletex.models.sync import TenantSyncTask, parse_sync_task
-    from rackbeat_tripletex.sync.engine import SyncEngine
 
     task = parse_sync_task(record.body)
+    remaining = (
+        (lambda: lambda_context.get_remaining_time_in_millis() / 1000)
+        if lambda_context is not None
+        else (lambda: math.inf)
+    )
     if isinstance(task, TenantSyncTask):
-        remaining = (
-            (lambda: lambda_context.get_remaining_time_in_millis() / 1000)
-            if lambda_context is not None
-            else (lambda: math.inf)
-        )
         outcome = turns().run(task, remaining, message_id=record.message_id)
         logger.info("tenant turn finished", extra={"tenant_id": task.tenant_id, "outcome": outcome})
     else:
-        outcome = SyncEngine(context()).run_entity(task)
+        # A record's own task (a retry, a resend, a deletion) is run by the tenant's turn too.
+        outcome = turns().run_record(task, remaining, message_id=record.message_id)
         logger.info("entity synced", extra={"tenant_id": task.tenant_id, "key": task.key, "outcome": outcome})
 
 

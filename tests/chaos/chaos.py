@@ -246,6 +246,19 @@ class QueueDriver:
         dlq_arn = json.loads(attributes["RedrivePolicy"])["deadLetterTargetArn"]
         self.dlq_url = sqs.get_queue_url(QueueName=dlq_arn.rsplit(":", 1)[-1])["QueueUrl"]
 
+    def delays_on_the_clock(self, client: Any) -> Callable[[], None]:
+        """A message this client sends delayed (a tenant turn's retry waiting out its backoff) is
+        sent at once and its delay spent on the virtual clock, as the visibility timeouts are:
+        moto holds a delayed message for wall-clock seconds, and the drain would end before it.
+        Returns what undoes it (the client may be cached beyond this run)."""
+        event = "provide-client-params.sqs.SendMessage"
+
+        def undelayed(params: dict[str, Any], **_: Any) -> None:
+            self.clock.sleep(float(params.pop("DelaySeconds", 0) or 0))
+
+        client.meta.events.register(event, undelayed)
+        return lambda: client.meta.events.unregister(event, undelayed)
+
     def _receive(self) -> list[dict[str, Any]]:
         answer = self.sqs.receive_message(
             QueueUrl=self.queue_url,

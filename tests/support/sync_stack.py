@@ -88,8 +88,8 @@ class World:
     def auth(self, tenant_id: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.management_tokens[tenant_id]}"}
 
-    def wait_for(self, what: str, ready: Callable[[], bool]) -> None:
-        deadline = time.monotonic() + DEADLINE_S
+    def wait_for(self, what: str, ready: Callable[[], bool], *, within: float = DEADLINE_S) -> None:
+        deadline = time.monotonic() + within
         while not ready():
             if time.monotonic() > deadline:
                 pytest.fail(f"gave up waiting for {what}")
@@ -104,18 +104,24 @@ class World:
         assert result.ok, result.error
         assert result.payload == {"enqueued": 1}
 
-    def queue_empty(self) -> bool:
+    def queue_counts(self) -> tuple[int, int, int]:
+        """SyncQueue's messages: waiting, in flight, and delayed (a turn's retry waiting out its backoff)."""
         assert self.local.aws is not None
         sqs = boto3.client("sqs", endpoint_url=self.endpoint)
         url = self.local.aws.outputs["SyncQueueUrl"]
+        names = ("", "NotVisible", "Delayed")
         attributes = sqs.get_queue_attributes(
-            QueueUrl=url,
-            AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+            QueueUrl=url, AttributeNames=[f"ApproximateNumberOfMessages{name}" for name in names]
         )["Attributes"]
-        return (
-            attributes["ApproximateNumberOfMessages"] == "0"
-            and attributes["ApproximateNumberOfMessagesNotVisible"] == "0"
+        waiting, in_flight, delayed = (
+            int(attributes[f"ApproximateNumberOfMessages{name}"]) for name in names
         )
+        return waiting, in_flight, delayed
+
+    def queue_empty(self) -> bool:
+        """Nothing waiting or in flight (a delayed message, a turn's retry, is not yet work)."""
+        waiting, in_flight, _ = self.queue_counts()
+        return waiting == 0 and in_flight == 0
 
 
 @contextmanager

@@ -367,6 +367,7 @@ class TenantSyncTask(BaseModel):
     held: bool = False
     # The holder's name (store/tenant_work.py): a message whose holder was superseded drops itself.
     holder: str | None = Field(default=None, max_length=64)
+    attempt: int = Field(default=0, ge=0, exclude_if=lambda n: n == 0)  # turns ended by a temporary error
 
 
 class EntitySyncTask(BaseModel):

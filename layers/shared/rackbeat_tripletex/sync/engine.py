@@ -13,6 +13,11 @@ they cover succeeded; the run's history rows go out in one batch.
 
 A dead token (401) pauses the tenant (``needs_relink``) and emails the contact once; the cursor of
 the running stream is not advanced, so the next run after relinking re-reads everything since.
+
+A stream that stops on a temporary error (a 5xx, a 429 or a timeout past the client's own
+retries, a record another worker is writing) is named in its ``DueRun.retry``: the tenant's turn
+(sync/work.py) hands it back to run again shortly. A refusal (a 4xx on the list call) is not
+retried early: the same call would be refused again.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ import logging
 import math
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from aws_lambda_powertools.metrics import MetricUnit
 
@@ -54,6 +59,13 @@ from rackbeat_tripletex.sync.to_tripletex import ToTripletexSync
 logger = logging.getLogger(__name__)
 
 FULL_PREFIX = "full:"
+# One record's work in the tenant's due work (a retry, a resend, a deletion): ``record:<stream>:<key>``
+# syncs it as its webhook would, ``deleted:<stream>:<key>`` mirrors its deletion. Run by the turn.
+RECORD_PREFIX = "record:"
+DELETED_PREFIX = "deleted:"
+# What ends a stream's run but may be gone in a minute: the API unavailable or over its rate limit
+# (after the client's own retries), or a record another worker is writing right now.
+TEMPORARY = (*TRANSIENT, RecordBusy, Busy)
 # A stream run that stopped because its task's turn ended says so in its history.
 CONTINUED = "sync.run.continued"
 
@@ -63,6 +75,11 @@ class DueRun:
     runs: list[SyncRun]
     left: set[str]  # what is still due (the turn ended first)
     full_done: bool  # a full reconcile ran to its end
+    # Streams stopped by a temporary error (their cursors unmoved), to run again soon from
+    # them. By name alone, also in a full reconcile: the run from the cursor carries every change
+    # the user is waiting for, and the full re-read of that stream waits for the next night, so
+    # a retry never reconciles (or sends the digest) twice.
+    retry: set[str] = field(default_factory=set)
 
 
 class SyncEngine:
@@ -94,10 +111,12 @@ class SyncEngine:
         tenant, settings = opened
         full = FULL in due or any(name.startswith(FULL_PREFIX) for name in due)
         enabled = registry.enabled(settings.streams)
-        wanted = {name.removeprefix(FULL_PREFIX) for name in due}
+        records = sorted(name for name in due if name.startswith((RECORD_PREFIX, DELETED_PREFIX)))
+        wanted = {name.removeprefix(FULL_PREFIX) for name in due.difference(records)}
         streams = enabled if ALL in due or FULL in due else [s for s in enabled if s.name.value in wanted]
         runs: list[SyncRun] = []
         left: set[str] = set()
+        retry: set[str] = set()
         # What the run records (failures, history) is read by the tenant: in its language.
         with use_language(tenant.language):
             try:
@@ -110,14 +129,20 @@ class SyncEngine:
                             tenant_id, [s.name.value for s in streams]
                         )
                     for index, stream in enumerate(streams):
-                        run = self._run_stream(session, stream, full=full)
+                        run, temporary = self._run_stream(session, stream, full=full)
                         runs.append(run)
+                        if temporary:
+                            retry.add(stream.name.value)
                         if run.outcome == RunOutcome.PAUSED:
+                            retry.clear()  # paused until relinked: nothing to retry before then
                             break
                         if session.out_of_time:
                             prefix = FULL_PREFIX if full else ""
-                            left = {prefix + s.name.value for s in streams[index:]}
+                            left = {prefix + s.name.value for s in streams[index:]} | set(records)
                             break
+                    else:
+                        if records:
+                            self._run_records(session, enabled, records, runs, left, retry)
             except MissingCredentials:
                 logger.warning(
                     "tenant has no stored credentials; nothing synced", extra={"tenant_id": tenant_id}
@@ -126,7 +151,7 @@ class SyncEngine:
                 # History is written once per tenant run; a run cut short still records its streams.
                 if runs:
                     self.ctx.runs.put_many(runs)
-        return DueRun(runs, left, full_done=full and not left and bool(runs))
+        return DueRun(runs, left, full_done=full and not left and bool(runs), retry=retry)
 
     def run_entity(self, task: EntitySyncTask) -> str:
         """One changed record from a webhook. Raises on transient failures so SQS retries it."""
@@ -163,6 +188,66 @@ class SyncEngine:
             count(run, result)
             self._finish(run)
             return result.outcome
+
+    def _run_records(
+        self,
+        session: Session,
+        enabled: list[Stream],
+        records: list[str],
+        runs: list[SyncRun],
+        left: set[str],
+        retry: set[str],
+    ) -> None:
+        """Each record named in the due work, as its own task once did, with one history entry
+        per stream. Out of time, the rest is ``left``; a temporary error names it in ``retry``."""
+        by_stream: dict[str, SyncRun] = {}
+        for index, entry in enumerate(records):
+            kind, name, key = entry.split(":", 2)
+            stream = next((s for s in enabled if s.name.value == name), None)
+            if stream is None:
+                continue  # switched off since it was asked for
+            if session.time_left() <= 0:
+                left.update(records[index:])
+                break
+            run = by_stream.setdefault(name, self._new_run(session, stream))
+            run.read += 1
+            try:
+                if kind + ":" == DELETED_PREFIX:
+                    result = self.deactivation.deleted(session, stream, key)
+                    if result.outcome == "written":
+                        run.detail = self.deactivation.note(session, stream)
+                else:
+                    result = self._sync_one(session, stream, key)
+            except AuthError as error:
+                self._pause(session.tenant, error)
+                run.outcome = RunOutcome.PAUSED
+                run.detail = text("failure.stream.paused")
+                retry.clear()
+                break
+            except (StreamAborted, RecordBusy, Busy, ApiError) as error:
+                run.outcome = RunOutcome.FAILED
+                run.detail = _stream_failure(error) or run.detail
+                if isinstance(error, TEMPORARY):
+                    retry.add(entry)
+                continue
+            except Exception as error:
+                # A bug on one record must not fail the turn (its redelivery would fail again).
+                run.outcome = RunOutcome.FAILED
+                logger.error(
+                    "record stopped on an unexpected error",
+                    extra={
+                        "tenant_id": session.tenant_id,
+                        "stream": name,
+                        "error_type": type(error).__name__,
+                    },
+                )
+                continue
+            count(run, result)
+        for run in by_stream.values():
+            if run.outcome == RunOutcome.OK and run.failed:
+                run.outcome = RunOutcome.PARTIAL
+            self._finish(run, store=False)
+            runs.append(run)
 
     # ----- plumbing -------------------------------------------------------------------------------
     def _open(self, tenant_id: str, trigger: Trigger) -> tuple[Tenant, Settings] | None:
@@ -225,8 +310,10 @@ class SyncEngine:
             dependency=lambda needed: self.to_tripletex.sync_dependency(session, needed),
         )
 
-    def _run_stream(self, session: Session, stream: Stream, *, full: bool) -> SyncRun:
+    def _run_stream(self, session: Session, stream: Stream, *, full: bool) -> tuple[SyncRun, bool]:
+        """The stream's run, and whether it stopped on a temporary error (worth a retry soon)."""
         run = self._new_run(session, stream)
+        temporary = False
         try:
             self._read_stream(session, stream, run, full=full)
         except OutOfTime:
@@ -242,9 +329,15 @@ class SyncEngine:
             # stream's run, recorded with its reason; the tenant's other streams still run.
             run.outcome = RunOutcome.FAILED
             run.detail = _stream_failure(error)
+            temporary = isinstance(error, TEMPORARY)
             logger.warning(
                 "stream stopped; its cursor stays and the next run re-reads",
-                extra={"tenant_id": session.tenant_id, "stream": stream.name.value, "error": run.detail},
+                extra={
+                    "tenant_id": session.tenant_id,
+                    "stream": stream.name.value,
+                    "error": run.detail,
+                    "temporary": temporary,
+                },
             )
         except Exception as error:
             # A bug or a shape we never imagined: the stream fails alone. Only the exception's
@@ -265,7 +358,7 @@ class SyncEngine:
         if run.outcome == RunOutcome.OK and run.failed:
             run.outcome = RunOutcome.PARTIAL
         self._finish(run, store=False)
-        return run
+        return run, temporary
 
     def _finish(self, run: SyncRun, *, store: bool = True) -> None:
         run.finished_at = self.ctx.now()
