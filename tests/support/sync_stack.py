@@ -119,9 +119,10 @@ class World:
         return waiting, in_flight, delayed
 
     def queue_empty(self) -> bool:
-        """Nothing waiting or in flight (a delayed message, a turn's retry, is not yet work)."""
-        waiting, in_flight, _ = self.queue_counts()
-        return waiting == 0 and in_flight == 0
+        """Nothing waiting, in flight or delayed: a turn's retry waiting out its backoff (a
+        temporary error under load: a 429, a record another worker held) is work still to come,
+        and a test that went on without it saw that work land in the middle of its next step."""
+        return self.queue_counts() == (0, 0, 0)
 
 
 @contextmanager

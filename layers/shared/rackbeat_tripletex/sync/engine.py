@@ -147,6 +147,10 @@ class SyncEngine:
                 logger.warning(
                     "tenant has no stored credentials; nothing synced", extra={"tenant_id": tenant_id}
                 )
+                if records:
+                    # A named record (a retry, a resend, a deletion) is a request, not a tick: its
+                    # message fails, is retried and ends in the DLQ, to be redriven once fixed.
+                    raise
             finally:
                 # History is written once per tenant run; a run cut short still records its streams.
                 if runs:

@@ -35,6 +35,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from rackbeat_tripletex.clients.tenant import MissingCredentials
 from rackbeat_tripletex.models.sync import EntitySyncTask, TenantSyncTask, Trigger
 from rackbeat_tripletex.store.tenant_work import ALL, FULL, TenantWork
 from rackbeat_tripletex.streams import registry
@@ -126,10 +127,15 @@ class Turns:
             if now:
                 try:
                     ran = self.engine.run_due(tenant_id, now, _trigger(now), time_left=time_left)
-                except Exception:
+                except Exception as error:
                     # Due again, and the tenant free: this message's redelivery takes the turn up
                     # again (TenantWork.take), or a delivery or tick meanwhile starts a holder.
-                    self.work.give_back(tenant_id, due | retry)
+                    back = due | retry
+                    if isinstance(error, MissingCredentials):
+                        # Named records go with their own messages to the DLQ (a redrive brings
+                        # them back); left on the row they would fail every tick's turn as well.
+                        back = {name for name in back if not name.startswith((RECORD_PREFIX, DELETED_PREFIX))}
+                    self.work.give_back(tenant_id, back)
                     self.work.abandon(tenant_id, holder)
                     raise
                 if ran.full_done:
