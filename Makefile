@@ -84,7 +84,7 @@ bench: setup
 	$(PY) -m bench --n $(N)
 
 # The storm at the issue's size: 5,000 product changes, an import of 5,000, 50 quiet tenants
-# (about 40 minutes on the local stack). Figures in bench/results/storm/.
+# (at the real limits: some 30 minutes on the local stack, not yet timed). Figures in bench/results/storm/
 bench-storm: setup
 	$(PY) -m bench --only storm --n 5000 --storm-n 5000 --out bench/results/storm
 

@@ -120,8 +120,8 @@ def _tokens(index: int) -> tuple[str, str, str]:
 
 
 # The storm's size in `make bench` (N there sizes the import). The storm is 5,000 (`make
-# bench-storm`): on the local stack posting a webhook takes some 0.5 s of the emulated API's time,
-# so 5,000 take about 40 minutes; 1,000 keep `make bench` near its quarter of an hour.
+# bench-storm`): at the real limits and some 5-8 deliveries a second through the local API, that
+# is half an hour; 1,000 keep `make bench` near its half hour.
 STORM_N = 1000
 
 
